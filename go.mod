@@ -1,0 +1,3 @@
+module github.com/koppeling/koppeling
+
+go 1.26
