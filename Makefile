@@ -1,0 +1,87 @@
+# Koppeling. The whole set-up is two commands:
+#   make run    install what is missing, then start the demo
+#   make test   install what is missing, then run every test
+# Other targets: build, lint, deps, clean.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+GO      ?= go
+BIN     := bin/koppeling
+GOPATH  := $(shell $(GO) env GOPATH)
+STATICCHECK         := $(GOPATH)/bin/staticcheck
+STATICCHECK_VERSION := v0.8.2
+
+VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
+DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
+
+# Debian packages the build and the tests need: a C compiler for cgo, the
+# OpenGL and X11 headers Fyne builds against, Xvfb for screenshots of the real
+# window, and D-Bus plus gnome-keyring for the real-keychain tests.
+APT_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb dbus dbus-x11 gnome-keyring
+
+.PHONY: help
+help:
+	@echo "make run    start Koppeling in demo mode (installs what is missing)"
+	@echo "make test   run every test (installs what is missing)"
+	@echo "make build  build $(BIN)"
+	@echo "make lint   gofmt, go vet and staticcheck"
+
+# deps installs what is missing: Debian packages (only on Debian/Ubuntu, only
+# those not installed yet), Go modules and staticcheck.
+.PHONY: deps
+deps: deps-system deps-go
+
+.PHONY: deps-system
+deps-system:
+	@if command -v dpkg-query >/dev/null 2>&1; then \
+	  missing=""; \
+	  for p in $(APT_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}' "$$p" 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	  done; \
+	  if [ -n "$$missing" ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    if [ "$$(id -u)" -eq 0 ]; then sudo=""; elif command -v sudo >/dev/null 2>&1; then sudo="sudo"; \
+	    else echo "Need root or sudo to install:$$missing" >&2; exit 1; fi; \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get update -qq; \
+	    $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  fi; \
+	else \
+	  echo "Not a Debian system: install the prerequisites named in README.md by hand."; \
+	fi
+
+.PHONY: deps-go
+deps-go:
+	$(GO) mod download
+	@[ -x "$(STATICCHECK)" ] && "$(STATICCHECK)" -version 2>/dev/null | grep -q "$(STATICCHECK_VERSION:v%=%)" || \
+	  { echo "Installing staticcheck $(STATICCHECK_VERSION)"; $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); }
+
+.PHONY: build
+build:
+	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./app
+
+# run starts the demo: both sandbox servers with the Dutch demo administration,
+# with the URLs and demo credentials printed. (The desktop window and the sync
+# engine join this command as they land; see README.md.)
+.PHONY: run
+run: deps build
+	./$(BIN) sandbox
+
+.PHONY: lint
+lint: deps-go
+	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
+	  if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) vet ./...
+	$(STATICCHECK) ./...
+
+# test runs the linters and every test, with the race detector.
+.PHONY: test
+test: deps lint
+	$(GO) test -race -count=1 ./...
+
+.PHONY: clean
+clean:
+	rm -rf bin

@@ -1,0 +1,113 @@
+package inspect
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"github.com/koppeling/koppeling/internal/sandbox/fault"
+)
+
+// target is a minimal inspect.Target; the real servers are tested against
+// this API in their own packages.
+type target struct {
+	state  map[string]int
+	faults *fault.Injector
+	log    *RequestLog
+	resets int
+}
+
+func (t *target) Snapshot() any           { return t.state }
+func (t *target) Reset()                  { t.resets++; t.state["relations"] = 0 }
+func (t *target) Faults() *fault.Injector { return t.faults }
+func (t *target) Requests() *RequestLog   { return t.log }
+
+func newTarget() *target {
+	return &target{state: map[string]int{"relations": 3}, faults: fault.NewInjector(1), log: NewRequestLog(10)}
+}
+
+func do(t *testing.T, srv *httptest.Server, method, path, body string) (int, string) {
+	t.Helper()
+	req, err := http.NewRequest(method, srv.URL+path, strings.NewReader(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+func TestHandler(t *testing.T) {
+	tg := newTarget()
+	tg.log.Add(Request{Op: "GetRelaties", Status: 200, Result: "ok"})
+	srv := httptest.NewServer(Handler(tg))
+	defer srv.Close()
+
+	if code, body := do(t, srv, "GET", "/_sandbox/state", ""); code != 200 || !strings.Contains(body, `"relations": 3`) {
+		t.Fatalf("state: %d %s", code, body)
+	}
+	code, body := do(t, srv, "GET", "/_sandbox/requests", "")
+	var reqs []Request
+	if code != 200 || json.Unmarshal([]byte(body), &reqs) != nil || len(reqs) != 1 || reqs[0].Op != "GetRelaties" {
+		t.Fatalf("requests: %d %s", code, body)
+	}
+	if code, _ := do(t, srv, "POST", "/_sandbox/faults", `[{"op":"AddFactuur","kind":"http500","times":1},{"kind":"slow","delay":"1ms"}]`); code != 204 {
+		t.Fatalf("add faults: %d", code)
+	}
+	if r, ok := tg.faults.Next("AddFactuur"); !ok || r.Kind != fault.HTTP500 {
+		t.Fatalf("rule not active: %v %v", r, ok)
+	}
+	if code, body := do(t, srv, "GET", "/_sandbox/faults", ""); code != 200 || !strings.Contains(body, `"http500": 1`) {
+		t.Fatalf("fired: %d %s", code, body)
+	}
+	if code, _ := do(t, srv, "POST", "/_sandbox/faults", `{"op":"x","kind":"explode"}`); code != 400 {
+		t.Fatalf("unknown kind accepted: %d", code)
+	}
+	if code, _ := do(t, srv, "POST", "/_sandbox/faults", `{"op":`); code != 400 {
+		t.Fatalf("broken JSON accepted: %d", code)
+	}
+	if code, _ := do(t, srv, "DELETE", "/_sandbox/faults", ""); code != 204 {
+		t.Fatalf("clear faults: %d", code)
+	}
+	if _, ok := tg.faults.Next("anything"); ok {
+		t.Fatal("DELETE left a rule")
+	}
+	if code, _ := do(t, srv, "POST", "/_sandbox/reset", ""); code != 204 || tg.resets != 1 {
+		t.Fatalf("reset: %d, resets=%d", code, tg.resets)
+	}
+	if code, _ := do(t, srv, "DELETE", "/_sandbox/state", ""); code != 405 {
+		t.Fatalf("DELETE state: %d, want 405", code)
+	}
+	if code, _ := do(t, srv, "GET", "/_sandbox/nothing", ""); code != 404 {
+		t.Fatalf("unknown path: %d, want 404", code)
+	}
+}
+
+func TestRequestLogBoundsAndTruncates(t *testing.T) {
+	l := NewRequestLog(3)
+	for i := range 5 {
+		l.Add(Request{Op: string(rune('a' + i))})
+	}
+	all := l.All()
+	if len(all) != 3 || all[0].Op != "c" || all[2].Op != "e" {
+		t.Fatalf("kept %+v", all)
+	}
+	l.Add(Request{Op: "big", Body: strings.Repeat("x", maxLoggedBody+10)})
+	if got := l.All()[2].Body; len(got) > maxLoggedBody+20 || !strings.HasSuffix(got, "(truncated)") {
+		t.Fatalf("body not truncated: len %d", len(got))
+	}
+	if l.Count("big") != 1 || l.Count("a") != 0 {
+		t.Fatal("Count is wrong")
+	}
+	l.Clear()
+	if len(l.All()) != 0 {
+		t.Fatal("Clear left requests")
+	}
+}
