@@ -1,0 +1,104 @@
+package decimal
+
+import (
+	"errors"
+	"testing"
+)
+
+func TestParseErrorsWrapErrSyntax(t *testing.T) {
+	if _, err := Parse("1.234,56"); !errors.Is(err, ErrSyntax) {
+		t.Fatalf("err = %v, want ErrSyntax", err)
+	}
+}
+
+func TestParse(t *testing.T) {
+	good := map[string]string{
+		"4,55": "4.55", "4.55": "4.55", "0": "0", "-12.5": "-12.5", "+3": "3", " 50.00 ": "50",
+		"0,0001": "0.0001", "1177.3": "1177.3", "-0": "0", "000123": "123",
+	}
+	for in, want := range good {
+		d, err := Parse(in)
+		if err != nil || d.String() != want {
+			t.Errorf("Parse(%q) = %v, %v; want %s", in, d, err, want)
+		}
+	}
+	for _, in := range []string{"", "abc", "1.234,56", "1,234.56", "1e3", "1/3", "0x10", "1.", ".5", "4,55555", "NaN", "Inf", "1_000", "12 34", "99999999999999999"} {
+		if d, err := Parse(in); err == nil {
+			t.Errorf("Parse(%q) = %v, want an error", in, d)
+		}
+	}
+}
+
+func TestParseDouble(t *testing.T) {
+	cases := map[string]string{
+		"975.5": "975.5", "1E-05": "0", "5E-05": "0.0001", "1.5E+2": "150", "0.30000000000000004": "0.3",
+		"-0": "0", "50.82": "50.82", "0.21": "0.21", "12": "12", "-2.00005": "-2.0001", "1e-400": "0", ".5": "0.5",
+	}
+	for in, want := range cases {
+		d, err := ParseDouble(in)
+		if err != nil || d.String() != want {
+			t.Errorf("ParseDouble(%q) = %v, %v; want %s", in, d, err, want)
+		}
+	}
+	for _, in := range []string{"", "4,55", "1e21", "1e99999", "NaN", "INF", "0x1p3", "1/2", "--1", "1e"} {
+		if d, err := ParseDouble(in); err == nil {
+			t.Errorf("ParseDouble(%q) = %v, want an error", in, d)
+		}
+	}
+}
+
+func TestArithmeticAndRounding(t *testing.T) {
+	// 3.75 h × 62.50 = 234.375 -> 234.38 (half away from zero)
+	line := MustParse("3.75").Mul(MustParse("62.50"))
+	if line.String() != "234.375" || line.RoundCents().String() != "234.38" || line.Cents() != 23438 {
+		t.Fatalf("3.75 × 62.50 = %s / %s", line, line.RoundCents())
+	}
+	if got := MustParse("-234.375").RoundCents().String(); got != "-234.38" {
+		t.Fatalf("negative rounding: %s", got)
+	}
+	if got := MustParse("0.1").Add(MustParse("0.2")); !got.Equal(MustParse("0.3")) {
+		t.Fatalf("0.1 + 0.2 = %s", got)
+	}
+	if got := MustParse("10").Sub(MustParse("0.01")).Neg(); got.String() != "-9.99" {
+		t.Fatalf("-(10 - 0.01) = %s", got)
+	}
+	// Mul rounds to four places: 0.3333 × 3 = 0.9999
+	if got := MustParse("0.3333").Mul(FromInt(3)); got.String() != "0.9999" {
+		t.Fatalf("0.3333 × 3 = %s", got)
+	}
+	if got := MustParse("0.0001").Mul(MustParse("0.5")); got.String() != "0.0001" {
+		t.Fatalf("0.0001 × 0.5 = %s (half away from zero)", got)
+	}
+	if New(455, 2).String() != "4.55" || FromCents(-199).String() != "-1.99" || FromInt(7).Fixed(2) != "7.00" {
+		t.Fatal("constructors are wrong")
+	}
+	if MustParse("4.5").Comma(2) != "4,50" || MustParse("-0.005").Fixed(2) != "-0.01" || MustParse("2.5").Fixed(0) != "3" {
+		t.Fatal("formatting is wrong")
+	}
+	if MustParse("1").Cmp(MustParse("2")) != -1 || MustParse("2").Cmp(MustParse("1")) != 1 || MustParse("1").Cmp(MustParse("1.0")) != 0 {
+		t.Fatal("Cmp is wrong")
+	}
+	if Zero.Sign() != 0 || MustParse("-1").Sign() != -1 || !Zero.IsZero() {
+		t.Fatal("Sign/IsZero is wrong")
+	}
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range []string{"4,55", "50.00", "-1", "1E-05", "0.30000000000000004", "1.234,56", "", "9999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if d, err := Parse(s); err == nil {
+			back, err := Parse(d.String())
+			if err != nil || !back.Equal(d) {
+				t.Fatalf("Parse(%q) = %s does not round-trip: %v", s, d, err)
+			}
+		}
+		if d, err := ParseDouble(s); err == nil {
+			back, err := ParseDouble(d.String())
+			if err != nil || !back.Equal(d) {
+				t.Fatalf("ParseDouble(%q) = %s does not round-trip: %v", s, d, err)
+			}
+		}
+	})
+}
