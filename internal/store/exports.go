@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// ExportState is where a work order stands on its way to an invoice.
+type ExportState string
+
+// The states of the export journal. The engine moves a work order along
+//
+//	pending -> invoiced -> handled
+//
+// and to uncertain when the outcome of AddFactuur is unknown (resolved by
+// looking the invoice up, never by sending again blindly), to parked when it
+// needs the user, and to skipped when the user says so.
+const (
+	// ExportPending: journaled, AddFactuur about to be sent or sent without an
+	// answer yet. After a crash a pending entry is as uncertain as uncertain.
+	ExportPending ExportState = "pending"
+	// ExportUncertain: AddFactuur may have been applied (timeout, dropped
+	// connection, malformed answer).
+	ExportUncertain ExportState = "uncertain"
+	// ExportInvoiced: the invoice exists (InvoiceNumber); OutSmart not yet told.
+	ExportInvoiced ExportState = "invoiced"
+	// ExportHandled: invoice exists and the work order is Afgehandeld.
+	ExportHandled ExportState = "handled"
+	// ExportParked: needs attention (Reason, in Dutch); retried when the work
+	// order's data changes or the user asks.
+	ExportParked ExportState = "parked"
+	// ExportSkipped: the user chose not to export this work order.
+	ExportSkipped ExportState = "skipped"
+)
+
+// Export is one row of the export journal.
+type Export struct {
+	RowID         string // OutSmart work order id
+	OrderNumber   string // OrderNr, printed on the invoice
+	State         ExportState
+	RelationCode  string
+	InvoiceDate   string // YYYY-MM-DD
+	InvoiceNumber string
+	TotalCents    int64 // our total incl. VAT
+	DataHash      string
+	Reason        string // Dutch, for parked and uncertain
+	Attempts      int
+	CreatedAt     time.Time
+	UpdatedAt     time.Time
+}
+
+// ErrNotFound is returned for a journal entry that does not exist.
+var ErrNotFound = errors.New("not found")
+
+const exportColumns = `row_id, order_number, state, relation_code, invoice_date, invoice_number, total_cents, data_hash, reason, attempts, created_at, updated_at`
+
+func scanExport(sc interface{ Scan(...any) error }) (Export, error) {
+	var e Export
+	var state, created, updated string
+	err := sc.Scan(&e.RowID, &e.OrderNumber, &state, &e.RelationCode, &e.InvoiceDate, &e.InvoiceNumber,
+		&e.TotalCents, &e.DataHash, &e.Reason, &e.Attempts, &created, &updated)
+	e.State, e.CreatedAt, e.UpdatedAt = ExportState(state), parseStamp(created), parseStamp(updated)
+	return e, err
+}
+
+// Export returns the journal entry of a work order, or ErrNotFound.
+func (s *Store) Export(ctx context.Context, rowID string) (Export, error) {
+	e, err := scanExport(s.db.QueryRowContext(ctx, `SELECT `+exportColumns+` FROM exports WHERE row_id = ?`, rowID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Export{}, fmt.Errorf("export journal entry for work order %s: %w", rowID, ErrNotFound)
+	}
+	if err != nil {
+		return Export{}, fmt.Errorf("read export journal entry for work order %s: %w", rowID, err)
+	}
+	return e, nil
+}
+
+// Exports returns the journal entries in the given states (all when none
+// given), oldest first.
+func (s *Store) Exports(ctx context.Context, states ...ExportState) ([]Export, error) {
+	query := `SELECT ` + exportColumns + ` FROM exports`
+	args := make([]any, len(states))
+	if len(states) > 0 {
+		query += ` WHERE state IN (?` + strings.Repeat(`, ?`, len(states)-1) + `)`
+		for i, st := range states {
+			args[i] = string(st)
+		}
+	}
+	rows, err := s.db.QueryContext(ctx, query+` ORDER BY created_at, row_id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read export journal: %w", err)
+	}
+	defer rows.Close()
+	var out []Export
+	for rows.Next() {
+		e, err := scanExport(rows)
+		if err != nil {
+			return nil, fmt.Errorf("read export journal: %w", err)
+		}
+		out = append(out, e)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("read export journal: %w", err)
+	}
+	return out, nil
+}
+
+// SaveExport writes a journal entry (insert or full update) and commits it
+// durably before returning: the engine calls it before every write to
+// e-Boekhouden. CreatedAt is kept from the stored row.
+func (s *Store) SaveExport(ctx context.Context, e Export) error {
+	if e.RowID == "" || e.State == "" {
+		return fmt.Errorf("save export journal entry: row id and state are required")
+	}
+	now := s.stamp()
+	_, err := s.db.ExecContext(ctx, `
+INSERT INTO exports (`+exportColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT(row_id) DO UPDATE SET
+	order_number = excluded.order_number, state = excluded.state, relation_code = excluded.relation_code,
+	invoice_date = excluded.invoice_date, invoice_number = excluded.invoice_number, total_cents = excluded.total_cents,
+	data_hash = excluded.data_hash, reason = excluded.reason, attempts = excluded.attempts, updated_at = excluded.updated_at`,
+		e.RowID, e.OrderNumber, string(e.State), e.RelationCode, e.InvoiceDate, e.InvoiceNumber, e.TotalCents,
+		e.DataHash, e.Reason, e.Attempts, now, now)
+	if err != nil {
+		return fmt.Errorf("save export journal entry for work order %s (%s): %w", e.RowID, e.State, err)
+	}
+	return nil
+}

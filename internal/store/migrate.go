@@ -1,0 +1,96 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+)
+
+// migrations are applied in order, each once, each in its own transaction.
+// Never edit a released migration: append a new one.
+var migrations = []string{
+	// 1: the initial schema.
+	`
+CREATE TABLE settings (
+	key        TEXT PRIMARY KEY,
+	value      TEXT NOT NULL,
+	updated_at TEXT NOT NULL
+);
+
+-- One row per record imported from e-Boekhouden into OutSmart.
+CREATE TABLE mappings (
+	kind        TEXT NOT NULL,      -- relation | material | hourtype
+	source_key  TEXT NOT NULL,      -- e-Boekhouden relation code or product code
+	source_id   TEXT NOT NULL DEFAULT '', -- e-Boekhouden ID
+	target_key  TEXT NOT NULL,      -- OutSmart debtor_number or code
+	hash        TEXT NOT NULL,      -- content hash of what was last sent
+	active      INTEGER NOT NULL DEFAULT 1,
+	updated_at  TEXT NOT NULL,
+	PRIMARY KEY (kind, source_key)
+);
+
+-- The export journal: one row per OutSmart work order that became (or is
+-- becoming) an e-Boekhouden invoice.
+CREATE TABLE exports (
+	row_id          TEXT PRIMARY KEY,   -- OutSmart work order id
+	order_number    TEXT NOT NULL,      -- OrderNr, printed on the invoice
+	state           TEXT NOT NULL,
+	relation_code   TEXT NOT NULL DEFAULT '',
+	invoice_date    TEXT NOT NULL DEFAULT '',
+	invoice_number  TEXT NOT NULL DEFAULT '',
+	total_cents     INTEGER NOT NULL DEFAULT 0,
+	data_hash       TEXT NOT NULL DEFAULT '',
+	reason          TEXT NOT NULL DEFAULT '',
+	attempts        INTEGER NOT NULL DEFAULT 0,
+	created_at      TEXT NOT NULL,
+	updated_at      TEXT NOT NULL
+);
+CREATE INDEX exports_state ON exports (state);
+
+CREATE TABLE runs (
+	id          INTEGER PRIMARY KEY,
+	started_at  TEXT NOT NULL,
+	finished_at TEXT NOT NULL DEFAULT '',
+	trigger     TEXT NOT NULL DEFAULT '',
+	outcome     TEXT NOT NULL DEFAULT '',   -- ok | attention | failed
+	summary     TEXT NOT NULL DEFAULT ''
+);
+
+CREATE TABLE log (
+	id         INTEGER PRIMARY KEY,
+	time       TEXT NOT NULL,
+	level      TEXT NOT NULL,              -- info | warning | error | attention
+	message    TEXT NOT NULL,
+	details    TEXT NOT NULL DEFAULT '',
+	run_id     INTEGER REFERENCES runs(id),
+	subject    TEXT NOT NULL DEFAULT ''    -- e.g. "werkbon WB26110" or "relatie 1002"
+);
+CREATE INDEX log_time ON log (time);
+`,
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	if _, err := s.db.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("migrate store: %w", err)
+	}
+	var have int
+	if err := s.db.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&have); err != nil {
+		return fmt.Errorf("migrate store: %w", err)
+	}
+	if have > len(migrations) {
+		return fmt.Errorf("store schema version %d is newer than this program knows (%d): update Koppeling", have, len(migrations))
+	}
+	for v := have + 1; v <= len(migrations); v++ {
+		err := s.tx(ctx, func(tx *sql.Tx) error {
+			if _, err := tx.ExecContext(ctx, migrations[v-1]); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, applied_at) VALUES (?, ?)`, v, s.stamp())
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migrate store to version %d: %w", v, err)
+		}
+	}
+	return nil
+}

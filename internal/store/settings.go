@@ -1,0 +1,305 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Settings are the user's choices, as on the link's settings screen of the
+// e-Boekhouden manual (Import instellingen, Export instellingen) plus what a
+// desktop app needs. Credentials are not settings.
+type Settings struct {
+	ImportRelations bool // Relaties
+	ImportMaterials bool // Materialen
+	ImportHourTypes bool // Uursoorten
+
+	ExportInvoices  bool   // Factuur
+	ExportRelations bool   // Exporteer relaties
+	BookDirectly    bool   // Verwerken in de boekhouding
+	Template        string // Factuursjabloon
+	PaymentTermDays int    // Betalingstermijn
+	WorkflowStatus  string // the OutSmart workflow status whose work orders are exported
+	DefaultVATCode  string // BTW code for lines whose product has none
+	DefaultLedger   string // revenue ledger for lines whose product has none
+
+	IntervalMinutes int  // minutes between automatic runs
+	Paused          bool // automatic runs paused
+	NotifySuccess   bool // notify after a run that imported or exported something
+	Autostart       bool // start with the user's session
+}
+
+// Setting keys, as used by `koppeling settings` and the store.
+const (
+	KeyImportRelations = "import.relations"
+	KeyImportMaterials = "import.materials"
+	KeyImportHourTypes = "import.hourtypes"
+	KeyExportInvoices  = "export.invoices"
+	KeyExportRelations = "export.relations"
+	KeyBookDirectly    = "export.book_directly"
+	KeyTemplate        = "export.template"
+	KeyPaymentTermDays = "export.payment_term_days"
+	KeyWorkflowStatus  = "export.workflow_status"
+	KeyDefaultVATCode  = "export.default_vat_code"
+	KeyDefaultLedger   = "export.default_ledger"
+	KeyIntervalMinutes = "sync.interval_minutes"
+	KeyPaused          = "sync.paused"
+	KeyNotifySuccess   = "notify.success"
+	KeyAutostart       = "app.autostart"
+)
+
+// DefaultWorkflowStatus is the workflow status the e-Boekhouden manual names.
+const DefaultWorkflowStatus = "1 naar E-boekhouden"
+
+// salesVATCodes are the e-Boekhouden BTW codes allowed on a sales invoice
+// (reference §7: the *_VERK* codes and GEEN).
+var salesVATCodes = []string{
+	"HOOG_VERK", "HOOG_VERK_21", "LAAG_VERK", "LAAG_VERK_9", "VERL_VERK_L9", "VERL_VERK",
+	"AFW", "AFW_VERK", "BU_EU_VERK", "BI_EU_VERK", "BI_EU_VERK_D", "AFST_VERK", "GEEN",
+}
+
+// SalesVATCodes returns the BTW codes a default may take.
+func SalesVATCodes() []string { return append([]string(nil), salesVATCodes...) }
+
+type settingDef struct {
+	key   string
+	def   string
+	parse func(string) (string, error) // returns the canonical form
+	get   func(*Settings) string
+	set   func(*Settings, string)
+}
+
+var ledgerPattern = regexp.MustCompile(`^[0-9A-Za-z]{1,10}$`)
+
+var settingDefs = []settingDef{
+	boolDef(KeyImportRelations, true, func(s *Settings) *bool { return &s.ImportRelations }),
+	boolDef(KeyImportMaterials, true, func(s *Settings) *bool { return &s.ImportMaterials }),
+	boolDef(KeyImportHourTypes, true, func(s *Settings) *bool { return &s.ImportHourTypes }),
+	boolDef(KeyExportInvoices, false, func(s *Settings) *bool { return &s.ExportInvoices }),
+	boolDef(KeyExportRelations, true, func(s *Settings) *bool { return &s.ExportRelations }),
+	boolDef(KeyBookDirectly, false, func(s *Settings) *bool { return &s.BookDirectly }),
+	textDef(KeyTemplate, "", func(v string) error {
+		// e-Boekhouden: Factuursjabloon max 50 characters (reference §5.4).
+		if len([]rune(v)) > 50 {
+			return errors.New("de naam van het factuursjabloon mag hoogstens 50 tekens zijn")
+		}
+		return nil
+	}, func(s *Settings) *string { return &s.Template }),
+	intDef(KeyPaymentTermDays, 14, 0, 365, "de betalingstermijn moet een geheel aantal dagen zijn van 0 tot en met 365",
+		func(s *Settings) *int { return &s.PaymentTermDays }),
+	textDef(KeyWorkflowStatus, DefaultWorkflowStatus, func(v string) error {
+		if v == "" {
+			return errors.New("kies de werkbonstatus waarmee werkbonnen naar e-Boekhouden gaan")
+		}
+		return nil
+	}, func(s *Settings) *string { return &s.WorkflowStatus }),
+	{
+		key: KeyDefaultVATCode, def: "HOOG_VERK_21",
+		parse: func(v string) (string, error) {
+			v = strings.ToUpper(strings.TrimSpace(v))
+			for _, c := range salesVATCodes {
+				if v == c {
+					return v, nil
+				}
+			}
+			return "", fmt.Errorf("onbekende btw-code voor verkoop; kies uit %s", strings.Join(salesVATCodes, ", "))
+		},
+		get: func(s *Settings) string { return s.DefaultVATCode },
+		set: func(s *Settings, v string) { s.DefaultVATCode = v },
+	},
+	textDef(KeyDefaultLedger, "8000", func(v string) error {
+		if !ledgerPattern.MatchString(v) {
+			return errors.New("de omzetrekening is een grootboekcode van 1 tot 10 letters of cijfers, bijvoorbeeld 8000")
+		}
+		return nil
+	}, func(s *Settings) *string { return &s.DefaultLedger }),
+	intDef(KeyIntervalMinutes, 15, 5, 60, "de synchronisatie loopt elke 5 tot 60 minuten",
+		func(s *Settings) *int { return &s.IntervalMinutes }),
+	boolDef(KeyPaused, false, func(s *Settings) *bool { return &s.Paused }),
+	boolDef(KeyNotifySuccess, true, func(s *Settings) *bool { return &s.NotifySuccess }),
+	boolDef(KeyAutostart, false, func(s *Settings) *bool { return &s.Autostart }),
+}
+
+func boolDef(key string, def bool, field func(*Settings) *bool) settingDef {
+	return settingDef{
+		key: key, def: strconv.FormatBool(def),
+		parse: func(v string) (string, error) {
+			switch strings.ToLower(strings.TrimSpace(v)) {
+			case "true", "ja", "aan", "1", "yes", "on":
+				return "true", nil
+			case "false", "nee", "uit", "0", "no", "off":
+				return "false", nil
+			}
+			return "", errors.New("gebruik true of false")
+		},
+		get: func(s *Settings) string { return strconv.FormatBool(*field(s)) },
+		set: func(s *Settings, v string) { *field(s) = v == "true" },
+	}
+}
+
+func intDef(key string, def, lo, hi int, msg string, field func(*Settings) *int) settingDef {
+	return settingDef{
+		key: key, def: strconv.Itoa(def),
+		parse: func(v string) (string, error) {
+			n, err := strconv.Atoi(strings.TrimSpace(v))
+			if err != nil || n < lo || n > hi {
+				return "", errors.New(msg)
+			}
+			return strconv.Itoa(n), nil
+		},
+		get: func(s *Settings) string { return strconv.Itoa(*field(s)) },
+		set: func(s *Settings, v string) { *field(s), _ = strconv.Atoi(v) },
+	}
+}
+
+func textDef(key, def string, check func(string) error, field func(*Settings) *string) settingDef {
+	return settingDef{
+		key: key, def: def,
+		parse: func(v string) (string, error) {
+			v = strings.TrimSpace(v)
+			if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
+				return "", errors.New("de tekst bevat een stuurteken")
+			}
+			if err := check(v); err != nil {
+				return "", err
+			}
+			return v, nil
+		},
+		get: func(s *Settings) string { return *field(s) },
+		set: func(s *Settings, v string) { *field(s) = v },
+	}
+}
+
+func lookupDef(key string) (settingDef, bool) {
+	for _, d := range settingDefs {
+		if d.key == key {
+			return d, true
+		}
+	}
+	return settingDef{}, false
+}
+
+// SettingKeys returns every setting key in a stable order.
+func SettingKeys() []string {
+	keys := make([]string, len(settingDefs))
+	for i, d := range settingDefs {
+		keys[i] = d.key
+	}
+	return keys
+}
+
+// DefaultSettings returns the settings of a fresh installation.
+func DefaultSettings() Settings {
+	var s Settings
+	for _, d := range settingDefs {
+		d.set(&s, d.def)
+	}
+	return s
+}
+
+// Value returns the value of key in s as text.
+func (s Settings) Value(key string) (string, error) {
+	d, ok := lookupDef(key)
+	if !ok {
+		return "", unknownKey(key)
+	}
+	return d.get(&s), nil
+}
+
+// SettingError is a refused setting value. Reason is Dutch and names the fix.
+type SettingError struct {
+	Key, Value, Reason string
+}
+
+func (e *SettingError) Error() string {
+	return fmt.Sprintf("instelling %s: %q geweigerd: %s", e.Key, e.Value, e.Reason)
+}
+
+// ErrUnknownSetting is wrapped by errors for keys that do not exist.
+var ErrUnknownSetting = errors.New("onbekende instelling")
+
+func unknownKey(key string) error {
+	return fmt.Errorf("%w %q; bekende instellingen: %s", ErrUnknownSetting, key, strings.Join(SettingKeys(), ", "))
+}
+
+// Settings reads the stored settings; keys never set take their defaults. A
+// stored value that no longer validates (written by another version) is
+// ignored in favour of the default.
+func (s *Store) Settings(ctx context.Context) (Settings, error) {
+	out := DefaultSettings()
+	rows, err := s.db.QueryContext(ctx, `SELECT key, value FROM settings`)
+	if err != nil {
+		return out, fmt.Errorf("read settings: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return out, fmt.Errorf("read settings: %w", err)
+		}
+		if d, ok := lookupDef(k); ok {
+			if canon, err := d.parse(v); err == nil {
+				d.set(&out, canon)
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return out, fmt.Errorf("read settings: %w", err)
+	}
+	return out, nil
+}
+
+// SetSetting validates value for key and stores its canonical form. An
+// invalid value returns a *SettingError and leaves the stored value as it was.
+func (s *Store) SetSetting(ctx context.Context, key, value string) error {
+	return s.SetSettings(ctx, map[string]string{key: value})
+}
+
+// SetSettings validates every value first and stores all of them in one
+// transaction, or none when one is refused (the screen's "Instellingen
+// opslaan").
+func (s *Store) SetSettings(ctx context.Context, values map[string]string) error {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	canon := make(map[string]string, len(values))
+	var errs []error
+	for _, k := range keys {
+		d, ok := lookupDef(k)
+		if !ok {
+			errs = append(errs, unknownKey(k))
+			continue
+		}
+		v, err := d.parse(values[k])
+		if err != nil {
+			errs = append(errs, &SettingError{Key: k, Value: values[k], Reason: err.Error()})
+			continue
+		}
+		canon[k] = v
+	}
+	if len(errs) > 0 {
+		return errors.Join(errs...)
+	}
+	err := s.tx(ctx, func(tx *sql.Tx) error {
+		for _, k := range keys {
+			if _, err := tx.ExecContext(ctx,
+				`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
+				 ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+				k, canon[k], s.stamp()); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("save settings: %w", err)
+	}
+	return nil
+}
