@@ -1,0 +1,209 @@
+// Package secrets owns the user's credentials for both services: it keeps
+// them in the operating system's keychain (macOS Keychain, Windows Credential
+// Manager, the Secret Service on Linux) through github.com/zalando/go-keyring,
+// and lets environment variables override them on machines without a
+// keychain. Credentials never leave this package except to the API clients:
+// not to the store, the log, stdout or an error message.
+package secrets
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"github.com/zalando/go-keyring"
+
+	"github.com/koppeling/koppeling/internal/redact"
+)
+
+// Credentials are what the login screen asks for.
+type Credentials struct {
+	EBoekhoudenUsername      string `json:"eb_username"`
+	EBoekhoudenSecurityCode1 string `json:"eb_security_code_1"`
+	EBoekhoudenSecurityCode2 string `json:"eb_security_code_2"`
+	OutSmartCompanyID        string `json:"os_company_id"` // "Bedrijfs id"; not a secret, kept with the rest
+	OutSmartToken            string `json:"os_token"`
+	OutSmartSoftwareToken    string `json:"os_software_token"`
+}
+
+// Secrets returns the secret values, for a redactor.
+func (c Credentials) Secrets() []string {
+	return []string{c.EBoekhoudenSecurityCode1, c.EBoekhoudenSecurityCode2, c.OutSmartToken, c.OutSmartSoftwareToken}
+}
+
+// EBoekhoudenComplete reports whether all three e-Boekhouden values are set.
+func (c Credentials) EBoekhoudenComplete() bool {
+	return c.EBoekhoudenUsername != "" && c.EBoekhoudenSecurityCode1 != "" && c.EBoekhoudenSecurityCode2 != ""
+}
+
+// OutSmartComplete reports whether both OutSmart tokens are set.
+func (c Credentials) OutSmartComplete() bool {
+	return c.OutSmartToken != "" && c.OutSmartSoftwareToken != ""
+}
+
+// String never prints a secret, so that a stray %v cannot leak one.
+func (c Credentials) String() string {
+	mark := func(v string) string {
+		if v == "" {
+			return "leeg"
+		}
+		return "ingesteld"
+	}
+	return fmt.Sprintf("e-Boekhouden gebruiker %q, beveiligingscode 1 %s, beveiligingscode 2 %s; OutSmart bedrijfs id %q, token %s, software token %s",
+		c.EBoekhoudenUsername, mark(c.EBoekhoudenSecurityCode1), mark(c.EBoekhoudenSecurityCode2),
+		c.OutSmartCompanyID, mark(c.OutSmartToken), mark(c.OutSmartSoftwareToken))
+}
+
+// GoString is String, for %#v.
+func (c Credentials) GoString() string { return c.String() }
+
+// Environment variables that override the keychain, field by field.
+const (
+	EnvEBoekhoudenUsername      = "KOPPELING_EB_USERNAME"
+	EnvEBoekhoudenSecurityCode1 = "KOPPELING_EB_SECURITYCODE1"
+	EnvEBoekhoudenSecurityCode2 = "KOPPELING_EB_SECURITYCODE2"
+	EnvOutSmartCompanyID        = "KOPPELING_OUTSMART_COMPANY_ID"
+	EnvOutSmartToken            = "KOPPELING_OUTSMART_TOKEN"
+	EnvOutSmartSoftwareToken    = "KOPPELING_OUTSMART_SOFTWARE_TOKEN"
+)
+
+// Keychain is where credentials are kept. OSKeychain is the real one.
+type Keychain interface {
+	Get(service, account string) (string, error)
+	Set(service, account, value string) error
+	Delete(service, account string) error
+}
+
+// ErrNotFound is returned by a Keychain for an item that does not exist.
+var ErrNotFound = keyring.ErrNotFound
+
+// OSKeychain is the operating system's keychain.
+type OSKeychain struct{}
+
+// Get reads an item.
+func (OSKeychain) Get(service, account string) (string, error) { return keyring.Get(service, account) }
+
+// Set writes an item.
+func (OSKeychain) Set(service, account, value string) error {
+	return keyring.Set(service, account, value)
+}
+
+// Delete removes an item.
+func (OSKeychain) Delete(service, account string) error { return keyring.Delete(service, account) }
+
+// Service and Account name the one keychain item that holds the credentials
+// (as JSON, so that a save is atomic).
+const (
+	Service = "nl.koppeling.desktop"
+	Account = "credentials"
+)
+
+// Vault reads and writes the credentials.
+type Vault struct {
+	Keychain Keychain
+	// Service overrides the keychain service name (demo mode and tests use
+	// their own, so that they never touch the user's real item).
+	Service string
+	// Getenv reads the environment; nil means os.Getenv.
+	Getenv func(string) string
+	// DefaultSoftwareToken is OutSmart's software token for this build, used
+	// when neither the keychain nor the environment has one.
+	DefaultSoftwareToken string
+}
+
+// Source tells where the credentials came from.
+type Source struct {
+	Keychain bool     // the keychain item existed
+	Env      []string // environment variables that overrode a field
+}
+
+// ErrKeychain wraps failures of the keychain itself (locked, no Secret
+// Service running), as opposed to an item that is simply not there.
+var ErrKeychain = errors.New("de sleutelbos van het systeem is niet bereikbaar")
+
+func (v *Vault) service() string {
+	if v.Service != "" {
+		return v.Service
+	}
+	return Service
+}
+
+// Load returns the stored credentials with environment overrides applied. A
+// missing keychain item is not an error (the fields are empty); an
+// unreachable keychain is, unless the environment supplies every field.
+func (v *Vault) Load() (Credentials, Source, error) {
+	var c Credentials
+	var src Source
+	raw, err := v.Keychain.Get(v.service(), Account)
+	var kcErr error
+	switch {
+	case err == nil:
+		if err := json.Unmarshal([]byte(raw), &c); err != nil {
+			// Never include raw: it holds the secrets.
+			kcErr = fmt.Errorf("%w: het opgeslagen item is onleesbaar; log opnieuw in", ErrKeychain)
+			c = Credentials{}
+		} else {
+			src.Keychain = true
+		}
+	case errors.Is(err, keyring.ErrNotFound):
+	default:
+		kcErr = fmt.Errorf("%w: %v", ErrKeychain, err)
+	}
+	getenv := v.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	for _, f := range []struct {
+		env   string
+		field *string
+	}{
+		{EnvEBoekhoudenUsername, &c.EBoekhoudenUsername},
+		{EnvEBoekhoudenSecurityCode1, &c.EBoekhoudenSecurityCode1},
+		{EnvEBoekhoudenSecurityCode2, &c.EBoekhoudenSecurityCode2},
+		{EnvOutSmartCompanyID, &c.OutSmartCompanyID},
+		{EnvOutSmartToken, &c.OutSmartToken},
+		{EnvOutSmartSoftwareToken, &c.OutSmartSoftwareToken},
+	} {
+		if val := strings.TrimSpace(getenv(f.env)); val != "" {
+			*f.field = val
+			src.Env = append(src.Env, f.env)
+		}
+	}
+	if c.OutSmartSoftwareToken == "" {
+		c.OutSmartSoftwareToken = v.DefaultSoftwareToken
+	}
+	if kcErr != nil && !(c.EBoekhoudenComplete() && c.OutSmartComplete()) {
+		return c, src, kcErr
+	}
+	return c, src, nil
+}
+
+// Save stores the credentials in the keychain, replacing what was there.
+// Values are trimmed; the caller validates them first.
+func (v *Vault) Save(c Credentials) error {
+	for _, f := range []*string{&c.EBoekhoudenUsername, &c.EBoekhoudenSecurityCode1, &c.EBoekhoudenSecurityCode2,
+		&c.OutSmartCompanyID, &c.OutSmartToken, &c.OutSmartSoftwareToken} {
+		*f = strings.TrimSpace(*f)
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		return fmt.Errorf("save credentials: %w", err)
+	}
+	if err := v.Keychain.Set(v.service(), Account, string(b)); err != nil {
+		// A keychain's error text should not hold the value, but make sure.
+		msg := redact.New(append(c.Secrets(), string(b))...).String(err.Error())
+		return fmt.Errorf("%w: opslaan mislukt: %s", ErrKeychain, msg)
+	}
+	return nil
+}
+
+// Delete removes the credentials from the keychain; removing what is not
+// there is not an error.
+func (v *Vault) Delete() error {
+	if err := v.Keychain.Delete(v.service(), Account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
+		return fmt.Errorf("%w: verwijderen mislukt: %v", ErrKeychain, err)
+	}
+	return nil
+}
