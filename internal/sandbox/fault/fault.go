@@ -119,11 +119,12 @@ func (in *Injector) Add(r Rule) {
 	in.rules = append(in.rules, &r)
 }
 
-// Clear removes every rule.
+// Clear removes every rule and zeroes the Fired counts.
 func (in *Injector) Clear() {
 	in.mu.Lock()
 	defer in.mu.Unlock()
 	in.rules = nil
+	in.fired = map[Kind]int{}
 }
 
 // Fired returns how often each kind of fault fired since the injector was made.

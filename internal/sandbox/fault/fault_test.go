@@ -45,6 +45,9 @@ func TestNextWildcardCaseInsensitiveAndFirstWins(t *testing.T) {
 	if _, ok := in.Next("GET employees"); ok {
 		t.Fatal("Clear left a rule")
 	}
+	if len(in.Fired()) != 0 {
+		t.Fatalf("Clear left counts: %v", in.Fired())
+	}
 }
 
 func TestNextRateIsSeededAndRoughlyRight(t *testing.T) {

@@ -1,0 +1,356 @@
+package eboekhouden
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/sandbox/demodata"
+)
+
+// State is the administration as the sandbox holds it. Money and quantities
+// are decimal strings, dates "YYYY-MM-DD", as in demodata. The fields marked
+// "derived" are recomputed from the others on every read and after every
+// Update; changing them in Update has no effect.
+type State struct {
+	Administration   string                   `json:"administration"`
+	InvoiceTemplates []string                 `json:"invoice_templates"`
+	LedgerAccounts   []demodata.LedgerAccount `json:"ledger_accounts"`
+	// Relations are ordered by ID.
+	Relations []demodata.Relatie `json:"relations"`
+	// Articles are ordered by ArtikelID.
+	Articles []Article `json:"articles"`
+	// Invoices are ordered by number.
+	Invoices []Invoice `json:"invoices"`
+
+	// OpenItems are the open debtor items (derived): every invoice placed in
+	// the books whose outstanding amount is not zero.
+	OpenItems []OpenItem `json:"open_items"`
+	// Sessions is the number of open, unexpired sessions (derived).
+	Sessions int `json:"sessions"`
+	// NextInvoiceNumbers maps a year to the number AddFactuur gives the next
+	// invoice of that year without a Factuurnummer (derived), for every year
+	// with invoices and the current year.
+	NextInvoiceNumbers map[string]string `json:"next_invoice_numbers"`
+}
+
+// Article is a product/service with the prices GetArtikelen derives.
+type Article struct {
+	demodata.Artikel
+	// VerkoopprijsInclBTW is VerkoopprijsExclBTW plus VAT, rounded to cents (derived).
+	VerkoopprijsInclBTW string `json:"VerkoopprijsInclBTW"`
+	// BtwPercentage is the VAT rate as a fraction, "0.21" (derived; §5.3 sample).
+	BtwPercentage string `json:"BtwPercentage"`
+}
+
+// Invoice is an invoice with every cFactuur field AddFactuur received, what
+// has been paid, and its totals.
+type Invoice struct {
+	Factuurnummer                       string                  `json:"Factuurnummer"`
+	Relatiecode                         string                  `json:"Relatiecode"`
+	Datum                               string                  `json:"Datum"`
+	Betalingstermijn                    int64                   `json:"Betalingstermijn"`
+	Factuursjabloon                     string                  `json:"Factuursjabloon"`
+	PerEmailVerzenden                   bool                    `json:"PerEmailVerzenden"`
+	EmailOnderwerp                      string                  `json:"EmailOnderwerp,omitempty"`
+	EmailBericht                        string                  `json:"EmailBericht,omitempty"`
+	EmailVanAdres                       string                  `json:"EmailVanAdres,omitempty"`
+	EmailVanNaam                        string                  `json:"EmailVanNaam,omitempty"`
+	AutomatischeIncasso                 bool                    `json:"AutomatischeIncasso"`
+	IncassoIBAN                         string                  `json:"IncassoIBAN,omitempty"`
+	IncassoMachtigingSoort              string                  `json:"IncassoMachtigingSoort,omitempty"`
+	IncassoMachtigingID                 string                  `json:"IncassoMachtigingID,omitempty"`
+	IncassoMachtigingDatumOndertekening string                  `json:"IncassoMachtigingDatumOndertekening"`
+	IncassoMachtigingFirst              bool                    `json:"IncassoMachtigingFirst"`
+	IncassoRekeningNummer               string                  `json:"IncassoRekeningNummer,omitempty"`
+	IncassoTnv                          string                  `json:"IncassoTnv,omitempty"`
+	IncassoPlaats                       string                  `json:"IncassoPlaats,omitempty"`
+	IncassoOmschrijvingRegel1           string                  `json:"IncassoOmschrijvingRegel1,omitempty"`
+	IncassoOmschrijvingRegel2           string                  `json:"IncassoOmschrijvingRegel2,omitempty"`
+	IncassoOmschrijvingRegel3           string                  `json:"IncassoOmschrijvingRegel3,omitempty"`
+	InBoekhoudingPlaatsen               bool                    `json:"InBoekhoudingPlaatsen"`
+	BoekhoudmutatieOmschrijving         string                  `json:"BoekhoudmutatieOmschrijving,omitempty"`
+	Regels                              []demodata.FactuurRegel `json:"Regels"`
+	// Voldaan is the amount paid, incl. VAT. Tests mark an invoice paid by
+	// setting it in Update.
+	Voldaan string `json:"Voldaan"`
+
+	TotaalExclBTW string `json:"TotaalExclBTW"` // derived
+	TotaalBTW     string `json:"TotaalBTW"`     // derived
+	TotaalInclBTW string `json:"TotaalInclBTW"` // derived
+	// TotaalOpenstaand is TotaalInclBTW minus Voldaan for a booked invoice and
+	// 0 for an invoice not placed in the books (derived). [inferred]
+	TotaalOpenstaand string `json:"TotaalOpenstaand"`
+}
+
+// OpenItem is one open debtor item (cOpenPost).
+type OpenItem struct {
+	MutDatum   string `json:"MutDatum"`
+	MutFactuur string `json:"MutFactuur"`
+	RelCode    string `json:"RelCode"`
+	RelBedrijf string `json:"RelBedrijf"`
+	Bedrag     string `json:"Bedrag"`
+	Voldaan    string `json:"Voldaan"`
+	Openstaand string `json:"Openstaand"`
+}
+
+const dateLayout = "2006-01-02"
+
+// stateFromDataset builds the starting state from a dataset.
+func stateFromDataset(ds demodata.EBoekhouden) State {
+	st := State{
+		Administration:   ds.Administration,
+		InvoiceTemplates: append([]string(nil), ds.InvoiceTemplates...),
+		LedgerAccounts:   append([]demodata.LedgerAccount(nil), ds.LedgerAccounts...),
+		Relations:        append([]demodata.Relatie(nil), ds.Relations...),
+	}
+	for _, a := range ds.Articles {
+		st.Articles = append(st.Articles, Article{Artikel: a})
+	}
+	for _, f := range ds.Invoices {
+		st.Invoices = append(st.Invoices, Invoice{
+			Factuurnummer:                       f.Factuurnummer,
+			Relatiecode:                         f.Relatiecode,
+			Datum:                               f.Datum,
+			Betalingstermijn:                    f.Betalingstermijn,
+			Factuursjabloon:                     f.Factuursjabloon,
+			IncassoMachtigingDatumOndertekening: f.Datum,
+			InBoekhoudingPlaatsen:               f.InBoekhoudingPlaatsen,
+			Regels:                              append([]demodata.FactuurRegel(nil), f.Regels...),
+			Voldaan:                             f.Voldaan,
+		})
+	}
+	return st
+}
+
+// clone returns a deep copy of st.
+func (st *State) clone() State {
+	out := *st
+	out.InvoiceTemplates = append([]string(nil), st.InvoiceTemplates...)
+	out.LedgerAccounts = append([]demodata.LedgerAccount(nil), st.LedgerAccounts...)
+	out.Relations = append([]demodata.Relatie(nil), st.Relations...)
+	out.Articles = append([]Article(nil), st.Articles...)
+	out.Invoices = make([]Invoice, len(st.Invoices))
+	for i, inv := range st.Invoices {
+		inv.Regels = append([]demodata.FactuurRegel(nil), inv.Regels...)
+		out.Invoices[i] = inv
+	}
+	out.OpenItems = append([]OpenItem(nil), st.OpenItems...)
+	if st.NextInvoiceNumbers != nil {
+		out.NextInvoiceNumbers = make(map[string]string, len(st.NextInvoiceNumbers))
+		for k, v := range st.NextInvoiceNumbers {
+			out.NextInvoiceNumbers[k] = v
+		}
+	}
+	return out
+}
+
+// normalize checks that st is consistent (unique IDs, codes and numbers,
+// amounts and dates that parse), writes amounts in canonical form, sorts the
+// lists and recomputes every derived field. now decides the rate of LAAG_*
+// article prices and the current year of NextInvoiceNumbers.
+func (st *State) normalize(now time.Time) error {
+	var errs []error
+	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
+
+	sort.SliceStable(st.Relations, func(i, j int) bool { return st.Relations[i].ID < st.Relations[j].ID })
+	codes, ids := map[string]bool{}, map[int64]bool{}
+	for _, r := range st.Relations {
+		if r.ID <= 0 || ids[r.ID] {
+			bad("relation %q: missing or duplicate ID %d", r.Code, r.ID)
+		}
+		if r.Code == "" || codes[r.Code] {
+			bad("relation %d: missing or duplicate code %q", r.ID, r.Code)
+		}
+		if _, err := time.Parse(dateLayout, r.AddDatum); err != nil {
+			bad("relation %q: AddDatum %q is not YYYY-MM-DD", r.Code, r.AddDatum)
+		}
+		codes[r.Code], ids[r.ID] = true, true
+	}
+
+	sort.SliceStable(st.Articles, func(i, j int) bool { return st.Articles[i].ArtikelID < st.Articles[j].ArtikelID })
+	for i := range st.Articles {
+		a := &st.Articles[i]
+		_, err1 := canonical(&a.VerkoopprijsExclBTW)
+		_, err2 := canonical(&a.InkoopprijsExclBTW)
+		if err := errors.Join(err1, err2); err != nil {
+			bad("article %q: %w", a.ArtikelCode, err)
+			continue
+		}
+		a.VerkoopprijsInclBTW, a.BtwPercentage, _ = articlePrices(a.Artikel, now.Year())
+	}
+
+	sort.SliceStable(st.Invoices, func(i, j int) bool {
+		return lessInvoiceNumber(st.Invoices[i].Factuurnummer, st.Invoices[j].Factuurnummer)
+	})
+	bedrijf := map[string]string{}
+	for _, r := range st.Relations {
+		bedrijf[r.Code] = r.Bedrijf
+	}
+	numbers := map[string]bool{}
+	st.OpenItems = nil
+	for i := range st.Invoices {
+		inv := &st.Invoices[i]
+		if inv.Factuurnummer == "" || numbers[inv.Factuurnummer] {
+			bad("invoice %q: missing or duplicate number", inv.Factuurnummer)
+		}
+		numbers[inv.Factuurnummer] = true
+		date, err := time.Parse(dateLayout, inv.Datum)
+		if err != nil {
+			bad("invoice %s: Datum %q is not YYYY-MM-DD", inv.Factuurnummer, inv.Datum)
+			continue
+		}
+		lines := make([]invoiceLine, 0, len(inv.Regels))
+		for j := range inv.Regels {
+			l := &inv.Regels[j]
+			q, err1 := canonical(&l.Aantal)
+			p, err2 := canonical(&l.PrijsPerEenheid)
+			if err := errors.Join(err1, err2); err != nil {
+				bad("invoice %s line %d: %w", inv.Factuurnummer, j+1, err)
+				continue
+			}
+			lines = append(lines, invoiceLine{quantity: q, price: p, btwCode: l.BTWCode})
+		}
+		paid, err := canonical(&inv.Voldaan)
+		if err != nil {
+			bad("invoice %s: Voldaan: %w", inv.Factuurnummer, err)
+			continue
+		}
+		t := computeTotals(lines, date.Year())
+		open := new(big.Rat)
+		if inv.InBoekhoudingPlaatsen {
+			open.Sub(t.incl, paid)
+		}
+		inv.TotaalExclBTW, inv.TotaalBTW = formatAmount(t.excl), formatAmount(t.btw)
+		inv.TotaalInclBTW, inv.TotaalOpenstaand = formatAmount(t.incl), formatAmount(open)
+		if inv.InBoekhoudingPlaatsen && open.Sign() != 0 {
+			// RelBedrijf is the relation's current name; an invoice keeps the
+			// relation code it was made with. [inferred]
+			st.OpenItems = append(st.OpenItems, OpenItem{
+				MutDatum: inv.Datum, MutFactuur: inv.Factuurnummer,
+				RelCode: inv.Relatiecode, RelBedrijf: bedrijf[inv.Relatiecode],
+				Bedrag: inv.TotaalInclBTW, Voldaan: inv.Voldaan, Openstaand: inv.TotaalOpenstaand,
+			})
+		}
+	}
+	// Open items in booking order. [inferred]
+	sort.SliceStable(st.OpenItems, func(i, j int) bool { return st.OpenItems[i].MutDatum < st.OpenItems[j].MutDatum })
+
+	years := map[int]bool{now.Year(): true}
+	for _, inv := range st.Invoices {
+		if d, err := time.Parse(dateLayout, inv.Datum); err == nil {
+			years[d.Year()] = true
+		}
+	}
+	st.NextInvoiceNumbers = map[string]string{}
+	for y := range years {
+		st.NextInvoiceNumbers[strconv.Itoa(y)] = st.nextInvoiceNumber(y)
+	}
+	return errors.Join(errs...)
+}
+
+// canonical rewrites a decimal string in canonical form ("12,40" -> "12.4",
+// "" -> "0") and returns its value.
+func canonical(s *string) (*big.Rat, error) {
+	r, err := parseAmount(*s)
+	if err != nil {
+		return nil, err
+	}
+	*s = formatAmount(r)
+	return r, nil
+}
+
+// nextInvoiceNumber is the automatic number of the next invoice of a year:
+// the year followed by a sequence of at least three digits, one higher than
+// the highest number of that form already used ("2018010" in the OutSmart
+// manual's screenshot; 2026005 after 2026004). [inferred from the manual's
+// example; the SOAP documentation does not describe the numbering]
+func (st *State) nextInvoiceNumber(year int) string {
+	prefix := strconv.Itoa(year)
+	pattern := regexp.MustCompile(`^` + prefix + `([0-9]{3,})$`)
+	var highest int64
+	for _, inv := range st.Invoices {
+		if m := pattern.FindStringSubmatch(inv.Factuurnummer); m != nil {
+			if n, err := strconv.ParseInt(m[1], 10, 64); err == nil && n > highest {
+				highest = n
+			}
+		}
+	}
+	return fmt.Sprintf("%s%03d", prefix, highest+1)
+}
+
+// lessInvoiceNumber orders invoice numbers: all-digit numbers numerically,
+// others as text. [inferred]
+func lessInvoiceNumber(a, b string) bool {
+	if allDigits(a) && allDigits(b) {
+		a, b = strings.TrimLeft(a, "0"), strings.TrimLeft(b, "0")
+		if len(a) != len(b) {
+			return len(a) < len(b)
+		}
+	}
+	return a < b
+}
+
+func allDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// relationByCode returns the index of the relation with this code, or -1.
+func (st *State) relationByCode(code string) int {
+	for i, r := range st.Relations {
+		if r.Code == code {
+			return i
+		}
+	}
+	return -1
+}
+
+// relationByID returns the index of the relation with this ID, or -1.
+func (st *State) relationByID(id int64) int {
+	for i, r := range st.Relations {
+		if r.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (st *State) hasTemplate(name string) bool {
+	for _, t := range st.InvoiceTemplates {
+		if t == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (st *State) hasLedger(code string) bool {
+	for _, l := range st.LedgerAccounts {
+		if l.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+func (st *State) invoiceExists(number string) bool {
+	for _, inv := range st.Invoices {
+		if inv.Factuurnummer == number {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,150 @@
+package outsmart
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"unicode"
+	"unicode/utf8"
+)
+
+// Response codes of the OPENApi v8 envelope (Blueprint "Response" table).
+const (
+	codeOK                 = 200
+	codeNoEndpoint         = 1000
+	codeUnknownEndpoint    = 1001
+	codeMissingToken       = 1002
+	codeMissingSoftToken   = 1003
+	codeBadToken           = 1004
+	codeBadSoftToken       = 1005
+	codeHTTPSRequired      = 1006
+	codeGeneral            = 1007
+	codeNoBody             = 1008
+	codeBadBody            = 1009
+	codeMaterialFailed     = 1200
+	codeMaterialMissing    = 1201
+	codeRelationFailed     = 1300
+	codeRelationMissing    = 1301
+	codeWorkorderNotFound  = 1500
+	codeNoUpdateData       = 1502
+	codeNoDataChanged      = 1503
+	codeUpdateParseProblem = 1504
+	codeHourTypeFailed     = 1800
+	codeHourTypeInvalid    = 1801
+)
+
+// Messages the Blueprint spells out; the others are the code table's meaning
+// text, since the Blueprint shows no message for them [inferred].
+const (
+	msgUnableToFetchBody = "Unable to fetch body"
+	msgUnableToParseBody = "Unable to parse body"
+	msgGeneralError      = "A general uncaught error occured. Please let WorkorderApp know."
+)
+
+// sentence turns an error into an API message: Go error strings start in
+// lower case, OutSmart's messages with a capital.
+func sentence(err error) string {
+	msg := err.Error()
+	r, size := utf8.DecodeRuneInString(msg)
+	return string(unicode.ToUpper(r)) + msg[size:]
+}
+
+// reply is the outcome of one API call before it is encoded.
+type reply struct {
+	code     int
+	messages []string
+	response any
+	// httpStatus is the HTTP status; 0 is 200, which OutSmart sends for
+	// errors too [DOC S1].
+	httpStatus int
+}
+
+// success is a successful reply carrying response.
+func success(response any) reply { return reply{code: codeOK, response: response} }
+
+// fail is an error reply; the response is null, as in every documented error.
+func fail(code int, messages ...string) reply { return reply{code: code, messages: messages} }
+
+// failf is fail with one formatted message.
+func failf(code int, format string, args ...any) reply {
+	return fail(code, fmt.Sprintf(format, args...))
+}
+
+// result is the short outcome written to the request log: "ok" or the code.
+func (r reply) result() string {
+	if r.code == codeOK {
+		return "ok"
+	}
+	return strconv.Itoa(r.code)
+}
+
+// envelope is the JSON object every answer is wrapped in:
+// {"code":..., "messages":[...], "response":...}.
+type envelope struct {
+	Code     int      `json:"code"`
+	Messages []string `json:"messages"`
+	Response any      `json:"response"`
+}
+
+// encode renders the reply as the documented envelope. messages is always an
+// array, never null, as in every Blueprint example.
+func (r reply) encode() ([]byte, error) {
+	msgs := r.messages
+	if msgs == nil {
+		msgs = []string{}
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(envelope{Code: r.code, Messages: msgs, Response: r.response}); err != nil {
+		return nil, fmt.Errorf("encode envelope (code %d): %w", r.code, err)
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte("\n")), nil
+}
+
+// member is one key of a JSON object whose key order must be kept: the
+// sandbox answers master data with its fields in the Blueprint's order.
+type member struct {
+	key string
+	val *string // nil is JSON null
+}
+
+// object is a JSON object that encodes its members in order.
+type object []member
+
+// MarshalJSON writes the members in order.
+func (o object) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for i, m := range o {
+		if i > 0 {
+			buf.WriteByte(',')
+		}
+		if err := writeString(&buf, m.key); err != nil {
+			return nil, fmt.Errorf("encode key %q: %w", m.key, err)
+		}
+		buf.WriteByte(':')
+		if m.val == nil {
+			buf.WriteString("null")
+			continue
+		}
+		if err := writeString(&buf, *m.val); err != nil {
+			return nil, fmt.Errorf("encode value of %q: %w", m.key, err)
+		}
+	}
+	buf.WriteByte('}')
+	return buf.Bytes(), nil
+}
+
+// writeString appends s as a JSON string without HTML escaping, like the
+// envelope encoder.
+func writeString(buf *bytes.Buffer, s string) error {
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(s); err != nil {
+		return err
+	}
+	buf.Truncate(buf.Len() - 1) // Encode adds a newline
+	return nil
+}

@@ -1,0 +1,90 @@
+package sandbox
+
+import (
+	"io"
+	"net/http"
+	"strings"
+	"testing"
+)
+
+func get(t *testing.T, url string) string {
+	t.Helper()
+	resp, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, err := io.ReadAll(resp.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("GET %s: HTTP %d: %s", url, resp.StatusCode, b)
+	}
+	return string(b)
+}
+
+func TestStartServesBothOnLoopback(t *testing.T) {
+	sb, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+
+	if !strings.HasPrefix(sb.EBoekhoudenURL, "http://127.0.0.1:") || !strings.HasSuffix(sb.EBoekhoudenURL, "/soap.asmx") {
+		t.Errorf("EBoekhoudenURL = %q", sb.EBoekhoudenURL)
+	}
+	if !strings.HasPrefix(sb.OutSmartURL, "http://127.0.0.1:") || !strings.HasSuffix(sb.OutSmartURL, "/openapi/8") {
+		t.Errorf("OutSmartURL = %q", sb.OutSmartURL)
+	}
+	wsdl := get(t, sb.EBoekhoudenURL+"?wsdl")
+	if !strings.Contains(wsdl, `location="`+sb.EBoekhoudenURL+`"`) {
+		t.Error("WSDL soap:address does not point at the sandbox itself")
+	}
+	creds := sb.Dataset.OutSmart.Credentials
+	body := get(t, sb.OutSmartURL+"/employees/?token="+creds.Token+"&software_token="+creds.SoftwareToken)
+	if !strings.Contains(body, `"code":200`) || !strings.Contains(body, `"firstname"`) {
+		t.Errorf("employees: %s", body)
+	}
+	// The two servers have separate state: e-Boekhouden's relations are not
+	// OutSmart's before a sync.
+	if len(sb.EBoekhouden.State().Relations) == len(sb.OutSmart.State().Relations) {
+		t.Error("both servers report the same number of relations; the demo starts with OutSmart nearly empty")
+	}
+}
+
+func TestStartRefusesInvalidDatasetAndBusyPort(t *testing.T) {
+	sb, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	busy := strings.TrimSuffix(strings.TrimPrefix(sb.OutSmartURL, "http://"), "/openapi/8")
+	if _, err := Start(Options{OutSmartAddr: busy}); err == nil {
+		t.Fatal("Start on a busy port succeeded")
+	}
+	ds := sb.Dataset.Clone()
+	ds.EBoekhouden.Credentials.Username = ""
+	if _, err := Start(Options{Dataset: ds}); err == nil {
+		t.Fatal("Start with an invalid dataset succeeded")
+	}
+}
+
+func TestCloseStopsServing(t *testing.T) {
+	sb, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for range 2 {
+		if err := <-sb.Done(); err != nil {
+			t.Fatalf("server stopped with %v", err)
+		}
+	}
+	if resp, err := http.Get(sb.EBoekhoudenURL + "?wsdl"); err == nil {
+		resp.Body.Close()
+		t.Fatal("sandbox still answers after Close")
+	}
+}
