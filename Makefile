@@ -80,12 +80,14 @@ lint: deps-go
 # test runs the linters and every test, with the race detector. On Linux the
 # tests run inside their own D-Bus session with an unlocked gnome-keyring, so
 # that the keychain tests use the real Secret Service (and fail, not skip, when
-# it is missing: KOPPELING_TEST_KEYCHAIN=1).
+# it is missing: KOPPELING_TEST_KEYCHAIN=1). The test keyring lives in a
+# temporary XDG_DATA_HOME, never in the developer's own keyring.
 GOTEST := $(GO) test -race -count=1 ./...
 .PHONY: test
 test: deps lint
 	@if command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then \
-	  dbus-run-session -- sh -c 'printf koppeling-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
+	  keyrings="$$(mktemp -d)"; trap 'rm -rf "$$keyrings"' EXIT; \
+	  XDG_DATA_HOME="$$keyrings" dbus-run-session -- sh -c 'printf koppeling-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \
 	    KOPPELING_TEST_KEYCHAIN=1 $(GOTEST)' 2> >(grep -v "Failed to set fd limit" >&2); \
 	else \
 	  $(GOTEST); \

@@ -33,16 +33,18 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 		}
 		opts.Dataset = ds
 	}
+	// Listen for Ctrl+C before announcing the URLs, so that an interrupt right
+	// after the announcement still stops the servers cleanly.
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	defer signal.Stop(stop)
+
 	sb, err := sandbox.Start(opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "koppeling sandbox: %v\n", err)
 		return 1
 	}
 	printSandbox(stdout, sb)
-
-	stop := make(chan os.Signal, 1)
-	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
-	defer signal.Stop(stop)
 	select {
 	case <-stop:
 	case err := <-sb.Done():
