@@ -289,7 +289,7 @@ type WorkorderPeriod struct {
 	WorkDate   string `json:"WorkDate"`  // d-m-Y
 	BeginTime  string `json:"BeginTime"` // H:i
 	EndTime    string `json:"EndTime"`
-	Break      string `json:"Break"`     // H:i
+	Break      string `json:"Break"`     // whole minutes (Blueprint: "Break time in minutes")
 	TotalTime  string `json:"TotalTime"` // H:i = EndTime - BeginTime - Break
 	WorkRemark string `json:"WorkRemark"`
 	Travel     string `json:"Travel"`

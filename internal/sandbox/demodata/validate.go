@@ -14,6 +14,7 @@ var decimalPattern = regexp.MustCompile(`^-?[0-9]+([.,][0-9]+)?$`)
 var isoDate = regexp.MustCompile(`^[0-9]{4}-[0-9]{2}-[0-9]{2}$`)
 var dmyDate = regexp.MustCompile(`^[0-9]{2}-[0-9]{2}-[0-9]{4}$`)
 var hhmm = regexp.MustCompile(`^[0-9]{2}:[0-9]{2}$`)
+var minutes = regexp.MustCompile(`^[0-9]{1,4}$`)
 
 // Validate checks that the dataset is internally consistent: unique keys,
 // references that resolve, and numbers and dates in the wire formats. It
@@ -170,10 +171,13 @@ func (ds *Dataset) Validate() error {
 			if !employees[p.EmployeeNr] {
 				bad("%s period %d: unknown employee %q", where, i+1, p.EmployeeNr)
 			}
-			for _, t := range []string{p.BeginTime, p.EndTime, p.Break, p.TotalTime} {
+			for _, t := range []string{p.BeginTime, p.EndTime, p.TotalTime} {
 				if !hhmm.MatchString(t) {
 					bad("%s period %d: time %q is not H:i", where, i+1, t)
 				}
+			}
+			if !minutes.MatchString(p.Break) {
+				bad("%s period %d: Break %q is not a number of minutes", where, i+1, p.Break)
 			}
 		}
 		for i, m := range w.Materials {
