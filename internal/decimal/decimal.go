@@ -267,3 +267,16 @@ func (d Decimal) Fixed(places int) string {
 // Comma returns Fixed(places) with a comma as decimal separator, the form
 // OutSmart uses for material prices ("4,55").
 func (d Decimal) Comma(places int) string { return strings.Replace(d.Fixed(places), ".", ",", 1) }
+
+// MarshalText writes String(), so a Decimal reads well in JSON and hashes by value.
+func (d Decimal) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// UnmarshalText reads what Parse accepts.
+func (d *Decimal) UnmarshalText(b []byte) error {
+	v, err := Parse(string(b))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}

@@ -1,6 +1,7 @@
 package decimal
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 )
@@ -101,4 +102,19 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestTextRoundTrip(t *testing.T) {
+	type rec struct{ Price Decimal }
+	b, err := json.Marshal(rec{MustParse("4,55")})
+	if err != nil || string(b) != `{"Price":"4.55"}` {
+		t.Fatalf("marshal: %s %v", b, err)
+	}
+	var r rec
+	if err := json.Unmarshal([]byte(`{"Price":"12,5"}`), &r); err != nil || r.Price.String() != "12.5" {
+		t.Fatalf("unmarshal: %v %v", r, err)
+	}
+	if err := json.Unmarshal([]byte(`{"Price":"1.234,5"}`), &r); err == nil {
+		t.Fatal("unmarshal accepted a bad number")
+	}
 }
