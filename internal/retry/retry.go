@@ -21,7 +21,7 @@ type Policy struct {
 }
 
 // Default is the policy for reads and transient failures of the two
-// services: 4 tries, waits drawn from 0-0.5 s, 0-1 s, 0-2 s.
+// services: 4 tries, waits of 0.25-0.5 s, 0.5-1 s and 1-2 s between them.
 var Default = Policy{Attempts: 4, Initial: 500 * time.Millisecond, Max: 8 * time.Second}
 
 // Delay returns the wait before try number attempt+1 (attempt counts from 1):

@@ -66,6 +66,14 @@ CREATE TABLE log (
 	subject    TEXT NOT NULL DEFAULT ''    -- e.g. "werkbon WB26110" or "relatie 1002"
 );
 CREATE INDEX log_time ON log (time);
+
+-- The run lock: at most one sync run per store, also across processes (the
+-- tray app and a "koppeling sync --once" from a scheduled task).
+CREATE TABLE run_lock (
+	id         INTEGER PRIMARY KEY CHECK (id = 1),
+	owner      TEXT NOT NULL,    -- host:pid
+	expires_at TEXT NOT NULL
+);
 `,
 }
 
