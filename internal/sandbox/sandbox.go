@@ -40,6 +40,11 @@ type Options struct {
 	Seed uint64
 	// Now is the clock of both servers; nil means time.Now.
 	Now func() time.Time
+	// ResultCap, SessionMaxCalls and CallLimitPerMinute configure the
+	// e-Boekhouden server (see eboekhouden.Options); zero keeps its defaults.
+	ResultCap          int
+	SessionMaxCalls    int
+	CallLimitPerMinute int
 }
 
 // Sandbox is a running pair of servers.
@@ -73,6 +78,7 @@ func Start(opts Options) (*Sandbox, error) {
 		Dataset: ds,
 		EBoekhouden: eboekhouden.New(eboekhouden.Options{
 			Dataset: ds.EBoekhouden, Latency: opts.Latency, Seed: opts.Seed, Now: opts.Now,
+			ResultCap: opts.ResultCap, SessionMaxCalls: opts.SessionMaxCalls, CallLimitPerMinute: opts.CallLimitPerMinute,
 		}),
 		OutSmart: outsmart.New(outsmart.Options{
 			Dataset: ds.OutSmart, Latency: opts.Latency, Seed: opts.Seed + 1, Now: opts.Now,

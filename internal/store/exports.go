@@ -17,8 +17,9 @@ type ExportState string
 //	pending -> invoiced -> handled
 //
 // and to uncertain when the outcome of AddFactuur is unknown (resolved by
-// looking the invoice up, never by sending again blindly), to parked when it
-// needs the user, and to skipped when the user says so.
+// looking the invoice up, never by sending again blindly), to retry when it is
+// known not to exist, to parked when it needs the user, and to skipped when
+// the user says so.
 const (
 	// ExportPending: journaled, AddFactuur about to be sent or sent without an
 	// answer yet. After a crash a pending entry is as uncertain as uncertain.
@@ -33,8 +34,13 @@ const (
 	// ExportParked: needs attention (Reason, in Dutch); retried when the work
 	// order's data changes or the user asks.
 	ExportParked ExportState = "parked"
-	// ExportSkipped: the user chose not to export this work order.
+	// ExportSkipped: the user chose not to export this work order (or it is
+	// archived in OutSmart).
 	ExportSkipped ExportState = "skipped"
+	// ExportRetry: known not to have been created (the call was refused
+	// before it was applied, or a lookup found no invoice); the next run
+	// sends it again.
+	ExportRetry ExportState = "retry"
 )
 
 // Export is one row of the export journal.

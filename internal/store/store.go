@@ -18,6 +18,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
@@ -67,7 +68,7 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		q.Add("_pragma", p)
 	}
 	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", "file:"+filepath.ToSlash(path)+"?"+q.Encode())
+	db, err := sql.Open("sqlite", sqliteURI(path)+"?"+q.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("open store: %w", err)
 	}
@@ -83,6 +84,17 @@ func Open(ctx context.Context, dir string) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// sqliteURI turns a file path into an SQLite URI filename: '?', '#' and '%'
+// in a folder name must be escaped, or SQLite opens a different file.
+func sqliteURI(path string) string {
+	p := filepath.ToSlash(path)
+	p = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(p)
+	if !strings.HasPrefix(p, "/") {
+		p = "/" + p // Windows: file:///C:/Users/...
+	}
+	return "file://" + p
 }
 
 // Path returns the database file.

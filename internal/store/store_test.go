@@ -260,3 +260,34 @@ func TestConcurrentWriters(t *testing.T) {
 		t.Fatalf("log %d, exports %d; want 200 each", len(all), len(exp))
 	}
 }
+
+// A folder name with URI characters must not make SQLite open another file.
+func TestOpenPathWithSpecialCharacters(t *testing.T) {
+	ctx := context.Background()
+	base := t.TempDir()
+	dir := filepath.Join(base, "Jan #1 ?50% data")
+	s, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.SetSetting(ctx, KeyTemplate, "Standaard"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	entries, _ := os.ReadDir(base)
+	if len(entries) != 1 {
+		t.Fatalf("SQLite created files outside the data dir: %v", entries)
+	}
+	fi, err := os.Stat(filepath.Join(dir, FileName))
+	if err != nil || fi.Size() == 0 {
+		t.Fatalf("database not in %s: %v", dir, err)
+	}
+	s2, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if st, _ := s2.Settings(ctx); st.Template != "Standaard" {
+		t.Fatal("setting not found after reopening")
+	}
+}

@@ -1,0 +1,165 @@
+//go:build !windows
+
+package engine
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"strconv"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/outsmart"
+	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/sandbox/fault"
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// exportSteps are the checkpoints of one work order's export, in order.
+var exportSteps = []string{"export.journaled", "export.sent", "export.invoiced", "export.marked", "export.handled"}
+
+// TestCrashAtEveryExportStep kills a real process (SIGKILL: no deferred
+// code, no clean shutdown) at each step of the export of the first and of a
+// later work order, then runs again in a fresh process state: always exactly
+// one invoice per work order, and every one Afgehandeld.
+func TestCrashAtEveryExportStep(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts a process per crash point")
+	}
+	for _, step := range exportSteps {
+		for _, nth := range []int{1, 4} {
+			t.Run(fmt.Sprintf("%s#%d", step, nth), func(t *testing.T) {
+				h := newHarness(t, sandbox.Options{}, nil)
+				err := h.crashHelper(step, nth)
+				if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+					t.Fatalf("helper did not die at %s #%d: %v", step, nth, err)
+				}
+				h.newClients()
+				sum := h.run(RunOptions{})
+				if sum.Err != nil {
+					t.Fatalf("rerun failed: %v", sum.Err)
+				}
+				h.assertExactlyOnce(keys(h.eligible()))
+				if ex, _ := h.st.Exports(context.Background(), store.ExportPending, store.ExportUncertain, store.ExportRetry); len(ex) != 0 {
+					t.Errorf("journal not settled after the rerun: %+v", ex)
+				}
+			})
+		}
+	}
+}
+
+// TestLostAnswersConverge drops the connection after the service applied a
+// write (the client cannot know it happened), then runs again.
+func TestLostAnswersConverge(t *testing.T) {
+	cases := []struct {
+		name string
+		add  func(h *harness)
+	}{
+		{"AddFactuur applied, answer lost", func(h *harness) {
+			h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "AddFactuur", Kind: fault.DropAfterApply, After: 1, Times: 1})
+		}},
+		{"AddFactuur applied, answer malformed", func(h *harness) {
+			h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "AddFactuur", Kind: fault.Malformed, Times: 1})
+		}},
+		{"AddFactuur refused with HTTP 500", func(h *harness) {
+			h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "AddFactuur", Kind: fault.HTTP500, After: 2, Times: 1})
+		}},
+		{"AddFactuur timed out before applied", func(h *harness) {
+			h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "AddFactuur", Kind: fault.Timeout, Delay: fault.Duration(10 * time.Second), Times: 1})
+		}},
+		{"Afgehandeld applied, answer lost", func(h *harness) {
+			h.sb.OutSmart.Faults().Add(fault.Rule{Op: "GET GetWorkorder", Kind: fault.DropAfterApply, Times: 1})
+		}},
+		{"AddRelatie applied, answer lost", func(h *harness) {
+			h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "AddRelatie", Kind: fault.DropAfterApply, Times: 1})
+		}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			h := newHarness(t, sandbox.Options{}, nil)
+			if c.name == "AddFactuur timed out before applied" {
+				h.newClientsWithTimeout(500 * time.Millisecond)
+			}
+			c.add(h)
+			first := h.run(RunOptions{})
+			h.sb.EBoekhouden.Faults().Clear()
+			h.sb.OutSmart.Faults().Clear()
+			for i := 0; i < 2; i++ { // uncertain entries settle on the next run
+				if sum := h.run(RunOptions{}); sum.Err != nil {
+					t.Fatalf("rerun %d: %v", i+1, sum.Err)
+				}
+			}
+			h.assertExactlyOnce(keys(h.eligible()))
+			if first.Invoices+first.Attention == 0 && first.Err == nil {
+				t.Errorf("first run did nothing: %+v", first)
+			}
+		})
+	}
+}
+
+func (h *harness) newClientsWithTimeout(d time.Duration) {
+	h.newClients()
+	ebc := h.sb.Dataset.EBoekhouden.Credentials
+	eb, err := eboekhouden.New(eboekhouden.Config{Endpoint: h.sb.EBoekhoudenURL, Timeout: d, Retry: fastRetry,
+		Credentials: eboekhouden.Credentials{Username: ebc.Username, SecurityCode1: ebc.SecurityCode1, SecurityCode2: ebc.SecurityCode2}})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.eb = eb
+	h.eng.p.Bookkeeping = eb
+}
+
+// crashHelper runs one sync in a child process that SIGKILLs itself at the
+// nth time it reaches step.
+func (h *harness) crashHelper(step string, nth int) error {
+	ebc, osc := h.sb.Dataset.EBoekhouden.Credentials, h.sb.Dataset.OutSmart.Credentials
+	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperProcess$", "-test.count=1")
+	cmd.Env = append(os.Environ(),
+		"KOPPELING_CRASH_HELPER=1", "CRASH_STEP="+step, "CRASH_NTH="+strconv.Itoa(nth), "CRASH_DIR="+h.dir,
+		"CRASH_EB_URL="+h.sb.EBoekhoudenURL, "CRASH_EB_USER="+ebc.Username, "CRASH_EB_SC1="+ebc.SecurityCode1, "CRASH_EB_SC2="+ebc.SecurityCode2,
+		"CRASH_OS_URL="+h.sb.OutSmartURL, "CRASH_OS_TOKEN="+osc.Token, "CRASH_OS_SOFTWARE="+osc.SoftwareToken)
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); err == nil || ok && ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
+		h.t.Logf("helper output:\n%s", out)
+	}
+	return err
+}
+
+// TestCrashHelperProcess is the child of TestCrashAtEveryExportStep; it does
+// nothing in a normal test run.
+func TestCrashHelperProcess(t *testing.T) {
+	if os.Getenv("KOPPELING_CRASH_HELPER") != "1" {
+		return
+	}
+	env := os.Getenv
+	nth, _ := strconv.Atoi(env("CRASH_NTH"))
+	st, err := store.Open(context.Background(), env("CRASH_DIR"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eb, err := eboekhouden.New(eboekhouden.Config{Endpoint: env("CRASH_EB_URL"), Retry: fastRetry,
+		Credentials: eboekhouden.Credentials{Username: env("CRASH_EB_USER"), SecurityCode1: env("CRASH_EB_SC1"), SecurityCode2: env("CRASH_EB_SC2")}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	os2, err := outsmart.New(outsmart.Config{BaseURL: env("CRASH_OS_URL"), Token: env("CRASH_OS_TOKEN"), SoftwareToken: env("CRASH_OS_SOFTWARE"), Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := 0
+	eng := New(Params{Store: st, Bookkeeping: eb, FieldService: os2, Checkpoint: func(step string) {
+		if step == env("CRASH_STEP") {
+			seen++
+			if seen == nth {
+				_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+				select {} // the signal is on its way
+			}
+		}
+	}})
+	sum := eng.Run(context.Background(), RunOptions{Trigger: "crash-test"})
+	t.Fatalf("reached the end without crashing at %s #%d (store %s): %+v", env("CRASH_STEP"), nth, env("CRASH_DIR"), sum)
+}

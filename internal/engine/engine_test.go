@@ -1,0 +1,304 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/sandbox"
+	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
+	"github.com/koppeling/koppeling/internal/sandbox/fault"
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+func TestFirstRunImportsAndExportsEverythingOnce(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	ds := h.sb.Dataset
+	sum := h.run(RunOptions{})
+	if sum.Err != nil {
+		t.Fatalf("run failed: %v\n%s", sum.Err, sum.Line)
+	}
+	// Relations: all but the two without an address.
+	if want := len(ds.EBoekhouden.Relations) - 2; sum.Relations != want {
+		t.Errorf("relations synced = %d, want %d", sum.Relations, want)
+	}
+	var hours, mats int
+	for _, a := range ds.EBoekhouden.Articles {
+		switch {
+		case !a.Actief:
+		case IsHourUnit(a.Eenheid):
+			hours++
+		default:
+			mats++
+		}
+	}
+	if sum.Materials != mats || sum.HourTypes != hours {
+		t.Errorf("materials %d hour types %d, want %d and %d", sum.Materials, sum.HourTypes, mats, hours)
+	}
+	eligible := h.eligible()
+	if sum.Invoices != len(eligible) || sum.Handled != len(eligible) {
+		t.Errorf("invoices %d handled %d, want %d each", sum.Invoices, sum.Handled, len(eligible))
+	}
+	h.assertExactlyOnce(keys(eligible))
+	// The debtors that only exist in OutSmart were created in e-Boekhouden.
+	if sum.RelationsCreated != 2 {
+		t.Errorf("relations created in e-Boekhouden = %d, want 2 (OS-2001, OS-2002)", sum.RelationsCreated)
+	}
+	// Two relations without an address need attention, named with the fields.
+	if sum.Attention != 2 || !h.logged(store.LevelAttention, "adres, postcode") {
+		t.Errorf("attention = %d; logs: %+v", sum.Attention, h.logs)
+	}
+	if sum.Outcome != store.RunAttention {
+		t.Errorf("outcome %s, want attention", sum.Outcome)
+	}
+	if !strings.Contains(sum.Line, "relaties") || !strings.Contains(sum.Line, "facturen aangemaakt") {
+		t.Errorf("summary line %q", sum.Line)
+	}
+
+	// OutSmart now has the products: VAT code and ledger in free fields 1 and 2.
+	osState := h.sb.OutSmart.State()
+	var cu *string
+	for _, m := range osState.Materials {
+		if m.Code == "CU-15" {
+			cu = &m.Freefield1
+			if m.Freefield1 != "HOOG_VERK_21" || m.Freefield2 != "8000" || m.Price != "7,85" || m.Unit != "meter" {
+				t.Errorf("material CU-15 in OutSmart: %+v", m)
+			}
+		}
+	}
+	if cu == nil {
+		t.Error("material CU-15 not in OutSmart")
+	}
+	// The archived work order was not invoiced.
+	if h.invoicesFor("WB26127") != 0 {
+		t.Error("archived work order WB26127 was invoiced")
+	}
+	// Every new invoice's total matches ours (no warnings about totals).
+	if h.logged(store.LevelWarning, "wijkt af") {
+		t.Error("a total differed")
+	}
+	// Book directly is off: no new open items.
+	if got := len(h.sb.EBoekhouden.State().OpenItems); got > 3 {
+		t.Errorf("open items = %d; invoices were booked although 'verwerken in de boekhouding' is off", got)
+	}
+	last, err := h.st.LastRun(context.Background())
+	if err != nil || last.Outcome != store.RunAttention || last.Summary != sum.Line {
+		t.Errorf("run history: %+v %v", last, err)
+	}
+}
+
+func TestSecondRunWithNothingChangedWritesNothing(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	if sum := h.run(RunOptions{}); sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	h.clearRequests()
+	sum := h.run(RunOptions{})
+	if sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	if w := h.writes(); len(w) != 0 {
+		t.Fatalf("second run wrote: %v", w)
+	}
+	if sum.Changed() || sum.Attention != 0 {
+		t.Fatalf("second run summary: %+v", sum)
+	}
+	if !strings.Contains(sum.Line, "Alles was al bijgewerkt") {
+		t.Errorf("summary %q", sum.Line)
+	}
+}
+
+func TestChangedAndDeactivatedProducts(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, map[string]string{store.KeyExportInvoices: "false"})
+	h.run(RunOptions{})
+	h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+		for i := range st.Articles {
+			switch st.Articles[i].ArtikelCode {
+			case "CU-15":
+				st.Articles[i].VerkoopprijsExclBTW = "8.10"
+			case "THERM-SLIM", "ARB-LEER":
+				st.Articles[i].Actief = false
+			}
+		}
+	})
+	h.clearRequests()
+	sum := h.run(RunOptions{})
+	if sum.Materials != 1 || sum.HourTypes != 1 || sum.Relations != 0 {
+		t.Fatalf("sent materials %d hour types %d relations %d; want 1, 1, 0", sum.Materials, sum.HourTypes, sum.Relations)
+	}
+	for _, m := range h.sb.OutSmart.State().Materials {
+		if m.Code == "CU-15" && m.Price != "8,10" {
+			t.Errorf("CU-15 price in OutSmart %s", m.Price)
+		}
+	}
+	for _, ht := range h.sb.OutSmart.State().HourTypes {
+		if ht.Code == "ARB-LEER" && ht.Active != "0" {
+			t.Errorf("ARB-LEER still active in OutSmart: %+v", ht)
+		}
+	}
+	if !h.logged(store.LevelInfo, "THERM-SLIM") {
+		t.Error("no log line about the deactivated material")
+	}
+	// Nothing is ever deleted.
+	if got := len(h.sb.OutSmart.State().Materials); got == 0 {
+		t.Error("materials disappeared")
+	}
+}
+
+func TestMissingDebtorWithAndWithoutRelationExport(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, map[string]string{store.KeyExportRelations: "false"})
+	sum := h.run(RunOptions{})
+	for _, nr := range []string{"WB26120", "WB26121"} { // debtors OS-2001, OS-2002
+		if h.invoicesFor(nr) != 0 || h.workOrderStatus(nr) != "Compleet" {
+			t.Errorf("%s exported although its debtor does not exist in e-Boekhouden", nr)
+		}
+	}
+	if !h.logged(store.LevelAttention, "bestaat niet in e-Boekhouden") || sum.Attention < 4 {
+		t.Fatalf("no attention for the missing debtors: %d %+v", sum.Attention, h.logs)
+	}
+	// Unchanged: parked, not retried, not logged again.
+	h.clearRequests()
+	sum = h.run(RunOptions{})
+	if len(h.writes()) != 0 || sum.Attention != 0 {
+		t.Fatalf("parked work orders retried without a change: %v, attention %d", h.writes(), sum.Attention)
+	}
+	// Turning relation export on changes what the invoice depends on: retried.
+	if err := h.st.SetSetting(context.Background(), store.KeyExportRelations, "true"); err != nil {
+		t.Fatal(err)
+	}
+	sum = h.run(RunOptions{})
+	if sum.RelationsCreated != 2 || sum.Invoices != 2 {
+		t.Fatalf("after enabling relation export: created %d invoices %d", sum.RelationsCreated, sum.Invoices)
+	}
+	h.assertExactlyOnce(keys(h.eligible()))
+	found := false
+	for _, r := range h.sb.EBoekhouden.State().Relations {
+		if r.Code == "OS-2001" {
+			found = r.Bedrijf == "Tuincentrum De Linde" && r.Adres == "Utrechtseweg 250" && r.Plaats == "Doorn"
+		}
+	}
+	if !found {
+		t.Error("relation OS-2001 not created with the work order's invoice address")
+	}
+}
+
+func TestBadVATCodeAndUnknownTemplateAreParkedThenRetried(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, map[string]string{store.KeyTemplate: "Bestaat Niet"})
+	h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+		for i := range st.Articles {
+			if st.Articles[i].ArtikelCode == "SIL-TR" {
+				st.Articles[i].BTWCode = "HOOG_INK_21" // a purchase code
+			}
+		}
+	})
+	sum := h.run(RunOptions{})
+	if sum.Invoices != 0 {
+		t.Fatalf("invoices created with an unknown template: %d", sum.Invoices)
+	}
+	if !h.logged(store.LevelAttention, "factuursjabloon") {
+		t.Errorf("no hint about the template: %+v", h.logs)
+	}
+	if !h.logged(store.LevelAttention, "HOOG_INK_21") {
+		t.Errorf("no attention for the purchase VAT code: %+v", h.logs)
+	}
+	parked, _ := h.st.Exports(context.Background(), store.ExportParked)
+	if len(parked) != len(h.eligible()) {
+		t.Fatalf("parked %d, want %d", len(parked), len(h.eligible()))
+	}
+	// Fix the template: all but the work order with the bad VAT code go through.
+	h.st.SetSetting(context.Background(), store.KeyTemplate, "Standaard")
+	sum = h.run(RunOptions{})
+	if sum.Invoices != len(h.eligible())-1 {
+		t.Fatalf("after fixing the template: %d invoices, want %d", sum.Invoices, len(h.eligible())-1)
+	}
+	// Fix the VAT code in e-Boekhouden: the last one goes through.
+	h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+		for i := range st.Articles {
+			if st.Articles[i].ArtikelCode == "SIL-TR" {
+				st.Articles[i].BTWCode = "HOOG_VERK_21"
+			}
+		}
+	})
+	sum = h.run(RunOptions{})
+	if sum.Invoices != 1 {
+		t.Fatalf("after fixing the VAT code: %d invoices, want 1", sum.Invoices)
+	}
+	h.assertExactlyOnce(keys(h.eligible()))
+}
+
+func TestSessionExpiryMidRunIsRecovered(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "AddFactuur", Kind: fault.SessionExpired, After: 2, Times: 1})
+	sum := h.run(RunOptions{})
+	if sum.Err != nil {
+		t.Fatalf("E0023 mid-run stopped the run: %v", sum.Err)
+	}
+	h.assertExactlyOnce(keys(h.eligible()))
+	if h.sb.EBoekhouden.Faults().Fired()[fault.SessionExpired] != 1 {
+		t.Fatal("the session expiry did not happen")
+	}
+}
+
+func TestCallLimitStopsTheRunAndTheNextConverges(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "AddFactuur", Kind: fault.CallLimit, After: 3})
+	sum := h.run(RunOptions{})
+	if !sum.CallLimited || sum.Err == nil || !errors.Is(sum.Err, eboekhouden.ErrCallLimit) {
+		t.Fatalf("want a call-limited failed run, got %+v", sum)
+	}
+	if sum.Invoices != 3 || !strings.Contains(sum.Line, "E003.1") {
+		t.Fatalf("invoices %d, line %q", sum.Invoices, sum.Line)
+	}
+	h.sb.EBoekhouden.Faults().Clear()
+	sum = h.run(RunOptions{})
+	if sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	h.assertExactlyOnce(keys(h.eligible()))
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	sum := h.run(RunOptions{DryRun: true})
+	if sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	if w := h.writes(); len(w) != 0 {
+		t.Fatalf("dry run wrote: %v", w)
+	}
+	if len(sum.Planned) == 0 || !strings.Contains(strings.Join(sum.Planned, "\n"), "factuur aanmaken voor werkbon WB26116") {
+		t.Fatalf("dry run planned: %v", sum.Planned)
+	}
+	ctx := context.Background()
+	if ex, _ := h.st.Exports(ctx); len(ex) != 0 {
+		t.Fatal("dry run wrote the journal")
+	}
+	if lg, _ := h.st.Log(ctx, store.LogFilter{}); len(lg) != 0 {
+		t.Fatal("dry run wrote the log")
+	}
+	if _, err := h.st.LastRun(ctx); !errors.Is(err, store.ErrNotFound) {
+		t.Fatal("dry run recorded a run")
+	}
+	// A real run afterwards does everything.
+	if sum := h.run(RunOptions{}); sum.Invoices != len(h.eligible()) {
+		t.Fatalf("real run after dry run: %+v", sum)
+	}
+}
+
+func TestRunLockRefusesASecondRun(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	lock, err := h.st.LockRun(context.Background(), "other-host:42")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer lock.Release(context.Background())
+	sum := h.run(RunOptions{})
+	if !errors.Is(sum.Err, ErrCannotRun) || !errors.Is(sum.Err, store.ErrLocked) {
+		t.Fatalf("second run: %v", sum.Err)
+	}
+	if len(h.writes()) != 0 {
+		t.Fatal("a locked-out run wrote")
+	}
+}

@@ -1,0 +1,321 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/outsmart"
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// importAll imports what the settings ask for. Products are read once for
+// both materials and hour types (and for pricing the export).
+func (r *run) importAll() error {
+	if r.set.ImportRelations {
+		if err := r.importRelations(); err != nil {
+			return err
+		}
+	}
+	if r.set.ImportMaterials || r.set.ImportHourTypes || r.set.ExportInvoices {
+		if err := r.loadProducts(); err != nil {
+			return err
+		}
+	}
+	if r.set.ImportMaterials || r.set.ImportHourTypes {
+		if err := r.importProducts(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// loadRelations reads every relation of the administration. When an answer
+// has exactly ResultCap records it may be cut off (e-Boekhouden has no
+// paging): the relations are then read again per search letter or digit and
+// merged by ID, and a warning names how many were found when even a part was
+// cut off.
+func (r *run) loadRelations() error {
+	all, err := r.e.p.Bookkeeping.Relations(r.ctx, eboekhouden.RelationFilter{})
+	if err != nil {
+		return fmt.Errorf("relaties ophalen uit e-Boekhouden: %w", err)
+	}
+	complete := len(all) < r.e.p.ResultCap
+	if !complete {
+		byID := map[int64]eboekhouden.Relation{}
+		for _, rel := range all {
+			byID[rel.ID] = rel
+		}
+		complete = true
+		for _, c := range "0123456789abcdefghijklmnopqrstuvwxyz" {
+			part, err := r.e.p.Bookkeeping.Relations(r.ctx, eboekhouden.RelationFilter{Keyword: string(c)})
+			if err != nil {
+				return fmt.Errorf("relaties ophalen uit e-Boekhouden (zoekterm %q): %w", c, err)
+			}
+			if len(part) >= r.e.p.ResultCap {
+				complete = false
+			}
+			for _, rel := range part {
+				byID[rel.ID] = rel
+			}
+		}
+		all = all[:0]
+		for _, rel := range byID {
+			all = append(all, rel)
+		}
+		sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
+		if !complete {
+			r.log(store.LevelWarning, "relaties", fmt.Sprintf(
+				"%d relaties opgehaald uit e-Boekhouden, mogelijk niet alle: e-Boekhouden geeft hoogstens %d per opvraging.",
+				len(all), r.e.p.ResultCap), "")
+		}
+	}
+	r.rels = make(map[string]eboekhouden.Relation, len(all))
+	for _, rel := range all {
+		r.rels[strings.TrimSpace(rel.Code)] = rel
+	}
+	r.relsOK = complete
+	return nil
+}
+
+func (r *run) importRelations() error {
+	if err := r.loadRelations(); err != nil {
+		return err
+	}
+	known, err := r.e.p.Store.Mappings(r.ctx, store.MappingRelation)
+	if err != nil {
+		return err
+	}
+	codes := sortedKeys(r.rels)
+	var send []outsmart.Relation
+	var maps []store.Mapping
+	for _, code := range codes {
+		rel := r.rels[code]
+		out, missing := relationForOutSmart(rel)
+		hash := contentHash(out)
+		if known[code].Hash == hash {
+			continue
+		}
+		if code == "" {
+			continue // e-Boekhouden requires a code; nothing to key on
+		}
+		if len(missing) > 0 {
+			// Report once per version of the record: remember the hash.
+			if known[code].Hash != "refused:"+hash {
+				r.log(store.LevelAttention, "relatie "+code, fmt.Sprintf(
+					"Relatie %s (%s) kan niet naar OutSmart: %s ontbreekt. Vul dit aan in e-Boekhouden.",
+					code, rel.Company, strings.Join(missing, ", ")), "")
+				if !r.opts.DryRun {
+					_ = r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{{Kind: store.MappingRelation, SourceKey: code,
+						SourceID: strconv.FormatInt(rel.ID, 10), TargetKey: out.DebtorNumber, Hash: "refused:" + hash}})
+				}
+			}
+			continue
+		}
+		send = append(send, out)
+		maps = append(maps, store.Mapping{Kind: store.MappingRelation, SourceKey: code,
+			SourceID: strconv.FormatInt(rel.ID, 10), TargetKey: out.DebtorNumber, Hash: hash, Active: true})
+	}
+	n, err := upsertInBatches(r, "relatie", send, maps, func(o outsmart.Relation) string { return o.DebtorNumber },
+		r.e.p.FieldService.UpsertRelations)
+	r.sum.Relations += n
+	return err
+}
+
+func (r *run) loadProducts() error {
+	all, err := r.e.p.Bookkeeping.Products(r.ctx, eboekhouden.ProductFilter{})
+	if err != nil {
+		return fmt.Errorf("producten ophalen uit e-Boekhouden: %w", err)
+	}
+	if len(all) >= r.e.p.ResultCap {
+		r.log(store.LevelWarning, "producten", fmt.Sprintf(
+			"%d producten opgehaald uit e-Boekhouden, mogelijk niet alle: e-Boekhouden geeft hoogstens %d per opvraging.",
+			len(all), r.e.p.ResultCap), "")
+	}
+	r.prods = make(map[string]eboekhouden.Product, len(all))
+	for _, p := range all {
+		r.prods[strings.TrimSpace(p.Code)] = p
+	}
+	return nil
+}
+
+// importProducts sends changed products: an hour unit makes an hour type,
+// anything else a material. Inactive hour types are sent as inactive; an
+// inactive material that OutSmart never had is not sent, and one it has is
+// left in place with a log line (OutSmart materials have no active flag).
+func (r *run) importProducts() error {
+	knownMat, err := r.e.p.Store.Mappings(r.ctx, store.MappingMaterial)
+	if err != nil {
+		return err
+	}
+	knownHT, err := r.e.p.Store.Mappings(r.ctx, store.MappingHourType)
+	if err != nil {
+		return err
+	}
+	var mats []outsmart.Material
+	var matMaps []store.Mapping
+	var hts []outsmart.HourType
+	var htMaps []store.Mapping
+	for _, code := range sortedKeys(r.prods) {
+		p := r.prods[code]
+		if code == "" {
+			continue
+		}
+		id := strconv.FormatInt(p.ID, 10)
+		if IsHourUnit(p.Unit) {
+			if !r.set.ImportHourTypes {
+				continue
+			}
+			ht := hourTypeForOutSmart(p)
+			hash := contentHash(ht)
+			prev, had := knownHT[code]
+			if prev.Hash == hash || (!had && !p.Active) {
+				continue
+			}
+			if problem := hourTypeProblem(ht); problem != "" {
+				if prev.Hash != "refused:"+hash {
+					r.log(store.LevelAttention, "uursoort "+code, fmt.Sprintf("Uursoort %s (%s) kan niet naar OutSmart: %s", code, p.Description, problem), "")
+					if !r.opts.DryRun {
+						_ = r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{{Kind: store.MappingHourType, SourceKey: code, SourceID: id, TargetKey: code, Hash: "refused:" + hash}})
+					}
+				}
+				continue
+			}
+			hts = append(hts, ht)
+			htMaps = append(htMaps, store.Mapping{Kind: store.MappingHourType, SourceKey: code, SourceID: id, TargetKey: code, Hash: hash, Active: p.Active})
+			continue
+		}
+		if !r.set.ImportMaterials {
+			continue
+		}
+		m := materialForOutSmart(p)
+		hash := contentHash(m)
+		prev, had := knownMat[code]
+		if !p.Active {
+			if had && prev.Active {
+				r.log(store.LevelInfo, "materiaal "+code, fmt.Sprintf(
+					"Materiaal %s (%s) is inactief in e-Boekhouden. OutSmart kent voor materialen geen inactief-vlag; verwijder het daar zelf als het niet meer gebruikt mag worden.",
+					code, p.Description), "")
+				if !r.opts.DryRun {
+					prev.Active = false
+					_ = r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{prev})
+				}
+			}
+			continue
+		}
+		if prev.Hash == hash && prev.Active {
+			continue
+		}
+		if problem := materialProblem(m); problem != "" {
+			if prev.Hash != "refused:"+hash {
+				r.log(store.LevelAttention, "materiaal "+code, fmt.Sprintf("Materiaal %s (%s) kan niet naar OutSmart: %s", code, p.Description, problem), "")
+				if !r.opts.DryRun {
+					_ = r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{{Kind: store.MappingMaterial, SourceKey: code, SourceID: id, TargetKey: code, Hash: "refused:" + hash}})
+				}
+			}
+			continue
+		}
+		mats = append(mats, m)
+		matMaps = append(matMaps, store.Mapping{Kind: store.MappingMaterial, SourceKey: code, SourceID: id, TargetKey: code, Hash: hash, Active: true})
+	}
+	n, err := upsertInBatches(r, "materiaal", mats, matMaps, func(m outsmart.Material) string { return m.Code }, r.e.p.FieldService.UpsertMaterials)
+	r.sum.Materials += n
+	if err != nil {
+		return err
+	}
+	n, err = upsertInBatches(r, "uursoort", hts, htMaps, func(h outsmart.HourType) string { return h.Code }, r.e.p.FieldService.UpsertHourTypes)
+	r.sum.HourTypes += n
+	return err
+}
+
+// materialProblem checks what OutSmart requires of a material (Blueprint:
+// code, description, price, unit), in Dutch.
+func materialProblem(m outsmart.Material) string {
+	var missing []string
+	if m.Description == "" {
+		missing = append(missing, "omschrijving")
+	}
+	if m.Unit == "" {
+		missing = append(missing, "eenheid")
+	}
+	if len(missing) > 0 {
+		return strings.Join(missing, ", ") + " ontbreekt. Vul dit aan in e-Boekhouden."
+	}
+	return ""
+}
+
+// hourTypeProblem checks what OutSmart requires of an hour type (Blueprint:
+// code, name, sale_price > 0).
+func hourTypeProblem(h outsmart.HourType) string {
+	if h.Name == "" {
+		return "de omschrijving ontbreekt. Vul die aan in e-Boekhouden."
+	}
+	if h.SalePrice.Sign() <= 0 {
+		return "de verkoopprijs moet groter dan 0 zijn (eis van OutSmart). Pas de prijs aan in e-Boekhouden."
+	}
+	return ""
+}
+
+// upsertInBatches posts records in batches and saves the mappings of each
+// batch OutSmart accepted. A batch refused for its content is split until
+// the refused record is found: that record is logged as needing attention
+// and the others still go through. It returns how many records were synced.
+func upsertInBatches[T any](r *run, kind string, recs []T, maps []store.Mapping, key func(T) string,
+	upsert func(context.Context, []T) (int, error)) (int, error) {
+	if len(recs) == 0 {
+		return 0, nil
+	}
+	if r.opts.DryRun {
+		for _, rec := range recs {
+			r.plan("%s %s naar OutSmart sturen", kind, key(rec))
+		}
+		return 0, nil
+	}
+	synced := 0
+	var send func(recs []T, maps []store.Mapping) error
+	send = func(recs []T, maps []store.Mapping) error {
+		_, err := upsert(r.ctx, recs)
+		if err == nil {
+			if err := r.e.p.Store.SaveMappings(r.ctx, maps); err != nil {
+				return err
+			}
+			synced += len(recs)
+			return nil
+		}
+		var apiErr *outsmart.APIError
+		if !errors.As(err, &apiErr) || errors.Is(err, outsmart.ErrUnauthorized) || errors.Is(err, outsmart.ErrTransient) {
+			return fmt.Errorf("%s naar OutSmart sturen: %w", kind, err)
+		}
+		// A definite refusal of the content: find the record(s) responsible.
+		if len(recs) == 1 {
+			r.log(store.LevelAttention, kind+" "+key(recs[0]), fmt.Sprintf("OutSmart weigert %s %s: %s", kind, key(recs[0]),
+				strings.Join(apiErr.Messages, "; ")), "")
+			return nil
+		}
+		half := len(recs) / 2
+		if err := send(recs[:half], maps[:half]); err != nil {
+			return err
+		}
+		return send(recs[half:], maps[half:])
+	}
+	for start := 0; start < len(recs); start += r.e.p.BatchSize {
+		end := min(start+r.e.p.BatchSize, len(recs))
+		if err := send(recs[start:end], maps[start:end]); err != nil {
+			return synced, err
+		}
+	}
+	return synced, nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
