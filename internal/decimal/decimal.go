@@ -280,3 +280,16 @@ func (d *Decimal) UnmarshalText(b []byte) error {
 	*d = v
 	return nil
 }
+
+// DivInt returns d / n rounded half away from zero to four decimals; n must
+// not be zero.
+func (d Decimal) DivInt(n int64) Decimal {
+	if n == 0 {
+		panic("decimal: division by zero")
+	}
+	out, _, err := fromRat(new(big.Rat).SetFrac(big.NewInt(d.units), big.NewInt(n*scale)))
+	if err != nil {
+		panic(fmt.Sprintf("decimal: %s / %d overflows", d, n))
+	}
+	return out
+}

@@ -118,3 +118,16 @@ func TestTextRoundTrip(t *testing.T) {
 		t.Fatal("unmarshal accepted a bad number")
 	}
 }
+
+func TestDivInt(t *testing.T) {
+	cases := []struct {
+		d    string
+		n    int64
+		want string
+	}{{"70", 60, "1.1667"}, {"225", 60, "3.75"}, {"-1", 3, "-0.3333"}, {"2", 3, "0.6667"}, {"0.0001", 2, "0.0001"}}
+	for _, c := range cases {
+		if got := MustParse(c.d).DivInt(c.n).String(); got != c.want {
+			t.Errorf("%s / %d = %s, want %s", c.d, c.n, got, c.want)
+		}
+	}
+}
