@@ -2,8 +2,13 @@
 // composition root: it parses the command line and wires the internal
 // packages together; it holds no logic of its own.
 //
-//	koppeling sandbox [flags]   run both sandbox servers with the demo dataset
-//	koppeling version           print version, commit and build date
+//	koppeling sync --once [--dry-run]   one synchronisation, log lines on stdout
+//	koppeling settings get [KEY]        print settings
+//	koppeling settings set KEY VALUE    change a setting (refused values change nothing)
+//	koppeling login [--no-check]        store credentials in the OS keychain
+//	koppeling log [--attention]         print the sync log
+//	koppeling sandbox [flags]           run both sandbox servers with the demo dataset
+//	koppeling version                   print version, commit and build date
 package main
 
 import (
@@ -20,16 +25,25 @@ var (
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdout, os.Stderr))
+	os.Exit(run(os.Args[1:], env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}))
 }
 
 // run executes one command and returns the process exit code.
-func run(args []string, stdout, stderr io.Writer) int {
+func run(args []string, e env) int {
+	stdout, stderr := e.stdout, e.stderr
 	cmd := ""
 	if len(args) > 0 {
 		cmd, args = args[0], args[1:]
 	}
 	switch cmd {
+	case "sync":
+		return runSync(args, e)
+	case "settings":
+		return runSettings(args, e)
+	case "log":
+		return runLog(args, e)
+	case "login":
+		return runLogin(args, e)
 	case "sandbox":
 		return runSandbox(args, stdout, stderr)
 	case "version", "--version", "-version":
@@ -51,9 +65,16 @@ func run(args []string, stdout, stderr io.Writer) int {
 
 func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
-  koppeling sandbox [flags]   run the e-Boekhouden and OutSmart sandbox servers with demo data
-  koppeling version           print version, commit and build date
+  koppeling sync --once [--dry-run]   one synchronisation; exit 0 ok, 1 needs attention, 2 could not run
+  koppeling settings get [KEY]        print the settings (or one)
+  koppeling settings set KEY VALUE    change a setting; an invalid value is refused and nothing changes
+  koppeling login [--no-check]        store the credentials of both services in the OS keychain
+  koppeling log [--attention] [-n N]  print the sync log, newest first
+  koppeling sandbox [flags]           run the e-Boekhouden and OutSmart sandbox servers with demo data
+  koppeling version                   print version, commit and build date
 
-Run "koppeling sandbox -h" for the sandbox flags.
+Environment: KOPPELING_DATA_DIR (store location), KOPPELING_EBOEKHOUDEN_URL, KOPPELING_OUTSMART_URL,
+and for machines without a keychain KOPPELING_EB_USERNAME, KOPPELING_EB_SECURITYCODE1,
+KOPPELING_EB_SECURITYCODE2, KOPPELING_OUTSMART_TOKEN, KOPPELING_OUTSMART_SOFTWARE_TOKEN.
 `)
 }

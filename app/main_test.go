@@ -15,20 +15,26 @@ import (
 	"time"
 )
 
-// buildBinary builds the real koppeling binary once per test run.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "koppeling")
-	cmd := exec.Command("go", "build", "-o", bin, ".")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+// binary is the real koppeling binary, built once by TestMain.
+var binary string
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "koppeling-bin-")
+	if err != nil {
+		panic(err)
 	}
-	return bin
+	binary = filepath.Join(dir, "koppeling")
+	if out, err := exec.Command("go", "build", "-o", binary, ".").CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
+		panic("go build: " + err.Error() + "\n" + string(out))
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
 }
 
 func TestSandboxCommandPrintsURLsAndServesUntilInterrupted(t *testing.T) {
-	bin := buildBinary(t)
-	cmd := exec.Command(bin, "sandbox")
+	cmd := exec.Command(binary, "sandbox")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -105,7 +111,8 @@ func TestRunCommands(t *testing.T) {
 	}
 	for _, c := range cases {
 		var stdout, stderr bytes.Buffer
-		if code := run(c.args, &stdout, &stderr); code != c.code {
+		e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
+		if code := run(c.args, e); code != c.code {
 			t.Errorf("run(%v) = %d, want %d (stderr %q)", c.args, code, c.code, stderr.String())
 		}
 		if !strings.Contains(stdout.String(), c.inStdout) || !strings.Contains(stderr.String(), c.inStderr) {

@@ -1,0 +1,254 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"testing"
+
+	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// cli runs the real binary against a sandbox with the credentials in the
+// environment (a machine without a keychain) and a store in a temporary dir.
+type cli struct {
+	t   *testing.T
+	bin string
+	sb  *sandbox.Sandbox
+	dir string
+	env []string
+}
+
+func newCLI(t *testing.T) *cli {
+	t.Helper()
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	ebc, osc := sb.Dataset.EBoekhouden.Credentials, sb.Dataset.OutSmart.Credentials
+	c := &cli{t: t, bin: binary, sb: sb, dir: filepath.Join(t.TempDir(), "data")}
+	c.env = append(os.Environ(),
+		"KOPPELING_DATA_DIR="+c.dir,
+		"KOPPELING_KEYCHAIN_SERVICE=nl.koppeling.test.cli",
+		"KOPPELING_EBOEKHOUDEN_URL="+sb.EBoekhoudenURL, "KOPPELING_OUTSMART_URL="+sb.OutSmartURL,
+		"KOPPELING_EB_USERNAME="+ebc.Username, "KOPPELING_EB_SECURITYCODE1="+ebc.SecurityCode1,
+		"KOPPELING_EB_SECURITYCODE2="+ebc.SecurityCode2, "KOPPELING_OUTSMART_TOKEN="+osc.Token,
+		"KOPPELING_OUTSMART_SOFTWARE_TOKEN="+osc.SoftwareToken)
+	return c
+}
+
+func (c *cli) secrets() []string {
+	ebc, osc := c.sb.Dataset.EBoekhouden.Credentials, c.sb.Dataset.OutSmart.Credentials
+	return []string{ebc.SecurityCode1, ebc.SecurityCode2, osc.Token, osc.SoftwareToken}
+}
+
+// run runs the binary and returns stdout, stderr and the exit code; it
+// fails the test if any secret appears in the output.
+func (c *cli) run(extraEnv []string, stdin string, args ...string) (string, string, int) {
+	c.t.Helper()
+	cmd := exec.Command(c.bin, args...)
+	cmd.Env = append(append([]string(nil), c.env...), extraEnv...)
+	cmd.Stdin = strings.NewReader(stdin)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+		if ws, ok := ee.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+			code = 128 + int(ws.Signal())
+		}
+	} else if err != nil {
+		c.t.Fatal(err)
+	}
+	for _, s := range c.secrets() {
+		if strings.Contains(out.String(), s) || strings.Contains(errb.String(), s) {
+			c.t.Fatalf("a credential appeared in the output of %v", args)
+		}
+	}
+	return out.String(), errb.String(), code
+}
+
+// assertNoSecretsOnDisk checks every file in the data directory.
+func (c *cli) assertNoSecretsOnDisk() {
+	c.t.Helper()
+	filepath.Walk(c.dir, func(path string, info os.FileInfo, err error) error {
+		if err != nil || info.IsDir() {
+			return nil
+		}
+		b, _ := os.ReadFile(path)
+		for _, s := range c.secrets() {
+			if bytes.Contains(b, []byte(s)) {
+				c.t.Errorf("a credential is stored in %s", path)
+			}
+		}
+		if info.Mode().Perm()&0o077 != 0 {
+			c.t.Errorf("%s has mode %v; want no access for others", path, info.Mode().Perm())
+		}
+		return nil
+	})
+}
+
+func TestSyncOnceExitCodesAndOutput(t *testing.T) {
+	c := newCLI(t)
+	if _, errOut, code := c.run(nil, "", "settings", "set", "export.template", "Standaard"); code != 0 {
+		t.Fatalf("settings set: %d %s", code, errOut)
+	}
+	c.run(nil, "", "settings", "set", "export.invoices", "true")
+
+	out, errOut, code := c.run(nil, "", "sync", "--once", "--dry-run")
+	if code != exitAttention || !strings.Contains(out, "Proefdraaien") {
+		t.Fatalf("dry run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if n := c.sb.EBoekhouden.Requests().Count("AddFactuur"); n != 0 {
+		t.Fatalf("dry run sent %d invoices", n)
+	}
+
+	// First run: two relations without an address need attention: exit 1.
+	out, errOut, code = c.run(nil, "", "sync", "--once")
+	if code != exitAttention {
+		t.Fatalf("first run: exit %d\n%s\n%s", code, out, errOut)
+	}
+	for _, want := range []string{"facturen aangemaakt", "aandacht", "Factuur 2026"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("first run output lacks %q:\n%s", want, out)
+		}
+	}
+	// Second run: nothing to do, nothing needs attention again: exit 0.
+	out, _, code = c.run(nil, "", "sync", "--once")
+	if code != exitOK || !strings.Contains(out, "Alles was al bijgewerkt") {
+		t.Fatalf("second run: exit %d\n%s", code, out)
+	}
+	out, _, code = c.run(nil, "", "log", "--attention")
+	if code != 0 || !strings.Contains(out, "kan niet naar OutSmart") {
+		t.Fatalf("log --attention: %d\n%s", code, out)
+	}
+	c.assertNoSecretsOnDisk()
+}
+
+func TestSyncCannotRun(t *testing.T) {
+	c := newCLI(t)
+	_, errOut, code := c.run([]string{"KOPPELING_EB_SECURITYCODE1=00000000000000000000000000000000"}, "", "sync", "--once")
+	if code != exitCannotRun {
+		t.Fatalf("bad credentials: exit %d, want 2\n%s", code, errOut)
+	}
+	out, _, code := c.run([]string{"KOPPELING_OUTSMART_URL=http://127.0.0.1:1/openapi/8"}, "", "sync", "--once")
+	if code != exitCannotRun || !strings.Contains(out, "niet bereikbaar") {
+		t.Fatalf("OutSmart unreachable: exit %d\n%s", code, out)
+	}
+	_, errOut, code = c.run([]string{"KOPPELING_OUTSMART_URL=http://example.com/openapi/8"}, "", "sync", "--once")
+	if code != exitCannotRun || !strings.Contains(errOut, "http") {
+		t.Fatalf("plain http to a remote host: exit %d\n%s", code, errOut)
+	}
+	if _, _, code := c.run(nil, "", "sync"); code != exitCannotRun {
+		t.Fatalf("sync without --once: exit %d", code)
+	}
+}
+
+func TestSettingsCommand(t *testing.T) {
+	c := newCLI(t)
+	out, _, code := c.run(nil, "", "settings", "get")
+	if code != 0 || !strings.Contains(out, "export.workflow_status=1 naar E-boekhouden") || !strings.Contains(out, "export.payment_term_days=14") {
+		t.Fatalf("settings get: %d\n%s", code, out)
+	}
+	if _, _, code := c.run(nil, "", "settings", "set", "export.payment_term_days", "30"); code != 0 {
+		t.Fatal("valid value refused")
+	}
+	_, errOut, code := c.run(nil, "", "settings", "set", "export.payment_term_days", "dertig")
+	if code == 0 || !strings.Contains(errOut, "betalingstermijn") {
+		t.Fatalf("invalid value: exit %d %s", code, errOut)
+	}
+	out, _, _ = c.run(nil, "", "settings", "get", "export.payment_term_days")
+	if strings.TrimSpace(out) != "30" {
+		t.Fatalf("refused value changed the setting: %q", out)
+	}
+	for _, args := range [][]string{{"settings", "set", "nope", "1"}, {"settings", "get", "nope"}, {"settings"}, {"settings", "set", "a"}} {
+		if _, _, code := c.run(nil, "", args...); code == 0 {
+			t.Errorf("%v accepted", args)
+		}
+	}
+}
+
+// TestCrashedSyncConverges kills the real binary in the middle of an export
+// and runs it again.
+func TestCrashedSyncConverges(t *testing.T) {
+	c := newCLI(t)
+	c.run(nil, "", "settings", "set", "export.template", "Standaard")
+	c.run(nil, "", "settings", "set", "export.invoices", "true")
+	_, _, code := c.run([]string{"KOPPELING_TEST_CRASH_AT=export.sent:3"}, "", "sync", "--once")
+	if code != 128+int(syscall.SIGKILL) {
+		t.Fatalf("crash hook: exit %d", code)
+	}
+	if _, _, code := c.run(nil, "", "sync", "--once"); code == exitCannotRun {
+		t.Fatal("rerun could not run")
+	}
+	per := map[string]int{}
+	for _, inv := range c.sb.EBoekhouden.State().Invoices {
+		for _, l := range inv.Regels {
+			if strings.HasPrefix(l.Omschrijving, "Werkbon ") {
+				per[strings.Fields(l.Omschrijving)[1]]++
+			}
+		}
+	}
+	if len(per) != 8 {
+		t.Fatalf("invoices for %d work orders, want 8: %v", len(per), per)
+	}
+	for nr, n := range per {
+		if n != 1 {
+			t.Errorf("work order %s has %d invoices", nr, n)
+		}
+	}
+	st, err := store.Open(context.Background(), c.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	if ex, _ := st.Exports(context.Background(), store.ExportHandled); len(ex) != 8 {
+		t.Fatalf("%d work orders handled in the journal, want 8", len(ex))
+	}
+}
+
+// TestLoginStoresInTheRealKeychain needs the Secret Service; make test runs
+// the suite inside a D-Bus session with gnome-keyring.
+func TestLoginStoresInTheRealKeychain(t *testing.T) {
+	c := newCLI(t)
+	ebc, osc := c.sb.Dataset.EBoekhouden.Credentials, c.sb.Dataset.OutSmart.Credentials
+	// Without the env overrides the credentials must come from the keychain.
+	var clean []string
+	for _, kv := range c.env {
+		if !strings.HasPrefix(kv, "KOPPELING_EB_") && !strings.HasPrefix(kv, "KOPPELING_OUTSMART_TOKEN") && !strings.HasPrefix(kv, "KOPPELING_OUTSMART_SOFTWARE") {
+			clean = append(clean, kv)
+		}
+	}
+	c.env = clean
+	input := strings.Join([]string{ebc.Username, ebc.SecurityCode1, ebc.SecurityCode2, osc.CompanyID, osc.Token, osc.SoftwareToken}, "\n") + "\n"
+	out, errOut, code := c.run(nil, input, "login")
+	if code != 0 {
+		if os.Getenv("KOPPELING_TEST_KEYCHAIN") != "1" && strings.Contains(errOut, "sleutelbos") {
+			t.Skipf("no keychain here: %s", errOut)
+		}
+		t.Fatalf("login: exit %d\n%s\n%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "Gelukt - Je bent ingelogd!") {
+		t.Fatalf("login output: %s", out)
+	}
+	t.Cleanup(func() { (&secrets.Vault{Keychain: secrets.OSKeychain{}, Service: "nl.koppeling.test.cli"}).Delete() })
+	c.run(nil, "", "settings", "set", "export.invoices", "false")
+	if _, errOut, code := c.run(nil, "", "sync", "--once"); code == exitCannotRun {
+		t.Fatalf("sync with keychain credentials: %s", errOut)
+	}
+	// A wrong code is refused and nothing is stored.
+	bad := strings.Replace(input, ebc.SecurityCode1, "00000000000000000000000000000000", 1)
+	_, errOut, code = c.run(nil, bad, "login")
+	if code != exitCannotRun || !strings.Contains(errOut, "e-Boekhouden weigert") {
+		t.Fatalf("bad login: exit %d %s", code, errOut)
+	}
+	c.assertNoSecretsOnDisk()
+}

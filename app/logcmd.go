@@ -1,0 +1,40 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// runLog prints the sync log, newest first.
+func runLog(args []string, e env) int {
+	fs := flag.NewFlagSet("koppeling log", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	attention := fs.Bool("attention", false, "only what needs attention (and errors)")
+	limit := fs.Int("n", 100, "number of lines")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return exitCannotRun
+	}
+	ctx := context.Background()
+	st, err := e.openStore(ctx)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling log: %v\n", err)
+		return exitCannotRun
+	}
+	defer st.Close()
+	f := store.LogFilter{Limit: *limit}
+	if *attention {
+		f.Levels = []store.Level{store.LevelAttention, store.LevelError}
+	}
+	lines, err := st.Log(ctx, f)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling log: %v\n", err)
+		return exitCannotRun
+	}
+	for _, l := range lines {
+		fmt.Fprintf(e.stdout, "%s  %-12s %s\n", l.Time.Local().Format("02-01-2006 15:04"), levelLabel(l.Level), l.Message)
+	}
+	return exitOK
+}
