@@ -8,6 +8,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
 	"github.com/koppeling/koppeling/internal/sandbox/fault"
 	"github.com/koppeling/koppeling/internal/store"
@@ -300,5 +301,59 @@ func TestRunLockRefusesASecondRun(t *testing.T) {
 	}
 	if len(h.writes()) != 0 {
 		t.Fatal("a locked-out run wrote")
+	}
+}
+
+func TestRetryAndSkipParkedWorkOrders(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, map[string]string{store.KeyExportRelations: "false"})
+	h.run(RunOptions{})
+	ctx := context.Background()
+	parked, err := h.eng.Attention(ctx)
+	if err != nil || len(parked) != 2 {
+		t.Fatalf("attention list: %d %v", len(parked), err)
+	}
+	// Skip one; retry the other after creating its relation by hand.
+	if err := h.eng.SkipExport(ctx, parked[0].RowID); err != nil {
+		t.Fatal(err)
+	}
+	h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+		st.Relations = append(st.Relations, demodata.Relatie{ID: 9999999, AddDatum: "2026-11-27", Code: parked[1].RelationCode,
+			Bedrijf: "Handmatig aangemaakt", BP: "B"})
+	})
+	if err := h.eng.RetryExport(ctx, parked[1].RowID); err != nil {
+		t.Fatal(err)
+	}
+	sum := h.run(RunOptions{})
+	if sum.Invoices != 1 {
+		t.Fatalf("after retry: %d invoices", sum.Invoices)
+	}
+	if h.invoicesFor(parked[0].OrderNumber) != 0 || h.invoicesFor(parked[1].OrderNumber) != 1 {
+		t.Fatal("skip or retry did not work")
+	}
+	// An invoiced work order can never be retried or skipped.
+	if err := h.eng.RetryExport(ctx, parked[1].RowID); err == nil {
+		t.Fatal("retry of a handled work order accepted")
+	}
+	if err := h.eng.SkipExport(ctx, "no-such-row"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("skip of an unknown work order: %v", err)
+	}
+}
+
+func TestCutOffRelationListsAreReadInParts(t *testing.T) {
+	h := newHarness(t, sandbox.Options{ResultCap: 30}, map[string]string{store.KeyExportInvoices: "false"})
+	h.eng.p.ResultCap = 30
+	sum := h.run(RunOptions{})
+	if want := len(h.sb.Dataset.EBoekhouden.Relations) - 2; sum.Relations != want {
+		t.Fatalf("relations synced %d, want %d (all, read in parts)", sum.Relations, want)
+	}
+	if h.logged(store.LevelWarning, "mogelijk niet alle") {
+		t.Fatal("warned although the parts were complete")
+	}
+	// With a cap so small that even the parts are cut off, say so.
+	h2 := newHarness(t, sandbox.Options{ResultCap: 3}, map[string]string{store.KeyExportInvoices: "false"})
+	h2.eng.p.ResultCap = 3
+	h2.run(RunOptions{})
+	if !h2.logged(store.LevelWarning, "mogelijk niet alle") {
+		t.Fatal("no warning about a cut-off list")
 	}
 }

@@ -35,10 +35,12 @@ func (r *run) importAll() error {
 }
 
 // loadRelations reads every relation of the administration. When an answer
-// has exactly ResultCap records it may be cut off (e-Boekhouden has no
-// paging): the relations are then read again per search letter or digit and
-// merged by ID, and a warning names how many were found when even a part was
-// cut off.
+// has ResultCap records it may be cut off (e-Boekhouden has no paging): the
+// relations are then read again by search term (Trefwoord, a substring
+// search [inferred: over code, name, contact, city and e-mail]), one letter
+// or digit at a time, refining a term that is still cut off with a second
+// and third character, and merged by ID. When even a three-character term is
+// cut off, a warning says how many relations were found.
 func (r *run) loadRelations() error {
 	all, err := r.e.p.Bookkeeping.Relations(r.ctx, eboekhouden.RelationFilter{})
 	if err != nil {
@@ -50,17 +52,30 @@ func (r *run) loadRelations() error {
 		for _, rel := range all {
 			byID[rel.ID] = rel
 		}
+		const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+		var terms []string
+		for _, c := range alphabet {
+			terms = append(terms, string(c))
+		}
 		complete = true
-		for _, c := range "0123456789abcdefghijklmnopqrstuvwxyz" {
-			part, err := r.e.p.Bookkeeping.Relations(r.ctx, eboekhouden.RelationFilter{Keyword: string(c)})
+		for len(terms) > 0 {
+			term := terms[0]
+			terms = terms[1:]
+			part, err := r.e.p.Bookkeeping.Relations(r.ctx, eboekhouden.RelationFilter{Keyword: term})
 			if err != nil {
-				return fmt.Errorf("relaties ophalen uit e-Boekhouden (zoekterm %q): %w", c, err)
-			}
-			if len(part) >= r.e.p.ResultCap {
-				complete = false
+				return fmt.Errorf("relaties ophalen uit e-Boekhouden (zoekterm %q): %w", term, err)
 			}
 			for _, rel := range part {
 				byID[rel.ID] = rel
+			}
+			if len(part) >= r.e.p.ResultCap {
+				if len(term) >= 3 {
+					complete = false
+					continue
+				}
+				for _, c := range alphabet {
+					terms = append(terms, term+string(c))
+				}
 			}
 		}
 		all = all[:0]

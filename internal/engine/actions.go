@@ -1,0 +1,49 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// Attention lists the work orders that need the user (parked), oldest
+// first, for the "needs attention" list.
+func (e *Engine) Attention(ctx context.Context) ([]store.Export, error) {
+	return e.p.Store.Exports(ctx, store.ExportParked)
+}
+
+// RetryExport asks for a parked (or skipped) work order to be exported
+// again on the next run, whatever its data.
+func (e *Engine) RetryExport(ctx context.Context, rowID string) error {
+	return e.setExportState(ctx, rowID, store.ExportRetry, "Opnieuw proberen gevraagd.", store.ExportParked, store.ExportSkipped)
+}
+
+// SkipExport marks a parked work order as not to be exported.
+func (e *Engine) SkipExport(ctx context.Context, rowID string) error {
+	return e.setExportState(ctx, rowID, store.ExportSkipped, "Overgeslagen op verzoek.", store.ExportParked, store.ExportRetry)
+}
+
+// setExportState moves a journal entry from one of the allowed states. Entries
+// whose invoice exists or may exist are never moved: that would risk a
+// duplicate.
+func (e *Engine) setExportState(ctx context.Context, rowID string, to store.ExportState, reason string, from ...store.ExportState) error {
+	j, err := e.p.Store.Export(ctx, rowID)
+	if err != nil {
+		return err
+	}
+	allowed := false
+	for _, s := range from {
+		allowed = allowed || j.State == s
+	}
+	if !allowed {
+		return fmt.Errorf("werkbon %s staat op %q en kan niet op %q gezet worden", j.OrderNumber, j.State, to)
+	}
+	j.State, j.Reason = to, reason
+	if err := e.p.Store.SaveExport(ctx, j); err != nil {
+		return err
+	}
+	_, err = e.p.Store.AddLog(ctx, store.LogEntry{Time: e.p.Now(), Level: store.LevelInfo, Subject: "werkbon " + j.OrderNumber,
+		Message: fmt.Sprintf("Werkbon %s: %s", j.OrderNumber, reason)})
+	return err
+}
