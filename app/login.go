@@ -9,14 +9,11 @@ import (
 	"io"
 	"os"
 	"strings"
-	"time"
 
 	"golang.org/x/term"
 
-	"github.com/koppeling/koppeling/internal/eboekhouden"
-	"github.com/koppeling/koppeling/internal/outsmart"
-	"github.com/koppeling/koppeling/internal/redact"
 	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/services"
 )
 
 // runLogin asks for the credentials of both services, checks them against
@@ -78,29 +75,8 @@ func runLogin(args []string, e env) int {
 // checkLogin opens both sessions and says, in Dutch, what is wrong; "" when
 // both work. It never shows a secret.
 func checkLogin(e env, c secrets.Credentials) string {
-	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
-	red := redact.New(c.Secrets()...)
-	eb, os, err := e.clients(c)
-	if err != nil {
-		return red.String(err.Error()) + "."
-	}
-	defer eb.Close(ctx)
-	if err := eb.CheckLogin(ctx); err != nil {
-		if errors.Is(err, eboekhouden.ErrBadCredentials) {
-			return "e-Boekhouden weigert de gebruikersnaam of beveiligingscodes."
-		}
-		return "e-Boekhouden is niet bereikbaar: " + red.String(err.Error()) + "."
-	}
-	if err := os.CheckLogin(ctx); err != nil {
-		var apiErr *outsmart.APIError
-		if errors.As(err, &apiErr) && apiErr.Code == outsmart.CodeBadSoftToken {
-			return "OutSmart weigert het software token."
-		}
-		if errors.Is(err, outsmart.ErrUnauthorized) {
-			return "OutSmart weigert het token."
-		}
-		return "OutSmart is niet bereikbaar: " + red.String(err.Error()) + "."
+	if p := services.CheckLogin(context.Background(), c, e.endpoints()); p != nil {
+		return p.Dutch()
 	}
 	return ""
 }

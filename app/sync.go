@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"os"
@@ -10,6 +11,8 @@ import (
 
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/redact"
+	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -37,34 +40,33 @@ func runSync(args []string, e env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	creds, _, err := e.vault().Load()
-	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling sync: inloggegevens: %v\n", err)
-		return exitCannotRun
-	}
-	red := redact.New(creds.Secrets()...)
-	if !creds.EBoekhoudenComplete() || !creds.OutSmartComplete() {
-		fmt.Fprintln(e.stderr, "koppeling sync: inloggegevens ontbreken; voer eerst \"koppeling login\" uit (of zet de KOPPELING_* omgevingsvariabelen).")
-		return exitCannotRun
-	}
 	st, err := e.openStore(ctx)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling sync: %s\n", red.String(err.Error()))
+		fmt.Fprintf(e.stderr, "koppeling sync: %v\n", err)
 		return exitCannotRun
 	}
 	defer st.Close()
-	eb, os, err := e.clients(creds)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling sync: %s\n", red.String(err.Error()))
-		return exitCannotRun
-	}
-	defer eb.Close(context.WithoutCancel(ctx))
-
+	vault := e.vault()
+	var red redact.Redactor
 	printLine := func(l store.LogEntry) {
-		fmt.Fprintf(e.stdout, "%s  %-9s %s\n", l.Time.Local().Format("15:04:05"), levelLabel(l.Level), red.String(l.Message))
+		fmt.Fprintf(e.stdout, "%s  %-12s %s\n", l.Time.Local().Format("15:04:05"), levelLabel(l.Level), red.String(l.Message))
 	}
-	eng := e.newEngine(st, eb, os, creds, printLine)
-	sum := eng.Run(ctx, engine.RunOptions{Trigger: "cli", DryRun: *dryRun})
+	runner := &services.Runner{
+		Store: st, Endpoints: e.endpoints(), OnLog: printLine, Checkpoint: crashHook(e.getenv(envCrashAt)),
+		Credentials: func() (secrets.Credentials, error) {
+			c, _, err := vault.Load()
+			red = redact.New(c.Secrets()...)
+			return c, err
+		},
+	}
+	sum := runner.Run(ctx, engine.RunOptions{Trigger: "cli", DryRun: *dryRun})
+	if sum.Outcome == store.RunFailed {
+		if errors.Is(sum.Err, services.ErrNoCredentials) {
+			fmt.Fprintln(e.stderr, "koppeling sync: inloggegevens ontbreken; voer eerst \"koppeling login\" uit (of zet de KOPPELING_* omgevingsvariabelen).")
+		} else {
+			fmt.Fprintln(e.stderr, "koppeling sync: "+red.String(sum.Line))
+		}
+	}
 	switch sum.Outcome {
 	case store.RunFailed:
 		return exitCannotRun

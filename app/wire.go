@@ -2,18 +2,14 @@ package main
 
 import (
 	"context"
-	"fmt"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
 
-	"github.com/koppeling/koppeling/internal/eboekhouden"
-	"github.com/koppeling/koppeling/internal/engine"
-	"github.com/koppeling/koppeling/internal/outsmart"
-	"github.com/koppeling/koppeling/internal/redact"
 	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -62,33 +58,10 @@ func (e env) openStore(ctx context.Context) (*store.Store, error) {
 	return store.Open(ctx, dir)
 }
 
-// clients builds both API clients for the given credentials.
-func (e env) clients(c secrets.Credentials) (*eboekhouden.Client, *outsmart.Client, error) {
-	eb, err := eboekhouden.New(eboekhouden.Config{
-		Endpoint: e.getenv(envEBoekhoudenURL),
-		Credentials: eboekhouden.Credentials{
-			Username: c.EBoekhoudenUsername, SecurityCode1: c.EBoekhoudenSecurityCode1, SecurityCode2: c.EBoekhoudenSecurityCode2,
-		},
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("e-Boekhouden: %w", err)
-	}
-	os, err := outsmart.New(outsmart.Config{
-		BaseURL: e.getenv(envOutSmartURL), Token: c.OutSmartToken, SoftwareToken: c.OutSmartSoftwareToken, BatchSize: 250,
-	})
-	if err != nil {
-		return nil, nil, fmt.Errorf("OutSmart: %w", err)
-	}
-	return eb, os, nil
-}
-
-// newEngine wires the engine to the store and both clients.
-func (e env) newEngine(st *store.Store, eb *eboekhouden.Client, os *outsmart.Client, c secrets.Credentials, onLog func(store.LogEntry)) *engine.Engine {
-	return engine.New(engine.Params{
-		Store: st, Bookkeeping: eb, FieldService: os, OnLog: onLog,
-		Redactor:   redact.New(c.Secrets()...),
-		Checkpoint: crashHook(e.getenv(envCrashAt)),
-	})
+// endpoints are the service addresses from the environment (empty: the
+// real services).
+func (e env) endpoints() services.Endpoints {
+	return services.Endpoints{EBoekhoudenURL: e.getenv(envEBoekhoudenURL), OutSmartURL: e.getenv(envOutSmartURL)}
 }
 
 // crashHook returns the checkpoint function for KOPPELING_TEST_CRASH_AT, or

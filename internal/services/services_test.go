@@ -1,0 +1,108 @@
+package services
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+func demo(t *testing.T) (*sandbox.Sandbox, secrets.Credentials, Endpoints) {
+	t.Helper()
+	sb, err := sandbox.Start(sandbox.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	eb, os := sb.Dataset.EBoekhouden.Credentials, sb.Dataset.OutSmart.Credentials
+	c := secrets.Credentials{
+		EBoekhoudenUsername: eb.Username, EBoekhoudenSecurityCode1: eb.SecurityCode1, EBoekhoudenSecurityCode2: eb.SecurityCode2,
+		OutSmartCompanyID: os.CompanyID, OutSmartToken: os.Token, OutSmartSoftwareToken: os.SoftwareToken,
+	}
+	return sb, c, Endpoints{EBoekhoudenURL: sb.EBoekhoudenURL, OutSmartURL: sb.OutSmartURL}
+}
+
+func TestCheckLogin(t *testing.T) {
+	_, good, ep := demo(t)
+	ctx := context.Background()
+	if p := CheckLogin(ctx, good, ep); p != nil {
+		t.Fatalf("good credentials: %v", p)
+	}
+	cases := []struct {
+		name    string
+		change  func(c *secrets.Credentials, ep *Endpoints)
+		service Service
+		kind    ProblemKind
+		field   Field
+		dutch   string
+	}{
+		{"missing code 2", func(c *secrets.Credentials, _ *Endpoints) { c.EBoekhoudenSecurityCode2 = "" }, EBoekhouden, Missing, FieldSecurityCode2, "vul de beveiligingscode 2 in"},
+		{"wrong security code", func(c *secrets.Credentials, _ *Endpoints) { c.EBoekhoudenSecurityCode1 = strings.Repeat("0", 32) }, EBoekhouden, Refused, FieldSecurityCodes, "e-Boekhouden weigert"},
+		{"wrong token", func(c *secrets.Credentials, _ *Endpoints) { c.OutSmartToken = strings.Repeat("a", 64) }, OutSmart, Refused, FieldToken, "OutSmart weigert de token"},
+		{"wrong software token", func(c *secrets.Credentials, _ *Endpoints) { c.OutSmartSoftwareToken = strings.Repeat("b", 40) }, OutSmart, Refused, FieldSoftwareToken, "software token"},
+		{"OutSmart down", func(_ *secrets.Credentials, ep *Endpoints) { ep.OutSmartURL = "http://127.0.0.1:1/openapi/8" }, OutSmart, Unreachable, "", "niet bereikbaar"},
+		{"plain http to a remote host", func(_ *secrets.Credentials, ep *Endpoints) { ep.EBoekhoudenURL = "http://example.com/soap.asmx" }, EBoekhouden, Invalid, FieldAddress, "ongeldig adres"},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			c, e := good, ep
+			tc.change(&c, &e)
+			p := CheckLogin(ctx, c, e)
+			if p == nil || p.Service != tc.service || p.Kind != tc.kind || p.Field != tc.field {
+				t.Fatalf("got %+v", p)
+			}
+			msg := p.Dutch() + p.Error()
+			if !strings.Contains(p.Dutch(), tc.dutch) {
+				t.Errorf("Dutch() = %q, want it to contain %q", p.Dutch(), tc.dutch)
+			}
+			for _, s := range c.Secrets() {
+				if s != "" && strings.Contains(msg, s) {
+					t.Fatalf("a secret in the message: %s", msg)
+				}
+			}
+		})
+	}
+}
+
+func TestWorkflowStatuses(t *testing.T) {
+	_, c, ep := demo(t)
+	names, err := WorkflowStatuses(context.Background(), c, ep)
+	if err != nil || !slices.Contains(names, store.DefaultWorkflowStatus) || !slices.IsSorted(names) {
+		t.Fatalf("%v %v", names, err)
+	}
+}
+
+func TestRunnerRecordsARunThatCannotStart(t *testing.T) {
+	sb, c, ep := demo(t)
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var lines []store.LogEntry
+	r := &Runner{Store: st, Endpoints: ep, OnLog: func(e store.LogEntry) { lines = append(lines, e) },
+		Credentials: func() (secrets.Credentials, error) { return secrets.Credentials{}, nil }}
+	sum := r.Run(ctx, engine.RunOptions{Trigger: "test"})
+	if !errors.Is(sum.Err, ErrNoCredentials) || sum.Outcome != store.RunFailed || len(lines) != 1 {
+		t.Fatalf("no credentials: %+v %v", sum, lines)
+	}
+	last, err := st.LastRun(ctx)
+	if err != nil || last.Outcome != store.RunFailed || !strings.Contains(last.Summary, "Inloggen") {
+		t.Fatalf("run history: %+v %v", last, err)
+	}
+	// With credentials the run works; the next run reads them again.
+	r.Credentials = func() (secrets.Credentials, error) { return c, nil }
+	if sum := r.Run(ctx, engine.RunOptions{Trigger: "test"}); sum.Err != nil || sum.Relations == 0 {
+		t.Fatalf("run with credentials: %+v", sum)
+	}
+	if sb.EBoekhouden.State().Sessions != 0 {
+		t.Error("the e-Boekhouden session was left open")
+	}
+}
