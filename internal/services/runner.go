@@ -77,7 +77,9 @@ func (r *Runner) cannotStart(ctx context.Context, opts engine.RunOptions, err er
 func (r *Runner) engine() *engine.Engine { return engine.New(engine.Params{Store: r.Store}) }
 
 // Attention lists the parked work orders.
-func (r *Runner) Attention(ctx context.Context) ([]store.Export, error) { return r.engine().Attention(ctx) }
+func (r *Runner) Attention(ctx context.Context) ([]store.Export, error) {
+	return r.engine().Attention(ctx)
+}
 
 // RetryExport asks for a parked work order to be tried again next run.
 func (r *Runner) RetryExport(ctx context.Context, rowID string) error {
