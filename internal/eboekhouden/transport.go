@@ -7,15 +7,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
 	"net/http/httptrace"
 	"net/url"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/koppeling/koppeling/internal/endpoint"
 )
 
 // This file owns the http.RoundTripper under gosoap: it serves the embedded
@@ -196,39 +196,9 @@ func (t *transport) serveWSDL(req *http.Request) *http.Response {
 
 // checkEndpoint accepts https, and plain http only on a loopback host.
 func checkEndpoint(raw string) (*url.URL, error) {
-	u, err := url.Parse(raw)
+	u, err := endpoint.Check(raw)
 	if err != nil {
-		return nil, fmt.Errorf("%w: endpoint is not a URL", ErrInvalid)
+		return nil, fmt.Errorf("%w: endpoint: %w", ErrInvalid, err)
 	}
-	if u.User != nil {
-		return nil, fmt.Errorf("%w: endpoint must not carry user information", ErrInvalid)
-	}
-	if u.Host == "" || u.Hostname() == "" {
-		return nil, fmt.Errorf("%w: endpoint %q has no host", ErrInvalid, u.Redacted())
-	}
-	if u.Port() != "" {
-		if p, err := strconv.Atoi(u.Port()); err != nil || p < 1 || p > 65535 {
-			return nil, fmt.Errorf("%w: endpoint %q has an invalid port", ErrInvalid, u.Redacted())
-		}
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, fmt.Errorf("%w: plain http is only allowed for loopback hosts, not %q; use https", ErrInvalid, u.Hostname())
-		}
-	default:
-		return nil, fmt.Errorf("%w: endpoint scheme %q is not https", ErrInvalid, u.Scheme)
-	}
-	u.Fragment, u.RawFragment = "", ""
 	return u, nil
-}
-
-// isLoopback reports whether host is localhost, 127.0.0.0/8 or ::1.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -12,6 +11,8 @@ import (
 
 	"github.com/koppeling/koppeling/internal/redact"
 	"github.com/koppeling/koppeling/internal/retry"
+
+	"github.com/koppeling/koppeling/internal/endpoint"
 )
 
 // DefaultBaseURL is OutSmart's OPENApi v8 base URL [CODE S4, S6, S10].
@@ -131,42 +132,23 @@ func New(cfg Config) (*Client, error) {
 
 // checkBaseURL accepts https:// and, for loopback hosts only, http://.
 func checkBaseURL(raw string) (*url.URL, error) {
-	u, err := url.Parse(strings.TrimSpace(raw))
-	if err != nil {
-		return nil, errors.New("not a URL")
-	}
-	switch {
-	case u.Host == "" || u.Hostname() == "":
-		return nil, errors.New("no host")
-	case u.User != nil:
-		return nil, errors.New("user information is not allowed in the URL")
-	case u.RawQuery != "" || u.ForceQuery:
-		return nil, errors.New("a query string is not allowed (the tokens are configured separately)")
-	case u.Fragment != "":
-		return nil, errors.New("a fragment is not allowed")
-	}
-	switch strings.ToLower(u.Scheme) {
-	case "https":
-	case "http":
-		if !isLoopback(u.Hostname()) {
-			return nil, errors.New("plain http:// is refused except for loopback hosts; use https://")
+	// A fragment or query string must be refused before endpoint.Check drops
+	// the fragment: the tokens are configured separately.
+	if u, err := url.Parse(strings.TrimSpace(raw)); err == nil {
+		switch {
+		case u.RawQuery != "" || u.ForceQuery:
+			return nil, errors.New("a query string is not allowed (the tokens are configured separately)")
+		case u.Fragment != "":
+			return nil, errors.New("a fragment is not allowed")
 		}
-	default:
-		return nil, fmt.Errorf("scheme %q is not https", u.Scheme)
 	}
-	u.Scheme = strings.ToLower(u.Scheme)
+	u, err := endpoint.Check(raw)
+	if err != nil {
+		return nil, err
+	}
 	u.Path = strings.TrimRight(u.Path, "/")
 	u.RawPath = ""
 	return u, nil
-}
-
-// isLoopback: 127.0.0.0/8, ::1 and localhost.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // String describes the client without its credentials.
