@@ -119,16 +119,10 @@ func (r *run) importRelations() error {
 			continue // e-Boekhouden requires a code; nothing to key on
 		}
 		if len(missing) > 0 {
-			// Report once per version of the record: remember the hash.
-			if known[code].Hash != "refused:"+hash {
-				r.log(store.LevelAttention, "relatie "+code, fmt.Sprintf(
-					"Relatie %s (%s) kan niet naar OutSmart: %s ontbreekt. Vul dit aan in e-Boekhouden.",
-					code, rel.Company, strings.Join(missing, ", ")), "")
-				if !r.opts.DryRun {
-					_ = r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{{Kind: store.MappingRelation, SourceKey: code,
-						SourceID: strconv.FormatInt(rel.ID, 10), TargetKey: out.DebtorNumber, Hash: "refused:" + hash}})
-				}
-			}
+			r.reportRefused(known[code], store.Mapping{Kind: store.MappingRelation, SourceKey: code,
+				SourceID: strconv.FormatInt(rel.ID, 10), TargetKey: out.DebtorNumber, Hash: hash},
+				"relatie "+code, fmt.Sprintf("Relatie %s (%s) kan niet naar OutSmart: %s ontbreekt. Vul dit aan in e-Boekhouden.",
+					code, rel.Company, strings.Join(missing, ", ")))
 			continue
 		}
 		send = append(send, out)
@@ -192,12 +186,8 @@ func (r *run) importProducts() error {
 				continue
 			}
 			if problem := hourTypeProblem(ht); problem != "" {
-				if prev.Hash != "refused:"+hash {
-					r.log(store.LevelAttention, "uursoort "+code, fmt.Sprintf("Uursoort %s (%s) kan niet naar OutSmart: %s", code, p.Description, problem), "")
-					if !r.opts.DryRun {
-						_ = r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{{Kind: store.MappingHourType, SourceKey: code, SourceID: id, TargetKey: code, Hash: "refused:" + hash}})
-					}
-				}
+				r.reportRefused(prev, store.Mapping{Kind: store.MappingHourType, SourceKey: code, SourceID: id, TargetKey: code, Hash: hash},
+					"uursoort "+code, fmt.Sprintf("Uursoort %s (%s) kan niet naar OutSmart: %s", code, p.Description, problem))
 				continue
 			}
 			hts = append(hts, ht)
@@ -226,12 +216,8 @@ func (r *run) importProducts() error {
 			continue
 		}
 		if problem := materialProblem(m); problem != "" {
-			if prev.Hash != "refused:"+hash {
-				r.log(store.LevelAttention, "materiaal "+code, fmt.Sprintf("Materiaal %s (%s) kan niet naar OutSmart: %s", code, p.Description, problem), "")
-				if !r.opts.DryRun {
-					_ = r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{{Kind: store.MappingMaterial, SourceKey: code, SourceID: id, TargetKey: code, Hash: "refused:" + hash}})
-				}
-			}
+			r.reportRefused(prev, store.Mapping{Kind: store.MappingMaterial, SourceKey: code, SourceID: id, TargetKey: code, Hash: hash},
+				"materiaal "+code, fmt.Sprintf("Materiaal %s (%s) kan niet naar OutSmart: %s", code, p.Description, problem))
 			continue
 		}
 		mats = append(mats, m)
@@ -245,6 +231,22 @@ func (r *run) importProducts() error {
 	n, err = upsertInBatches(r, "uursoort", hts, htMaps, func(h outsmart.HourType) string { return h.Code }, r.e.p.FieldService.UpsertHourTypes)
 	r.sum.HourTypes += n
 	return err
+}
+
+// reportRefused logs a record OutSmart cannot take as needing attention,
+// once per version of the record: the refused version's hash is remembered
+// (with a "refused:" prefix, so the record is sent once it is fixed).
+func (r *run) reportRefused(prev, m store.Mapping, subject, message string) {
+	m.Hash = "refused:" + m.Hash
+	if prev.Hash == m.Hash {
+		return
+	}
+	r.log(store.LevelAttention, subject, message, "")
+	if !r.opts.DryRun {
+		if err := r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{m}); err != nil {
+			r.e.p.Logger.Error("remember refused record", "subject", subject, "err", err)
+		}
+	}
 }
 
 // materialProblem checks what OutSmart requires of a material (Blueprint:
