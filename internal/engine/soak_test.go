@@ -1,0 +1,284 @@
+package engine
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"runtime"
+	"strconv"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/decimal"
+	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/sandbox/demodata"
+	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
+	"github.com/koppeling/koppeling/internal/sandbox/fault"
+	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
+	"github.com/koppeling/koppeling/internal/scheduler"
+)
+
+// soakClock is the simulated time of the soak test: the scheduler waits on
+// it and the engine dates its invoices by it.
+type soakClock struct {
+	mu      sync.Mutex
+	now     time.Time
+	waiters []soakWaiter
+}
+
+type soakWaiter struct {
+	at time.Time
+	ch chan time.Time
+}
+
+func (c *soakClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+func (c *soakClock) After(d time.Duration) <-chan time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ch := make(chan time.Time, 1)
+	if d <= 0 {
+		ch <- c.now
+	} else {
+		c.waiters = append(c.waiters, soakWaiter{c.now.Add(d), ch})
+	}
+	return ch
+}
+
+func (c *soakClock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+	keep := c.waiters[:0]
+	for _, w := range c.waiters {
+		if w.at.After(c.now) {
+			keep = append(keep, w)
+		} else {
+			w.ch <- c.now
+		}
+	}
+	c.waiters = keep
+}
+
+// soakCycles is one simulated day at 15-minute intervals.
+const soakCycles = 96
+
+// TestSoakOneSimulatedDay runs the real scheduler for 96 cycles (time
+// compressed) over a dataset that changes between cycles (new relations,
+// changed prices, new completed work orders), with random faults on 5% of
+// the calls to both services, and checks the invariants after every cycle:
+// never two invoices for one work order, never a work order Afgehandeld
+// without its invoice. At the end, with the faults off, everything has
+// converged: every eligible work order has exactly one invoice and is
+// Afgehandeld, and no master record is lost. Goroutines and heap must not
+// grow with the cycles.
+func TestSoakOneSimulatedDay(t *testing.T) {
+	if testing.Short() {
+		t.Skip("soak test")
+	}
+	seed := uint64(20261127)
+	h := newHarness(t, sandbox.Options{Seed: seed}, nil)
+	clock := &soakClock{now: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)}
+	h.eng.p.Now = clock.Now
+	rng := rand.New(rand.NewPCG(seed, 7))
+	kindsEB := []fault.Kind{fault.HTTP500, fault.DropBeforeApply, fault.DropAfterApply, fault.Malformed, fault.SessionExpired}
+	kindsOS := []fault.Kind{fault.HTTP500, fault.DropBeforeApply, fault.DropAfterApply, fault.Malformed, fault.GeneralError}
+	for _, k := range kindsEB {
+		h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "*", Kind: k, Rate: 0.01})
+	}
+	for _, k := range kindsOS {
+		h.sb.OutSmart.Faults().Add(fault.Rule{Op: "*", Kind: k, Rate: 0.01})
+	}
+
+	finished := make(chan scheduler.Result, 1)
+	sched := scheduler.New(func(ctx context.Context, tr scheduler.Trigger) scheduler.Result {
+		sum := h.eng.Run(ctx, RunOptions{Trigger: string(tr)})
+		return scheduler.Result{Summary: sum.Line, Err: sum.Err, CallLimited: sum.CallLimited}
+	}, scheduler.Options{Interval: 15 * time.Minute, Clock: clock})
+	sched.Subscribe(func(e scheduler.Event) {
+		if e.Kind == scheduler.EventFinished {
+			finished <- e.Result
+		}
+	})
+	if err := sched.Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer sched.Stop()
+
+	var goroutines, heap []uint64
+	nextWO := 0
+	failedRuns := 0
+	for cycle := 1; cycle <= soakCycles; cycle++ {
+		h.changeDataset(rng, cycle, &nextWO)
+		waitForWaiter(t, clock)
+		clock.Advance(15 * time.Minute)
+		select {
+		case res := <-finished:
+			if res.Err != nil {
+				failedRuns++
+			}
+		case <-time.After(60 * time.Second):
+			t.Fatalf("cycle %d: no run finished", cycle)
+		}
+		h.assertNeverTwice(cycle)
+		if cycle == 10 || cycle == soakCycles {
+			runtime.GC()
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			goroutines = append(goroutines, uint64(runtime.NumGoroutine()))
+			heap = append(heap, ms.HeapAlloc)
+		}
+	}
+	fired := map[fault.Kind]int{}
+	for k, n := range h.sb.EBoekhouden.Faults().Fired() {
+		fired[k] += n
+	}
+	for k, n := range h.sb.OutSmart.Faults().Fired() {
+		fired[k] += n
+	}
+	total := 0
+	for _, n := range fired {
+		total += n
+	}
+	calls := len(h.sb.EBoekhouden.Requests().All()) + len(h.sb.OutSmart.Requests().All())
+	t.Logf("soak: %d cycles, %d work orders added, %d calls, %d faults injected %v, %d runs stopped early",
+		soakCycles, nextWO, calls, total, fired, failedRuns)
+	t.Logf("soak: goroutines at cycle 10 / %d: %d / %d; heap %d KB / %d KB", soakCycles, goroutines[0], goroutines[1], heap[0]>>10, heap[1]>>10)
+	if total == 0 {
+		t.Fatal("no fault fired: the soak proved nothing")
+	}
+	if goroutines[1] > goroutines[0]+3 {
+		t.Errorf("goroutines grew from %d to %d", goroutines[0], goroutines[1])
+	}
+
+	// Converge: faults off, two more runs.
+	h.sb.EBoekhouden.Faults().Clear()
+	h.sb.OutSmart.Faults().Clear()
+	for i := 0; i < 2; i++ {
+		waitForWaiter(t, clock)
+		clock.Advance(15 * time.Minute)
+		if res := <-finished; res.Err != nil {
+			t.Fatalf("converging run %d: %v", i+1, res.Err)
+		}
+	}
+	h.assertExactlyOnce(keys(h.eligibleNow()))
+	h.assertNoMasterRecordLost()
+}
+
+// waitForWaiter waits until the scheduler is blocked on the clock.
+func waitForWaiter(t *testing.T, c *soakClock) {
+	t.Helper()
+	for range 5000 {
+		c.mu.Lock()
+		n := len(c.waiters)
+		c.mu.Unlock()
+		if n > 0 {
+			return
+		}
+		time.Sleep(time.Millisecond)
+	}
+	t.Fatal("scheduler never waited on the clock")
+}
+
+// changeDataset makes the changes a working day brings: a new customer now
+// and then, a changed price, and new completed work orders.
+func (h *harness) changeDataset(rng *rand.Rand, cycle int, nextWO *int) {
+	if cycle%8 == 0 {
+		code := fmt.Sprintf("S%04d", cycle)
+		h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+			st.Relations = append(st.Relations, demodata.Relatie{ID: int64(5000000 + cycle), AddDatum: "2026-11-27", Code: code,
+				Bedrijf: "Soak klant " + code, Adres: "Teststraat " + strconv.Itoa(cycle), Postcode: "3500 AA", Plaats: "Utrecht", BP: "B"})
+		})
+	}
+	if cycle%5 == 0 {
+		h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+			a := &st.Articles[rng.IntN(len(st.Articles))]
+			a.VerkoopprijsExclBTW = decimal.MustParse(a.VerkoopprijsExclBTW).Add(decimal.FromInt(1)).Fixed(2)
+		})
+	}
+	n := rng.IntN(3)
+	template := h.sb.Dataset.OutSmart.Workorders
+	h.sb.OutSmart.Update(func(st *ossandbox.State) {
+		for i := 0; i < n; i++ {
+			*nextWO++
+			var base demodata.Workorder
+			for _, w := range template {
+				if w.OrderNr == "WB26116" {
+					base = w
+				}
+			}
+			wo := base
+			wo.ID = strconv.Itoa(90000 + *nextWO)
+			wo.OrderNr = fmt.Sprintf("SK%05d", *nextWO)
+			wo.Materials = append([]demodata.WorkorderMaterial(nil), base.Materials...)
+			wo.Workperiods = append([]demodata.WorkorderPeriod(nil), base.Workperiods...)
+			st.Workorders = append(st.Workorders, wo)
+		}
+	})
+}
+
+// eligibleNow lists the work orders that should be invoiced, including the
+// ones the soak added.
+func (h *harness) eligibleNow() map[string]demodata.Workorder {
+	out := h.eligible()
+	for _, w := range h.sb.OutSmart.State().Workorders {
+		if len(w.OrderNr) > 2 && w.OrderNr[:2] == "SK" {
+			out[w.OrderNr] = w
+		}
+	}
+	return out
+}
+
+// assertNeverTwice checks the invariants that must hold after every cycle,
+// faults or not.
+func (h *harness) assertNeverTwice(cycle int) {
+	h.t.Helper()
+	perOrder := map[string]int{}
+	for nr := range h.eligibleNow() {
+		perOrder[nr] = h.invoicesFor(nr)
+		if perOrder[nr] > 1 {
+			h.t.Fatalf("cycle %d: work order %s has %d invoices", cycle, nr, perOrder[nr])
+		}
+	}
+	for _, w := range h.sb.OutSmart.State().Workorders {
+		if n, ok := perOrder[w.OrderNr]; ok && w.Status == "Afgehandeld" && n != 1 {
+			h.t.Fatalf("cycle %d: work order %s is Afgehandeld without its invoice", cycle, w.OrderNr)
+		}
+	}
+	if v := h.sb.OutSmart.Violations(); len(v) > 0 {
+		h.t.Fatalf("cycle %d: OutSmart protocol violations: %v", cycle, v)
+	}
+}
+
+// assertNoMasterRecordLost checks that every e-Boekhouden relation with an
+// address and every active product is in OutSmart.
+func (h *harness) assertNoMasterRecordLost() {
+	h.t.Helper()
+	os := h.sb.OutSmart.State()
+	debtors := map[string]bool{}
+	for _, r := range os.Relations {
+		debtors[r.DebtorNumber] = true
+	}
+	for _, r := range h.sb.EBoekhouden.State().Relations {
+		if r.Adres != "" && r.Postcode != "" && r.Plaats != "" && !debtors[r.Code] {
+			h.t.Errorf("relation %s is not in OutSmart", r.Code)
+		}
+	}
+	codes := map[string]bool{}
+	for _, m := range os.Materials {
+		codes[m.Code] = true
+	}
+	for _, ht := range os.HourTypes {
+		codes[ht.Code] = true
+	}
+	for _, a := range h.sb.EBoekhouden.State().Articles {
+		if a.Actief && !codes[a.ArtikelCode] {
+			h.t.Errorf("product %s is not in OutSmart", a.ArtikelCode)
+		}
+	}
+}
