@@ -56,8 +56,8 @@ type Params struct {
 	// result of exactly this size may be cut off and is fetched again in
 	// parts. 0 means 2,000 (OutSmart's help page on the e-Boekhouden link).
 	ResultCap int
-	// BatchSize is the number of records per OutSmart upsert; 0 means 250
-	// [inferred: OutSmart documents no limit; 250 relations are about 100 KB].
+	// BatchSize is the number of records per OutSmart upsert; 0 means 500
+	// [inferred: OutSmart documents no limit; 500 relations are about 200 KB].
 	BatchSize int
 	// OnLog receives every log line as it is written (CLI printer, UI).
 	OnLog func(store.LogEntry)
@@ -99,7 +99,7 @@ func New(p Params) *Engine {
 		p.ResultCap = 2000
 	}
 	if p.BatchSize <= 0 {
-		p.BatchSize = 250
+		p.BatchSize = 500
 	}
 	if p.Logger == nil {
 		p.Logger = slog.New(slog.DiscardHandler)

@@ -72,7 +72,7 @@ func (h *harness) newClients() {
 	}
 	osc := h.sb.Dataset.OutSmart.Credentials
 	os, err := outsmart.New(outsmart.Config{BaseURL: h.sb.OutSmartURL, Token: osc.Token, SoftwareToken: osc.SoftwareToken,
-		Timeout: 5 * time.Second, Retry: fastRetry, BatchSize: 250})
+		Timeout: 5 * time.Second, Retry: fastRetry, BatchSize: 500})
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -38,7 +38,7 @@ func Clients(c secrets.Credentials, ep Endpoints) (*eboekhouden.Client, *outsmar
 		return nil, nil, &ConfigError{Service: EBoekhouden, Err: err}
 	}
 	os, err := outsmart.New(outsmart.Config{
-		BaseURL: ep.OutSmartURL, Token: c.OutSmartToken, SoftwareToken: c.OutSmartSoftwareToken, BatchSize: 250,
+		BaseURL: ep.OutSmartURL, Token: c.OutSmartToken, SoftwareToken: c.OutSmartSoftwareToken, BatchSize: 500,
 	})
 	if err != nil {
 		return nil, nil, &ConfigError{Service: OutSmart, Err: err}

@@ -474,8 +474,7 @@ func (s *Server) addFactuur(el *node, c callCtx) ([]byte, error) {
 	if inv.Factuurnummer == "" {
 		inv.Factuurnummer = s.st.nextInvoiceNumber(year)
 	}
-	s.st.Invoices = append(s.st.Invoices, inv)
-	if err := s.st.normalize(c.now); err != nil {
+	if err := s.st.addInvoice(inv); err != nil {
 		return nil, fmt.Errorf("add invoice %s: %w", inv.Factuurnummer, err)
 	}
 	var w xmlWriter

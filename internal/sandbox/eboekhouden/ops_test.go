@@ -3,6 +3,7 @@ package eboekhouden
 import (
 	"fmt"
 	"net/http"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -522,6 +523,16 @@ func TestAddFactuurAutoNumbering(t *testing.T) {
 	}
 	if strings.Join(got, ",") != "2026001,2026002,2026003,2026004,2026005,2026006,2026010,2026011,2026012,F-0042" {
 		t.Errorf("order: %v", got)
+	}
+	// AddFactuur updates the state incrementally; it must be exactly what a
+	// full normalization derives.
+	incremental := e.s.State()
+	full := e.s.State()
+	if err := full.normalize(time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(incremental, full) {
+		t.Errorf("incremental state differs from the normalized one:\n%+v\n%+v", incremental.OpenItems, full.OpenItems)
 	}
 }
 
