@@ -94,7 +94,10 @@ func (h *harness) run(opts RunOptions) Summary {
 	if opts.Trigger == "" {
 		opts.Trigger = "test"
 	}
-	return h.eng.Run(context.Background(), opts)
+	sum := h.eng.Run(context.Background(), opts)
+	// As services.Runner does: close the e-Boekhouden session after each run.
+	_ = h.eb.Close(context.Background())
+	return sum
 }
 
 // eligible are the demo work orders an export must invoice: Compleet, the
