@@ -19,9 +19,15 @@ DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
 # Debian packages the build and the tests need: a C compiler for cgo, the
-# OpenGL and X11 headers Fyne builds against, Xvfb for screenshots of the real
-# window, and D-Bus plus gnome-keyring for the real-keychain tests.
-APT_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb dbus dbus-x11 gnome-keyring
+# OpenGL and X11 headers Fyne builds against, Xvfb and ImageMagick for
+# screenshots of the real window, and D-Bus plus gnome-keyring for the
+# real-keychain tests.
+APT_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb imagemagick dbus dbus-x11 gnome-keyring
+
+# Build tags of Fyne code: migrated_fynedo says every UI change from a
+# goroutine goes through fyne.Do; the tests add ci (Fyne's headless driver).
+TAGS      := migrated_fynedo
+TEST_TAGS := ci,$(TAGS)
 
 .PHONY: help
 help:
@@ -61,14 +67,18 @@ deps-go:
 
 .PHONY: build
 build:
-	$(GO) build -trimpath -ldflags "$(LDFLAGS)" -o $(BIN) ./app
+	$(GO) build -trimpath -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./app
 
-# run starts the demo: both sandbox servers with the Dutch demo administration,
-# with the URLs and demo credentials printed. (The desktop window and the sync
-# engine join this command as they land; see README.md.)
+# run starts the desktop app in demo mode: the real window and tray against
+# both sandbox servers (in-process) with the Dutch demo administration. It
+# needs a display; Linux without one gets told how to run it instead.
 .PHONY: run
 run: deps build
-	./$(BIN) sandbox
+	@if [ -n "$${DISPLAY:-}$${WAYLAND_DISPLAY:-}" ] || ! uname -s | grep -qiE 'linux|bsd'; then \
+	  ./$(BIN) --demo; \
+	else \
+	  echo "No display: run it on a desktop, or \`xvfb-run make run\`, or \`$(BIN) sandbox\` for the servers alone."; \
+	fi
 
 .PHONY: lint
 lint: deps-go
@@ -82,7 +92,7 @@ lint: deps-go
 # that the keychain tests use the real Secret Service (and fail, not skip, when
 # it is missing: KOPPELING_TEST_KEYCHAIN=1). The test keyring lives in a
 # temporary XDG_DATA_HOME, never in the developer's own keyring.
-GOTEST := $(GO) test -race -count=1 ./...
+GOTEST := $(GO) test -race -count=1 -tags $(TEST_TAGS) ./...
 .PHONY: test
 test: deps lint
 	@if command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then \
@@ -96,3 +106,4 @@ test: deps lint
 .PHONY: clean
 clean:
 	rm -rf bin
+include packaging/packaging.mk

@@ -2,6 +2,8 @@
 // composition root: it parses the command line and wires the internal
 // packages together; it holds no logic of its own.
 //
+//	koppeling [--tray]                  the desktop app: window, tray, a sync every 15 minutes
+//	koppeling --demo                    the desktop app against built-in sandboxes with demo data
 //	koppeling sync --once [--dry-run]   one synchronisation, log lines on stdout
 //	koppeling settings get [KEY]        print settings
 //	koppeling settings set KEY VALUE    change a setting (refused values change nothing)
@@ -15,6 +17,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 )
 
 // Set by the Makefile through -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
@@ -31,10 +34,10 @@ func main() {
 // run executes one command and returns the process exit code.
 func run(args []string, e env) int {
 	stdout, stderr := e.stdout, e.stderr
-	cmd := ""
-	if len(args) > 0 {
-		cmd, args = args[0], args[1:]
+	if len(args) == 0 || isGUIFlag(args[0]) {
+		return runGUI(args, e)
 	}
+	cmd, args := args[0], args[1:]
 	switch cmd {
 	case "sync":
 		return runSync(args, e)
@@ -53,18 +56,23 @@ func run(args []string, e env) int {
 		usage(stdout)
 		return 0
 	default:
-		if cmd == "" {
-			usage(stderr)
-		} else {
-			fmt.Fprintf(stderr, "koppeling: unknown command %q\n\n", cmd)
-			usage(stderr)
-		}
+		fmt.Fprintf(stderr, "koppeling: unknown command %q\n\n", cmd)
+		usage(stderr)
 		return 2
 	}
 }
 
+// isGUIFlag reports whether arg is a flag of the desktop app (--demo, -tray).
+func isGUIFlag(arg string) bool {
+	name, _, _ := strings.Cut(strings.TrimLeft(arg, "-"), "=")
+	return strings.HasPrefix(arg, "-") && (name == "demo" || name == "tray")
+}
+
 func usage(w io.Writer) {
 	fmt.Fprint(w, `Usage:
+  koppeling [--tray]                  start the desktop app (window, tray, a sync every 15 minutes);
+                                      --tray starts it in the system tray without the window
+  koppeling --demo                    start the desktop app against built-in sandboxes with demo data
   koppeling sync --once [--dry-run]   one synchronisation; exit 0 ok, 1 needs attention, 2 could not run
   koppeling settings get [KEY]        print the settings (or one)
   koppeling settings set KEY VALUE    change a setting; an invalid value is refused and nothing changes
@@ -73,7 +81,7 @@ func usage(w io.Writer) {
   koppeling sandbox [flags]           run the e-Boekhouden and OutSmart sandbox servers with demo data
   koppeling version                   print version, commit and build date
 
-Environment: KOPPELING_DATA_DIR (store location), KOPPELING_EBOEKHOUDEN_URL, KOPPELING_OUTSMART_URL,
+Environment: KOPPELING_DATA_DIR (store location; the demo's too), KOPPELING_EBOEKHOUDEN_URL, KOPPELING_OUTSMART_URL,
 and for machines without a keychain KOPPELING_EB_USERNAME, KOPPELING_EB_SECURITYCODE1,
 KOPPELING_EB_SECURITYCODE2, KOPPELING_OUTSMART_TOKEN, KOPPELING_OUTSMART_SOFTWARE_TOKEN.
 `)

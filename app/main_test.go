@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"runtime"
 	"strings"
 	"syscall"
 	"testing"
@@ -110,6 +111,9 @@ func TestRunCommands(t *testing.T) {
 		{[]string{"sandbox", "-nope"}, 2, "", "flag provided but not defined"},
 	}
 	for _, c := range cases {
+		if c.args == nil && runtime.GOOS != "linux" {
+			continue // without arguments the desktop app starts; on Linux there is no display here
+		}
 		var stdout, stderr bytes.Buffer
 		e := env{getenv: func(string) string { return "" }, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
 		if code := run(c.args, e); code != c.code {

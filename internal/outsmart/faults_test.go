@@ -228,8 +228,10 @@ func TestSetWorkflowStatusAfterDroppedAnswer(t *testing.T) {
 
 func TestWriteToClosedServerIsNotUnknown(t *testing.T) {
 	e := newEnv(t, nil)
-	url := e.sb.OutSmartURL
-	_ = e.sb.Close()
+	// Port 1 on loopback: nothing listens there, so the connection is refused
+	// before a byte is sent. (A sandbox's freed port could be taken by
+	// another test's server in the meantime.)
+	url := "http://127.0.0.1:1/openapi/8"
 	c := mustNew(t, Config{BaseURL: url, Token: e.creds.Token, SoftwareToken: e.creds.SoftwareToken, Retry: fastRetry})
 	err := c.MarkHandled(context.Background(), "18807")
 	if !errors.Is(err, ErrTransient) || errors.Is(err, ErrOutcomeUnknown) {

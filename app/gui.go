@@ -1,0 +1,135 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"runtime"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/scheduler"
+	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/services"
+	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/ui"
+	"github.com/koppeling/koppeling/internal/ui/instance"
+)
+
+// runGUI starts the desktop app: window, tray and the sync loop. With --demo
+// it runs against in-process sandboxes (see demo.go). A second start with
+// the same data directory brings the running window to the front and exits.
+func runGUI(args []string, e env) int {
+	fs := flag.NewFlagSet("koppeling", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	demo := fs.Bool("demo", false, "run against built-in sandbox servers with demo data")
+	hidden := fs.Bool("tray", false, "start in the system tray without showing the window")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		usage(e.stderr)
+		return exitCannotRun
+	}
+	if !hasDisplay(e) {
+		fmt.Fprintln(e.stderr, "koppeling: no display to show the window on: run it on a desktop, or `xvfb-run koppeling --demo`; `koppeling sandbox` runs the servers alone.")
+		fmt.Fprintln(e.stderr)
+		usage(e.stderr)
+		return exitCannotRun
+	}
+	dir, err := e.dataDir()
+	if err == nil && *demo {
+		dir, err = e.demoDataDir()
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
+		return exitCannotRun
+	}
+
+	claim, err := instance.Acquire(dir)
+	if errors.Is(err, instance.ErrRunning) {
+		if err := instance.Show(dir, 5*time.Second); err != nil {
+			fmt.Fprintf(e.stderr, "koppeling: Koppeling draait al, maar reageert niet: %v\n", err)
+			return exitCannotRun
+		}
+		fmt.Fprintln(e.stdout, "Koppeling draait al; het venster staat nu vooraan.")
+		return exitOK
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
+		return exitCannotRun
+	}
+	defer claim.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var (
+		st    *store.Store
+		vault *secrets.Vault
+		ep    services.Endpoints
+		opts  = ui.Options{StartHidden: *hidden, BuiltInSoftwareToken: softwareToken != ""}
+	)
+	if *demo {
+		d, err := startDemo(ctx, dir, e.stdout)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "koppeling --demo: %v\n", err)
+			return exitCannotRun
+		}
+		defer d.close()
+		st, vault, ep = d.store, d.vault, d.endpoints
+		opts.Demo, opts.DemoEBoekhoudenState, opts.DemoOutSmartState = true, d.eboekhoudenState, d.outSmartState
+		opts.BuiltInSoftwareToken = true
+	} else {
+		if st, err = store.Open(ctx, dir); err != nil {
+			fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
+			return exitCannotRun
+		}
+		defer st.Close()
+		vault, ep = e.vault(), e.endpoints()
+		reconcileAutostart(ctx, st)
+	}
+
+	set, err := st.Settings(ctx)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
+		return exitCannotRun
+	}
+	runner := &services.Runner{Store: st, Endpoints: ep, Credentials: func() (secrets.Credentials, error) {
+		c, _, err := vault.Load()
+		return c, err
+	}}
+	creds, _, _ := vault.Load()
+	sched := scheduler.New(ui.RunFunc(runner), scheduler.Options{
+		Interval: time.Duration(set.IntervalMinutes) * time.Minute,
+		Paused:   set.Paused,
+		// Catch up at start, unless there is nothing to log in with yet or the
+		// user paused; the demo waits for its user's first Start synchronisatie.
+		RunAtStart: !*demo && !set.Paused && creds.EBoekhoudenComplete() && creds.OutSmartComplete(),
+	})
+	defer sched.Stop()
+
+	parts := &ui.Parts{Store: st, Vault: vault, Runner: runner, Scheduler: sched, Endpoints: ep}
+	if !*demo {
+		parts.Autostart = switchAutostart
+	}
+	app, err := ui.NewDesktop(parts, opts)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
+		return exitCannotRun
+	}
+	defer sched.Subscribe(app.HandleEvent)()
+	claim.Serve(app.Show)
+	if err := sched.Start(ctx); err != nil {
+		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
+		return exitCannotRun
+	}
+	app.Run()
+	return exitOK
+}
+
+// hasDisplay reports whether a window can be shown: on Linux and the BSDs
+// that needs an X11 or Wayland display.
+func hasDisplay(e env) bool {
+	switch runtime.GOOS {
+	case "linux", "freebsd", "openbsd", "netbsd":
+		return e.getenv("DISPLAY") != "" || e.getenv("WAYLAND_DISPLAY") != ""
+	}
+	return true
+}

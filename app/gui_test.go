@@ -1,0 +1,229 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/sandbox/demodata"
+	"github.com/koppeling/koppeling/internal/ui/instance"
+)
+
+// guiBinary is the real binary as `make build` makes it (with the
+// migrated_fynedo tag); the CLI tests' binary has no tags.
+var guiBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "koppeling-gui-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "koppeling")
+	out, err := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		return "", &buildError{out: string(out), err: err}
+	}
+	return bin, nil
+})
+
+type buildError struct {
+	out string
+	err error
+}
+
+func (e *buildError) Error() string { return "go build: " + e.err.Error() + "\n" + e.out }
+
+// xvfb starts a virtual X display and returns its DISPLAY value.
+func xvfb(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("Xvfb"); err != nil {
+		t.Skip("Xvfb is not installed (make test installs it)")
+	}
+	r, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("Xvfb", "-displayfd", "3", "-screen", "0", "1100x800x24", "-nolisten", "tcp")
+	cmd.ExtraFiles = []*os.File{w}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	line, err := bufio.NewReader(r).ReadString('\n')
+	r.Close()
+	if err != nil {
+		t.Fatalf("Xvfb gave no display number: %v", err)
+	}
+	return ":" + strings.TrimSpace(line)
+}
+
+// screenshot captures the whole display as PNG.
+func screenshot(t *testing.T, display string) []byte {
+	t.Helper()
+	out, err := exec.Command("import", "-display", display, "-window", "root", "png:-").Output()
+	if err != nil {
+		t.Fatalf("import (ImageMagick): %v", err)
+	}
+	return out
+}
+
+// colours counts the distinct colours of a PNG (an empty X screen has one).
+func colours(t *testing.T, b []byte) int {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	seen := map[[4]uint32]bool{}
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y += 2 {
+		for x := bounds.Min.X; x < bounds.Max.X; x += 2 {
+			r, g, b, a := img.At(x, y).RGBA()
+			seen[[4]uint32{r, g, b, a}] = true
+		}
+	}
+	return len(seen)
+}
+
+// artifactDir is where the test keeps what a person should look at.
+func artifactDir(t *testing.T) string {
+	dir := os.Getenv("KOPPELING_ARTIFACTS")
+	if dir == "" {
+		dir = filepath.Join(os.TempDir(), "koppeling-artifacts")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
+// TestDemoModeUnderXvfb starts the real binary in demo mode on a virtual
+// display, keeps a screenshot of its window, starts it a second time (which
+// must bring the first to the front and exit), and stops it.
+func TestDemoModeUnderXvfb(t *testing.T) {
+	display := xvfb(t)
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Skip("ImageMagick is not installed (make test installs it)")
+	}
+	bin, err := guiBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	dataDir := filepath.Join(home, "Koppeling-demo")
+	env := append(os.Environ(), "DISPLAY="+display, "KOPPELING_DATA_DIR="+dataDir,
+		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=")
+
+	cmd := exec.Command(bin, "--demo")
+	cmd.Env = env
+	var stderr bytes.Buffer
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	var printed bytes.Buffer
+	go func() {
+		printed.ReadFrom(stdout)
+		exited <- cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+		}
+	})
+
+	// Wait for the window to be drawn: the empty display has one colour.
+	var shot []byte
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		select {
+		case err := <-exited:
+			t.Fatalf("koppeling --demo exited early: %v\nstderr:\n%s", err, stderr.String())
+		default:
+		}
+		shot = screenshot(t, display)
+		if colours(t, shot) > 50 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no window on the display after 60s\nstderr:\n%s", stderr.String())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // let it finish its first frames
+	shot = screenshot(t, display)
+	path := filepath.Join(artifactDir(t), "demo-window.png")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the demo window: %s", path)
+	if img, err := png.Decode(bytes.NewReader(shot)); err != nil || img.Bounds() != image.Rect(0, 0, 1100, 800) {
+		t.Fatalf("screenshot: %v", err)
+	}
+
+	// A second start shows the first window and exits 0.
+	second := exec.Command(bin, "--demo")
+	second.Env = env
+	out, err := second.CombinedOutput()
+	if err != nil || !strings.Contains(string(out), "Koppeling draait al") {
+		t.Fatalf("second start: %v\n%s", err, out)
+	}
+	select {
+	case err := <-exited:
+		t.Fatalf("the first instance ended when the second started: %v", err)
+	default:
+	}
+	info, err := os.ReadFile(filepath.Join(dataDir, instance.InfoFile))
+	if err != nil || !strings.Contains(string(info), `"pid":`+strconv.Itoa(cmd.Process.Pid)) {
+		t.Fatalf("instance file: %s (%v)", info, err)
+	}
+
+	// The demo credentials are in memory only: not in any file of the data dir.
+	ds := demodata.Default()
+	for _, s := range []string{ds.EBoekhouden.Credentials.SecurityCode1, ds.EBoekhouden.Credentials.SecurityCode2,
+		ds.OutSmart.Credentials.Token, ds.OutSmart.Credentials.SoftwareToken} {
+		filepath.Walk(dataDir, func(p string, fi os.FileInfo, err error) error {
+			if err == nil && !fi.IsDir() {
+				if b, _ := os.ReadFile(p); bytes.Contains(b, []byte(s)) {
+					t.Errorf("a demo credential is stored in %s", p)
+				}
+			}
+			return nil
+		})
+	}
+
+	// SIGTERM quits cleanly and gives up the instance.
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\nstderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("koppeling --demo did not stop after SIGTERM")
+	}
+	if !strings.Contains(printed.String(), "Koppeling demo") {
+		t.Errorf("demo mode did not say where its sandboxes are:\n%s", printed.String())
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, instance.InfoFile)); !os.IsNotExist(err) {
+		t.Errorf("instance file left after exit: %v", err)
+	}
+}

@@ -1,0 +1,67 @@
+package autostart
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+)
+
+// Enable writes the LaunchAgent that starts exePath with args when the user
+// logs in. It is not loaded into the running session (launchctl), because
+// that would start a second Koppeling next to the one calling Enable; launchd
+// reads it at the next login.
+func Enable(exePath string, args ...string) error {
+	content, err := LaunchAgent(exePath, args...)
+	if err != nil {
+		return err
+	}
+	path, err := Location()
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, content, 0o644); err != nil {
+		return fmt.Errorf("autostart: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// Disable removes the LaunchAgent; no LaunchAgent is not an error.
+func Disable() error {
+	path, err := Location()
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("autostart: remove %s: %w", path, err)
+	}
+	return nil
+}
+
+// Enabled reports whether the LaunchAgent exists.
+func Enabled() (bool, error) {
+	path, err := Location()
+	if err != nil {
+		return false, err
+	}
+	_, err = os.Stat(path)
+	switch {
+	case err == nil:
+		return true, nil
+	case errors.Is(err, fs.ErrNotExist):
+		return false, nil
+	default:
+		return false, fmt.Errorf("autostart: %w", err)
+	}
+}
+
+// Location returns the LaunchAgent's path,
+// ~/Library/LaunchAgents/nl.koppeling.desktop.plist.
+func Location() (string, error) {
+	home, err := os.UserHomeDir()
+	if err != nil {
+		return "", fmt.Errorf("autostart: find the home directory: %w", err)
+	}
+	return filepath.Join(home, "Library", "LaunchAgents", LaunchAgentFileName), nil
+}

@@ -1,0 +1,178 @@
+package ui
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/scheduler"
+	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/services"
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// Backend is everything the window and the tray need from the rest of
+// Koppeling. Methods may block (disk, keychain, network): the UI calls them
+// off the UI thread, except the initial load.
+type Backend interface {
+	// Settings reads the saved settings.
+	Settings(ctx context.Context) (store.Settings, error)
+	// SaveSettings validates and saves values (setting key -> text) all or
+	// nothing; refused values come back as *store.SettingError, joined.
+	SaveSettings(ctx context.Context, values map[string]string) error
+	// Credentials loads the credentials from the keychain.
+	Credentials() (secrets.Credentials, error)
+	// SaveCredentials stores the credentials in the keychain.
+	SaveCredentials(c secrets.Credentials) error
+	// CheckLogin opens a session with both services; nil when both work.
+	CheckLogin(ctx context.Context, c secrets.Credentials) *services.LoginProblem
+	// WorkflowStatuses lists OutSmart's workflow statuses with the saved
+	// credentials.
+	WorkflowStatuses(ctx context.Context) ([]string, error)
+	// Log returns log lines, newest first.
+	Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, error)
+	// Attention lists the parked work orders; RetryExport and SkipExport
+	// act on one of them.
+	Attention(ctx context.Context) ([]store.Export, error)
+	RetryExport(ctx context.Context, rowID string) error
+	SkipExport(ctx context.Context, rowID string) error
+	// SyncNow asks the scheduler for a run.
+	SyncNow() scheduler.TriggerOutcome
+	// SetPaused pauses or resumes the automatic runs and remembers it.
+	SetPaused(ctx context.Context, paused bool) error
+	// LastRun returns the most recent run (store.ErrNotFound when none).
+	LastRun(ctx context.Context) (store.Run, error)
+	// NextRun is when the next automatic run is due (zero while paused).
+	NextRun() time.Time
+}
+
+// Parts is the Backend made of Koppeling's real parts. The composition root
+// builds it; tests build it over a sandbox, a temporary store and the test
+// keychain.
+type Parts struct {
+	Store     *store.Store
+	Vault     *secrets.Vault
+	Runner    *services.Runner
+	Scheduler *scheduler.Scheduler
+	Endpoints services.Endpoints
+	// Autostart, when set, makes the operating system start Koppeling with
+	// the user's session (true) or not (false); it is called when the
+	// app.autostart setting changes. Nil (demo mode, tests) keeps only the
+	// setting.
+	Autostart func(enabled bool) error
+}
+
+var _ Backend = (*Parts)(nil)
+
+// Settings reads the saved settings.
+func (p *Parts) Settings(ctx context.Context) (store.Settings, error) { return p.Store.Settings(ctx) }
+
+// SaveSettings saves the values and gives the scheduler a changed interval.
+func (p *Parts) SaveSettings(ctx context.Context, values map[string]string) error {
+	before, err := p.Store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if err := p.Store.SetSettings(ctx, values); err != nil {
+		return err
+	}
+	if v, ok := values[store.KeyAutostart]; ok && p.Autostart != nil {
+		after, err := p.Store.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		if after.Autostart != before.Autostart {
+			if err := p.Autostart(after.Autostart); err != nil {
+				// Keep the setting true to what the system does.
+				_ = p.Store.SetSetting(ctx, store.KeyAutostart, strconv.FormatBool(before.Autostart))
+				return &store.SettingError{Key: store.KeyAutostart, Value: v,
+					Reason: fmt.Sprintf("automatisch starten instellen lukte niet: %v", err)}
+			}
+		}
+	}
+	if _, ok := values[store.KeyIntervalMinutes]; ok {
+		set, err := p.Store.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		p.Scheduler.SetInterval(time.Duration(set.IntervalMinutes) * time.Minute)
+	}
+	return nil
+}
+
+// Credentials loads the credentials.
+func (p *Parts) Credentials() (secrets.Credentials, error) {
+	c, _, err := p.Vault.Load()
+	return c, err
+}
+
+// SaveCredentials stores the credentials in the keychain.
+func (p *Parts) SaveCredentials(c secrets.Credentials) error { return p.Vault.Save(c) }
+
+// CheckLogin checks the credentials against both services.
+func (p *Parts) CheckLogin(ctx context.Context, c secrets.Credentials) *services.LoginProblem {
+	return services.CheckLogin(ctx, c, p.Endpoints)
+}
+
+// WorkflowStatuses lists OutSmart's workflow statuses.
+func (p *Parts) WorkflowStatuses(ctx context.Context) ([]string, error) {
+	c, err := p.Credentials()
+	if err != nil {
+		return nil, err
+	}
+	return services.WorkflowStatuses(ctx, c, p.Endpoints)
+}
+
+// Log returns log lines.
+func (p *Parts) Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, error) {
+	return p.Store.Log(ctx, f)
+}
+
+// Attention lists the parked work orders.
+func (p *Parts) Attention(ctx context.Context) ([]store.Export, error) {
+	return p.Runner.Attention(ctx)
+}
+
+// RetryExport asks for a parked work order to be tried again next run.
+func (p *Parts) RetryExport(ctx context.Context, rowID string) error {
+	return p.Runner.RetryExport(ctx, rowID)
+}
+
+// SkipExport marks a parked work order as not to be exported.
+func (p *Parts) SkipExport(ctx context.Context, rowID string) error {
+	return p.Runner.SkipExport(ctx, rowID)
+}
+
+// SyncNow triggers a run.
+func (p *Parts) SyncNow() scheduler.TriggerOutcome { return p.Scheduler.Trigger() }
+
+// SetPaused remembers the choice, then pauses or resumes the scheduler.
+func (p *Parts) SetPaused(ctx context.Context, paused bool) error {
+	if err := p.Store.SetSetting(ctx, store.KeyPaused, strconv.FormatBool(paused)); err != nil {
+		return fmt.Errorf("remember pause: %w", err)
+	}
+	if paused {
+		p.Scheduler.Pause()
+	} else {
+		p.Scheduler.Resume()
+	}
+	return nil
+}
+
+// LastRun returns the most recent run.
+func (p *Parts) LastRun(ctx context.Context) (store.Run, error) { return p.Store.LastRun(ctx) }
+
+// NextRun is when the next automatic run is due.
+func (p *Parts) NextRun() time.Time { return p.Scheduler.NextRun() }
+
+// RunFunc is the scheduler's run function over a runner: one complete run,
+// its summary handed back as the scheduler's Result.
+func RunFunc(r *services.Runner) scheduler.RunFunc {
+	return func(ctx context.Context, trigger scheduler.Trigger) scheduler.Result {
+		sum := r.Run(ctx, engine.RunOptions{Trigger: string(trigger)})
+		return scheduler.Result{Summary: sum.Line, Changed: sum.Changed(), Attention: sum.Attention, Err: sum.Err,
+			CallLimited: sum.CallLimited}
+	}
+}

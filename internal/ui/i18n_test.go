@@ -1,0 +1,205 @@
+package ui
+
+import (
+	"encoding/json"
+	"errors"
+	"os"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/test"
+
+	"github.com/koppeling/koppeling/assets"
+	"github.com/koppeling/koppeling/internal/scheduler"
+	"github.com/koppeling/koppeling/internal/services"
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+func TestChooseLanguage(t *testing.T) {
+	for _, c := range []struct {
+		locales []string
+		want    Language
+	}{
+		{nil, Dutch},                 // C / POSIX: no language set
+		{[]string{"C"}, Dutch},       // C.UTF-8
+		{[]string{"nl-NL"}, Dutch},   //
+		{[]string{"nl-BE"}, Dutch},   //
+		{[]string{"en-US"}, English}, //
+		{[]string{"en-GB", "nl"}, English},
+		{[]string{"de-DE"}, Dutch}, // another language: the default
+		{[]string{"fr", "en"}, Dutch},
+		{[]string{"C", "en-GB"}, English}, // the first one Go can read counts
+	} {
+		if got := chooseLanguage(c.locales); got != c.want {
+			t.Errorf("chooseLanguage(%q) = %s, want %s", c.locales, got, c.want)
+		}
+	}
+	got := registrationLocales(Dutch, []string{"de-DE", "C"})
+	if want := []string{"nl", "en", "de-DE", "de"}; !slices.Equal(got, want) {
+		t.Errorf("registrationLocales = %q, want %q", got, want)
+	}
+}
+
+// TestWindowLanguageFollowsTheSystem starts the window under several system
+// languages: English for English, Dutch for everything else, Fyne's own
+// dialogs and the tray's Quit included.
+func TestWindowLanguageFollowsTheSystem(t *testing.T) {
+	for _, c := range []struct {
+		lang, login, save, tray, quit, cancel string
+	}{
+		{"en_US.UTF-8", "Log in", "Save settings", "Synchronise now", "Quit", "Cancel"},
+		{"nl_NL.UTF-8", "Inloggen", "Instellingen opslaan", "Nu synchroniseren", "Afsluiten", "Annuleren"},
+		{"de_DE.UTF-8", "Inloggen", "Instellingen opslaan", "Nu synchroniseren", "Afsluiten", "Annuleren"},
+		{"C.UTF-8", "Inloggen", "Instellingen opslaan", "Nu synchroniseren", "Afsluiten", "Annuleren"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			t.Setenv("LANG", c.lang)
+			h := newHarness(t, harnessOptions{loggedIn: true})
+			u := h.u
+			if got := u.tabs.Items[tabLogin].Text; got != c.login {
+				t.Errorf("login tab %q, want %q", got, c.login)
+			}
+			if u.save.Text != c.save {
+				t.Errorf("save button %q, want %q", u.save.Text, c.save)
+			}
+			if got := h.app.menu.Items[2].Label; got != c.tray {
+				t.Errorf("tray item %q, want %q", got, c.tray)
+			}
+			if got := h.app.menu.Items[len(h.app.menu.Items)-1].Label; got != c.quit || got != lang.L("Quit") {
+				t.Errorf("tray Quit %q (Fyne's %q), want %q", got, lang.L("Quit"), c.quit)
+			}
+			if got := lang.L("Cancel"); got != c.cancel {
+				t.Errorf("Fyne's Cancel is %q, want %q", got, c.cancel)
+			}
+			test.Tap(findButton(u.win.Content(), "Help"))
+			help := richText(u.help.Content())
+			if wantEN := c.login == "Log in"; strings.Contains(help, "Setting up the link") != wantEN {
+				t.Errorf("help in the wrong language: %.80q", help)
+			}
+			if c.lang == "en_US.UTF-8" {
+				u.tabs.SelectIndex(tabLogin)
+				u.win.Canvas().Unfocus()
+				test.AssertImageMatches(t, "login_en.png", u.win.Canvas().Capture())
+			}
+		})
+	}
+}
+
+// TestTranslationsCoverTheCode finds every key the package asks for and
+// checks that both translation files have it, and that they hold no key
+// nothing asks for.
+func TestTranslationsCoverTheCode(t *testing.T) {
+	files, err := os.ReadDir(".")
+	if err != nil {
+		t.Fatal(err)
+	}
+	used := map[string]bool{}
+	call := regexp.MustCompile(`\btr\("([^"]+)"[,)]`)
+	helpCall := regexp.MustCompile(`help\("([^"]+)", "([^"]+)"\)`)
+	for _, f := range files {
+		if !strings.HasSuffix(f.Name(), ".go") || strings.HasSuffix(f.Name(), "_test.go") {
+			continue
+		}
+		src, err := os.ReadFile(f.Name())
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, m := range call.FindAllStringSubmatch(string(src), -1) {
+			used[m[1]] = true
+		}
+		for _, m := range helpCall.FindAllStringSubmatch(string(src), -1) {
+			used[m[1]], used[m[2]] = true, true
+		}
+	}
+	// Keys built at run time.
+	for _, k := range []string{store.KeyTemplate, store.KeyPaymentTermDays, store.KeyWorkflowStatus,
+		store.KeyDefaultVATCode, store.KeyDefaultLedger, store.KeyIntervalMinutes, store.KeyAutostart} {
+		used["invalid."+k] = true
+	}
+	for _, f := range []services.Field{services.FieldUsername, services.FieldSecurityCodes, services.FieldSecurityCode1,
+		services.FieldSecurityCode2, services.FieldToken, services.FieldSoftwareToken, services.FieldAddress} {
+		used["field."+string(f)] = true
+	}
+	for _, r := range []store.Run{{Outcome: store.RunOK}, {Outcome: store.RunAttention}, {Outcome: store.RunFailed}} {
+		used[resultKey(r)] = true
+	}
+	if len(used) < 100 {
+		t.Fatalf("found only %d keys; is the scan broken?", len(used))
+	}
+	fyneKeys := map[string]bool{}
+	for _, k := range []string{"Advanced", "Cancel", "Confirm", "Copy", "Create Folder", "Cut", "Enter filename", "Error",
+		"Favourites", "File", "Folder", "New Folder", "No", "OK", "Open", "Paste", "Quit", "Redo", "Save", "Select all",
+		"Show Hidden Files", "Undo", "Yes", "file.name", "file.parent"} {
+		fyneKeys[k] = true
+	}
+	for _, d := range []string{"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"} {
+		fyneKeys[d], fyneKeys[d+".short"] = true, true
+	}
+	for _, l := range assets.Languages() {
+		b, err := assets.Translation(l)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var m map[string]any
+		if err := json.Unmarshal(b, &m); err != nil {
+			t.Fatal(err)
+		}
+		for k := range used {
+			if _, ok := m[k]; !ok {
+				t.Errorf("%s.json lacks %q", l, k)
+			}
+		}
+		for k := range m {
+			if !used[k] && !fyneKeys[k] {
+				t.Errorf("%s.json has %q, which nothing uses", l, k)
+			}
+		}
+	}
+}
+
+func TestRunNotifications(t *testing.T) {
+	if _, err := setUpLanguage(); err != nil { // TestMain set LANG to Dutch
+		t.Fatal(err)
+	}
+	parked := func(n int) []store.Export {
+		var out []store.Export
+		for i := range n {
+			out = append(out, store.Export{OrderNumber: "WB" + string(rune('1'+i)), Reason: "reden"})
+		}
+		return out
+	}
+	titles := func(res scheduler.Result, p []store.Export, notify bool) []string {
+		var out []string
+		for _, n := range runNotifications(res, p, notify) {
+			out = append(out, n.Title)
+		}
+		return out
+	}
+	ok := scheduler.Result{Summary: "samenvatting", Changed: true}
+	failed := scheduler.Result{Summary: "mislukt", Err: errors.New("weg")}
+	for _, c := range []struct {
+		name   string
+		res    scheduler.Result
+		parked []store.Export
+		notify bool
+		want   []string
+	}{
+		{"changed", ok, nil, true, []string{"Synchronisatie klaar"}},
+		{"changed, silenced", ok, nil, false, nil},
+		{"nothing changed", scheduler.Result{Summary: "niets"}, nil, true, nil},
+		{"failed, even silenced", failed, nil, false, []string{"Synchronisatie mislukt"}},
+		{"two parked", scheduler.Result{}, parked(2), false, []string{"Werkbon WB1 heeft aandacht nodig", "Werkbon WB2 heeft aandacht nodig"}},
+		{"many parked", ok, parked(5), true, []string{"5 werkbonnen hebben aandacht nodig", "Synchronisatie klaar"}},
+	} {
+		got := titles(c.res, c.parked, c.notify)
+		if !slices.Equal(got, c.want) {
+			t.Errorf("%s: %q, want %q", c.name, got, c.want)
+		}
+	}
+	if n := runNotifications(failed, nil, true)[0]; n.Content != "mislukt" {
+		t.Errorf("failed run notification says %q", n.Content)
+	}
+}

@@ -1,0 +1,189 @@
+package ui
+
+import (
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/services"
+)
+
+// loginForm is the Inloggen tab (the manual's AUTHENTICATION screen): the
+// credentials of both services and Submit, which tests them and keeps them
+// in the keychain.
+type loginForm struct {
+	username, code1, code2          *formEntry
+	companyID, token, softwareToken *formEntry
+	usernameErr, code1Err, code2Err errorText
+	tokenErr, softwareTokenErr      errorText
+	submit                          *widget.Button
+	result                          *widget.Label
+	tab                             fyne.CanvasObject
+}
+
+func (u *UI) newLoginForm() *loginForm {
+	f := &loginForm{
+		username: u.newEntry(false), code1: u.newEntry(true), code2: u.newEntry(true),
+		companyID: u.newEntry(false), token: u.newEntry(true), softwareToken: u.newEntry(true),
+		usernameErr: newErrorText(), code1Err: newErrorText(), code2Err: newErrorText(),
+		tokenErr: newErrorText(), softwareTokenErr: newErrorText(),
+	}
+	for _, e := range f.entries() {
+		e.OnChanged = func(string) { u.updateDirty() }
+		e.OnSubmitted = func(string) { u.submitLogin() }
+	}
+	f.submit = widget.NewButton(tr("login.submit"), u.submitLogin)
+	f.submit.Importance = widget.HighImportance
+	f.result = widget.NewLabel("")
+	f.result.Wrapping = fyne.TextWrapWord
+	f.result.Hide()
+
+	withErr := func(e *formEntry, msg errorText) fyne.CanvasObject { return container.NewVBox(e, msg) }
+	softwareToken := withErr(f.softwareToken, f.softwareTokenErr)
+	if u.opts.BuiltInSoftwareToken {
+		softwareToken = container.NewVBox(f.softwareToken, hint(tr("login.softwaretoken.builtin")), f.softwareTokenErr)
+	}
+	// One form layout for both services, so that their fields line up.
+	form := container.New(layout.NewFormLayout(),
+		heading(tr("login.eboekhouden")), hint(tr("login.eboekhouden.where")),
+		formLabel(tr("login.username")), withErr(f.username, f.usernameErr),
+		formLabel(tr("login.code1")), withErr(f.code1, f.code1Err),
+		formLabel(tr("login.code2")), withErr(f.code2, f.code2Err),
+		heading(tr("login.outsmart")), hint(tr("login.outsmart.where")),
+		formLabel(tr("login.companyid")), f.companyID,
+		formLabel(tr("login.token")), withErr(f.token, f.tokenErr),
+		formLabel(tr("login.softwaretoken")), softwareToken,
+		layout.NewSpacer(), container.NewVBox(container.NewHBox(f.submit), f.result),
+	)
+	f.tab = container.NewVBox(title(tr("login.heading")), form)
+	return f
+}
+
+func (f *loginForm) entries() []*formEntry {
+	return []*formEntry{f.username, f.code1, f.code2, f.companyID, f.token, f.softwareToken}
+}
+
+// credentials returns what the form holds.
+func (f *loginForm) credentials() secrets.Credentials {
+	v := func(e *formEntry) string { return strings.TrimSpace(e.Text) }
+	return secrets.Credentials{
+		EBoekhoudenUsername: v(f.username), EBoekhoudenSecurityCode1: v(f.code1), EBoekhoudenSecurityCode2: v(f.code2),
+		OutSmartCompanyID: v(f.companyID), OutSmartToken: v(f.token), OutSmartSoftwareToken: v(f.softwareToken),
+	}
+}
+
+// show puts stored credentials in the form.
+func (f *loginForm) show(c secrets.Credentials) {
+	f.username.SetText(c.EBoekhoudenUsername)
+	f.code1.SetText(c.EBoekhoudenSecurityCode1)
+	f.code2.SetText(c.EBoekhoudenSecurityCode2)
+	f.companyID.SetText(c.OutSmartCompanyID)
+	f.token.SetText(c.OutSmartToken)
+	f.softwareToken.SetText(c.OutSmartSoftwareToken)
+	f.clearProblems()
+}
+
+func (f *loginForm) clearProblems() {
+	for _, e := range []errorText{f.usernameErr, f.code1Err, f.code2Err, f.tokenErr, f.softwareTokenErr} {
+		e.set("")
+	}
+}
+
+// markProblem shows msg under the field the problem is about and returns the
+// entry to focus (nil when the problem is not about one field).
+func (f *loginForm) markProblem(p *services.LoginProblem, msg string) *formEntry {
+	f.clearProblems()
+	switch p.Field {
+	case services.FieldUsername:
+		f.usernameErr.set(msg)
+		return f.username
+	case services.FieldSecurityCode1:
+		f.code1Err.set(msg)
+		return f.code1
+	case services.FieldSecurityCode2:
+		f.code2Err.set(msg)
+		return f.code2
+	case services.FieldSecurityCodes:
+		f.code2Err.set(msg)
+		return f.username
+	case services.FieldToken:
+		f.tokenErr.set(msg)
+		return f.token
+	case services.FieldSoftwareToken:
+		f.softwareTokenErr.set(msg)
+		return f.softwareToken
+	}
+	return nil
+}
+
+// showResult shows the outcome of Submit under the button.
+func (f *loginForm) showResult(text string, problem bool) {
+	f.result.SetText(text)
+	f.result.Importance = widget.SuccessImportance
+	if problem {
+		f.result.Importance = widget.DangerImportance
+	}
+	f.result.Show()
+	f.result.Refresh()
+}
+
+// problemText says what is wrong with a login in the window's language,
+// naming the service and the field; it never holds a secret (Detail is
+// redacted by the services package).
+func problemText(p *services.LoginProblem) string {
+	data := map[string]any{"Service": string(p.Service), "Field": tr("field." + string(p.Field)), "Detail": p.Detail}
+	switch p.Kind {
+	case services.Missing:
+		return tr("login.problem.missing", data)
+	case services.Refused:
+		return tr("login.problem.refused", data)
+	case services.Unreachable:
+		return tr("login.problem.unreachable", data)
+	}
+	return tr("login.problem.invalid", data)
+}
+
+// submitLogin tests the credentials on the form against both services and,
+// when both accept them, keeps them in the keychain and says so.
+func (u *UI) submitLogin() {
+	f := u.login
+	c := f.credentials()
+	f.submit.Disable()
+	f.clearProblems()
+	f.showResult(tr("login.checking"), false)
+	u.relayout()
+	u.async(func() {
+		problem := u.b.CheckLogin(u.ctx, c)
+		var saveErr error
+		if problem == nil {
+			saveErr = u.b.SaveCredentials(c)
+		}
+		u.onMain(func() {
+			defer u.relayout()
+			f.submit.Enable()
+			switch {
+			case problem != nil:
+				msg := problemText(problem)
+				f.showResult(msg, true)
+				d := showMessage(u.win, tr("login.failed.title"), msg)
+				if e := f.markProblem(problem, msg); e != nil {
+					d.SetOnClosed(func() { u.win.Canvas().Focus(e) })
+				}
+			case saveErr != nil:
+				msg := tr("login.keychain.failed", map[string]any{"Error": saveErr.Error()})
+				f.showResult(msg, true)
+				showMessage(u.win, tr("login.failed.title"), msg)
+			default:
+				u.savedCreds = c
+				u.updateDirty()
+				f.showResult(tr("login.ok.line"), false)
+				showMessage(u.win, tr("login.ok.title"), tr("login.ok.body"))
+				u.loadWorkflowStatuses()
+			}
+		})
+	})
+}

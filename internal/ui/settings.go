@@ -1,0 +1,265 @@
+package ui
+
+import (
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// Tabs of the window, in order.
+const (
+	tabLogin = iota
+	tabImport
+	tabExport
+	tabGeneral
+	tabLog
+)
+
+// settingField is one setting on the screen: where it is, how to read and
+// show its value as the store's text, and where its inline error goes.
+type settingField struct {
+	key   string
+	tab   int
+	value func() string
+	show  func(string)
+	focus fyne.Focusable
+	err   errorText
+}
+
+// settingsForm holds the widgets of the Import, Export and General tabs.
+type settingsForm struct {
+	fields []*settingField
+
+	importRelations, importMaterials, importHourTypes *widget.Check
+	exportInvoices, bookDirectly, exportRelations     *widget.Check
+	template, paymentTerm, ledger, interval           *formEntry
+	workflowStatus, vatCode                           *widget.Select
+	notifySuccess, autostart                          *widget.Check
+	statusNote                                        *widget.Label
+	fetchStatuses                                     *widget.Button
+
+	importTab, exportTab, generalTab fyne.CanvasObject
+}
+
+func (u *UI) newSettingsForm() *settingsForm {
+	f := &settingsForm{}
+	check := func(label string) *widget.Check { return widget.NewCheck(label, func(bool) { u.updateDirty() }) }
+	entry := func() *formEntry {
+		e := u.newEntry(false)
+		e.OnChanged = func(string) { u.updateDirty() }
+		return e
+	}
+	addCheck := func(key string, tab int, c *widget.Check) *settingField {
+		fd := &settingField{key: key, tab: tab, focus: c, err: newErrorText(),
+			value: func() string { return strconv.FormatBool(c.Checked) },
+			show:  func(v string) { c.SetChecked(v == "true") }}
+		f.fields = append(f.fields, fd)
+		return fd
+	}
+	addEntry := func(key string, tab int, e *formEntry) *settingField {
+		fd := &settingField{key: key, tab: tab, focus: e, err: newErrorText(),
+			value: func() string { return strings.TrimSpace(e.Text) },
+			show:  func(v string) { e.SetText(v) }}
+		f.fields = append(f.fields, fd)
+		return fd
+	}
+	addSelect := func(key string, tab int, s *widget.Select) *settingField {
+		fd := &settingField{key: key, tab: tab, focus: s, err: newErrorText(),
+			value: func() string { return s.Selected },
+			show: func(v string) {
+				if v != "" && !slices.Contains(s.Options, v) {
+					s.SetOptions(append(slices.Clone(s.Options), v))
+				}
+				s.SetSelected(v)
+			}}
+		f.fields = append(f.fields, fd)
+		return fd
+	}
+	help := func(labelKey, helpKey string) *widget.Button {
+		return helpButton(tr(labelKey), tr(helpKey), u.window)
+	}
+	// row puts a field with its [?] on a line and its inline error under it;
+	// checkRow puts the [?] right after a check box's label.
+	row := func(fd *settingField, field fyne.CanvasObject, helpBtn *widget.Button) fyne.CanvasObject {
+		return container.NewVBox(container.NewBorder(nil, nil, nil, helpBtn, field), fd.err)
+	}
+	checkRow := func(fd *settingField, c *widget.Check, helpBtn *widget.Button) fyne.CanvasObject {
+		return container.NewVBox(container.NewHBox(c, helpBtn), fd.err)
+	}
+	withUnit := func(e fyne.CanvasObject, unit string) fyne.CanvasObject {
+		return container.NewHBox(container.New(&minWidth{width: 100}, e), widget.NewLabel(unit))
+	}
+
+	// Import instellingen.
+	f.importRelations = check(tr("import.relations"))
+	f.importMaterials = check(tr("import.materials"))
+	f.importHourTypes = check(tr("import.hourtypes"))
+	rel := addCheck(store.KeyImportRelations, tabImport, f.importRelations)
+	mat := addCheck(store.KeyImportMaterials, tabImport, f.importMaterials)
+	hours := addCheck(store.KeyImportHourTypes, tabImport, f.importHourTypes)
+	f.importTab = container.NewVBox(
+		container.NewHBox(title(tr("import.heading")), help("import.heading", "help.import")),
+		checkRow(rel, f.importRelations, help("import.relations", "help.import.relations")),
+		checkRow(mat, f.importMaterials, help("import.materials", "help.import.materials")),
+		checkRow(hours, f.importHourTypes, help("import.hourtypes", "help.import.hourtypes")),
+	)
+
+	// Export instellingen.
+	f.exportInvoices = check(tr("export.invoices"))
+	f.template = entry()
+	f.paymentTerm = entry()
+	f.bookDirectly = check(tr("export.bookdirectly"))
+	f.exportRelations = check(tr("export.relations"))
+	f.workflowStatus = widget.NewSelect(nil, func(string) { u.updateDirty() })
+	f.vatCode = widget.NewSelect(store.SalesVATCodes(), func(string) { u.updateDirty() })
+	f.ledger = entry()
+	f.statusNote = hint("")
+	f.statusNote.Hide()
+	f.fetchStatuses = widget.NewButton(tr("export.workflowstatus.fetch"), func() { u.loadWorkflowStatuses() })
+
+	inv := addCheck(store.KeyExportInvoices, tabExport, f.exportInvoices)
+	tpl := addEntry(store.KeyTemplate, tabExport, f.template)
+	term := addEntry(store.KeyPaymentTermDays, tabExport, f.paymentTerm)
+	book := addCheck(store.KeyBookDirectly, tabExport, f.bookDirectly)
+	exRel := addCheck(store.KeyExportRelations, tabExport, f.exportRelations)
+	wf := addSelect(store.KeyWorkflowStatus, tabExport, f.workflowStatus)
+	vat := addSelect(store.KeyDefaultVATCode, tabExport, f.vatCode)
+	led := addEntry(store.KeyDefaultLedger, tabExport, f.ledger)
+
+	form := widget.NewForm(
+		widget.NewFormItem(tr("export.template"), row(tpl, f.template, help("export.template", "help.export.template"))),
+		widget.NewFormItem(tr("export.paymentterm"), row(term, withUnit(f.paymentTerm, tr("export.paymentterm.unit")),
+			help("export.paymentterm", "help.export.paymentterm"))),
+		widget.NewFormItem(tr("export.workflowstatus"), container.NewVBox(
+			row(wf, container.NewBorder(nil, nil, nil, f.fetchStatuses, f.workflowStatus),
+				help("export.workflowstatus", "help.export.workflowstatus")), f.statusNote)),
+		widget.NewFormItem(tr("export.vatcode"), row(vat, f.vatCode, help("export.vatcode", "help.export.vatcode"))),
+		widget.NewFormItem(tr("export.ledger"), row(led, f.ledger, help("export.ledger", "help.export.ledger"))),
+	)
+	f.exportTab = container.NewVBox(
+		checkRow(inv, f.exportInvoices, help("export.invoices", "help.export.invoices")),
+		form,
+		checkRow(book, f.bookDirectly, help("export.bookdirectly", "help.export.bookdirectly")),
+		checkRow(exRel, f.exportRelations, help("export.relations", "help.export.relations")),
+	)
+
+	// Algemeen.
+	f.interval = entry()
+	f.notifySuccess = check(tr("general.notifysuccess"))
+	f.autostart = check(tr("general.autostart"))
+	ivl := addEntry(store.KeyIntervalMinutes, tabGeneral, f.interval)
+	ns := addCheck(store.KeyNotifySuccess, tabGeneral, f.notifySuccess)
+	as := addCheck(store.KeyAutostart, tabGeneral, f.autostart)
+	f.generalTab = container.NewVBox(
+		widget.NewForm(widget.NewFormItem(tr("general.interval"),
+			row(ivl, withUnit(f.interval, tr("general.interval.unit")), help("general.interval", "help.general.interval")))),
+		checkRow(ns, f.notifySuccess, help("general.notifysuccess", "help.general.notifysuccess")),
+		checkRow(as, f.autostart, help("general.autostart", "help.general.autostart")),
+		layout.NewSpacer(),
+	)
+	return f
+}
+
+// show puts saved settings on the screen and clears inline errors.
+func (f *settingsForm) show(s store.Settings) {
+	for _, fd := range f.fields {
+		v, err := s.Value(fd.key)
+		if err != nil {
+			continue // every field's key is a known setting
+		}
+		fd.show(v)
+		fd.err.set("")
+	}
+}
+
+// values returns what the screen holds, setting key -> text.
+func (f *settingsForm) values() map[string]string {
+	out := make(map[string]string, len(f.fields))
+	for _, fd := range f.fields {
+		out[fd.key] = fd.value()
+	}
+	return out
+}
+
+// changedFrom reports whether the screen differs from the saved settings.
+func (f *settingsForm) changedFrom(s store.Settings) bool {
+	for _, fd := range f.fields {
+		if v, err := s.Value(fd.key); err == nil && v != fd.value() {
+			return true
+		}
+	}
+	return false
+}
+
+// showRefusals marks every refused field with its reason and returns the
+// first refused field in screen order (nil when err holds no refusal).
+func (f *settingsForm) showRefusals(err error) *settingField {
+	refused := map[string]*store.SettingError{}
+	for _, e := range flatten(err) {
+		var se *store.SettingError
+		if errors.As(e, &se) {
+			refused[se.Key] = se
+		}
+	}
+	var first *settingField
+	for _, fd := range f.fields {
+		se, ok := refused[fd.key]
+		if !ok {
+			fd.err.set("")
+			continue
+		}
+		msg := tr("invalid." + fd.key)
+		if msg == "invalid."+fd.key {
+			msg = se.Reason // a setting without its own text: the store's Dutch reason
+		}
+		fd.err.set(msg)
+		if first == nil {
+			first = fd
+		}
+	}
+	return first
+}
+
+// flatten lists the errors joined in err.
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	if err == nil {
+		return nil
+	}
+	return []error{err}
+}
+
+// setWorkflowStatuses offers OutSmart's statuses, keeping the current choice.
+func (f *settingsForm) setWorkflowStatuses(names []string) {
+	current := f.workflowStatus.Selected
+	opts := slices.Clone(names)
+	if current != "" && !slices.Contains(opts, current) {
+		opts = append(opts, current)
+	}
+	f.workflowStatus.SetOptions(opts)
+	f.workflowStatus.SetSelected(current)
+}
+
+// note shows a line under the workflow status (empty hides it).
+func (f *settingsForm) note(text string) {
+	f.statusNote.SetText(text)
+	if text == "" {
+		f.statusNote.Hide()
+	} else {
+		f.statusNote.Show()
+	}
+}

@@ -1,0 +1,653 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// TestLoginSubmitNamesTheProblemAndKeepsCredentialsInTheKeychain fills in
+// the Inloggen screen (the manual's AUTHENTICATION) and submits wrong and
+// then right credentials.
+func TestLoginSubmitNamesTheProblemAndKeepsCredentialsInTheKeychain(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	u, c := h.u, h.demoCredentials()
+	if u.tabs.SelectedIndex() != tabLogin {
+		t.Fatalf("without credentials the window opens on tab %d, want Inloggen", u.tabs.SelectedIndex())
+	}
+	f := u.login
+	typeInto(f.username, c.EBoekhoudenUsername)
+	typeInto(f.code1, "00000000000000000000000000000000")
+	typeInto(f.code2, c.EBoekhoudenSecurityCode2)
+	typeInto(f.companyID, c.OutSmartCompanyID)
+	typeInto(f.token, c.OutSmartToken)
+	typeInto(f.softwareToken, c.OutSmartSoftwareToken)
+	if !u.dirty() || u.saveNote.Text != "Niet-opgeslagen wijzigingen" {
+		t.Fatalf("typed credentials are not marked unsaved: %q", u.saveNote.Text)
+	}
+	submit := func() {
+		t.Helper()
+		test.Tap(f.submit)
+		h.pump("the login check", func() bool { return !f.submit.Disabled() && f.result.Text != tr("login.checking") })
+	}
+
+	submit()
+	want := "e-Boekhouden weigert de gebruikersnaam of beveiligingscodes. Controleer ze en probeer het opnieuw."
+	if f.result.Text != want {
+		t.Fatalf("refused login says %q, want %q", f.result.Text, want)
+	}
+	if f.code2Err.Text != want || !f.code2Err.Visible() {
+		t.Errorf("the security codes are not marked: %q", f.code2Err.Text)
+	}
+	if got := h.topDialogText(); !strings.Contains(got, "Inloggen mislukt") || !strings.Contains(got, want) {
+		t.Errorf("dialog: %q", got)
+	}
+	for _, s := range h.secrets() {
+		if strings.Contains(h.topDialogText(), s) || strings.Contains(f.result.Text, s) {
+			t.Fatal("a secret is shown")
+		}
+	}
+	if _, src, _ := h.vault.Load(); src.Keychain {
+		t.Fatal("refused credentials were stored")
+	}
+	h.closeDialogs()
+
+	// A wrong OutSmart token names OutSmart and the token.
+	typeInto(f.code1, c.EBoekhoudenSecurityCode1)
+	typeInto(f.token, strings.Repeat("f", 64))
+	submit()
+	if want := "OutSmart weigert de token. Controleer ze en probeer het opnieuw."; f.result.Text != want || f.tokenErr.Text != want {
+		t.Fatalf("wrong token: %q / %q", f.result.Text, f.tokenErr.Text)
+	}
+	if f.code2Err.Visible() {
+		t.Error("the e-Boekhouden mark stays after e-Boekhouden accepted the codes")
+	}
+	h.closeDialogs()
+
+	// An empty field is named before anything is sent.
+	typeInto(f.token, "")
+	submit()
+	if want := "OutSmart: vul de token in."; f.result.Text != want {
+		t.Fatalf("missing token: %q", f.result.Text)
+	}
+	h.closeDialogs()
+
+	typeInto(f.token, c.OutSmartToken)
+	submit()
+	if f.result.Text != "Gelukt - Je bent ingelogd!" {
+		t.Fatalf("good login says %q", f.result.Text)
+	}
+	if got := h.topDialogText(); !strings.Contains(got, "Gelukt") || !strings.Contains(got, "Je bent ingelogd!") {
+		t.Fatalf("success dialog: %q", got)
+	}
+	h.tapDialogButton("OK")
+	if u.dirty() {
+		t.Error("submitted credentials still count as unsaved")
+	}
+	// Kept in the real keychain, under the test's service name.
+	stored, src, err := h.vault.Load()
+	if err != nil || !src.Keychain || stored != c {
+		t.Fatalf("keychain holds %v (from the keychain: %v, %v)", stored, src.Keychain, err)
+	}
+	// The Export tab's workflow statuses now come from OutSmart.
+	h.pump("the workflow statuses", func() bool { return len(u.settings.workflowStatus.Options) > 1 })
+	if !slices.Contains(u.settings.workflowStatus.Options, store.DefaultWorkflowStatus) ||
+		u.settings.workflowStatus.Selected != store.DefaultWorkflowStatus {
+		t.Errorf("workflow statuses: %v, chosen %q", u.settings.workflowStatus.Options, u.settings.workflowStatus.Selected)
+	}
+	assertNoSecretsIn(t, h.dir, h.secrets())
+}
+
+// TestSettingsAreValidatedSavedAndSurviveARestart fills the settings tabs,
+// has a refused value marked inline, saves, and starts a new UI on the same
+// data directory and keychain item.
+func TestSettingsAreValidatedSavedAndSurviveARestart(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	u, f := h.u, h.u.settings
+	test.Tap(f.importMaterials) // off
+	test.Tap(f.exportInvoices)  // on
+	typeInto(f.template, "Standaard")
+	typeInto(f.paymentTerm, "400")
+	f.vatCode.SetSelected("LAAG_VERK_9")
+	typeInto(f.ledger, "8010")
+	typeInto(f.interval, "30")
+	test.Tap(f.notifySuccess) // off
+	typeInto(u.login.username, "installatie")
+
+	// Ctrl+S while typing in a field saves (and is refused: 400 days).
+	u.win.Canvas().Focus(f.template)
+	f.template.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyS, Modifier: fyne.KeyModifierShortcutDefault})
+	h.pump("the refusal", func() bool { return !u.save.Disabled() && h.topDialogText() != "" })
+	if got := h.topDialogText(); !strings.Contains(got, "Niet opgeslagen") {
+		t.Fatalf("refused save: %q", got)
+	}
+	term := h.field(store.KeyPaymentTermDays)
+	if want := "Vul een geheel aantal dagen in, van 0 tot en met 365."; term.err.Text != want || !term.err.Visible() {
+		t.Fatalf("inline error %q, want %q", term.err.Text, want)
+	}
+	h.closeDialogs()
+	if u.tabs.SelectedIndex() != tabExport || u.win.Canvas().Focused() != f.paymentTerm {
+		t.Errorf("the refused field is not brought into view: tab %d, focus %T", u.tabs.SelectedIndex(), u.win.Canvas().Focused())
+	}
+	if set, _ := h.st.Settings(h.ctx); set.ExportInvoices || set.Template != "" || !set.ImportMaterials {
+		t.Fatalf("a refused save changed the store: %+v", set)
+	}
+	if c, src, _ := h.vault.Load(); src.Keychain || c.EBoekhoudenUsername != "" {
+		t.Fatal("a refused save stored the credentials")
+	}
+
+	typeInto(f.paymentTerm, "30")
+	test.Tap(u.save)
+	h.pump("the save", func() bool { return u.saveNote.Text == tr("save.done") })
+	if term.err.Visible() {
+		t.Error("the inline error stays after a good save")
+	}
+	set, err := h.st.Settings(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := store.DefaultSettings()
+	want.ImportMaterials, want.ExportInvoices, want.Template, want.PaymentTermDays = false, true, "Standaard", 30
+	want.DefaultVATCode, want.DefaultLedger, want.IntervalMinutes, want.NotifySuccess = "LAAG_VERK_9", "8010", 30, false
+	if set != want {
+		t.Fatalf("stored settings\n %+v\nwant\n %+v", set, want)
+	}
+	if c, _, _ := h.vault.Load(); c.EBoekhoudenUsername != "installatie" {
+		t.Errorf("the username typed before saving is not in the keychain: %q", c.EBoekhoudenUsername)
+	}
+
+	// Restart: a new UI over the same data directory and keychain item.
+	h.sched.Stop()
+	h.st.Close()
+	r := newHarness(t, harnessOptions{dir: h.dir, service: h.vault.Service})
+	rf := r.u.settings
+	if rf.importMaterials.Checked || !rf.exportInvoices.Checked || rf.template.Text != "Standaard" ||
+		rf.paymentTerm.Text != "30" || rf.vatCode.Selected != "LAAG_VERK_9" || rf.ledger.Text != "8010" ||
+		rf.interval.Text != "30" || rf.notifySuccess.Checked {
+		t.Fatalf("settings after a restart: %v", rf.values())
+	}
+	if r.u.login.username.Text != "installatie" || r.u.dirty() {
+		t.Fatalf("credentials after a restart: %q (unsaved: %v)", r.u.login.username.Text, r.u.dirty())
+	}
+}
+
+func (h *harness) field(key string) *settingField {
+	h.t.Helper()
+	for _, fd := range h.u.settings.fields {
+		if fd.key == key {
+			return fd
+		}
+	}
+	h.t.Fatalf("no field for %s", key)
+	return nil
+}
+
+// TestStartSynchronisatieRunsAgainstTheSandbox follows the manual's steps 8
+// to 10: save, Start synchronisatie, the message that it started, and the
+// log showing what was synchronised; then the tray's Nu synchroniseren.
+func TestStartSynchronisatieRunsAgainstTheSandbox(t *testing.T) {
+	h := newHarness(t, harnessOptions{startScheduler: true, loggedIn: true})
+	u, f := h.u, h.u.settings
+	if h.app.icon == nil || h.app.icon.Name() != "tray-idle.png" {
+		t.Fatalf("tray icon before the first run: %v", h.app.icon)
+	}
+	if got := h.app.menu.Items[0].Label; got != "Nog niet gesynchroniseerd." {
+		t.Fatalf("first tray line: %q", got)
+	}
+	test.Tap(f.exportInvoices)
+	typeInto(f.template, "Standaard")
+
+	// Start synchronisatie with unsaved changes saves them first.
+	test.Tap(findButton(u.win.Content(), "Start synchronisatie"))
+	h.pump("the message that the run started", func() bool { return h.topDialogText() != "" })
+	if got := h.topDialogText(); !strings.Contains(got, "De synchronisatie is gestart.") {
+		t.Fatalf("after Start synchronisatie: %q", got)
+	}
+	if set, _ := h.st.Settings(h.ctx); !set.ExportInvoices || set.Template != "Standaard" {
+		t.Fatalf("the changes were not saved before the run: %+v", set)
+	}
+	h.tapDialogButton("OK")
+	h.waitForRun(0)
+
+	// The services got the data.
+	osState, ebState := h.sb.OutSmart.State(), h.sb.EBoekhouden.State()
+	if len(osState.Relations) == 0 || len(osState.Materials) == 0 || len(osState.HourTypes) == 0 {
+		t.Fatalf("OutSmart got %d relations, %d materials, %d hour types",
+			len(osState.Relations), len(osState.Materials), len(osState.HourTypes))
+	}
+	handled, err := h.st.Exports(h.ctx, store.ExportHandled)
+	if err != nil || len(handled) == 0 || len(ebState.Invoices) != len(h.sb.Dataset.EBoekhouden.Invoices)+len(handled) {
+		t.Fatalf("%d work orders handled, e-Boekhouden holds %d invoices (%v)", len(handled), len(ebState.Invoices), err)
+	}
+
+	// The log table: Tijd and Bericht, newest first, with what was synchronised.
+	v := u.logView
+	rows, cols := v.table.Length()
+	if rows < 3 || cols != 2 {
+		t.Fatalf("log table is %dx%d", rows, cols)
+	}
+	if tr("log.time") != "Tijd" || tr("log.message") != "Bericht" {
+		t.Fatal("log headers are not Tijd and Bericht")
+	}
+	var all []string
+	for i := range rows {
+		all = append(all, cellText(v.table, i, 1))
+		if i > 0 && v.entries[i].Time.After(v.entries[i-1].Time) {
+			t.Fatalf("log line %d is newer than the one above it", i)
+		}
+	}
+	if got := cellText(v.table, 0, 0); got != v.entries[0].Time.Format("02-01-2006 15:04") {
+		t.Errorf("Tijd shows %q", got)
+	}
+	joined := strings.Join(all, "\n")
+	for _, want := range []string{"relaties", "Factuur "} {
+		if !strings.Contains(joined, want) {
+			t.Errorf("the log does not mention %q:\n%s", want, joined)
+		}
+	}
+	// The problem filter keeps warnings, errors and what needs attention.
+	test.Tap(v.problemsOnly)
+	h.pump("the filtered log", func() bool { r, _ := v.table.Length(); return r < rows })
+	for _, e := range v.entries {
+		if !slices.Contains(problemLevels, e.Level) {
+			t.Errorf("problem filter shows a %s line: %s", e.Level, e.Message)
+		}
+	}
+	test.Tap(v.problemsOnly)
+	h.pump("the full log", func() bool { r, _ := v.table.Length(); return r == rows })
+
+	// Status line, tray and the one success notification.
+	run := u.lastRun
+	if !strings.Contains(u.status.Text, run.Summary) || !strings.Contains(u.status.Text, "Volgende om") {
+		t.Errorf("status line: %q", u.status.Text)
+	}
+	if want := fmt.Sprintf("Laatste synchronisatie: %s, %s", run.FinishedAt.Format("02-01-2006 15:04"), tr(resultKey(*run))); h.app.menu.Items[0].Label != want {
+		t.Errorf("first tray line %q, want %q", h.app.menu.Items[0].Label, want)
+	}
+	if len(h.app.notes) != 1 || h.app.notes[0].Title != "Synchronisatie klaar" || h.app.notes[0].Content != run.Summary {
+		t.Fatalf("notifications after a run that imported: %v", h.app.notifications())
+	}
+	wantIcon := "tray-idle.png"
+	if run.Outcome != store.RunOK {
+		wantIcon = "tray-problem.png"
+	}
+	if h.app.icon.Name() != wantIcon {
+		t.Errorf("tray icon after a %s run: %s", run.Outcome, h.app.icon.Name())
+	}
+
+	// Nu synchroniseren from the tray: nothing changed, so no notification.
+	h.trayItem("Nu synchroniseren").Action()
+	h.waitForRun(run.ID)
+	if u.lastRun.Outcome != store.RunOK || len(h.app.notes) != 1 {
+		t.Fatalf("second run %s, notifications %v", u.lastRun.Outcome, h.app.notifications())
+	}
+	if h.app.icon.Name() != "tray-idle.png" {
+		t.Errorf("tray icon after a good run: %s", h.app.icon.Name())
+	}
+	assertNoSecretsIn(t, h.dir, h.secrets())
+}
+
+// cellText is what the table shows in a cell.
+func cellText(t *widget.Table, row, col int) string {
+	cell := t.CreateCell()
+	t.UpdateCell(widget.TableCellID{Row: row, Col: col}, cell)
+	return cell.(*widget.Label).Text
+}
+
+func (h *harness) trayItem(label string) *fyne.MenuItem {
+	h.t.Helper()
+	for _, it := range h.app.menu.Items {
+		if it.Label == label {
+			return it
+		}
+	}
+	h.t.Fatalf("no tray menu item %q", label)
+	return nil
+}
+
+// attentionButton is the button labelled label on the i-th row of the
+// attention list.
+func (h *harness) attentionButton(i int, label string) *widget.Button {
+	h.t.Helper()
+	scroll, ok := h.u.logView.attention.Objects[0].(*container.Scroll)
+	if !ok {
+		h.t.Fatal("the attention list is empty")
+	}
+	b := findButton(scroll.Content.(*fyne.Container).Objects[i], label)
+	if b == nil {
+		h.t.Fatalf("no %q on attention row %d", label, i)
+	}
+	return b
+}
+
+// TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped uses a template name
+// e-Boekhouden does not know, so that every work order is parked.
+func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
+	h := newHarness(t, harnessOptions{startScheduler: true, loggedIn: true, settings: map[string]string{
+		store.KeyExportInvoices: "true", store.KeyTemplate: "Bestaat niet", store.KeyNotifySuccess: "false"}})
+	u := h.u
+	h.trayItem("Nu synchroniseren").Action()
+	h.waitForRun(0)
+
+	parked := u.logView.parked
+	if len(parked) <= maxParkedNotifications {
+		t.Fatalf("%d work orders parked; the demo data should park more than %d", len(parked), maxParkedNotifications)
+	}
+	// One notification for all of them, none for success (silenced).
+	want := fmt.Sprintf("%d werkbonnen hebben aandacht nodig", len(parked))
+	if len(h.app.notes) != 1 || h.app.notes[0].Title != want || !strings.Contains(h.app.notes[0].Content, "sjabloon") {
+		t.Fatalf("notifications: %v", h.app.notifications())
+	}
+	if h.app.icon.Name() != "tray-problem.png" {
+		t.Errorf("tray icon with parked work orders: %s", h.app.icon.Name())
+	}
+	list := strings.Join(texts(u.logView.attention), " | ")
+	for _, x := range parked {
+		if !strings.Contains(list, "Werkbon "+x.OrderNumber) || !strings.Contains(list, x.Reason) {
+			t.Fatalf("attention list lacks work order %s and its reason:\n%s", x.OrderNumber, list)
+		}
+	}
+
+	// Skip the first (after confirming), retry the second.
+	skipped, retried := parked[0], parked[1]
+	test.Tap(h.attentionButton(0, "Overslaan"))
+	if got := h.topDialogText(); !strings.Contains(got, "Werkbon "+skipped.OrderNumber+" wordt dan niet") {
+		t.Fatalf("skip confirmation: %q", got)
+	}
+	h.tapDialogButton("Overslaan")
+	h.pump("the skip", func() bool { return len(u.logView.parked) == len(parked)-1 })
+	test.Tap(h.attentionButton(0, "Opnieuw proberen"))
+	h.pump("the retry", func() bool { return len(u.logView.parked) == len(parked)-2 })
+	for id, state := range map[string]store.ExportState{skipped.RowID: store.ExportSkipped, retried.RowID: store.ExportRetry} {
+		if x, err := h.st.Export(h.ctx, id); err != nil || x.State != state {
+			t.Fatalf("work order %s is %s, want %s (%v)", id, x.State, state, err)
+		}
+	}
+
+	// Fix the template; the next run invoices everything but the skipped one.
+	typeInto(u.settings.template, "Standaard")
+	test.Tap(findButton(u.win.Content(), "Start synchronisatie"))
+	h.pump("the message that the run started", func() bool { return h.topDialogText() != "" })
+	h.closeDialogs()
+	h.waitForRun(u.lastRun.ID)
+	if len(u.logView.parked) != 0 {
+		t.Fatalf("%d work orders still parked", len(u.logView.parked))
+	}
+	if x, _ := h.st.Export(h.ctx, skipped.RowID); x.State != store.ExportSkipped {
+		t.Errorf("the skipped work order is %s", x.State)
+	}
+	if x, _ := h.st.Export(h.ctx, retried.RowID); x.State != store.ExportHandled {
+		t.Errorf("the retried work order is %s", x.State)
+	}
+	if len(h.app.notes) != 1 {
+		t.Errorf("notifications after the fix: %v", h.app.notifications())
+	}
+	if got := strings.Join(texts(u.logView.attention), " "); got != tr("attention.none") {
+		t.Errorf("attention list after the fix: %q", got)
+	}
+}
+
+// TestFailedRunNotifies stores codes e-Boekhouden refuses.
+func TestFailedRunNotifies(t *testing.T) {
+	h := newHarness(t, harnessOptions{startScheduler: true, loggedIn: true})
+	bad := h.demoCredentials()
+	bad.EBoekhoudenSecurityCode1 = strings.Repeat("0", 32)
+	if err := h.vault.Save(bad); err != nil {
+		t.Fatal(err)
+	}
+	h.trayItem("Nu synchroniseren").Action()
+	h.waitForRun(0)
+	if h.u.lastRun.Outcome != store.RunFailed {
+		t.Fatalf("run with refused codes: %s", h.u.lastRun.Outcome)
+	}
+	if len(h.app.notes) != 1 || h.app.notes[0].Title != "Synchronisatie mislukt" || h.app.notes[0].Content != h.u.lastRun.Summary {
+		t.Fatalf("notifications: %v", h.app.notifications())
+	}
+	if h.app.icon.Name() != "tray-problem.png" || !strings.HasSuffix(h.app.menu.Items[0].Label, ", mislukt") {
+		t.Errorf("tray after a failed run: %s, %q", h.app.icon.Name(), h.app.menu.Items[0].Label)
+	}
+	for _, s := range h.secrets() {
+		if strings.Contains(h.app.notes[0].Content, s) {
+			t.Fatal("a secret in a notification")
+		}
+	}
+}
+
+// TestTrayMenu checks the menu, the pause (remembered in sync.paused) and
+// the items that open the window.
+func TestTrayMenu(t *testing.T) {
+	h := newHarness(t, harnessOptions{startScheduler: true, loggedIn: true})
+	u := h.u
+	var labels []string
+	for _, it := range h.app.menu.Items {
+		if it.IsSeparator {
+			labels = append(labels, "-")
+		} else {
+			labels = append(labels, it.Label)
+		}
+	}
+	want := []string{"Nog niet gesynchroniseerd.", "-", "Nu synchroniseren", "Instellingen...", "Logboek...", "Pauzeren", "-", "Afsluiten"}
+	if !slices.Equal(labels, want) {
+		t.Fatalf("tray menu %q, want %q", labels, want)
+	}
+	if !h.app.menu.Items[0].Disabled || !h.trayItem("Afsluiten").IsQuit || h.app.trayWindow != u.win {
+		t.Error("status line, Quit or the tray window is not set up")
+	}
+
+	h.trayItem("Pauzeren").Action()
+	h.pump("the pause", func() bool { return u.paused && h.app.menu.Items[5].Label == "Hervatten" })
+	if set, _ := h.st.Settings(h.ctx); !set.Paused || !h.sched.Paused() {
+		t.Fatalf("pause not remembered (%v) or not applied (%v)", set.Paused, h.sched.Paused())
+	}
+	if !strings.Contains(u.status.Text, "Automatisch synchroniseren is gepauzeerd.") {
+		t.Errorf("status while paused: %q", u.status.Text)
+	}
+	h.trayItem("Hervatten").Action()
+	h.pump("the resume", func() bool { return !u.paused && h.app.menu.Items[5].Label == "Pauzeren" })
+	if set, _ := h.st.Settings(h.ctx); set.Paused || h.sched.Paused() {
+		t.Fatal("resume not remembered or not applied")
+	}
+	if !strings.Contains(u.status.Text, "Volgende om") {
+		t.Errorf("status after resume: %q", u.status.Text)
+	}
+
+	h.trayItem("Logboek...").Action()
+	if u.tabs.SelectedIndex() != tabLog {
+		t.Errorf("Logboek... opened tab %d", u.tabs.SelectedIndex())
+	}
+	h.trayItem("Instellingen...").Action()
+	if u.tabs.SelectedIndex() != tabImport {
+		t.Errorf("Instellingen... (logged in) opened tab %d", u.tabs.SelectedIndex())
+	}
+}
+
+// TestUnsavedChangesAreNotLostSilently closes the window and quits with a
+// change pending.
+func TestUnsavedChangesAreNotLostSilently(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	u := h.u
+	typeInto(u.settings.template, "Standaard")
+
+	u.requestClose()
+	if got := h.topDialogText(); !strings.Contains(got, "U heeft wijzigingen die nog niet zijn opgeslagen.") {
+		t.Fatalf("closing with changes: %q", got)
+	}
+	h.tapDialogButton("Annuleren")
+	if !u.dirty() || u.settings.template.Text != "Standaard" {
+		t.Fatal("Annuleren lost the change")
+	}
+
+	u.requestClose()
+	h.tapDialogButton("Opslaan")
+	h.pump("the save", func() bool { return !u.dirty() })
+	if set, _ := h.st.Settings(h.ctx); set.Template != "Standaard" {
+		t.Fatalf("Opslaan did not save: %q", set.Template)
+	}
+	if h.app.quits != 0 {
+		t.Fatal("closing the window quit the app")
+	}
+
+	typeInto(u.settings.template, "Anders")
+	h.trayItem("Afsluiten").Action()
+	if got := h.topDialogText(); !strings.Contains(got, "Niet opslaan") || h.app.quits != 0 {
+		t.Fatalf("quitting with changes: %q, quits %d", got, h.app.quits)
+	}
+	h.tapDialogButton("Niet opslaan")
+	if u.settings.template.Text != "Standaard" || u.dirty() || h.app.quits != 1 {
+		t.Fatalf("Niet opslaan: template %q, quits %d", u.settings.template.Text, h.app.quits)
+	}
+
+	h.trayItem("Afsluiten").Action()
+	if h.app.quits != 2 || h.topDialogText() != "" {
+		t.Fatal("quitting without changes asks or does not quit")
+	}
+}
+
+// TestKeyboardNavigation tabs through the login form, switches tabs with
+// Ctrl+number, toggles a check box with space and submits with Enter.
+func TestKeyboardNavigation(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	u, f := h.u, h.u.login
+	c := u.win.Canvas()
+	c.Focus(f.username)
+	for _, want := range []fyne.Focusable{f.code1, f.code2, f.companyID, f.token, f.softwareToken, f.submit} {
+		test.FocusNext(c)
+		if c.Focused() != want {
+			t.Fatalf("Tab moved focus to %T, want %T", c.Focused(), want)
+		}
+	}
+
+	sc, ok := c.(fyne.Shortcutable)
+	if !ok {
+		t.Fatal("the canvas takes no shortcuts")
+	}
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key3, Modifier: fyne.KeyModifierShortcutDefault})
+	if u.tabs.SelectedIndex() != tabExport || c.Focused() != u.settings.exportInvoices {
+		t.Fatalf("Ctrl+3: tab %d, focus %T", u.tabs.SelectedIndex(), c.Focused())
+	}
+	c.Focused().TypedRune(' ')
+	if !u.settings.exportInvoices.Checked || !u.dirty() {
+		t.Fatal("space did not toggle the focused check box")
+	}
+	test.FocusNext(c)
+	if c.Focused() == nil {
+		t.Fatal("Tab left the Export tab without focus")
+	}
+
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key1, Modifier: fyne.KeyModifierShortcutDefault})
+	if c.Focused() != f.username {
+		t.Fatalf("Ctrl+1 focused %T", c.Focused())
+	}
+	f.username.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.pump("the login check", func() bool {
+		return !f.submit.Disabled() && f.result.Visible() && f.result.Text != tr("login.checking")
+	})
+	if f.result.Text != "e-Boekhouden: vul de gebruikersnaam in." {
+		t.Fatalf("Enter in the form: %q", f.result.Text)
+	}
+	// The answer's OK has the focus: Enter closes it.
+	if h.topDialogText() == "" || c.Focused() == nil {
+		t.Fatal("no answer, or its OK has no focus")
+	}
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if h.topDialogText() != "" {
+		t.Fatal("Enter did not close the answer")
+	}
+	// Escape leaves the question about unsaved changes choosing nothing.
+	u.requestClose()
+	if h.topDialogText() == "" {
+		t.Fatal("no question about the unsaved change")
+	}
+	c.Focused().TypedKey(&fyne.KeyEvent{Name: fyne.KeyEscape})
+	if h.topDialogText() != "" || !u.dirty() || h.app.quits != 0 {
+		t.Fatal("Escape did not just close the question")
+	}
+}
+
+// TestHelpOpensInTheUsersLanguage taps Help.
+func TestHelpOpensInTheUsersLanguage(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	test.Tap(findButton(h.u.win.Content(), "Help"))
+	w := h.u.help
+	if w == nil || w.Title() != "Koppeling — Help" {
+		t.Fatal("no help window")
+	}
+	if got := richText(w.Content()); !strings.Contains(got, "De koppeling leggen") || !strings.Contains(got, "Als iets aandacht nodig heeft") {
+		t.Fatalf("help text: %.200q", got)
+	}
+	test.Tap(findButton(h.u.win.Content(), "Help"))
+	if h.u.help != w {
+		t.Error("a second Help opened a second window")
+	}
+}
+
+func richText(o fyne.CanvasObject) string {
+	var b strings.Builder
+	walk(o, func(o fyne.CanvasObject) {
+		if rt, ok := o.(*widget.RichText); ok {
+			b.WriteString(rt.String())
+		}
+	})
+	return b.String()
+}
+
+func TestDemoWindowIsLabelled(t *testing.T) {
+	h := newHarness(t, harnessOptions{opts: Options{Demo: true,
+		DemoEBoekhoudenState: "http://127.0.0.1:1/_sandbox/state", DemoOutSmartState: "http://127.0.0.1:2/_sandbox/state"}})
+	if got := h.u.win.Title(); got != "Koppeling — Demo" {
+		t.Fatalf("demo window title %q", got)
+	}
+	all := strings.Join(texts(h.u.win.Content()), " | ")
+	for _, want := range []string{"Demo: Koppeling werkt hier met voorbeeldgegevens", "Stand van e-Boekhouden (demo)", "Stand van OutSmart (demo)"} {
+		if !strings.Contains(all, want) {
+			t.Errorf("demo window lacks %q", want)
+		}
+	}
+}
+
+// TestAutostartCheckboxSwitchesTheSystemEntry: saving "Start automatisch bij
+// inloggen" calls the system switch once per change; a switch that fails
+// is shown inline and the setting keeps what the system does.
+func TestAutostartCheckboxSwitchesTheSystemEntry(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	var calls []bool
+	var fail error
+	h.parts.Autostart = func(on bool) error {
+		calls = append(calls, on)
+		return fail
+	}
+	u, f := h.u, h.u.settings
+	u.tabs.SelectIndex(tabGeneral)
+	test.Tap(f.autostart) // on
+	test.Tap(u.save)
+	h.pump("the save", func() bool { return u.saveNote.Text == tr("save.done") })
+	if set, _ := h.st.Settings(h.ctx); !set.Autostart || len(calls) != 1 || !calls[0] {
+		t.Fatalf("after switching on: setting %v, calls %v", set.Autostart, calls)
+	}
+	// Saving without a change does not touch the system again.
+	test.Tap(f.notifySuccess)
+	test.Tap(u.save)
+	h.pump("the second save", func() bool { return !u.dirty() })
+	if len(calls) != 1 {
+		t.Fatalf("unchanged autostart switched again: %v", calls)
+	}
+	// A failing switch: refused inline, the setting stays on.
+	fail = errors.New("geen toegang")
+	test.Tap(f.autostart) // off
+	test.Tap(u.save)
+	h.pump("the refusal", func() bool { return h.field(store.KeyAutostart).err.Visible() })
+	if set, _ := h.st.Settings(h.ctx); !set.Autostart {
+		t.Fatal("the setting says off although the system entry could not be removed")
+	}
+	h.closeDialogs()
+}
