@@ -176,42 +176,74 @@ func TestSettingsCommand(t *testing.T) {
 	}
 }
 
-// TestCrashedSyncConverges kills the real binary in the middle of an export
-// and runs it again.
-func TestCrashedSyncConverges(t *testing.T) {
-	c := newCLI(t)
-	c.run(nil, "", "settings", "set", "export.template", "Standaard")
-	c.run(nil, "", "settings", "set", "export.invoices", "true")
-	_, _, code := c.run([]string{"KOPPELING_TEST_CRASH_AT=export.sent:3"}, "", "sync", "--once")
-	if code != 128+int(syscall.SIGKILL) {
-		t.Fatalf("crash hook: exit %d", code)
+// crashPoints are the steps of a first run over the demo data at which the
+// real binary kills itself (KOPPELING_TEST_CRASH_AT), the first and a later
+// occurrence of each.
+var crashPoints = []string{
+	"import.sent:1", "import.sent:3", "export.relation:1", "export.relation:2",
+	"export.journaled:1", "export.journaled:4", "export.sent:1", "export.sent:4",
+	"export.invoiced:1", "export.invoiced:4", "export.marked:1", "export.marked:4",
+	"export.handled:1", "export.handled:4",
+}
+
+// TestCrashMatrixOfTheRealBinary kills "koppeling sync --once" with SIGKILL
+// at every step of a run, then runs it again: exactly one invoice per work
+// order, every one Afgehandeld (in OutSmart and in the journal), nothing
+// left pending, and no credential in the output or the data directory.
+func TestCrashMatrixOfTheRealBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the binary twice per crash point")
 	}
-	if _, _, code := c.run(nil, "", "sync", "--once"); code == exitCannotRun {
-		t.Fatal("rerun could not run")
-	}
-	per := map[string]int{}
-	for _, inv := range c.sb.EBoekhouden.State().Invoices {
-		for _, l := range inv.Regels {
-			if strings.HasPrefix(l.Omschrijving, "Werkbon ") {
-				per[strings.Fields(l.Omschrijving)[1]]++
+	for _, point := range crashPoints {
+		t.Run(point, func(t *testing.T) {
+			c := newCLI(t)
+			c.run(nil, "", "settings", "set", "export.template", "Standaard")
+			c.run(nil, "", "settings", "set", "export.invoices", "true")
+			_, _, code := c.run([]string{"KOPPELING_TEST_CRASH_AT=" + point}, "", "sync", "--once")
+			if code != 128+int(syscall.SIGKILL) {
+				t.Fatalf("crash hook at %s: exit %d", point, code)
 			}
-		}
-	}
-	if len(per) != 8 {
-		t.Fatalf("invoices for %d work orders, want 8: %v", len(per), per)
-	}
-	for nr, n := range per {
-		if n != 1 {
-			t.Errorf("work order %s has %d invoices", nr, n)
-		}
-	}
-	st, err := store.Open(context.Background(), c.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
-	if ex, _ := st.Exports(context.Background(), store.ExportHandled); len(ex) != 8 {
-		t.Fatalf("%d work orders handled in the journal, want 8", len(ex))
+			if _, errOut, code := c.run(nil, "", "sync", "--once"); code == exitCannotRun {
+				t.Fatalf("rerun could not run: %s", errOut)
+			}
+			per := map[string]int{}
+			for _, inv := range c.sb.EBoekhouden.State().Invoices {
+				for _, l := range inv.Regels {
+					if strings.HasPrefix(l.Omschrijving, "Werkbon ") {
+						per[strings.Fields(l.Omschrijving)[1]]++
+					}
+				}
+			}
+			if len(per) != 8 {
+				t.Fatalf("invoices for %d work orders, want 8: %v", len(per), per)
+			}
+			handled := 0
+			for _, w := range c.sb.OutSmart.State().Workorders {
+				if n, ok := per[w.OrderNr]; ok {
+					if n != 1 {
+						t.Errorf("work order %s has %d invoices", w.OrderNr, n)
+					}
+					if w.Status == "Afgehandeld" {
+						handled++
+					}
+				}
+			}
+			if handled != 8 {
+				t.Errorf("%d of 8 invoiced work orders Afgehandeld", handled)
+			}
+			st, err := store.Open(context.Background(), c.dir)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer st.Close()
+			if ex, _ := st.Exports(context.Background(), store.ExportHandled); len(ex) != 8 {
+				t.Fatalf("%d work orders handled in the journal, want 8", len(ex))
+			}
+			if ex, _ := st.Exports(context.Background(), store.ExportPending, store.ExportUncertain, store.ExportRetry); len(ex) != 0 {
+				t.Fatalf("journal not settled: %+v", ex)
+			}
+			c.assertNoSecretsOnDisk()
+		})
 	}
 }
 

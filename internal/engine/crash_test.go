@@ -19,19 +19,34 @@ import (
 	"github.com/koppeling/koppeling/internal/store"
 )
 
-// exportSteps are the checkpoints of one work order's export, in order.
-var exportSteps = []string{"export.journaled", "export.sent", "export.invoiced", "export.marked", "export.handled"}
+// crashPoints are the checkpoints of a first run over the demo data and the
+// occurrences to crash at: the first, and a later one (the demo run has 4
+// accepted upserts, 2 relations created, 8 work orders exported).
+var crashPoints = []struct {
+	step string
+	nth  int
+}{
+	{"import.sent", 1}, {"import.sent", 3},
+	{"export.relation", 1}, {"export.relation", 2},
+	{"export.journaled", 1}, {"export.journaled", 4},
+	{"export.sent", 1}, {"export.sent", 4},
+	{"export.invoiced", 1}, {"export.invoiced", 4},
+	{"export.marked", 1}, {"export.marked", 4},
+	{"export.handled", 1}, {"export.handled", 4},
+}
 
 // TestCrashAtEveryExportStep kills a real process (SIGKILL: no deferred
-// code, no clean shutdown) at each step of the export of the first and of a
-// later work order, then runs again in a fresh process state: always exactly
-// one invoice per work order, and every one Afgehandeld.
+// code, no clean shutdown) at each step of a run (import batches, relation
+// creation, and each step of the export of the first and of a later work
+// order), then runs again in a fresh process state: always exactly one
+// invoice per work order, every one Afgehandeld, no master record lost.
 func TestCrashAtEveryExportStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process per crash point")
 	}
-	for _, step := range exportSteps {
-		for _, nth := range []int{1, 4} {
+	for _, cp := range crashPoints {
+		step, nth := cp.step, cp.nth
+		{
 			t.Run(fmt.Sprintf("%s#%d", step, nth), func(t *testing.T) {
 				h := newHarness(t, sandbox.Options{}, nil)
 				err := h.crashHelper(step, nth)
@@ -44,8 +59,12 @@ func TestCrashAtEveryExportStep(t *testing.T) {
 					t.Fatalf("rerun failed: %v", sum.Err)
 				}
 				h.assertExactlyOnce(keys(h.eligible()))
-				if ex, _ := h.st.Exports(context.Background(), store.ExportPending, store.ExportUncertain, store.ExportRetry); len(ex) != 0 {
+				h.assertNoMasterRecordLost()
+				if ex, _ := h.st.Exports(context.Background(), store.ExportPending, store.ExportUncertain, store.ExportRetry, store.ExportInvoiced); len(ex) != 0 {
 					t.Errorf("journal not settled after the rerun: %+v", ex)
+				}
+				if ex, _ := h.st.Exports(context.Background(), store.ExportHandled); len(ex) != len(h.eligible()) {
+					t.Errorf("%d work orders handled in the journal, want %d", len(ex), len(h.eligible()))
 				}
 			})
 		}

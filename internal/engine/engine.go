@@ -41,6 +41,7 @@ type FieldService interface {
 	UpsertHourTypes(ctx context.Context, hs []outsmart.HourType) (int, error)
 	WorkStatuses(ctx context.Context) ([]outsmart.WorkStatus, error)
 	WorkOrders(ctx context.Context, q outsmart.WorkOrderQuery) ([]outsmart.WorkOrder, error)
+	WorkOrder(ctx context.Context, rowID string) (outsmart.WorkOrder, error)
 	MarkHandled(ctx context.Context, rowID string) error
 }
 
@@ -61,10 +62,12 @@ type Params struct {
 	BatchSize int
 	// OnLog receives every log line as it is written (CLI printer, UI).
 	OnLog func(store.LogEntry)
-	// Checkpoint, when set, is called at each step of a work order's export
-	// ("export.journaled", "export.sent", "export.invoiced", "export.marked",
-	// "export.handled"). The crash tests use it to stop the process at a
-	// chosen step; production leaves it nil.
+	// Checkpoint, when set, is called at each step of a run: after an
+	// OutSmart upsert was accepted ("import.sent"), after a relation was
+	// created in e-Boekhouden ("export.relation"), and at each step of a work
+	// order's export ("export.journaled", "export.sent", "export.invoiced",
+	// "export.marked", "export.handled"). The crash tests use it to stop the
+	// process at a chosen step; production leaves it nil.
 	Checkpoint func(step string)
 	// Logger receives debug detail; nil discards it.
 	Logger *slog.Logger
@@ -292,6 +295,13 @@ func (r *run) log(level store.Level, subject, message, details string) {
 	}
 	if r.e.p.OnLog != nil {
 		r.e.p.OnLog(e)
+	}
+}
+
+// checkpoint marks a step of the run for the crash tests (Params.Checkpoint).
+func (r *run) checkpoint(step string) {
+	if r.e.p.Checkpoint != nil {
+		r.e.p.Checkpoint(step)
 	}
 }
 

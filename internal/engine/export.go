@@ -75,11 +75,15 @@ func (r *run) exportAll() error {
 	} else if err != nil {
 		return fmt.Errorf("werkbonnen ophalen uit OutSmart: %w", err)
 	}
-	if len(orders) == 0 {
+	stale, err := x.staleInvoiced(orders)
+	if err != nil {
+		return err
+	}
+	if len(orders) == 0 && len(stale) == 0 {
 		return nil
 	}
 
-	x.marks = make(chan store.Export, len(orders))
+	x.marks = make(chan store.Export, len(orders)+len(stale))
 	var wg sync.WaitGroup
 	wg.Add(1)
 	go func() {
@@ -97,6 +101,9 @@ func (r *run) exportAll() error {
 			stop = err
 			break
 		}
+	}
+	if stop == nil {
+		stop = x.settleStale(stale)
 	}
 	close(x.marks)
 	wg.Wait()
@@ -133,6 +140,67 @@ func (x *exporter) linkCreatedRelations() error {
 	_, err := upsertInBatches(x.run, "relatie", send, maps, func(o outsmart.Relation) string { return o.DebtorNumber },
 		x.e.p.FieldService.UpsertRelations)
 	return err
+}
+
+// staleInvoiced returns the journal entries that are invoiced but whose work
+// order is no longer in OutSmart's list of Compleet work orders with the
+// export status: the Afgehandeld call may have landed while the process
+// died before journaling it, or someone changed the work order by hand.
+func (x *exporter) staleInvoiced(orders []outsmart.WorkOrder) ([]store.Export, error) {
+	invoiced, err := x.e.p.Store.Exports(x.ctx, store.ExportInvoiced)
+	if err != nil || len(invoiced) == 0 {
+		return nil, err
+	}
+	listed := make(map[string]bool, len(orders))
+	for _, wo := range orders {
+		listed[wo.RowID] = true
+	}
+	var stale []store.Export
+	for _, e := range invoiced {
+		if !listed[e.RowID] {
+			stale = append(stale, e)
+		}
+	}
+	return stale, nil
+}
+
+// settleStale reads each stale work order: Afgehandeld means the journal
+// only missed it; otherwise the invoice exists and the work order is set
+// to Afgehandeld now (it is idempotent). A work order that no longer exists
+// needs the user.
+func (x *exporter) settleStale(stale []store.Export) error {
+	for _, e := range stale {
+		wo, err := x.e.p.FieldService.WorkOrder(x.ctx, e.RowID)
+		switch {
+		case errors.Is(err, outsmart.ErrNotFound):
+			x.log(store.LevelAttention, "werkbon "+e.OrderNumber, fmt.Sprintf(
+				"Werkbon %s bestaat niet meer in OutSmart; factuur %s is wel aangemaakt in e-Boekhouden.", e.OrderNumber, e.InvoiceNumber), "")
+			if !x.opts.DryRun {
+				e.State, e.Reason = store.ExportHandled, "Werkbon bestaat niet meer in OutSmart."
+				if err := x.e.p.Store.SaveExport(x.ctx, e); err != nil {
+					return err
+				}
+			}
+		case err != nil:
+			if stopsRun(err) {
+				return fmt.Errorf("werkbon %s opvragen in OutSmart: %w", e.OrderNumber, err)
+			}
+			x.log(store.LevelWarning, "werkbon "+e.OrderNumber, fmt.Sprintf(
+				"Werkbon %s (factuur %s) kon niet worden opgevraagd; de volgende ronde probeert het opnieuw.", e.OrderNumber, e.InvoiceNumber),
+				x.e.p.redactErr(err))
+		case wo.Status == outsmart.StatusHandled:
+			if x.opts.DryRun {
+				continue
+			}
+			e.State, e.Reason = store.ExportHandled, ""
+			if err := x.e.p.Store.SaveExport(x.ctx, e); err != nil {
+				return err
+			}
+		default:
+			x.enqueueMark(e)
+		}
+	}
+	return nil
 }
 
 // findWorkStatus resolves the configured workflow status by name (or code),
@@ -337,11 +405,6 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	}
 }
 
-func (x *exporter) checkpoint(step string) {
-	if x.e.p.Checkpoint != nil {
-		x.e.p.Checkpoint(step)
-	}
-}
 
 // refusalText is e-Boekhouden's own description of a refusal.
 func refusalText(err error) string {
@@ -481,6 +544,7 @@ func (x *exporter) createRelation(wo outsmart.WorkOrder, code string) (created b
 	// The log line is the durable record that this write is about to go out.
 	x.log(store.LevelInfo, "relatie "+code, fmt.Sprintf("Relatie %s (%s) wordt aangemaakt in e-Boekhouden voor werkbon %s.", code, party.Name, wo.Number), "")
 	id, err := x.e.p.Bookkeeping.AddRelation(x.ctx, rel)
+	x.checkpoint("export.relation")
 	switch {
 	case err == nil, errors.Is(err, eboekhouden.ErrRelationCodeInUse):
 		rel.ID = id

@@ -297,6 +297,7 @@ func upsertInBatches[T any](r *run, kind string, recs []T, maps []store.Mapping,
 	send = func(recs []T, maps []store.Mapping) error {
 		_, err := upsert(r.ctx, recs)
 		if err == nil {
+			r.checkpoint("import.sent")
 			if err := r.e.p.Store.SaveMappings(r.ctx, maps); err != nil {
 				return err
 			}
