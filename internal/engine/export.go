@@ -405,7 +405,6 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	}
 }
 
-
 // refusalText is e-Boekhouden's own description of a refusal.
 func refusalText(err error) string {
 	var apiErr *eboekhouden.APIError
