@@ -10,6 +10,7 @@ import (
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
+	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
 	"github.com/koppeling/koppeling/internal/sandbox/fault"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -355,5 +356,51 @@ func TestCutOffRelationListsAreReadInParts(t *testing.T) {
 	h2.run(RunOptions{})
 	if !h2.logged(store.LevelWarning, "mogelijk niet alle") {
 		t.Fatal("no warning about a cut-off list")
+	}
+}
+
+// TestWorkOrderTextsCannotInjectXML sends a work order whose texts carry XML
+// special characters, a closing tag, CDATA and control characters: the
+// invoice is created with exactly those texts (control characters that XML
+// 1.0 cannot carry replaced), and nothing else changes in the request.
+func TestWorkOrderTextsCannotInjectXML(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	evil := `Lek <b>&amp; "kraan" 'bad' ]]> </Omschrijving><Code>HACK</Code><Omschrijving>`
+	h.sb.OutSmart.Update(func(st *ossandbox.State) {
+		for i := range st.Workorders {
+			if st.Workorders[i].OrderNr == "WB26116" {
+				st.Workorders[i].ShortWorkDescription = evil + "\x01\x0b tab\tend"
+				st.Workorders[i].Materials[0].MaterialName = "Ketel </cFactuurRegel><cFactuurRegel> & co"
+			}
+		}
+	})
+	sum := h.run(RunOptions{})
+	if sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	var found bool
+	for _, inv := range h.sb.EBoekhouden.State().Invoices {
+		if !strings.HasPrefix(inv.Regels[0].Omschrijving, "Werkbon WB26116") {
+			continue
+		}
+		found = true
+		head := inv.Regels[0].Omschrijving
+		if !strings.Contains(head, evil) {
+			t.Errorf("reference line changed: %q", head)
+		}
+		if strings.ContainsAny(head, "\x01\x0b") || !strings.Contains(head, "tab\tend") {
+			t.Errorf("control characters not handled: %q", head)
+		}
+		for _, l := range inv.Regels {
+			if l.Code == "HACK" {
+				t.Error("a work order text injected an invoice line code")
+			}
+		}
+		if inv.Regels[1].Omschrijving != "Ketel </cFactuurRegel><cFactuurRegel> & co" || len(inv.Regels) != 1+6+2 {
+			t.Errorf("lines: %d, first material %q", len(inv.Regels), inv.Regels[1].Omschrijving)
+		}
+	}
+	if !found {
+		t.Fatal("no invoice for WB26116")
 	}
 }
