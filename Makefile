@@ -84,6 +84,7 @@ run: deps build
 lint: deps-go
 	@unformatted="$$(gofmt -l $$(git ls-files '*.go' 2>/dev/null || find . -name '*.go'))"; \
 	  if [ -n "$$unformatted" ]; then echo "gofmt would change:"; echo "$$unformatted"; exit 1; fi
+	$(GO) mod verify
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 
@@ -102,6 +103,28 @@ test: deps lint
 	else \
 	  $(GOTEST); \
 	fi
+
+# reliability runs the long budgets of RELIABILITY.md: every fuzz target for
+# FUZZTIME each (new interesting inputs stay in the Go build cache; failures
+# are written to testdata/fuzz and must be fixed and committed), then the
+# soak, fault matrix and crash matrices once more without the race detector.
+FUZZTIME ?= 60s
+FUZZ_TARGETS := \
+	./internal/decimal:FuzzParse \
+	./internal/store:FuzzSetSetting \
+	./internal/eboekhouden:FuzzDecodeAnswer ./internal/eboekhouden:FuzzParseFault ./internal/eboekhouden:FuzzParseValues \
+	./internal/outsmart:FuzzParseEnvelope ./internal/outsmart:FuzzDecodeMasterData \
+	./internal/outsmart:FuzzDecodeWorkOrders ./internal/outsmart:FuzzScalars
+.PHONY: reliability
+reliability: deps
+	@for t in $(FUZZ_TARGETS); do \
+	  pkg=$${t%%:*}; name=$${t##*:}; \
+	  echo "== fuzz $$name ($$pkg) for $(FUZZTIME)"; \
+	  $(GO) test -run '^$$' -fuzz "^$$name\$$" -fuzztime $(FUZZTIME) "$$pkg" || exit 1; \
+	done
+	$(GO) test -count=1 -v -tags $(TEST_TAGS) -run 'Soak|FaultMatrix|CrashAtEveryExportStep|LostAnswers' ./internal/engine/ | grep -E '^(---|ok|FAIL)|soak:|fault matrix:'
+	$(GO) test -count=1 -tags $(TEST_TAGS) -run 'CrashMatrix' ./app/
+	$(GO) test -count=1 -v -run 'KillDuringWrites' ./internal/store/ | grep -E 'killed|^(ok|FAIL)'
 
 .PHONY: clean
 clean:
