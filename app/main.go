@@ -28,7 +28,20 @@ var (
 )
 
 func main() {
+	if len(os.Args) > 1 && isCommand(os.Args[1]) {
+		attachConsole()
+	}
 	os.Exit(run(os.Args[1:], env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}))
+}
+
+// isCommand reports whether arg names a command-line command (as opposed
+// to the desktop app and its flags).
+func isCommand(arg string) bool {
+	switch arg {
+	case "sync", "settings", "log", "login", "sandbox", "version", "--version", "-version", "help", "-h", "--help":
+		return true
+	}
+	return false
 }
 
 // run executes one command and returns the process exit code.
