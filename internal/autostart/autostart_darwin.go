@@ -13,30 +13,7 @@ import (
 // that would start a second Koppeling next to the one calling Enable; launchd
 // reads it at the next login.
 func Enable(exePath string, args ...string) error {
-	content, err := LaunchAgent(exePath, args...)
-	if err != nil {
-		return err
-	}
-	path, err := Location()
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(path, content, 0o644); err != nil {
-		return fmt.Errorf("autostart: write %s: %w", path, err)
-	}
-	return nil
-}
-
-// Disable removes the LaunchAgent; no LaunchAgent is not an error.
-func Disable() error {
-	path, err := Location()
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("autostart: remove %s: %w", path, err)
-	}
-	return nil
+	return writeEntry(LaunchAgent(exePath, args...))
 }
 
 // Enabled reports whether the LaunchAgent exists.

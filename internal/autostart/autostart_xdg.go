@@ -13,30 +13,7 @@ import (
 // Enable writes the XDG autostart entry that starts exePath with args at
 // login, replacing an older one (also one the desktop switched off).
 func Enable(exePath string, args ...string) error {
-	content, err := DesktopEntry(exePath, args...)
-	if err != nil {
-		return err
-	}
-	path, err := Location()
-	if err != nil {
-		return err
-	}
-	if err := writeFileAtomic(path, content, 0o644); err != nil {
-		return fmt.Errorf("autostart: write %s: %w", path, err)
-	}
-	return nil
-}
-
-// Disable removes the XDG autostart entry; no entry is not an error.
-func Disable() error {
-	path, err := Location()
-	if err != nil {
-		return err
-	}
-	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return fmt.Errorf("autostart: remove %s: %w", path, err)
-	}
-	return nil
+	return writeEntry(DesktopEntry(exePath, args...))
 }
 
 // Enabled reports whether the XDG autostart entry exists and is not switched

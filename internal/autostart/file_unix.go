@@ -3,9 +3,40 @@
 package autostart
 
 import (
+	"errors"
+	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 )
+
+// writeEntry writes the autostart file (a LaunchAgent or an XDG entry) at
+// Location.
+func writeEntry(content []byte, err error) error {
+	if err != nil {
+		return err
+	}
+	path, err := Location()
+	if err != nil {
+		return err
+	}
+	if err := writeFileAtomic(path, content, 0o644); err != nil {
+		return fmt.Errorf("autostart: write %s: %w", path, err)
+	}
+	return nil
+}
+
+// Disable removes the autostart file; no file is not an error.
+func Disable() error {
+	path, err := Location()
+	if err != nil {
+		return err
+	}
+	if err := os.Remove(path); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("autostart: remove %s: %w", path, err)
+	}
+	return nil
+}
 
 // writeFileAtomic writes content to path through a temporary file in the same
 // directory, so that a crash leaves the old entry or the new one, never half
