@@ -6,7 +6,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"strconv"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,53 +16,8 @@ import (
 	"github.com/koppeling/koppeling/internal/sandbox/fault"
 	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
 	"github.com/koppeling/koppeling/internal/scheduler"
+	"github.com/koppeling/koppeling/internal/scheduler/schedulertest"
 )
-
-// soakClock is the simulated time of the soak test: the scheduler waits on
-// it and the engine dates its invoices by it.
-type soakClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []soakWaiter
-}
-
-type soakWaiter struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func (c *soakClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *soakClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	if d <= 0 {
-		ch <- c.now
-	} else {
-		c.waiters = append(c.waiters, soakWaiter{c.now.Add(d), ch})
-	}
-	return ch
-}
-
-func (c *soakClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	keep := c.waiters[:0]
-	for _, w := range c.waiters {
-		if w.at.After(c.now) {
-			keep = append(keep, w)
-		} else {
-			w.ch <- c.now
-		}
-	}
-	c.waiters = keep
-}
 
 // soakCycles is one simulated day at 15-minute intervals.
 const soakCycles = 96
@@ -83,7 +37,7 @@ func TestSoakOneSimulatedDay(t *testing.T) {
 	}
 	seed := uint64(20261127)
 	h := newHarness(t, sandbox.Options{Seed: seed}, nil)
-	clock := &soakClock{now: time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC)}
+	clock := schedulertest.NewClock(time.Date(2026, 11, 27, 7, 0, 0, 0, time.UTC))
 	h.eng.p.Now = clock.Now
 	rng := rand.New(rand.NewPCG(seed, 7))
 	kindsEB := []fault.Kind{fault.HTTP500, fault.DropBeforeApply, fault.DropAfterApply, fault.Malformed, fault.SessionExpired}
@@ -115,7 +69,7 @@ func TestSoakOneSimulatedDay(t *testing.T) {
 	failedRuns := 0
 	for cycle := 1; cycle <= soakCycles; cycle++ {
 		h.changeDataset(rng, cycle, &nextWO)
-		waitForWaiter(t, clock)
+		clock.WaitForWaiter(t)
 		clock.Advance(15 * time.Minute)
 		select {
 		case res := <-finished:
@@ -160,7 +114,7 @@ func TestSoakOneSimulatedDay(t *testing.T) {
 	h.sb.EBoekhouden.Faults().Clear()
 	h.sb.OutSmart.Faults().Clear()
 	for i := 0; i < 2; i++ {
-		waitForWaiter(t, clock)
+		clock.WaitForWaiter(t)
 		clock.Advance(15 * time.Minute)
 		if res := <-finished; res.Err != nil {
 			t.Fatalf("converging run %d: %v", i+1, res.Err)
@@ -168,21 +122,6 @@ func TestSoakOneSimulatedDay(t *testing.T) {
 	}
 	h.assertExactlyOnce(keys(h.eligibleNow()))
 	h.assertNoMasterRecordLost()
-}
-
-// waitForWaiter waits until the scheduler is blocked on the clock.
-func waitForWaiter(t *testing.T, c *soakClock) {
-	t.Helper()
-	for range 5000 {
-		c.mu.Lock()
-		n := len(c.waiters)
-		c.mu.Unlock()
-		if n > 0 {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatal("scheduler never waited on the clock")
 }
 
 // changeDataset makes the changes a working day brings: a new customer now

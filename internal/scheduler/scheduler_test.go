@@ -2,57 +2,15 @@ package scheduler
 
 import (
 	"context"
+	"github.com/koppeling/koppeling/internal/scheduler/schedulertest"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 )
 
-// manualClock is a clock the test moves by hand.
-type manualClock struct {
-	mu      sync.Mutex
-	now     time.Time
-	waiters []waiter
-}
-
-type waiter struct {
-	at time.Time
-	ch chan time.Time
-}
-
-func newClock() *manualClock { return &manualClock{now: time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC)} }
-
-func (c *manualClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *manualClock) After(d time.Duration) <-chan time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	ch := make(chan time.Time, 1)
-	if d <= 0 {
-		ch <- c.now
-		return ch
-	}
-	c.waiters = append(c.waiters, waiter{c.now.Add(d), ch})
-	return ch
-}
-
-func (c *manualClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-	keep := c.waiters[:0]
-	for _, w := range c.waiters {
-		if !w.at.After(c.now) {
-			w.ch <- c.now
-		} else {
-			keep = append(keep, w)
-		}
-	}
-	c.waiters = keep
+func newClock() *schedulertest.Clock {
+	return schedulertest.NewClock(time.Date(2026, 11, 27, 9, 0, 0, 0, time.UTC))
 }
 
 // recorder collects events.
@@ -111,7 +69,7 @@ func TestScheduledRunsEveryInterval(t *testing.T) {
 	if want := clock.Now().Add(15 * time.Minute); !s.NextRun().Equal(want) {
 		t.Fatalf("NextRun = %v, want %v", s.NextRun(), want)
 	}
-	waitWaiters(t, clock)
+	clock.WaitForWaiter(t)
 	clock.Advance(14 * time.Minute)
 	rec.none(t, EventStarted)
 	clock.Advance(time.Minute)
@@ -125,21 +83,6 @@ func TestScheduledRunsEveryInterval(t *testing.T) {
 	if last, ok := s.LastFinished(); !ok || last.Result.Summary != "ok" {
 		t.Fatal("LastFinished not recorded")
 	}
-}
-
-// waitWaiters waits until the loop is blocked on the clock.
-func waitWaiters(t *testing.T, c *manualClock) {
-	t.Helper()
-	for range 1000 {
-		c.mu.Lock()
-		n := len(c.waiters)
-		c.mu.Unlock()
-		if n > 0 {
-			return
-		}
-		time.Sleep(time.Millisecond)
-	}
-	t.Fatal("scheduler never waited on the clock")
 }
 
 func TestManualTriggerNeverRunsTwoAtOnce(t *testing.T) {
@@ -208,7 +151,7 @@ func TestPauseResume(t *testing.T) {
 	if !s.Paused() || !s.NextRun().IsZero() {
 		t.Fatal("should start paused without a next run")
 	}
-	waitWaiters(t, clock)
+	clock.WaitForWaiter(t)
 	clock.Advance(30 * time.Minute)
 	rec.none(t, EventStarted)
 
@@ -222,7 +165,7 @@ func TestPauseResume(t *testing.T) {
 	if e := rec.next(t, EventResumed); !e.NextRun.Equal(clock.Now().Add(10 * time.Minute)) {
 		t.Fatalf("after resume next run %v", e.NextRun)
 	}
-	waitWaiters(t, clock)
+	clock.WaitForWaiter(t)
 	clock.Advance(10 * time.Minute)
 	if e := rec.next(t, EventStarted); e.Trigger != TriggerSchedule {
 		t.Fatalf("trigger %s", e.Trigger)
@@ -301,7 +244,7 @@ func TestSetInterval(t *testing.T) {
 	if !s.NextRun().Equal(start.Add(5 * time.Minute)) {
 		t.Fatalf("NextRun = %v", s.NextRun())
 	}
-	waitWaiters(t, clock)
+	clock.WaitForWaiter(t)
 	clock.Advance(5 * time.Minute)
 	rec.next(t, EventStarted)
 	rec.next(t, EventFinished)
