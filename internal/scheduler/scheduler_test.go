@@ -2,11 +2,12 @@ package scheduler
 
 import (
 	"context"
-	"github.com/koppeling/koppeling/internal/scheduler/schedulertest"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/koppeling/koppeling/internal/scheduler/schedulertest"
 )
 
 func newClock() *schedulertest.Clock {
