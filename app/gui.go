@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"time"
 
+	"github.com/koppeling/koppeling/internal/demo"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
@@ -17,12 +18,12 @@ import (
 )
 
 // runGUI starts the desktop app: window, tray and the sync loop. With --demo
-// it runs against in-process sandboxes (see demo.go). A second start with
+// it runs against in-process sandboxes (package demo). A second start with
 // the same data directory brings the running window to the front and exits.
 func runGUI(args []string, e env) int {
 	fs := flag.NewFlagSet("koppeling", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
-	demo := fs.Bool("demo", false, "run against built-in sandbox servers with demo data")
+	demoMode := fs.Bool("demo", false, "run against built-in sandbox servers with demo data")
 	hidden := fs.Bool("tray", false, "start in the system tray without showing the window")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		usage(e.stderr)
@@ -35,7 +36,7 @@ func runGUI(args []string, e env) int {
 		return exitCannotRun
 	}
 	dir, err := e.dataDir()
-	if err == nil && *demo {
+	if err == nil && *demoMode {
 		dir, err = e.demoDataDir()
 	}
 	if err != nil {
@@ -66,15 +67,17 @@ func runGUI(args []string, e env) int {
 		ep    services.Endpoints
 		opts  = ui.Options{StartHidden: *hidden, BuiltInSoftwareToken: softwareToken != ""}
 	)
-	if *demo {
-		d, err := startDemo(ctx, dir, e.stdout)
+	if *demoMode {
+		d, err := demo.Start(ctx, dir)
 		if err != nil {
 			fmt.Fprintf(e.stderr, "koppeling --demo: %v\n", err)
 			return exitCannotRun
 		}
-		defer d.close()
-		st, vault, ep = d.store, d.vault, d.endpoints
-		opts.Demo, opts.DemoEBoekhoudenState, opts.DemoOutSmartState = true, d.eboekhoudenState, d.outSmartState
+		defer d.Close()
+		fmt.Fprintf(e.stdout, "Koppeling demo (data in %s)\n  e-Boekhouden sandbox  %s\n  OutSmart sandbox      %s\n",
+			dir, d.Endpoints.EBoekhoudenURL, d.Endpoints.OutSmartURL)
+		st, vault, ep = d.Store, d.Vault, d.Endpoints
+		opts.Demo, opts.DemoEBoekhoudenState, opts.DemoOutSmartState = true, d.EBoekhoudenStateURL, d.OutSmartStateURL
 		opts.BuiltInSoftwareToken = true
 	} else {
 		if st, err = store.Open(ctx, dir); err != nil {
@@ -101,12 +104,12 @@ func runGUI(args []string, e env) int {
 		Paused:   set.Paused,
 		// Catch up at start, unless there is nothing to log in with yet or the
 		// user paused; the demo waits for its user's first Start synchronisatie.
-		RunAtStart: !*demo && !set.Paused && creds.EBoekhoudenComplete() && creds.OutSmartComplete(),
+		RunAtStart: !*demoMode && !set.Paused && creds.EBoekhoudenComplete() && creds.OutSmartComplete(),
 	})
 	defer sched.Stop()
 
 	parts := &ui.Parts{Store: st, Vault: vault, Runner: runner, Scheduler: sched, Endpoints: ep}
-	if !*demo {
+	if !*demoMode {
 		parts.Autostart = switchAutostart
 	}
 	app, err := ui.NewDesktop(parts, opts)

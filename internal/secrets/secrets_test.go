@@ -5,50 +5,8 @@ import (
 	"fmt"
 	"os"
 	"strings"
-	"sync"
 	"testing"
 )
-
-// memoryKeychain stands in for the keychain in the unit tests of Vault's own
-// logic; TestOSKeychain exercises the real one.
-type memoryKeychain struct {
-	mu    sync.Mutex
-	items map[string]string
-	err   error
-}
-
-func (m *memoryKeychain) Get(s, a string) (string, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.err != nil {
-		return "", m.err
-	}
-	v, ok := m.items[s+"/"+a]
-	if !ok {
-		return "", ErrNotFound
-	}
-	return v, nil
-}
-
-func (m *memoryKeychain) Set(s, a, v string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.err != nil {
-		return m.err
-	}
-	m.items[s+"/"+a] = v
-	return nil
-}
-
-func (m *memoryKeychain) Delete(s, a string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if _, ok := m.items[s+"/"+a]; !ok {
-		return ErrNotFound
-	}
-	delete(m.items, s+"/"+a)
-	return nil
-}
 
 var sample = Credentials{
 	EBoekhoudenUsername: "installatie", EBoekhoudenSecurityCode1: "0123456789abcdef0123456789abcdef",
@@ -59,7 +17,7 @@ var sample = Credentials{
 func noEnv(string) string { return "" }
 
 func TestVaultRoundTripAndEnvOverrides(t *testing.T) {
-	kc := &memoryKeychain{items: map[string]string{}}
+	kc := &MemoryKeychain{}
 	v := &Vault{Keychain: kc, Getenv: noEnv}
 	if c, src, err := v.Load(); err != nil || c != (Credentials{}) || src.Keychain {
 		t.Fatalf("empty keychain: %v %+v %v", c, src, err)
@@ -90,7 +48,7 @@ func TestVaultRoundTripAndEnvOverrides(t *testing.T) {
 }
 
 func TestVaultUnreachableKeychain(t *testing.T) {
-	kc := &memoryKeychain{items: map[string]string{}, err: errors.New("org.freedesktop.secrets not provided")}
+	kc := &MemoryKeychain{Err: errors.New("org.freedesktop.secrets not provided")}
 	v := &Vault{Keychain: kc, Getenv: noEnv}
 	if _, _, err := v.Load(); !errors.Is(err, ErrKeychain) {
 		t.Fatalf("Load with a dead keychain: %v", err)
@@ -110,7 +68,8 @@ func TestVaultUnreachableKeychain(t *testing.T) {
 }
 
 func TestVaultCorruptItemDoesNotLeak(t *testing.T) {
-	kc := &memoryKeychain{items: map[string]string{Service + "/" + Account: `{"eb_security_code_1":"geheim-geheim"`}}
+	kc := &MemoryKeychain{}
+	kc.Set(Service, Account, `{"eb_security_code_1":"geheim-geheim"`)
 	v := &Vault{Keychain: kc, Getenv: noEnv}
 	_, _, err := v.Load()
 	if !errors.Is(err, ErrKeychain) || strings.Contains(err.Error(), "geheim") {
@@ -119,7 +78,7 @@ func TestVaultCorruptItemDoesNotLeak(t *testing.T) {
 }
 
 func TestDefaultSoftwareToken(t *testing.T) {
-	v := &Vault{Keychain: &memoryKeychain{items: map[string]string{}}, Getenv: noEnv, DefaultSoftwareToken: "buildtoken"}
+	v := &Vault{Keychain: &MemoryKeychain{}, Getenv: noEnv, DefaultSoftwareToken: "buildtoken"}
 	c, _, _ := v.Load()
 	if c.OutSmartSoftwareToken != "buildtoken" {
 		t.Fatalf("default software token not used: %q", c.OutSmartSoftwareToken)

@@ -1,0 +1,68 @@
+package demo
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// TestDemoStore: the first demo start sets what a demo needs, later starts
+// keep the user's demo settings but start without the previous session's
+// history, and a real administration's directory is never reset.
+func TestDemoStore(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "Koppeling-demo")
+	st, err := OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	set, _ := st.Settings(ctx)
+	if !set.ExportInvoices || set.Template != "Standaard" {
+		t.Fatalf("first demo start: invoices %v, template %q", set.ExportInvoices, set.Template)
+	}
+	// The user changes the demo's settings and runs it.
+	if err := st.SetSettings(ctx, map[string]string{store.KeyExportInvoices: "false", store.KeyPaymentTermDays: "30"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := st.AddLog(ctx, store.LogEntry{Message: "vorige sessie"}); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+
+	st, err = OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	set, _ = st.Settings(ctx)
+	if set.ExportInvoices || set.PaymentTermDays != 30 || set.Template != "Standaard" {
+		t.Fatalf("second demo start lost the user's demo settings: %+v", set)
+	}
+	if lines, _ := st.Log(ctx, store.LogFilter{}); len(lines) != 0 {
+		t.Fatalf("second demo start kept %d log lines of the previous session's sandboxes", len(lines))
+	}
+
+	// A data directory with a real administration's store is refused.
+	realDir := filepath.Join(t.TempDir(), "Koppeling")
+	rs, err := store.Open(ctx, realDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs.SetSetting(ctx, store.KeyTemplate, "Eigen sjabloon")
+	rs.Close()
+	if _, err := OpenStore(ctx, realDir); !errors.Is(err, ErrRealDataDir) {
+		t.Fatalf("demo mode on a real data directory: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(realDir, store.FileName)); err != nil {
+		t.Fatal("the real store is gone")
+	}
+	rs, _ = store.Open(ctx, realDir)
+	defer rs.Close()
+	if set, _ := rs.Settings(ctx); set.Template != "Eigen sjabloon" {
+		t.Fatal("demo mode changed a real store")
+	}
+}
