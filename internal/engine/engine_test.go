@@ -404,3 +404,30 @@ func TestWorkOrderTextsCannotInjectXML(t *testing.T) {
 		t.Fatal("no invoice for WB26116")
 	}
 }
+
+// TestHourTypesUnreadableWaitsInsteadOfParking: when OutSmart's hour types
+// cannot be read, a work order that needs them waits for the next run; it
+// is not parked as if its hour type did not exist.
+func TestHourTypesUnreadableWaitsInsteadOfParking(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	h.useOutSmartOnlyHourType()
+	h.sb.OutSmart.Faults().Add(fault.Rule{Op: "GET hourtypes", Kind: fault.HTTP500})
+	sum := h.run(RunOptions{})
+	if h.invoicesFor("WB26117") != 0 || !h.logged(store.LevelWarning, "wacht op de volgende ronde") {
+		t.Fatalf("WB26117 was not held back: %s", sum.Line)
+	}
+	if parked, _ := h.st.Exports(context.Background(), store.ExportParked); len(parked) != 0 {
+		t.Fatalf("parked although the hour types were only unreadable: %+v", parked)
+	}
+	h.sb.OutSmart.Faults().Clear()
+	h.run(RunOptions{})
+	h.assertExactlyOnce(keys(h.eligible()))
+	// The night hours are on the invoice at OutSmart's price.
+	for _, inv := range h.sb.EBoekhouden.State().Invoices {
+		for _, l := range inv.Regels {
+			if l.Code == "NACHT" && (l.PrijsPerEenheid != "45" || l.Aantal != "1") {
+				t.Errorf("night hours line: %+v", l)
+			}
+		}
+	}
+}

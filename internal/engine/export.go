@@ -310,7 +310,17 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	if err != nil {
 		return err
 	}
-	hash := x.exportHash(wo, relExists)
+	hourTypes, err := x.hourTypesFor(wo)
+	if err != nil {
+		if stopsRun(err) {
+			return fmt.Errorf("uursoorten ophalen uit OutSmart: %w", err)
+		}
+		x.log(store.LevelWarning, subject, fmt.Sprintf(
+			"Werkbon %s wacht op de volgende ronde: de uursoorten konden niet uit OutSmart worden opgehaald.", wo.Number),
+			x.e.p.redactErr(err))
+		return nil
+	}
+	hash := x.exportHash(wo, relExists, hourTypes)
 	if exists && prev.State == store.ExportParked && prev.DataHash == hash {
 		return nil // still the same problem; retried when the data changes or the user asks
 	}
@@ -338,7 +348,7 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 			return nil // outcome unknown: looked up next run
 		}
 	}
-	draft, err := buildInvoice(wo, debtor, catalog{products: x.prods, hourTypes: x.hourTypesFor(wo)}, x.set, x.today)
+	draft, err := buildInvoice(wo, debtor, catalog{products: x.prods, hourTypes: hourTypes}, x.set, x.today)
 	var pe *parkError
 	if errors.As(err, &pe) {
 		return parkIt(pe.reason)
@@ -569,8 +579,9 @@ func (x *exporter) createRelation(wo outsmart.WorkOrder, code string) (created b
 
 // hourTypesFor returns OutSmart's hour types when the work order uses an
 // hour type that is not an e-Boekhouden product (one read per run, only
-// then).
-func (x *exporter) hourTypesFor(wo outsmart.WorkOrder) map[string]outsmart.HourType {
+// then). A failed read is an error: the work order waits for the next run
+// rather than being parked for an hour type that may well exist.
+func (x *exporter) hourTypesFor(wo outsmart.WorkOrder) (map[string]outsmart.HourType, error) {
 	need := false
 	for _, p := range wo.WorkPeriods {
 		if _, ok := x.prods[strings.TrimSpace(p.HourType)]; !ok {
@@ -578,23 +589,22 @@ func (x *exporter) hourTypesFor(wo outsmart.WorkOrder) map[string]outsmart.HourT
 		}
 	}
 	if !need || x.hourTypes != nil {
-		return x.hourTypes
+		return x.hourTypes, nil
 	}
-	x.hourTypes = map[string]outsmart.HourType{}
 	hts, err := x.e.p.FieldService.HourTypes(x.ctx)
 	if err != nil {
-		x.log(store.LevelWarning, "uursoorten", "Uursoorten ophalen uit OutSmart lukte niet.", x.e.p.redactErr(err))
-		return x.hourTypes
+		return nil, err
 	}
+	x.hourTypes = map[string]outsmart.HourType{}
 	for _, h := range hts {
 		x.hourTypes[h.Code] = h
 	}
-	return x.hourTypes
+	return x.hourTypes, nil
 }
 
 // exportHash covers everything an invoice of this work order depends on, so
 // that a parked work order is tried again once any of it changes.
-func (x *exporter) exportHash(wo outsmart.WorkOrder, relationExists bool) string {
+func (x *exporter) exportHash(wo outsmart.WorkOrder, relationExists bool, hourTypes map[string]outsmart.HourType) string {
 	type productFacts struct{ VAT, Ledger, Price string }
 	facts := map[string]productFacts{}
 	for _, m := range wo.Materials {
@@ -602,8 +612,11 @@ func (x *exporter) exportHash(wo outsmart.WorkOrder, relationExists bool) string
 		facts[m.Code] = productFacts{p.VATCode, p.LedgerCode, p.SalePrice.String()}
 	}
 	for _, per := range wo.WorkPeriods {
-		p := x.prods[per.HourType]
+		p, ok := x.prods[per.HourType]
 		facts[per.HourType] = productFacts{p.VATCode, p.LedgerCode, p.SalePrice.String()}
+		if ht, inOutSmart := hourTypes[per.HourType]; !ok && inOutSmart {
+			facts[per.HourType] = productFacts{"", fmt.Sprint(ht.SaleBooking), ht.SalePrice.String()}
+		}
 	}
 	return contentHash(struct {
 		WorkOrder      outsmart.WorkOrder

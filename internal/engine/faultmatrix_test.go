@@ -6,16 +6,20 @@ import (
 	"time"
 
 	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	"github.com/koppeling/koppeling/internal/sandbox/fault"
+	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
 // The calls one run makes (first run: import, relation creation and export
-// of the demo data), per service.
+// of the demo data; GET hourtypes is made when a work order uses an hour
+// type that exists only in OutSmart, which useOutSmartOnlyHourType sets up),
+// per service.
 var (
 	matrixEBOps = []string{"OpenSession", "GetRelaties", "GetArtikelen", "AddRelatie", "AddFactuur", "GetFacturen", "CloseSession"}
 	matrixOSOps = []string{"POST relations", "POST materials", "POST hourtypes", "GET workstatusses", "GET GetWorkorders",
-		"GET GetWorkorder"}
+		"GET GetWorkorder", "GET hourtypes"}
 	// matrixEBKinds and matrixOSKinds are the faults of the reliability issue:
 	// a timeout before the service applied the call, a dropped connection
 	// after it did, HTTP 500, a malformed body, E0023, E003.1, OutSmart 1007.
@@ -53,6 +57,9 @@ func TestFaultMatrix(t *testing.T) {
 		t.Run(fmt.Sprintf("%s/%s/%s", c.service, c.op, c.kind), func(t *testing.T) {
 			h := newHarness(t, sandbox.Options{}, nil)
 			h.newClientsWithTimeout(400 * time.Millisecond)
+			if c.op == "GET hourtypes" {
+				h.useOutSmartOnlyHourType()
+			}
 			rule := fault.Rule{Op: c.op, Kind: c.kind, Times: 1, Delay: fault.Duration(2 * time.Second)}
 			if c.op == "AddFactuur" || c.op == "GET GetWorkorder" || c.op == "AddRelatie" {
 				rule.After = 1 // in the middle of the export, not at its first call
@@ -84,4 +91,21 @@ func TestFaultMatrix(t *testing.T) {
 		})
 	}
 	t.Logf("fault matrix: %d cells, %d faults fired, %d first runs stopped early (cleanly), all converged", len(cells), fired, stopped)
+}
+
+// useOutSmartOnlyHourType gives OutSmart an hour type that e-Boekhouden does
+// not have and lets one eligible work order use it, so that the export reads
+// OutSmart's hour types to price it.
+func (h *harness) useOutSmartOnlyHourType() {
+	h.sb.OutSmart.Update(func(st *ossandbox.State) {
+		st.HourTypes = append(st.HourTypes, demodata.HourType{Code: "NACHT", Name: "Nachttoeslag", CostBooking: "0",
+			SaleBooking: "1", SalePrice: "45.00", CostPrice: "0.00", Active: "1"})
+		for i := range st.Workorders {
+			if st.Workorders[i].OrderNr == "WB26117" {
+				st.Workorders[i].Workperiods = append(st.Workorders[i].Workperiods, demodata.WorkorderPeriod{
+					WorkDate: "21-11-2026", BeginTime: "22:00", EndTime: "23:00", Break: "0", TotalTime: "01:00",
+					EmployeeNr: "12", HourType: "NACHT"})
+			}
+		}
+	})
 }
