@@ -423,11 +423,18 @@ func TestHourTypesUnreadableWaitsInsteadOfParking(t *testing.T) {
 	h.run(RunOptions{})
 	h.assertExactlyOnce(keys(h.eligible()))
 	// The night hours are on the invoice at OutSmart's price.
+	night := 0
 	for _, inv := range h.sb.EBoekhouden.State().Invoices {
 		for _, l := range inv.Regels {
-			if l.Code == "NACHT" && (l.PrijsPerEenheid != "45" || l.Aantal != "1") {
-				t.Errorf("night hours line: %+v", l)
+			if l.Code == "NACHT" {
+				night++
+				if l.PrijsPerEenheid != "45" || l.Aantal != "1" {
+					t.Errorf("night hours line: %+v", l)
+				}
 			}
 		}
+	}
+	if night != 1 {
+		t.Fatalf("%d night hours lines, want 1", night)
 	}
 }
