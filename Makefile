@@ -65,9 +65,30 @@ deps-go:
 	@[ -x "$(STATICCHECK)" ] && "$(STATICCHECK)" -version 2>/dev/null | grep -q "$(STATICCHECK_VERSION:v%=%)" || \
 	  { echo "Installing staticcheck $(STATICCHECK_VERSION)"; $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); }
 
+# Koppeling builds Fyne with one patched file (packaging/fyne-patch/README.md):
+# while no window is visible the main loop ticks every 5 seconds instead of 60
+# times a second, so the app idles in the tray without using CPU. `make
+# fyne-patch` copies the Fyne module from the module cache into bin/patched,
+# puts the patched file in, and writes bin/patched/go.mod: go.mod plus a
+# replace directive. Builds and tests use it with -modfile. It is made for one
+# Fyne version; any other version stops the build.
+FYNE_PATCH_VERSION := v2.7.1
+PATCHED_MOD := $(CURDIR)/bin/patched/go.mod
+.PHONY: fyne-patch
+fyne-patch: $(PATCHED_MOD)
+$(PATCHED_MOD): go.mod go.sum packaging/fyne-patch/loop.go.patched
+	@$(GO) mod download fyne.io/fyne/v2
+	@dir="$$($(GO) list -m -f '{{.Dir}}' fyne.io/fyne/v2)"; ver="$$($(GO) list -m -f '{{.Version}}' fyne.io/fyne/v2)"; \
+	  if [ "$$ver" != "$(FYNE_PATCH_VERSION)" ]; then \
+	    echo "packaging/fyne-patch is made for Fyne $(FYNE_PATCH_VERSION) but go.mod has $$ver: redo the patch (packaging/fyne-patch/README.md)." >&2; exit 1; \
+	  fi; \
+	  rm -rf bin/patched && mkdir -p bin/patched && cp -R "$$dir" bin/patched/fyne && chmod -R u+w bin/patched/fyne && \
+	  cp packaging/fyne-patch/loop.go.patched bin/patched/fyne/internal/driver/glfw/loop.go && \
+	  cp go.sum bin/patched/go.sum && { cat go.mod; printf '\nreplace fyne.io/fyne/v2 => ./bin/patched/fyne\n'; } >"$(PATCHED_MOD)"
+
 .PHONY: build
-build:
-	$(GO) build -trimpath -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./app
+build: fyne-patch
+	$(GO) build -modfile="$(PATCHED_MOD)" -trimpath -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./app
 
 # run starts the desktop app in demo mode: the real window and tray against
 # both sandbox servers (in-process) with the Dutch demo administration. It
@@ -93,9 +114,10 @@ lint: deps-go
 # that the keychain tests use the real Secret Service (and fail, not skip, when
 # it is missing: KOPPELING_TEST_KEYCHAIN=1). The test keyring lives in a
 # temporary XDG_DATA_HOME, never in the developer's own keyring.
-GOTEST := $(GO) test -race -count=1 -tags $(TEST_TAGS) ./...
+# GOFLAGS carries the patched Fyne into the binaries the tests build themselves.
+GOTEST := GOFLAGS=-modfile=$(PATCHED_MOD) $(GO) test -race -count=1 -tags $(TEST_TAGS) ./...
 .PHONY: test
-test: deps lint
+test: deps lint fyne-patch
 	@if command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then \
 	  keyrings="$$(mktemp -d)"; trap 'rm -rf "$$keyrings"' EXIT; \
 	  XDG_DATA_HOME="$$keyrings" dbus-run-session -- sh -c 'printf koppeling-test | gnome-keyring-daemon --unlock --components=secrets >/dev/null && \

@@ -43,7 +43,7 @@ PKG_DAY     := $(shell printf '%s' '$(PKG_DATE)' | cut -c1-10)
 # Go flags of every package build: the Makefile's LDFLAGS and build tags, no
 # local paths, no symbol tables.
 PKG_TAGS    ?= $(strip $(TAGS))
-PKG_GOFLAGS := -trimpath $(if $(PKG_TAGS),-tags '$(PKG_TAGS)')
+PKG_GOFLAGS := -modfile='$(PATCHED_MOD)' -trimpath $(if $(PKG_TAGS),-tags '$(PKG_TAGS)')
 PKG_LDFLAGS := $(LDFLAGS) -s -w$(if $(OUTSMART_SOFTWARE_TOKEN), -X main.softwareToken=$(OUTSMART_SOFTWARE_TOKEN))
 # pkg_build_note EXTRA-LDFLAGS,OUTPUT prints the build command without the
 # software token; the build itself runs silently.
@@ -89,7 +89,7 @@ WIN_MAIN    := $(WIN_STAGE)/koppeling
 WIN_APT     := gcc-mingw-w64-x86-64 nsis $(if $(PKG_SIGN),osslsigncode)
 
 .PHONY: package-windows
-package-windows:
+package-windows: fyne-patch
 	$(call pkg_apt,$(WIN_APT))
 	rm -rf "$(WIN_STAGE)" "$(WIN_DIR)"
 	mkdir -p "$(WIN_MAIN)" "$(WIN_DIR)"
@@ -136,7 +136,7 @@ LINUX_APT   := $(APT_PACKAGES) appstream desktop-file-utils
 ICON_SIZES  := 48 64 128 256 512
 
 .PHONY: package-linux
-package-linux:
+package-linux: fyne-patch
 	$(call pkg_apt,$(LINUX_APT))
 	rm -rf "$(PKG_DIST)/linux" "$(LINUX_TAR)"
 	mkdir -p "$(LINUX_DIR)/share/applications" "$(LINUX_DIR)/share/metainfo"
@@ -167,7 +167,7 @@ DARWIN_ARCHS ?= arm64 amd64
 DARWIN_EXE   ?= $(DARWIN_DIR)/bin/koppeling
 
 .PHONY: package-darwin
-package-darwin:
+package-darwin: fyne-patch
 	@[ "$$(uname -s)" = Darwin ] || { echo "package-darwin runs on macOS (it needs Apple's clang for cgo, lipo and hdiutil)."; \
 	  echo "On Linux, 'make package-test' checks the bundle step with a stand-in executable."; exit 1; }
 	rm -rf "$(DARWIN_DIR)" "$(DARWIN_DMG)"

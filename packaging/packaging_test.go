@@ -9,6 +9,7 @@ package packaging
 
 import (
 	"bytes"
+	"crypto/sha256"
 	"debug/buildinfo"
 	"encoding/binary"
 	"encoding/xml"
@@ -424,4 +425,49 @@ func verifySignature(t *testing.T, path string) {
 		return
 	}
 	t.Logf("osslsigncode verify %s: Signature verification: ok", filepath.Base(path))
+}
+
+// TestFynePatchMatchesTheModule checks that packaging/fyne-patch/loop.go.patched
+// was made from the Fyne release go.mod uses: the module's own loop.go must
+// still have the checksum of v2.7.1's, and the patch must keep everything
+// else of it (the file differs only by the KOPPELING lines).
+func TestFynePatchMatchesTheModule(t *testing.T) {
+	const originalSHA256 = "d15914b9536c96cfdb7627b6b78b7ca3ad31b56428b2061f8421e93bbe859e45"
+	// The module as go.mod names it, not the patched copy GOFLAGS may point at.
+	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", "fyne.io/fyne/v2")
+	cmd.Dir, cmd.Env = root, append(os.Environ(), "GOFLAGS=")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Skipf("go list: %v", err)
+	}
+	dir, version, _ := strings.Cut(strings.TrimSpace(string(out)), " ")
+	if version != "v2.7.1" {
+		t.Fatalf("go.mod uses Fyne %s; packaging/fyne-patch is for v2.7.1 (see its README)", version)
+	}
+	orig, err := os.ReadFile(filepath.Join(dir, "internal", "driver", "glfw", "loop.go"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum := fmt.Sprintf("%x", sha256.Sum256(orig)); sum != originalSHA256 {
+		t.Fatalf("Fyne's loop.go has checksum %s, the patch was made from %s", sum, originalSHA256)
+	}
+	patched, err := os.ReadFile(filepath.Join(root, "packaging", "fyne-patch", "loop.go.patched"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every line of the original is still in the patch, in order.
+	pl := strings.Split(string(patched), "\n")
+	i := 0
+	for _, line := range strings.Split(string(orig), "\n") {
+		for i < len(pl) && pl[i] != line {
+			i++
+		}
+		if i == len(pl) {
+			t.Fatalf("the patch dropped or changed the line %q", line)
+		}
+		i++
+	}
+	if !strings.Contains(string(patched), "KOPPELING") {
+		t.Fatal("the patch has no KOPPELING change")
+	}
 }
