@@ -65,25 +65,25 @@ deps-go:
 	@[ -x "$(STATICCHECK)" ] && "$(STATICCHECK)" -version 2>/dev/null | grep -q "$(STATICCHECK_VERSION:v%=%)" || \
 	  { echo "Installing staticcheck $(STATICCHECK_VERSION)"; $(GO) install honnef.co/go/tools/cmd/staticcheck@$(STATICCHECK_VERSION); }
 
-# Koppeling builds Fyne with one patched file (packaging/fyne-patch/README.md):
-# while no window is visible the main loop ticks every 5 seconds instead of 60
-# times a second, so the app idles in the tray without using CPU. `make
-# fyne-patch` copies the Fyne module from the module cache into bin/patched,
-# puts the patched file in, and writes bin/patched/go.mod: go.mod plus a
+# Koppeling builds Fyne with a patched main loop (packaging/fyne-patch/README.md):
+# while no window is visible it sleeps until the system or the app needs it,
+# instead of waking 60 times a second, so the app idles in the tray without
+# using CPU. `make fyne-patch` copies the Fyne module from the module cache
+# into bin/patched, puts the patched files in, and writes bin/patched/go.mod: go.mod plus a
 # replace directive. Builds and tests use it with -modfile. It is made for one
 # Fyne version; any other version stops the build.
 FYNE_PATCH_VERSION := v2.7.1
 PATCHED_MOD := $(CURDIR)/bin/patched/go.mod
 .PHONY: fyne-patch
 fyne-patch: $(PATCHED_MOD)
-$(PATCHED_MOD): go.mod go.sum packaging/fyne-patch/loop.go.patched
+$(PATCHED_MOD): go.mod go.sum $(wildcard packaging/fyne-patch/*.patched)
 	@$(GO) mod download fyne.io/fyne/v2
 	@dir="$$($(GO) list -m -f '{{.Dir}}' fyne.io/fyne/v2)"; ver="$$($(GO) list -m -f '{{.Version}}' fyne.io/fyne/v2)"; \
 	  if [ "$$ver" != "$(FYNE_PATCH_VERSION)" ]; then \
 	    echo "packaging/fyne-patch is made for Fyne $(FYNE_PATCH_VERSION) but go.mod has $$ver: redo the patch (packaging/fyne-patch/README.md)." >&2; exit 1; \
 	  fi; \
 	  rm -rf bin/patched && mkdir -p bin/patched && cp -R "$$dir" bin/patched/fyne && chmod -R u+w bin/patched/fyne && \
-	  cp packaging/fyne-patch/loop.go.patched bin/patched/fyne/internal/driver/glfw/loop.go && \
+	  for f in packaging/fyne-patch/*.patched; do b="$$(basename "$$f" .patched)"; cp "$$f" "bin/patched/fyne/internal/driver/glfw/$$b"; done && \
 	  cp go.sum bin/patched/go.sum && { cat go.mod; printf '\nreplace fyne.io/fyne/v2 => ./bin/patched/fyne\n'; } >"$(PATCHED_MOD)"
 
 .PHONY: build

@@ -227,3 +227,78 @@ func TestDemoModeUnderXvfb(t *testing.T) {
 		t.Errorf("instance file left after exit: %v", err)
 	}
 }
+
+// TestTrayStartWakesForASecondStart starts the real binary hidden in the
+// tray, where the patched Fyne loop sleeps until it is needed
+// (packaging/fyne-patch): a second start must still bring up its window,
+// and SIGTERM must still stop it.
+func TestTrayStartWakesForASecondStart(t *testing.T) {
+	display := xvfb(t)
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Skip("ImageMagick is not installed (make test installs it)")
+	}
+	bin, err := guiBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	dataDir := filepath.Join(home, "Koppeling-demo")
+	env := append(os.Environ(), "DISPLAY="+display, "KOPPELING_DATA_DIR="+dataDir,
+		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=")
+	cmd := exec.Command(bin, "--demo", "--tray")
+	cmd.Env = env
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		select {
+		case <-exited:
+		case <-time.After(5 * time.Second):
+		}
+	})
+	// Running (the instance file is written) and hidden: nothing on the display.
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		if _, err := os.Stat(filepath.Join(dataDir, instance.InfoFile)); err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("koppeling --demo --tray did not start\nstderr:\n%s", stderr.String())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // the loop is asleep now
+	if n := colours(t, screenshot(t, display)); n > 50 {
+		t.Fatalf("a window is shown although started with --tray (%d colours)", n)
+	}
+
+	second := exec.Command(bin, "--demo")
+	second.Env = env
+	if out, err := second.CombinedOutput(); err != nil || !strings.Contains(string(out), "Koppeling draait al") {
+		t.Fatalf("second start: %v\n%s", err, out)
+	}
+	deadline = time.Now().Add(30 * time.Second)
+	for colours(t, screenshot(t, display)) <= 50 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the hidden app did not show its window for a second start\nstderr:\n%s", stderr.String())
+		}
+		time.Sleep(300 * time.Millisecond)
+	}
+
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\nstderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("koppeling --demo --tray did not stop after SIGTERM")
+	}
+}
