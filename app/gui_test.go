@@ -106,6 +106,83 @@ func artifactDir(t *testing.T) string {
 	return dir
 }
 
+// guiProcess is the real binary running on a virtual display.
+type guiProcess struct {
+	cmd     *exec.Cmd
+	env     []string
+	dataDir string
+	stderr  bytes.Buffer
+	printed bytes.Buffer
+	exited  chan error
+}
+
+// startGUI starts the real binary with args on display, in a demo data
+// directory of the test's own; the process is killed when the test ends.
+func startGUI(t *testing.T, display string, args ...string) *guiProcess {
+	t.Helper()
+	bin, err := guiBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := t.TempDir()
+	g := &guiProcess{dataDir: filepath.Join(home, "Koppeling-demo"), exited: make(chan error, 1)}
+	g.env = append(os.Environ(), "DISPLAY="+display, "KOPPELING_DATA_DIR="+g.dataDir,
+		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=")
+	g.cmd = exec.Command(bin, args...)
+	g.cmd.Env = g.env
+	g.cmd.Stderr = &g.stderr
+	stdout, err := g.cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := g.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		g.printed.ReadFrom(stdout)
+		g.exited <- g.cmd.Wait()
+	}()
+	t.Cleanup(func() {
+		g.cmd.Process.Kill()
+		select {
+		case <-g.exited:
+		case <-time.After(5 * time.Second):
+		}
+	})
+	return g
+}
+
+// secondStart starts the binary again with the same data directory: it must
+// bring the running one to the front and exit 0.
+func (g *guiProcess) secondStart(t *testing.T) {
+	t.Helper()
+	bin, err := guiBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	second := exec.Command(bin, "--demo")
+	second.Env = g.env
+	if out, err := second.CombinedOutput(); err != nil || !strings.Contains(string(out), "Koppeling draait al") {
+		t.Fatalf("second start: %v\n%s", err, out)
+	}
+}
+
+// stop sends SIGTERM and waits for a clean exit.
+func (g *guiProcess) stop(t *testing.T) {
+	t.Helper()
+	if err := g.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-g.exited:
+		if err != nil {
+			t.Fatalf("exit after SIGTERM: %v\nstderr:\n%s", err, g.stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("koppeling did not stop after SIGTERM")
+	}
+}
+
 // TestDemoModeUnderXvfb starts the real binary in demo mode on a virtual
 // display, keeps a screenshot of its window, starts it a second time (which
 // must bring the first to the front and exit), and stops it.
@@ -114,39 +191,9 @@ func TestDemoModeUnderXvfb(t *testing.T) {
 	if _, err := exec.LookPath("import"); err != nil {
 		t.Skip("ImageMagick is not installed (make test installs it)")
 	}
-	bin, err := guiBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := t.TempDir()
-	dataDir := filepath.Join(home, "Koppeling-demo")
-	env := append(os.Environ(), "DISPLAY="+display, "KOPPELING_DATA_DIR="+dataDir,
-		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=")
-
-	cmd := exec.Command(bin, "--demo")
-	cmd.Env = env
-	var stderr bytes.Buffer
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	var printed bytes.Buffer
-	go func() {
-		printed.ReadFrom(stdout)
-		exited <- cmd.Wait()
-	}()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-		}
-	})
+	g := startGUI(t, display, "--demo")
+	cmd, exited, dataDir := g.cmd, g.exited, g.dataDir
+	stderr := &g.stderr
 
 	// Wait for the window to be drawn: the empty display has one colour.
 	var shot []byte
@@ -178,12 +225,7 @@ func TestDemoModeUnderXvfb(t *testing.T) {
 	}
 
 	// A second start shows the first window and exits 0.
-	second := exec.Command(bin, "--demo")
-	second.Env = env
-	out, err := second.CombinedOutput()
-	if err != nil || !strings.Contains(string(out), "Koppeling draait al") {
-		t.Fatalf("second start: %v\n%s", err, out)
-	}
+	g.secondStart(t)
 	select {
 	case err := <-exited:
 		t.Fatalf("the first instance ended when the second started: %v", err)
@@ -209,19 +251,9 @@ func TestDemoModeUnderXvfb(t *testing.T) {
 	}
 
 	// SIGTERM quits cleanly and gives up the instance.
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\nstderr:\n%s", err, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("koppeling --demo did not stop after SIGTERM")
-	}
-	if !strings.Contains(printed.String(), "Koppeling demo") {
-		t.Errorf("demo mode did not say where its sandboxes are:\n%s", printed.String())
+	g.stop(t)
+	if !strings.Contains(g.printed.String(), "Koppeling demo") {
+		t.Errorf("demo mode did not say where its sandboxes are:\n%s", g.printed.String())
 	}
 	if _, err := os.Stat(filepath.Join(dataDir, instance.InfoFile)); !os.IsNotExist(err) {
 		t.Errorf("instance file left after exit: %v", err)
@@ -237,38 +269,15 @@ func TestTrayStartWakesForASecondStart(t *testing.T) {
 	if _, err := exec.LookPath("import"); err != nil {
 		t.Skip("ImageMagick is not installed (make test installs it)")
 	}
-	bin, err := guiBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	home := t.TempDir()
-	dataDir := filepath.Join(home, "Koppeling-demo")
-	env := append(os.Environ(), "DISPLAY="+display, "KOPPELING_DATA_DIR="+dataDir,
-		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=")
-	cmd := exec.Command(bin, "--demo", "--tray")
-	cmd.Env = env
-	var stderr bytes.Buffer
-	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	t.Cleanup(func() {
-		cmd.Process.Kill()
-		select {
-		case <-exited:
-		case <-time.After(5 * time.Second):
-		}
-	})
+	g := startGUI(t, display, "--demo", "--tray")
 	// Running (the instance file is written) and hidden: nothing on the display.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
-		if _, err := os.Stat(filepath.Join(dataDir, instance.InfoFile)); err == nil {
+		if _, err := os.Stat(filepath.Join(g.dataDir, instance.InfoFile)); err == nil {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("koppeling --demo --tray did not start\nstderr:\n%s", stderr.String())
+			t.Fatalf("koppeling --demo --tray did not start\nstderr:\n%s", g.stderr.String())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -277,28 +286,13 @@ func TestTrayStartWakesForASecondStart(t *testing.T) {
 		t.Fatalf("a window is shown although started with --tray (%d colours)", n)
 	}
 
-	second := exec.Command(bin, "--demo")
-	second.Env = env
-	if out, err := second.CombinedOutput(); err != nil || !strings.Contains(string(out), "Koppeling draait al") {
-		t.Fatalf("second start: %v\n%s", err, out)
-	}
+	g.secondStart(t)
 	deadline = time.Now().Add(30 * time.Second)
 	for colours(t, screenshot(t, display)) <= 50 {
 		if time.Now().After(deadline) {
-			t.Fatalf("the hidden app did not show its window for a second start\nstderr:\n%s", stderr.String())
+			t.Fatalf("the hidden app did not show its window for a second start\nstderr:\n%s", g.stderr.String())
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
-
-	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-exited:
-		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\nstderr:\n%s", err, stderr.String())
-		}
-	case <-time.After(20 * time.Second):
-		t.Fatal("koppeling --demo --tray did not stop after SIGTERM")
-	}
+	g.stop(t)
 }
