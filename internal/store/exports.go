@@ -55,6 +55,17 @@ type Export struct {
 	DataHash      string
 	Reason        string // Dutch, for parked and uncertain
 	Attempts      int
+	// Reference is the text that names this work order on its invoice,
+	// with its unique OutSmart id ("Werkbon 2026-0414 (ref 30414)"); empty
+	// for entries journaled before invoices carried the id.
+	Reference string
+	// NeedsConfirmation marks a parked work order that can be invoiced as
+	// it is once the user confirms it ("Toch factureren"): it looked
+	// implausible (a negative total, a very large line).
+	NeedsConfirmation bool
+	// ConfirmedHash is the DataHash the user confirmed: the work order is
+	// invoiced as it is while its data keep this hash.
+	ConfirmedHash string
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
 }
@@ -62,13 +73,13 @@ type Export struct {
 // ErrNotFound is returned for a journal entry that does not exist.
 var ErrNotFound = errors.New("not found")
 
-const exportColumns = `row_id, order_number, state, relation_code, invoice_date, invoice_number, total_cents, data_hash, reason, attempts, created_at, updated_at`
+const exportColumns = `row_id, order_number, state, relation_code, invoice_date, invoice_number, total_cents, data_hash, reason, attempts, created_at, updated_at, reference, needs_confirmation, confirmed_hash`
 
 func scanExport(sc interface{ Scan(...any) error }) (Export, error) {
 	var e Export
 	var state, created, updated string
 	err := sc.Scan(&e.RowID, &e.OrderNumber, &state, &e.RelationCode, &e.InvoiceDate, &e.InvoiceNumber,
-		&e.TotalCents, &e.DataHash, &e.Reason, &e.Attempts, &created, &updated)
+		&e.TotalCents, &e.DataHash, &e.Reason, &e.Attempts, &created, &updated, &e.Reference, &e.NeedsConfirmation, &e.ConfirmedHash)
 	e.State, e.CreatedAt, e.UpdatedAt = ExportState(state), parseStamp(created), parseStamp(updated)
 	return e, err
 }
@@ -124,13 +135,14 @@ func (s *Store) SaveExport(ctx context.Context, e Export) error {
 	}
 	now := s.stamp()
 	_, err := s.db.ExecContext(ctx, `
-INSERT INTO exports (`+exportColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO exports (`+exportColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(row_id) DO UPDATE SET
 	order_number = excluded.order_number, state = excluded.state, relation_code = excluded.relation_code,
 	invoice_date = excluded.invoice_date, invoice_number = excluded.invoice_number, total_cents = excluded.total_cents,
-	data_hash = excluded.data_hash, reason = excluded.reason, attempts = excluded.attempts, updated_at = excluded.updated_at`,
+	data_hash = excluded.data_hash, reason = excluded.reason, attempts = excluded.attempts, updated_at = excluded.updated_at,
+	reference = excluded.reference, needs_confirmation = excluded.needs_confirmation, confirmed_hash = excluded.confirmed_hash`,
 		e.RowID, e.OrderNumber, string(e.State), e.RelationCode, e.InvoiceDate, e.InvoiceNumber, e.TotalCents,
-		e.DataHash, e.Reason, e.Attempts, now, now)
+		e.DataHash, e.Reason, e.Attempts, now, now, e.Reference, e.NeedsConfirmation, e.ConfirmedHash)
 	if err != nil {
 		return fmt.Errorf("save export journal entry for work order %s (%s): %w", e.RowID, e.State, err)
 	}

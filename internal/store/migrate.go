@@ -75,6 +75,14 @@ CREATE TABLE run_lock (
 	expires_at TEXT NOT NULL
 );
 `,
+	// 2: the journal keeps the exact reference an invoice carries (the work
+	// order's unique id; empty for entries written before it did), and the
+	// user's confirmation of a work order held as implausible.
+	`
+ALTER TABLE exports ADD COLUMN reference TEXT NOT NULL DEFAULT '';
+ALTER TABLE exports ADD COLUMN needs_confirmation INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE exports ADD COLUMN confirmed_hash TEXT NOT NULL DEFAULT '';
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -9,6 +9,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/koppeling/koppeling/internal/decimal"
 )
 
 // Settings are the user's choices, as on the link's settings screen of the
@@ -27,6 +29,12 @@ type Settings struct {
 	WorkflowStatus  string // the OutSmart workflow status whose work orders are exported
 	DefaultVATCode  string // BTW code for lines whose product has none
 	DefaultLedger   string // revenue ledger for lines whose product has none
+	// HoursRounding is how worked time becomes an invoiced amount: one of
+	// the HoursRounding* values.
+	HoursRounding string
+	// MaxLineAmount is the largest line amount (excl. VAT) invoiced without
+	// the user's confirmation.
+	MaxLineAmount decimal.Decimal
 
 	IntervalMinutes int  // minutes between automatic runs
 	Paused          bool // automatic runs paused
@@ -47,11 +55,33 @@ const (
 	KeyWorkflowStatus  = "export.workflow_status"
 	KeyDefaultVATCode  = "export.default_vat_code"
 	KeyDefaultLedger   = "export.default_ledger"
+	KeyHoursRounding   = "export.hours_rounding"
+	KeyMaxLineAmount   = "export.max_line_amount"
 	KeyIntervalMinutes = "sync.interval_minutes"
 	KeyPaused          = "sync.paused"
 	KeyNotifySuccess   = "notify.success"
 	KeyAutostart       = "app.autostart"
 )
+
+// The hour rounding rules (export.hours_rounding).
+const (
+	// HoursRoundingMinute bills every worked minute: the line amount is
+	// minutes x rate / 60, rounded once to the cent.
+	HoursRoundingMinute = "minute"
+	// HoursRoundingHundredth rounds the hours to 0,01 first and bills that
+	// quantity (what Koppeling did before the setting existed).
+	HoursRoundingHundredth = "0.01"
+	// HoursRoundingQuarter rounds every work period up to a quarter hour.
+	HoursRoundingQuarter = "quarter"
+	// HoursRoundingHalf rounds every work period up to a half hour.
+	HoursRoundingHalf = "half"
+)
+
+// HoursRoundings returns the hour rounding rules in the order the window
+// offers them.
+func HoursRoundings() []string {
+	return []string{HoursRoundingMinute, HoursRoundingHundredth, HoursRoundingQuarter, HoursRoundingHalf}
+}
 
 // DefaultWorkflowStatus is the workflow status the e-Boekhouden manual names.
 const DefaultWorkflowStatus = "1 naar E-boekhouden"
@@ -118,6 +148,43 @@ var settingDefs = []settingDef{
 		}
 		return nil
 	}, func(s *Settings) *string { return &s.DefaultLedger }),
+	{
+		key: KeyHoursRounding, def: HoursRoundingMinute,
+		parse: func(v string) (string, error) {
+			v = strings.ToLower(strings.TrimSpace(v))
+			switch v {
+			case "0,01":
+				v = HoursRoundingHundredth
+			case "kwartier":
+				v = HoursRoundingQuarter
+			case "halfuur", "half uur":
+				v = HoursRoundingHalf
+			case "minuut":
+				v = HoursRoundingMinute
+			}
+			for _, r := range HoursRoundings() {
+				if v == r {
+					return v, nil
+				}
+			}
+			return "", fmt.Errorf("kies hoe uren worden afgerond: %s", strings.Join(HoursRoundings(), ", "))
+		},
+		get: func(s *Settings) string { return s.HoursRounding },
+		set: func(s *Settings, v string) { s.HoursRounding = v },
+	},
+	{
+		key: KeyMaxLineAmount, def: "25000",
+		parse: func(v string) (string, error) {
+			t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "€"))
+			d, err := decimal.Parse(t)
+			if err != nil || d.Sign() <= 0 || !d.Equal(d.RoundCents()) || d.Cmp(decimal.FromInt(1_000_000_000)) > 0 {
+				return "", errors.New("het hoogste regelbedrag zonder bevestiging is een bedrag in euro's boven 0, bijvoorbeeld 25000 of 25000,00")
+			}
+			return d.Fixed(2), nil
+		},
+		get: func(s *Settings) string { return s.MaxLineAmount.Fixed(2) },
+		set: func(s *Settings, v string) { s.MaxLineAmount, _ = decimal.Parse(v) },
+	},
 	intDef(KeyIntervalMinutes, 15, 5, 60, "de synchronisatie loopt elke 5 tot 60 minuten",
 		func(s *Settings) *int { return &s.IntervalMinutes }),
 	boolDef(KeyPaused, false, func(s *Settings) *bool { return &s.Paused }),
