@@ -293,3 +293,59 @@ func (d Decimal) DivInt(n int64) Decimal {
 	}
 	return out
 }
+
+// TryMul returns d × e rounded half away from zero to four decimals, or an
+// error when the product does not fit (about 922 trillion): for amounts
+// that come from outside, where Mul's panic would be wrong.
+func (d Decimal) TryMul(e Decimal) (Decimal, error) {
+	p := new(big.Rat).SetFrac(new(big.Int).Mul(big.NewInt(d.units), big.NewInt(e.units)), big.NewInt(scale*scale))
+	out, _, err := fromRat(p)
+	if err != nil {
+		return Zero, fmt.Errorf("%s × %s: %w", d, e, err)
+	}
+	return out, nil
+}
+
+// MulDivRound returns d × m / n rounded once, half away from zero, to
+// places decimals (0-4): 62.50 × 395 / 60 to 2 places is 411.46, where
+// rounding the quotient to four decimals first could move a half cent.
+// n must not be zero.
+func (d Decimal) MulDivRound(m, n int64, places int) (Decimal, error) {
+	if n == 0 {
+		return Zero, errors.New("decimal: division by zero")
+	}
+	if places < 0 || places > Places {
+		return Zero, fmt.Errorf("decimal: places %d out of range", places)
+	}
+	step := int64(1)
+	for range Places - places {
+		step *= 10
+	}
+	// d.units × m / n, in steps of 10^-places, rounded half away from zero.
+	num := new(big.Int).Mul(big.NewInt(d.units), big.NewInt(m))
+	den := new(big.Int).Mul(big.NewInt(n), big.NewInt(step))
+	if den.Sign() < 0 {
+		num.Neg(num)
+		den.Neg(den)
+	}
+	q, rem := new(big.Int).QuoRem(num, den, new(big.Int))
+	if twice := new(big.Int).Mul(new(big.Int).Abs(rem), big.NewInt(2)); twice.Cmp(den) >= 0 {
+		if num.Sign() < 0 {
+			q.Sub(q, big.NewInt(1))
+		} else {
+			q.Add(q, big.NewInt(1))
+		}
+	}
+	units := new(big.Int).Mul(q, big.NewInt(step))
+	if new(big.Int).Abs(units).Cmp(maxUnits) > 0 {
+		return Zero, fmt.Errorf("%s × %d / %d: number out of range", d, m, n)
+	}
+	return Decimal{units.Int64()}, nil
+}
+
+// MulRound returns d × e rounded once, half away from zero, to places
+// decimals (0-4): the line amount of quantity × price, without the double
+// rounding of Mul(...).Round(places). It fails when the result does not fit.
+func (d Decimal) MulRound(e Decimal, places int) (Decimal, error) {
+	return d.MulDivRound(e.units, scale, places)
+}

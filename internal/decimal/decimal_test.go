@@ -131,3 +131,66 @@ func TestDivInt(t *testing.T) {
 		}
 	}
 }
+
+func TestMulDivRoundRoundsOnce(t *testing.T) {
+	cases := []struct {
+		d      string
+		m, n   int64
+		places int
+		want   string
+	}{
+		{"62.50", 395, 60, 2, "411.46"}, // 6:35 h at 62,50
+		{"95", 50, 60, 2, "79.17"},      // 0:50 h at 95
+		{"48.50", 520, 60, 2, "420.33"}, // 8:40 h at 48,50
+		{"0.0003", 1, 2, 2, "0"},        // 0.00015 rounds to 0.00
+		{"0.0001", 50, 1, 2, "0.01"},    // 0.005 rounds away from zero
+		{"-0.0001", 50, 1, 2, "-0.01"},  // also below zero
+		{"1.0049", 1, 1, 2, "1"},        // one rounding: 1.0049 -> 1.00, not 1.005 -> 1.01
+		{"10", 1, 3, 4, "3.3333"},
+	}
+	for _, c := range cases {
+		got, err := MustParse(c.d).MulDivRound(c.m, c.n, c.places)
+		if err != nil || got.String() != c.want {
+			t.Errorf("%s × %d / %d to %d places = %s, %v; want %s", c.d, c.m, c.n, c.places, got, err, c.want)
+		}
+	}
+	// Double rounding would give 0.01 here: 0.0049999 -> 0.0050 -> 0.01.
+	if got, _ := MustParse("0.0149").MulDivRound(1, 3, 2); got.String() != "0" {
+		t.Errorf("0.0149 / 3 = %s, want 0 (0.004966.. rounds down)", got)
+	}
+	if _, err := MustParse("1").MulDivRound(1, 0, 2); err == nil {
+		t.Error("division by zero accepted")
+	}
+}
+
+func TestTryMulReportsOverflow(t *testing.T) {
+	big := MustParse("1000000000000") // 10^12
+	if _, err := big.TryMul(MustParse("1000000")); err == nil {
+		t.Error("10^18 fits in no Decimal, but TryMul gave no error")
+	}
+	if got, err := big.TryMul(MustParse("1.21")); err != nil || got.String() != "1210000000000" {
+		t.Errorf("TryMul = %s, %v", got, err)
+	}
+}
+
+func TestMulRoundRoundsOnce(t *testing.T) {
+	// 0.3333 × 0.0015 = 0.00049995: Mul gives 0.0005, which rounds to 0.00
+	// only by luck; 1.0001 × 0.0049 = 0.00490049 -> one rounding 0.00.
+	cases := []struct{ a, b, want string }{
+		{"6.5833", "62.50", "411.46"},
+		{"1.0001", "0.0049", "0"},
+		{"0.4999", "0.01", "0"},   // 0.004999
+		{"2.4999", "0.002", "0"},  // 0.0049998 would be 0.0050 after Mul, 0.01 after RoundCents
+		{"-2.4999", "0.002", "0"}, // and below zero
+		{"3", "1.005", "3.02"},    // 3.015
+	}
+	for _, c := range cases {
+		got, err := MustParse(c.a).MulRound(MustParse(c.b), 2)
+		if err != nil || got.String() != c.want {
+			t.Errorf("%s × %s = %s, %v; want %s", c.a, c.b, got, err, c.want)
+		}
+	}
+	if m := MustParse("2.4999").Mul(MustParse("0.002")).RoundCents(); m.String() != "0.01" {
+		t.Fatalf("the case above no longer shows double rounding (Mul then RoundCents = %s)", m)
+	}
+}

@@ -14,7 +14,10 @@ func (e *Engine) Attention(ctx context.Context) ([]store.Export, error) {
 }
 
 // RetryExport asks for a parked (or skipped) work order to be exported
-// again on the next run, whatever its data.
+// again on the next run, whatever its data. For a work order held for the
+// user's confirmation (an implausible amount, an invoice of an earlier
+// version with its number) this is the confirmation, "Toch factureren": it
+// holds for the work order's data as they are now, and a change asks again.
 func (e *Engine) RetryExport(ctx context.Context, rowID string) error {
 	return e.setExportState(ctx, rowID, store.ExportRetry, "Opnieuw proberen gevraagd.", store.ExportParked, store.ExportSkipped)
 }
@@ -38,6 +41,10 @@ func (e *Engine) setExportState(ctx context.Context, rowID string, to store.Expo
 	}
 	if !allowed {
 		return fmt.Errorf("werkbon %s staat op %q en kan niet op %q gezet worden", j.OrderNumber, j.State, to)
+	}
+	if to == store.ExportRetry && j.NeedsConfirmation {
+		j.ConfirmedHash, j.NeedsConfirmation = j.DataHash, false
+		reason = "Toch factureren bevestigd."
 	}
 	j.State, j.Reason = to, reason
 	if err := e.p.Store.SaveExport(ctx, j); err != nil {

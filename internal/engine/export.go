@@ -17,8 +17,9 @@ import (
 // createdInvoice is an invoice made in this run, for the total check.
 type createdInvoice struct {
 	number, orderNumber string
-	total               decimal.Decimal
+	total               decimal.Decimal // ours
 	checkable           bool
+	vatCodes            int // VAT codes on the invoice: the most cents VAT rounding can explain
 }
 
 // exporter holds the state of the export part of one run.
@@ -29,6 +30,9 @@ type exporter struct {
 	created   []createdInvoice
 	newRels   []eboekhouden.Relation // created in e-Boekhouden this run
 	stopped   error                  // set by the mark worker when OutSmart refuses to go on
+	// prior is what e-Boekhouden already holds for the work orders the
+	// journal does not know (lookup.go).
+	prior priorInvoices
 }
 
 // exportAll turns the work orders that are Compleet and have the configured
@@ -81,6 +85,9 @@ func (r *run) exportAll() error {
 	}
 	if len(orders) == 0 && len(stale) == 0 {
 		return nil
+	}
+	if x.prior, err = x.lookUpUnjournaled(orders); err != nil {
+		return err
 	}
 
 	x.marks = make(chan store.Export, len(orders)+len(stale))
@@ -235,7 +242,7 @@ func (x *exporter) resolveUncertain() error {
 		if err != nil {
 			date = x.today
 		}
-		invs, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{RelationCode: e.RelationCode, From: date, To: date})
+		invs, err := x.invoicesInParts(e.RelationCode, date, date)
 		if err != nil {
 			if stopsRun(err) {
 				return fmt.Errorf("factuur van werkbon %s opzoeken in e-Boekhouden: %w", e.OrderNumber, err)
@@ -247,7 +254,10 @@ func (x *exporter) resolveUncertain() error {
 		}
 		found := ""
 		for _, inv := range invs {
-			if hasReference(inv, e.OrderNumber) {
+			// An entry journaled with its reference is matched by the work
+			// order's unique row id alone; one journaled before invoices
+			// carried the row id, by its number as then.
+			if (e.Reference != "" && carriesRowID(inv, e.RowID)) || (e.Reference == "" && hasLegacyReference(inv, e.OrderNumber)) {
 				found = inv.Number
 				break
 			}
@@ -306,6 +316,20 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	}
 
 	debtor := firstNonEmpty(wo.InvoiceCustomer.DebtorNumber, wo.Customer.DebtorNumber)
+	if !exists {
+		// The journal does not know this work order: a new one, or one whose
+		// journal was lost (a damaged or deleted store, a reinstall, another
+		// computer). What e-Boekhouden already holds decides.
+		if x.prior.unknown[wo.RowID] {
+			x.log(store.LevelWarning, subject, fmt.Sprintf(
+				"Werkbon %s wacht op de volgende ronde: nog onbekend of er al een factuur voor bestaat, want opzoeken in e-Boekhouden lukte niet volledig. Er is niets verstuurd.",
+				wo.Number), "")
+			return nil
+		}
+		if invs := x.prior.byRowID[wo.RowID]; len(invs) > 0 {
+			return x.adopt(wo, debtor, invs)
+		}
+	}
 	relExists, err := x.relationExists(debtor)
 	if err != nil {
 		return err
@@ -324,13 +348,24 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	if exists && prev.State == store.ExportParked && prev.DataHash == hash {
 		return nil // still the same problem; retried when the data changes or the user asks
 	}
-	parkIt := func(reason string) error {
+	parkFor := func(reason string, confirm bool) error {
 		x.log(store.LevelAttention, subject, reason, "")
 		if x.opts.DryRun {
 			return nil
 		}
 		return x.e.p.Store.SaveExport(x.ctx, store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportParked,
-			RelationCode: debtor, DataHash: hash, Reason: reason, Attempts: prev.Attempts})
+			RelationCode: debtor, DataHash: hash, Reason: reason, Attempts: prev.Attempts, NeedsConfirmation: confirm,
+			ConfirmedHash: prev.ConfirmedHash})
+	}
+	parkIt := func(reason string) error { return parkFor(reason, false) }
+	confirmed := exists && prev.ConfirmedHash != "" && prev.ConfirmedHash == hash
+	if !exists {
+		if legacy := x.prior.legacyFor(debtor, wo.Number); legacy != "" {
+			return parkFor(fmt.Sprintf(
+				"In e-Boekhouden staat al factuur %s voor werkbon %s van relatie %s, gemaakt door een eerdere versie van Koppeling (zonder uniek werkbon-id). "+
+					"Is deze werkbon daarmee al gefactureerd, kies dan Overslaan; is het een andere werkbon met hetzelfde nummer, kies dan Toch factureren.",
+				legacy, wo.Number, debtor), true)
+		}
 	}
 
 	if debtor == "" {
@@ -356,6 +391,12 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	if err != nil {
 		return err
 	}
+	if reason := implausible(wo.Number, draft, x.set.MaxLineAmount); reason != "" {
+		if !confirmed {
+			return parkFor(reason+" Controleer de werkbon in OutSmart, of kies Toch factureren als het klopt.", true)
+		}
+		x.log(store.LevelInfo, subject, fmt.Sprintf("Werkbon %s wordt gefactureerd zoals bevestigd (Toch factureren): %s", wo.Number, reason), "")
+	}
 	for _, n := range draft.notes {
 		x.log(store.LevelInfo, subject, fmt.Sprintf("Werkbon %s: %s.", wo.Number, n), "")
 	}
@@ -366,7 +407,8 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	}
 
 	entry := store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportPending, RelationCode: debtor,
-		InvoiceDate: x.today.Format("2006-01-02"), TotalCents: draft.total.Cents(), DataHash: hash, Attempts: prev.Attempts + 1}
+		InvoiceDate: x.today.Format("2006-01-02"), TotalCents: draft.total.Cents(), DataHash: hash, Attempts: prev.Attempts + 1,
+		Reference: draft.reference, ConfirmedHash: prev.ConfirmedHash}
 	if err := x.e.p.Store.SaveExport(x.ctx, entry); err != nil {
 		return fmt.Errorf("journaal bijwerken voor werkbon %s: %w", wo.Number, err)
 	}
@@ -384,10 +426,10 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 		x.checkpoint("export.invoiced")
 		x.mu.Lock()
 		x.sum.Invoices++
-		x.created = append(x.created, createdInvoice{number: number, orderNumber: wo.Number, total: draft.total, checkable: draft.checkable})
+		x.created = append(x.created, createdInvoice{number: number, orderNumber: wo.Number, total: draft.total,
+			checkable: draft.checkable, vatCodes: vatCodeCount(draft.invoice.Lines)})
 		x.mu.Unlock()
-		x.log(store.LevelInfo, subject, fmt.Sprintf("Factuur %s aangemaakt voor werkbon %s (relatie %s, € %s incl. btw).",
-			number, wo.Number, debtor, draft.total.Comma(2)), "")
+		x.log(store.LevelInfo, subject, fmt.Sprintf("Factuur %s aangemaakt voor werkbon %s (relatie %s).", number, wo.Number, debtor), "")
 		x.enqueueMark(entry)
 		return nil
 	case errors.Is(err, eboekhouden.ErrOutcomeUnknown):
@@ -631,15 +673,25 @@ func (x *exporter) exportHash(wo outsmart.WorkOrder, relationExists bool, hourTy
 		x.set.DefaultVATCode, x.set.DefaultLedger, x.set.ExportRelations})
 }
 
-// checkTotals compares the totals e-Boekhouden computed for the invoices of
-// this run with ours, to the cent, in one read.
+// checkTotals reads back the invoices of this run, in one read, and logs
+// each with e-Boekhouden's own total. A difference from ours of at most one
+// cent per VAT code is VAT rounding (per line instead of per code, which the
+// reference leaves open) and is explained calmly; a larger one needs the
+// user.
 func (x *exporter) checkTotals() error {
 	if len(x.created) == 0 || x.opts.DryRun {
 		return nil
 	}
 	invs, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{From: x.today, To: x.today})
 	if err != nil {
-		x.log(store.LevelWarning, "facturen", "De totalen van de nieuwe facturen konden niet gecontroleerd worden.", x.e.p.redactErr(err))
+		if stopsRun(err) {
+			return fmt.Errorf("nieuwe facturen teruglezen uit e-Boekhouden: %w", err)
+		}
+		x.log(store.LevelWarning, "facturen", "De totalen van de nieuwe facturen konden niet uit e-Boekhouden worden teruggelezen; de berekende totalen staan hieronder.", x.e.p.redactErr(err))
+		for _, c := range x.created {
+			x.log(store.LevelInfo, "werkbon "+c.orderNumber, fmt.Sprintf("Factuur %s (werkbon %s): € %s incl. btw (berekend, niet teruggelezen).",
+				c.number, c.orderNumber, c.total.Comma(2)), "")
+		}
 		return nil
 	}
 	byNumber := make(map[string]eboekhouden.InvoiceSummary, len(invs))
@@ -648,16 +700,54 @@ func (x *exporter) checkTotals() error {
 	}
 	for _, c := range x.created {
 		inv, ok := byNumber[c.number]
-		switch {
-		case !ok:
-			x.log(store.LevelWarning, "werkbon "+c.orderNumber, fmt.Sprintf(
-				"Factuur %s (werkbon %s) staat niet in het overzicht van vandaag in e-Boekhouden; controleer de factuur.", c.number, c.orderNumber), "")
-		case !c.checkable:
-		case inv.TotalInclVAT.Cents() != c.total.Cents():
-			x.log(store.LevelWarning, "werkbon "+c.orderNumber, fmt.Sprintf(
-				"Factuur %s (werkbon %s): het totaal in e-Boekhouden (€ %s) wijkt af van het berekende totaal (€ %s). Controleer de factuur.",
-				c.number, c.orderNumber, inv.TotalInclVAT.Comma(2), c.total.Comma(2)), "")
+		if !ok && len(invs) >= x.e.p.ResultCap {
+			// Today's list may be cut off: ask for this one.
+			if one, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{Number: c.number}); err == nil && len(one) == 1 {
+				inv, ok = one[0], true
+			}
 		}
+		x.logTotal(c, inv, ok)
 	}
 	return nil
+}
+
+// logTotal writes the line of one new invoice with e-Boekhouden's total.
+func (x *exporter) logTotal(c createdInvoice, inv eboekhouden.InvoiceSummary, found bool) {
+	subject := "werkbon " + c.orderNumber
+	if !found {
+		x.log(store.LevelWarning, subject, fmt.Sprintf(
+			"Factuur %s (werkbon %s) staat niet in het overzicht van vandaag in e-Boekhouden; controleer de factuur. Berekend totaal: € %s incl. btw.",
+			c.number, c.orderNumber, c.total.Comma(2)), "")
+		return
+	}
+	theirs := inv.TotalInclVAT
+	line := fmt.Sprintf("Factuur %s (werkbon %s): € %s incl. btw in e-Boekhouden.", c.number, c.orderNumber, theirs.Comma(2))
+	diff := theirs.Cents() - c.total.Cents()
+	switch {
+	case !c.checkable || diff == 0:
+		x.log(store.LevelInfo, subject, line, "")
+	case abs64(diff) <= int64(max(c.vatCodes, 1)):
+		x.log(store.LevelInfo, subject, fmt.Sprintf("%s Berekend was € %s; het verschil van %d cent komt door de afronding van de btw.",
+			line, c.total.Comma(2), abs64(diff)), "")
+	default:
+		x.log(store.LevelAttention, subject, fmt.Sprintf(
+			"Factuur %s (werkbon %s): het totaal in e-Boekhouden (€ %s) wijkt %s af van het berekende totaal (€ %s). Controleer de factuur.",
+			c.number, c.orderNumber, theirs.Comma(2), decimal.FromCents(abs64(diff)).Comma(2), c.total.Comma(2)), "")
+	}
+}
+
+func abs64(n int64) int64 {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// vatCodeCount is the number of distinct VAT codes on the lines.
+func vatCodeCount(lines []eboekhouden.InvoiceLine) int {
+	seen := map[string]bool{}
+	for _, l := range lines {
+		seen[l.VATCode] = true
+	}
+	return len(seen)
 }

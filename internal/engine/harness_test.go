@@ -124,8 +124,8 @@ func (h *harness) invoicesFor(orderNr string) int {
 	n := 0
 	for _, inv := range h.sb.EBoekhouden.State().Invoices {
 		for _, l := range inv.Regels {
-			if strings.HasPrefix(l.Omschrijving, workOrderReference(orderNr)+" ") || l.Omschrijving == workOrderReference(orderNr) ||
-				strings.HasPrefix(l.Omschrijving, workOrderReference(orderNr)+":") {
+			if strings.HasPrefix(l.Omschrijving, legacyReference(orderNr)+" ") || l.Omschrijving == legacyReference(orderNr) ||
+				strings.HasPrefix(l.Omschrijving, legacyReference(orderNr)+":") {
 				n++
 				break
 			}

@@ -2,6 +2,7 @@ package engine
 
 import (
 	"fmt"
+	"regexp"
 	"sort"
 	"strings"
 	"time"
@@ -13,19 +14,64 @@ import (
 )
 
 // referenceCode is the line code of the first invoice line, which names the
-// work order: "Werkbon WB26116 (20-11-2026): Vervangen cv-ketel". The SOAP
-// cFactuur has no reference field (reference §5.4), so this line is how a
-// person, and the engine after a crash, traces an invoice to its work order.
+// work order: "Werkbon WB26116 (ref 30414) van 20-11-2026: Vervangen
+// cv-ketel". The SOAP cFactuur has no reference field (reference §5.4), so
+// this line is how a person, and the engine after a crash or a lost journal,
+// traces an invoice to its work order.
 const referenceCode = "WERKBON"
 
-// workOrderReference is the text that identifies a work order on an invoice.
-func workOrderReference(orderNumber string) string { return "Werkbon " + orderNumber }
+// invoiceReference is the text that identifies a work order on an invoice:
+// its number, which people read, and OutSmart's row id, which is unique (two
+// work orders may share an OrderNr).
+func invoiceReference(orderNumber, rowID string) string {
+	return "Werkbon " + orderNumber + " (ref " + rowID + ")"
+}
 
-// hasReference reports whether an invoice carries the reference of a work
-// order in one of its lines ("Werkbon WB26116" followed by a space, a colon,
-// a parenthesis or the end; so WB2611 does not match WB26116).
-func hasReference(inv eboekhouden.InvoiceSummary, orderNumber string) bool {
-	ref := workOrderReference(orderNumber)
+// legacyReference is how invoices named a work order before they carried
+// its row id: "Werkbon WB26116".
+func legacyReference(orderNumber string) string { return "Werkbon " + orderNumber }
+
+// referencePattern finds the row id in a line that starts with a work
+// order's reference.
+var referencePattern = regexp.MustCompile(`^Werkbon .*? \(ref ([^()\s]+)\)`)
+
+// referencedRowIDs returns the row ids of the work orders an invoice names
+// in its reference lines (the line with code WERKBON, or without a code when
+// the service leaves it out).
+func referencedRowIDs(inv eboekhouden.InvoiceSummary) []string {
+	var ids []string
+	for _, l := range inv.Lines {
+		if c := strings.TrimSpace(l.Code); c != "" && !strings.EqualFold(c, referenceCode) {
+			continue
+		}
+		if m := referencePattern.FindStringSubmatch(strings.TrimSpace(l.Description)); m != nil {
+			ids = append(ids, m[1])
+		}
+	}
+	return ids
+}
+
+// carriesRowID reports whether an invoice names the work order with this
+// row id.
+func carriesRowID(inv eboekhouden.InvoiceSummary, rowID string) bool {
+	for _, id := range referencedRowIDs(inv) {
+		if id == rowID {
+			return true
+		}
+	}
+	return false
+}
+
+// hasLegacyReference reports whether an invoice made before invoices carried
+// the row id names a work order by number ("Werkbon WB26116" followed by a
+// space, a colon, a parenthesis or the end; so WB2611 does not match
+// WB26116). Invoices that carry a row id never match: they are matched by
+// that id alone.
+func hasLegacyReference(inv eboekhouden.InvoiceSummary, orderNumber string) bool {
+	if len(referencedRowIDs(inv)) > 0 {
+		return false
+	}
+	ref := legacyReference(orderNumber)
 	for _, l := range inv.Lines {
 		d := l.Description
 		for i := strings.Index(d, ref); i >= 0; {
@@ -59,6 +105,8 @@ type invoiceDraft struct {
 	checkable bool
 	// notes are remarks worth a log line (defaults used), in Dutch.
 	notes []string
+	// reference names the work order on the invoice (invoiceReference).
+	reference string
 }
 
 // parkError is a reason to park a work order: Dutch, naming the fix.
@@ -67,12 +115,6 @@ type parkError struct{ reason string }
 func (e *parkError) Error() string { return e.reason }
 
 func park(format string, args ...any) error { return &parkError{fmt.Sprintf(format, args...)} }
-
-// hoursQuantity turns minutes into decimal hours rounded to two decimals
-// (3:45 is 3.75; 1:10 is 1.17).
-func hoursQuantity(d time.Duration) decimal.Decimal {
-	return decimal.FromInt(int64(d / time.Minute)).DivInt(60).RoundCents()
-}
 
 // buildInvoice turns a work order into an invoice for relation code debtor.
 // It returns a *parkError when the work order cannot be invoiced as it is.
@@ -131,18 +173,21 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 		})
 	}
 
-	// Hours: summed per hour type, in order of first appearance.
-	totals := map[string]time.Duration{}
+	// Hours: per hour type, in order of first appearance, priced by the
+	// user's rounding rule.
+	periods := map[string][]time.Duration{}
 	var order []string
 	for _, p := range wo.WorkPeriods {
 		code := strings.TrimSpace(p.HourType)
-		if _, seen := totals[code]; !seen {
+		if _, seen := periods[code]; !seen {
 			order = append(order, code)
 		}
-		totals[code] += p.Total
+		periods[code] = append(periods[code], p.Total)
 	}
 	for _, code := range order {
-		if totals[code] <= 0 {
+		worked := billedMinutes(periods[code], store.HoursRoundingMinute)
+		billed := billedMinutes(periods[code], s.HoursRounding)
+		if billed <= 0 {
 			continue
 		}
 		if code == "" {
@@ -167,18 +212,28 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 		if err != nil {
 			return d, err
 		}
+		priced, err := priceHours(billed, price, s.HoursRounding)
+		if err != nil {
+			return d, park("Werkbon %s: het bedrag van %s uur à € %s past niet in een factuur. Controleer de uren en de prijs van uursoort %s.",
+				wo.Number, clockHours(billed), price.Comma(2), code)
+		}
+		text := fmt.Sprintf("%s (%s uur)", strings.TrimSpace(firstNonEmpty(name, code)), clockHours(billed))
+		if billed != worked {
+			text = fmt.Sprintf("%s (%s uur, gewerkt %s)", strings.TrimSpace(firstNonEmpty(name, code)), clockHours(billed), clockHours(worked))
+		}
 		lines = append(lines, eboekhouden.InvoiceLine{
-			Quantity: hoursQuantity(totals[code]), Unit: "uur", Code: code, Description: name,
-			UnitPrice: price, VATCode: vat, LedgerCode: ledger,
+			Quantity: priced.quantity, Unit: "uur", Code: code, Description: text,
+			UnitPrice: priced.unitPrice, VATCode: vat, LedgerCode: ledger,
 		})
 	}
 	if len(lines) == 0 {
 		return d, park("Werkbon %s heeft geen materialen of uren om te factureren.", wo.Number)
 	}
 
-	ref := workOrderReference(wo.Number)
+	d.reference = invoiceReference(wo.Number, wo.RowID)
+	ref := d.reference
 	if !wo.Date.IsZero() {
-		ref += " (" + wo.Date.Format("02-01-2006") + ")"
+		ref += " van " + wo.Date.Format("02-01-2006")
 	}
 	if desc := firstNonEmpty(wo.ShortDescription, wo.Description); desc != "" {
 		ref += ": " + desc
@@ -193,20 +248,36 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 		PaymentTermDays:    s.PaymentTermDays,
 		Template:           s.Template,
 		Book:               s.BookDirectly,
-		BookingDescription: workOrderReference(wo.Number),
+		BookingDescription: d.reference,
 		Lines:              append([]eboekhouden.InvoiceLine{head}, lines...),
 	}
-	d.total, d.checkable = invoiceTotal(d.invoice.Lines)
+	total, checkable, err := invoiceTotal(d.invoice.Lines)
+	if err != nil {
+		return d, park("Werkbon %s: de bedragen zijn te groot voor een factuur (%v). Controleer de aantallen en prijzen in OutSmart.", wo.Number, err)
+	}
+	d.total, d.checkable = total, checkable
 	return d, nil
 }
 
+// lineAmount is a line's amount excl. VAT: quantity × price rounded once
+// to cents, as e-Boekhouden computes it [inferred: half away from zero].
+func lineAmount(l eboekhouden.InvoiceLine) (decimal.Decimal, error) {
+	return l.Quantity.MulRound(l.UnitPrice, 2)
+}
+
 // invoiceTotal computes the total incl. VAT: line amounts rounded to cents,
-// summed per VAT code, VAT per code rounded to cents. checkable is false when
-// a code has no fixed rate.
-func invoiceTotal(lines []eboekhouden.InvoiceLine) (decimal.Decimal, bool) {
+// summed per VAT code, VAT per code rounded to cents (the rounding the
+// sandbox assumes for e-Boekhouden [inferred]; see checkTotals for how a
+// per-line rounding is told apart). checkable is false when a code has no
+// fixed rate. It fails when an amount does not fit.
+func invoiceTotal(lines []eboekhouden.InvoiceLine) (decimal.Decimal, bool, error) {
 	perCode := map[string]decimal.Decimal{}
 	for _, l := range lines {
-		perCode[l.VATCode] = perCode[l.VATCode].Add(l.Quantity.Mul(l.UnitPrice).RoundCents())
+		a, err := lineAmount(l)
+		if err != nil {
+			return decimal.Zero, false, err
+		}
+		perCode[l.VATCode] = perCode[l.VATCode].Add(a)
 	}
 	codes := make([]string, 0, len(perCode))
 	for c := range perCode {
@@ -219,15 +290,43 @@ func invoiceTotal(lines []eboekhouden.InvoiceLine) (decimal.Decimal, bool) {
 		if !ok {
 			checkable = false
 		}
-		total = total.Add(perCode[c]).Add(perCode[c].Mul(rate).RoundCents())
+		vat, err := perCode[c].MulRound(rate, 2)
+		if err != nil {
+			return decimal.Zero, false, err
+		}
+		total = total.Add(perCode[c]).Add(vat)
 	}
-	return total, checkable
+	return total, checkable, nil
 }
 
 func firstNonEmpty(vs ...string) string {
 	for _, v := range vs {
 		if v = strings.TrimSpace(v); v != "" {
 			return v
+		}
+	}
+	return ""
+}
+
+// implausible returns why an invoice should not go out without the user's
+// confirmation (Dutch), or "": a negative total, or a line whose amount is
+// above the limit (export.max_line_amount) either way. A negative line on an
+// invoice with a positive total (a return, a discount) is fine.
+func implausible(orderNumber string, d invoiceDraft, limit decimal.Decimal) string {
+	if d.total.Sign() < 0 {
+		return fmt.Sprintf("Werkbon %s heeft een negatief totaal (€ %s incl. btw).", orderNumber, d.total.Comma(2))
+	}
+	if limit.Sign() <= 0 {
+		return ""
+	}
+	for _, l := range d.invoice.Lines {
+		a, err := lineAmount(l)
+		if err != nil {
+			return fmt.Sprintf("Werkbon %s heeft een regel (%s) waarvan het bedrag niet te berekenen is.", orderNumber, l.Description)
+		}
+		if distance(a, decimal.Zero).Cmp(limit) > 0 {
+			return fmt.Sprintf("Werkbon %s heeft een regel van € %s (%s: %s × € %s), meer dan het hoogste regelbedrag zonder bevestiging (€ %s).",
+				orderNumber, a.Comma(2), l.Description, l.Quantity.String(), l.UnitPrice.Comma(2), limit.Comma(2))
 		}
 	}
 	return ""
