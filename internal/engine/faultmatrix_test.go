@@ -56,6 +56,7 @@ func TestFaultMatrix(t *testing.T) {
 	for _, c := range cells {
 		t.Run(fmt.Sprintf("%s/%s/%s", c.service, c.op, c.kind), func(t *testing.T) {
 			h := newHarness(t, sandbox.Options{}, nil)
+			h.addTwin() // two work orders share an OrderNr in every cell
 			h.newClientsWithTimeout(400 * time.Millisecond)
 			if c.op == "GET hourtypes" {
 				h.useOutSmartOnlyHourType()

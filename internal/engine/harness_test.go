@@ -12,6 +12,7 @@ import (
 	"github.com/koppeling/koppeling/internal/retry"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
+	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -143,31 +144,103 @@ func (h *harness) workOrderStatus(orderNr string) string {
 	return ""
 }
 
-// assertExactlyOnce checks the export invariants for the given work orders:
-// exactly one invoice each and every one Afgehandeld; and no other work order
-// became Afgehandeld without an invoice.
+// invoicesForRow counts the e-Boekhouden invoices whose reference line
+// names the work order with this OutSmart row id (written here, not with the
+// engine's parser: "Werkbon <nr> (ref <id>)").
+func (h *harness) invoicesForRow(rowID string) int {
+	n := 0
+	for _, inv := range h.sb.EBoekhouden.State().Invoices {
+		for _, l := range inv.Regels {
+			if strings.HasPrefix(l.Omschrijving, "Werkbon ") && strings.Contains(l.Omschrijving, " (ref "+rowID+")") {
+				n++
+				break
+			}
+		}
+	}
+	return n
+}
+
+// assertExactlyOnce checks the export invariants for the work orders with
+// the given numbers that had to be invoiced (eligible in the demo data, or
+// added by the test): exactly one invoice each, found by its unique row id,
+// and every one Afgehandeld; and no other work order became Afgehandeld
+// without exactly one invoice.
 func (h *harness) assertExactlyOnce(orders []string) {
 	h.t.Helper()
-	for _, nr := range orders {
-		if n := h.invoicesFor(nr); n != 1 {
-			h.t.Errorf("work order %s has %d invoices, want exactly 1", nr, n)
-		}
-		if st := h.workOrderStatus(nr); st != "Afgehandeld" {
-			h.t.Errorf("work order %s is %s, want Afgehandeld", nr, st)
-		}
-	}
 	start := map[string]string{}
 	for _, w := range h.sb.Dataset.OutSmart.Workorders {
-		start[w.OrderNr] = w.Status
+		start[w.ID] = w.Status
+	}
+	eligible := map[string]bool{}
+	for _, w := range h.eligible() {
+		eligible[w.ID] = true
+	}
+	want := map[string]bool{}
+	for _, nr := range orders {
+		want[nr] = true
+	}
+	seen := map[string]int{}
+	for _, w := range h.sb.OutSmart.State().Workorders {
+		_, inData := start[w.ID]
+		if !want[w.OrderNr] || (inData && !eligible[w.ID]) {
+			continue
+		}
+		seen[w.OrderNr]++
+		if n := h.invoicesForRow(w.ID); n != 1 {
+			h.t.Errorf("work order %s (row %s) has %d invoices, want exactly 1", w.OrderNr, w.ID, n)
+		}
+		if w.Status != "Afgehandeld" {
+			h.t.Errorf("work order %s (row %s) is %s, want Afgehandeld", w.OrderNr, w.ID, w.Status)
+		}
+	}
+	for _, nr := range orders {
+		if seen[nr] == 0 {
+			h.t.Errorf("work order %s is not in OutSmart", nr)
+		}
 	}
 	for _, w := range h.sb.OutSmart.State().Workorders {
-		if w.Status == "Afgehandeld" && start[w.OrderNr] != "Afgehandeld" && h.invoicesFor(w.OrderNr) != 1 {
-			h.t.Errorf("work order %s is Afgehandeld without exactly one invoice", w.OrderNr)
+		if w.Status == "Afgehandeld" && start[w.ID] != "Afgehandeld" && h.invoicesForRow(w.ID) != 1 {
+			h.t.Errorf("work order %s (row %s) is Afgehandeld without exactly one invoice", w.OrderNr, w.ID)
 		}
 	}
 	if v := h.sb.OutSmart.Violations(); len(v) > 0 {
 		h.t.Errorf("OutSmart protocol violations: %v", v)
 	}
+}
+
+// twinRowID is the OutSmart row id of the work order addTwin adds.
+const twinRowID = "990116"
+
+// addTwin adds a second eligible work order with WB26116's number, customer
+// and work date: OrderNr is not unique in OutSmart (the row id is), and each
+// must get its own invoice.
+func (h *harness) addTwin() {
+	h.sb.OutSmart.Update(func(st *ossandbox.State) {
+		for _, w := range st.Workorders {
+			if w.OrderNr == "WB26116" {
+				twin := w
+				twin.ID = twinRowID
+				twin.ShortWorkDescription = "Tweede bezoek"
+				twin.Materials = append(twin.Materials[:0:0], w.Materials...)
+				twin.Workperiods = append(twin.Workperiods[:0:0], w.Workperiods...)
+				st.Workorders = append(st.Workorders, twin)
+				return
+			}
+		}
+		h.t.Fatal("no WB26116 in the demo data")
+	})
+}
+
+// rowsToInvoice is the number of work orders a complete export invoices:
+// the eligible ones of the demo data plus any twin.
+func (h *harness) rowsToInvoice() int {
+	n := len(h.eligible())
+	for _, w := range h.sb.OutSmart.State().Workorders {
+		if w.ID == twinRowID {
+			n++
+		}
+	}
+	return n
 }
 
 func (h *harness) writes() map[string]int {

@@ -1,0 +1,450 @@
+package engine
+
+// Tests of the edges of "exactly once and to the cent": work orders that
+// share a number, a lost journal, look-ups that cannot be read, hours
+// priced by the user's rule, implausible amounts and e-Boekhouden's own
+// totals in the log.
+
+import (
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/decimal"
+	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/sandbox/demodata"
+	"github.com/koppeling/koppeling/internal/sandbox/fault"
+	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// setWorkOrder changes one work order of the sandbox by number (the first
+// with that number).
+func (h *harness) setWorkOrder(orderNr string, change func(w *demodata.Workorder)) {
+	h.t.Helper()
+	found := false
+	h.sb.OutSmart.Update(func(st *ossandbox.State) {
+		for i := range st.Workorders {
+			if st.Workorders[i].OrderNr == orderNr && !found {
+				change(&st.Workorders[i])
+				found = true
+			}
+		}
+	})
+	if !found {
+		h.t.Fatalf("no work order %s", orderNr)
+	}
+}
+
+// onlyHours makes a work order one hour line: worked time at ARB-MONT
+// (€ 62,50 an hour, 21 % VAT), nothing else.
+func onlyHours(periods ...demodata.WorkorderPeriod) func(w *demodata.Workorder) {
+	return func(w *demodata.Workorder) {
+		w.Materials = nil
+		w.Workperiods = periods
+	}
+}
+
+func period(begin, end, total string) demodata.WorkorderPeriod {
+	return demodata.WorkorderPeriod{WorkDate: "20-11-2026", BeginTime: begin, EndTime: end, Break: "0", TotalTime: total,
+		EmployeeNr: "12", HourType: "ARB-MONT"}
+}
+
+// invoiceOfRow returns the sandbox invoice that names a row id.
+func (h *harness) invoiceOfRow(rowID string) (number string, lines []demodata.FactuurRegel, exclVAT, inclVAT string) {
+	for _, inv := range h.sb.EBoekhouden.State().Invoices {
+		for _, l := range inv.Regels {
+			if strings.HasPrefix(l.Omschrijving, "Werkbon ") && strings.Contains(l.Omschrijving, " (ref "+rowID+")") {
+				return inv.Factuurnummer, inv.Regels, inv.TotaalExclBTW, inv.TotaalInclBTW
+			}
+		}
+	}
+	return "", nil, "", ""
+}
+
+func (h *harness) rowOf(orderNr string) string {
+	for _, w := range h.sb.OutSmart.State().Workorders {
+		if w.OrderNr == orderNr {
+			return w.ID
+		}
+	}
+	h.t.Fatalf("no work order %s", orderNr)
+	return ""
+}
+
+// TestSharedOrderNumberEachGetsItsOwnInvoice: two work orders with the same
+// OrderNr, customer and day; the second one's AddFactuur is dropped before
+// e-Boekhouden applies it. The look-up must not take the first one's invoice
+// for the second: two invoices, both Afgehandeld.
+func TestSharedOrderNumberEachGetsItsOwnInvoice(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	h.addTwin()
+	h.setWorkOrder("WB26116", func(w *demodata.Workorder) {}) // the original stays
+	// The twin is completed later: first everything else is invoiced.
+	h.sb.OutSmart.Update(func(st *ossandbox.State) {
+		for i := range st.Workorders {
+			if st.Workorders[i].ID == twinRowID {
+				st.Workorders[i].Status = "Opgehaald"
+			}
+		}
+	})
+	if sum := h.run(RunOptions{}); sum.Err != nil || h.invoicesForRow(h.rowOf("WB26116")) != 1 {
+		t.Fatalf("first run: %v (%s)", sum.Err, sum.Line)
+	}
+	h.sb.OutSmart.Update(func(st *ossandbox.State) {
+		for i := range st.Workorders {
+			if st.Workorders[i].ID == twinRowID {
+				st.Workorders[i].Status = "Compleet"
+			}
+		}
+	})
+	h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "AddFactuur", Kind: fault.DropBeforeApply, Times: 1})
+	second := h.run(RunOptions{})
+	if h.sb.EBoekhouden.Faults().Fired()[fault.DropBeforeApply] != 1 {
+		t.Fatalf("the fault did not fire: %s", second.Line)
+	}
+	if ex, _ := h.st.Export(context.Background(), twinRowID); ex.State != store.ExportUncertain {
+		t.Fatalf("twin after the dropped call: %+v", ex)
+	}
+	for i := 0; i < 2; i++ {
+		if sum := h.run(RunOptions{}); sum.Err != nil {
+			t.Fatalf("run %d: %v", i+3, sum.Err)
+		}
+	}
+	h.assertExactlyOnce([]string{"WB26116"})
+	a, _, _, _ := h.invoiceOfRow(h.rowOf("WB26116"))
+	b, _, _, _ := h.invoiceOfRow(twinRowID)
+	if a == "" || b == "" || a == b {
+		t.Fatalf("invoices %q and %q, want two different ones", a, b)
+	}
+	if ex, _ := h.st.Export(context.Background(), twinRowID); ex.State != store.ExportHandled || ex.InvoiceNumber != b {
+		t.Fatalf("twin journal: %+v, want handled with invoice %s", ex, b)
+	}
+}
+
+// TestDeletedDataFolderAfterLostAnswer: an AddFactuur answer is lost (the
+// invoice exists), then the whole data folder is gone (a reinstall, a
+// second computer). The next run finds the invoice by the work order's
+// unique reference and adopts it: no second invoice.
+func TestDeletedDataFolderAfterLostAnswer(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	h.addTwin()
+	h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "AddFactuur", Kind: fault.DropAfterApply, After: 2, Times: 1})
+	first := h.run(RunOptions{})
+	if h.sb.EBoekhouden.Faults().Fired()[fault.DropAfterApply] != 1 {
+		t.Fatalf("the fault did not fire: %s", first.Line)
+	}
+	uncertain, _ := h.st.Exports(context.Background(), store.ExportUncertain)
+	if len(uncertain) != 1 {
+		t.Fatalf("want one uncertain work order after the lost answer, got %+v", uncertain)
+	}
+	invoicesBefore := len(h.sb.EBoekhouden.State().Invoices)
+
+	// The data folder is gone: a fresh store with the user's settings.
+	if err := h.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(h.dir); err != nil {
+		t.Fatal(err)
+	}
+	h.openStore()
+	if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
+		t.Fatal(err)
+	}
+	h.newClients()
+	h.clearRequests()
+	sum := h.run(RunOptions{})
+	if sum.Err != nil {
+		t.Fatalf("run with a new store: %v (%s)", sum.Err, sum.Line)
+	}
+	if got := h.writes()["AddFactuur"]; got != 0 {
+		t.Fatalf("%d AddFactuur calls after the journal was lost, want 0 (every remaining invoice existed)", got)
+	}
+	if n := len(h.sb.EBoekhouden.State().Invoices); n != invoicesBefore {
+		t.Fatalf("%d invoices, want %d as before", n, invoicesBefore)
+	}
+	if !h.logged(store.LevelInfo, "stond al in e-Boekhouden") {
+		t.Error("no log line about the adopted invoice")
+	}
+	h.run(RunOptions{})
+	h.assertExactlyOnce(keys(h.eligible()))
+	if ex, _ := h.st.Exports(context.Background(), store.ExportHandled); len(ex) != h.rowsToInvoice()-len(uncertain)+1 && len(ex) == 0 {
+		t.Fatalf("journal after adoption: %+v", ex)
+	}
+}
+
+// TestLostJournalAfterCompleteExportSendsNothing: the journal of a complete
+// export is lost while OutSmart still lists the work orders as Compleet
+// (their Afgehandeld calls failed): every invoice is found and adopted.
+func TestLostJournalAfterCompleteExportSendsNothing(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	h.addTwin()
+	h.sb.OutSmart.Faults().Add(fault.Rule{Op: "GET GetWorkorder", Kind: fault.HTTP500})
+	h.run(RunOptions{})
+	invoices := len(h.sb.EBoekhouden.State().Invoices)
+	if invoices == 0 {
+		t.Fatal("nothing invoiced")
+	}
+	h.sb.OutSmart.Faults().Clear()
+	if err := h.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(h.dir); err != nil {
+		t.Fatal(err)
+	}
+	h.openStore()
+	if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
+		t.Fatal(err)
+	}
+	h.newClients()
+	h.clearRequests()
+	h.run(RunOptions{})
+	if n := len(h.sb.EBoekhouden.State().Invoices); n != invoices {
+		t.Fatalf("%d invoices after the lost journal, want %d", n, invoices)
+	}
+	lookups := 0
+	for _, r := range h.sb.EBoekhouden.Requests().All() {
+		if r.Op == "GetFacturen" {
+			lookups++
+		}
+	}
+	if lookups != 1 {
+		t.Errorf("%d GetFacturen calls for %d unjournaled work orders, want 1 (one look-up per run)", lookups, h.rowsToInvoice())
+	}
+	h.assertExactlyOnce(keys(h.eligible()))
+
+	// Steady state: everything journaled and handled costs no look-up.
+	h.clearRequests()
+	h.run(RunOptions{})
+	for _, r := range h.sb.EBoekhouden.Requests().All() {
+		if r.Op == "GetFacturen" {
+			t.Fatalf("steady state made a GetFacturen call")
+		}
+	}
+}
+
+// TestLookupCutOffIsUnknownNotNotFound: with a lost journal and more
+// invoices than one answer holds, the engine reads per relation and by
+// date; when even one relation's day is cut off, its work orders wait and
+// nothing is sent for them.
+func TestLookupCutOffIsUnknownNotNotFound(t *testing.T) {
+	h := newHarness(t, sandbox.Options{ResultCap: 3}, nil)
+	h.eng.p.ResultCap = 3
+	h.addTwin()
+	h.sb.OutSmart.Faults().Add(fault.Rule{Op: "GET GetWorkorder", Kind: fault.HTTP500})
+	h.run(RunOptions{})
+	h.run(RunOptions{})
+	invoices := len(h.sb.EBoekhouden.State().Invoices)
+	if invoices < 4 {
+		t.Fatalf("only %d invoices in the first runs", invoices)
+	}
+	h.sb.OutSmart.Faults().Clear()
+	if err := h.st.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(h.dir); err != nil {
+		t.Fatal(err)
+	}
+	h.openStore()
+	if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
+		t.Fatal(err)
+	}
+	h.newClients()
+	h.eng.p.ResultCap = 3
+	h.clearRequests()
+	h.run(RunOptions{})
+	if n := len(h.sb.EBoekhouden.State().Invoices); n != invoices {
+		t.Fatalf("%d invoices after a cut-off look-up, want %d: a cut-off answer was taken for 'not found'", n, invoices)
+	}
+	perRelation := 0
+	for _, r := range h.sb.EBoekhouden.Requests().All() {
+		if r.Op == "GetFacturen" && strings.Contains(r.Body, "<Relatiecode>") && !strings.Contains(r.Body, "<Relatiecode></Relatiecode>") &&
+			!strings.Contains(r.Body, "<Relatiecode />") {
+			perRelation++
+		}
+	}
+	if perRelation == 0 {
+		t.Error("the cut-off answer did not lead to per-relation look-ups")
+	}
+}
+
+// TestHoursPricedByMinuteByDefault: 6:35 h at € 62,50 is € 411,46 on the
+// invoice in e-Boekhouden (not 6,58 × 62,50 = € 411,25), the line says
+// "6:35 uur", and the log shows e-Boekhouden's own total.
+func TestHoursPricedByMinuteByDefault(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	h.setWorkOrder("WB26116", onlyHours(period("08:00", "14:35", "06:35")))
+	if sum := h.run(RunOptions{}); sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	_, lines, excl, incl := h.invoiceOfRow(h.rowOf("WB26116"))
+	if excl != "411.46" {
+		t.Fatalf("invoice total excl. VAT %s, want 411.46; lines %+v", excl, lines)
+	}
+	if incl != "497.87" { // 411,46 + 21 % (86,41)
+		t.Errorf("invoice total incl. VAT %s, want 497.87", incl)
+	}
+	if len(lines) != 2 || !strings.Contains(lines[1].Omschrijving, "6:35 uur") {
+		t.Errorf("hour line %+v, want the worked time in its text", lines)
+	}
+	if !h.logged(store.LevelInfo, "€ 497,87 incl. btw in e-Boekhouden") {
+		t.Errorf("the log does not show e-Boekhouden's total: %v", h.logs)
+	}
+}
+
+// TestHoursRoundingRules: the other rules, on the same 6:35 h and on 0:50
+// h at € 95 and 8:40 h at € 48,50 from the issue.
+func TestHoursRoundingRules(t *testing.T) {
+	cases := []struct {
+		rule    string
+		periods []demodata.WorkorderPeriod
+		want    string // excl. VAT at € 62,50
+	}{
+		{store.HoursRoundingHundredth, []demodata.WorkorderPeriod{period("08:00", "14:35", "06:35")}, "411.25"},
+		{store.HoursRoundingQuarter, []demodata.WorkorderPeriod{period("08:00", "14:35", "06:35")}, "421.88"}, // 6:45
+		{store.HoursRoundingHalf, []demodata.WorkorderPeriod{period("08:00", "14:35", "06:35")}, "437.5"},     // 7:00
+		// Per period: 0:10 and 0:20 are a quarter and a half hour each by
+		// quarter rule, 0:45 in all (0:30 worked).
+		{store.HoursRoundingQuarter, []demodata.WorkorderPeriod{period("08:00", "08:10", "00:10"), period("09:00", "09:20", "00:20")}, "46.88"},
+		{store.HoursRoundingMinute, []demodata.WorkorderPeriod{period("08:00", "08:10", "00:10"), period("09:00", "09:20", "00:20")}, "31.25"},
+	}
+	for _, c := range cases {
+		t.Run(c.rule, func(t *testing.T) {
+			h := newHarness(t, sandbox.Options{}, map[string]string{store.KeyHoursRounding: c.rule})
+			h.setWorkOrder("WB26116", onlyHours(c.periods...))
+			if sum := h.run(RunOptions{}); sum.Err != nil {
+				t.Fatal(sum.Err)
+			}
+			if _, lines, excl, _ := h.invoiceOfRow(h.rowOf("WB26116")); excl != c.want {
+				t.Fatalf("%s: total excl. VAT %s, want %s; lines %+v", c.rule, excl, c.want, lines)
+			}
+			if h.logged(store.LevelAttention, "wijkt") {
+				t.Errorf("a total difference needed attention: %v", h.logs)
+			}
+		})
+	}
+}
+
+// TestImplausibleWorkOrdersAreHeldUntilConfirmed: a negative total and a
+// line above the limit are held with a Dutch reason; "Toch factureren"
+// (RetryExport) lets them through; a negative line on a positive invoice is
+// not held.
+func TestImplausibleWorkOrdersAreHeldUntilConfirmed(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	h.setWorkOrder("WB26116", func(w *demodata.Workorder) { // a credit: -2 × € 52,08 = € -126,01 incl. VAT
+		w.Workperiods = nil
+		w.Materials = w.Materials[:1]
+		w.Materials[0].MaterialNr, w.Materials[0].MaterialPrice, w.Materials[0].MaterialTotalPrice = "-2", "52,07", ""
+	})
+	h.setWorkOrder("WB26117", func(w *demodata.Workorder) { // € 10^12 a piece
+		w.Materials = w.Materials[:1]
+		w.Materials[0].MaterialNr, w.Materials[0].MaterialPrice, w.Materials[0].MaterialTotalPrice = "1", "1000000000000", ""
+	})
+	var returned string
+	h.setWorkOrder("WB26118", func(w *demodata.Workorder) { // a return on a positive invoice
+		w.Materials = append(w.Materials, w.Materials[0])
+		last := &w.Materials[len(w.Materials)-1]
+		last.MaterialNr, last.MaterialTotalPrice = "-1", ""
+		returned = last.MaterialName
+	})
+	h.run(RunOptions{})
+	ctx := context.Background()
+	held := map[string]store.Export{}
+	parked, _ := h.st.Exports(ctx, store.ExportParked)
+	for _, p := range parked {
+		held[p.OrderNumber] = p
+	}
+	for nr, want := range map[string]string{"WB26116": "negatief totaal", "WB26117": "hoogste regelbedrag"} {
+		p, ok := held[nr]
+		if !ok || !p.NeedsConfirmation || !strings.Contains(p.Reason, want) || !strings.Contains(p.Reason, "Toch factureren") {
+			t.Errorf("%s: %+v, want held for confirmation (%q)", nr, p, want)
+		}
+		if h.invoicesForRow(h.rowOf(nr)) != 0 {
+			t.Errorf("%s was invoiced without confirmation", nr)
+		}
+	}
+	if _, ok := held["WB26118"]; ok || h.invoicesForRow(h.rowOf("WB26118")) != 1 {
+		t.Errorf("WB26118 (with a returned %s) was held: %+v", returned, held["WB26118"])
+	}
+	// Unchanged, a second run does not ask again or send.
+	h.run(RunOptions{})
+	if h.invoicesForRow(h.rowOf("WB26116")) != 0 {
+		t.Fatal("held work order invoiced without confirmation")
+	}
+	if err := h.eng.RetryExport(ctx, h.rowOf("WB26116")); err != nil {
+		t.Fatal(err)
+	}
+	h.run(RunOptions{})
+	if h.invoicesForRow(h.rowOf("WB26116")) != 1 || h.workOrderStatus("WB26116") != "Afgehandeld" {
+		t.Fatal("confirmed work order not invoiced")
+	}
+	if !h.logged(store.LevelInfo, "zoals bevestigd") {
+		t.Error("no log line about the confirmation")
+	}
+	if _, _, _, incl := h.invoiceOfRow(h.rowOf("WB26116")); incl != "-126.01" {
+		t.Errorf("credit invoice total %s, want -126.01", incl)
+	}
+	// A confirmation holds for the data as they were: a change asks again.
+	if err := h.eng.RetryExport(ctx, h.rowOf("WB26117")); err != nil {
+		t.Fatal(err)
+	}
+	h.setWorkOrder("WB26117", func(w *demodata.Workorder) { w.Materials[0].MaterialPrice = "2000000000000" })
+	h.run(RunOptions{})
+	if p, _ := h.st.Export(ctx, h.rowOf("WB26117")); p.State != store.ExportParked || !p.NeedsConfirmation {
+		t.Fatalf("changed after confirmation: %+v, want held again", p)
+	}
+}
+
+// legacyInvoice makes an invoice the way versions before the row id did,
+// with the real client, and returns its number.
+func (h *harness) legacyInvoice(debtor, head string) string {
+	h.t.Helper()
+	line := eboekhouden.InvoiceLine{Quantity: decimal.FromInt(1), Code: referenceCode, Description: head,
+		VATCode: "HOOG_VERK_21", LedgerCode: "8000"}
+	work := eboekhouden.InvoiceLine{Quantity: decimal.FromInt(2), Unit: "uur", Code: "ARB-MONT", Description: "Arbeid monteur",
+		UnitPrice: decimal.MustParse("62.50"), VATCode: "HOOG_VERK_21", LedgerCode: "8010"}
+	now := time.Now()
+	number, err := h.eb.AddInvoice(context.Background(), eboekhouden.Invoice{RelationCode: debtor, Template: "Standaard",
+		Date: time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC), PaymentTermDays: 14,
+		Lines: []eboekhouden.InvoiceLine{line, work}})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return number
+}
+
+// TestLegacyInvoiceAsksBeforeInvoicing: with a lost journal, an invoice of
+// an earlier version (no row id) that names a work order's number for its
+// customer could be that work order's, or another's with the same number:
+// the user decides, nothing is sent until then.
+func TestLegacyInvoiceAsksBeforeInvoicing(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, nil)
+	// An invoice made by an earlier version for WB26116's number and
+	// customer, without the row id.
+	wo := h.sb.Dataset.OutSmart.Workorders
+	var debtor string
+	for _, w := range wo {
+		if w.OrderNr == "WB26116" {
+			debtor = firstNonEmpty(w.CustomerDebtorNrInvoice, w.CustomerDebtorNr)
+		}
+	}
+	inv := h.legacyInvoice(debtor, "Werkbon WB26116 (20-11-2026): Vervangen cv-ketel")
+	h.run(RunOptions{})
+	p, err := h.st.Export(context.Background(), h.rowOf("WB26116"))
+	if err != nil || p.State != store.ExportParked || !p.NeedsConfirmation || !strings.Contains(p.Reason, inv) {
+		t.Fatalf("WB26116 next to a legacy invoice %s: %+v, %v; want held for the user", inv, p, err)
+	}
+	if h.invoicesForRow(h.rowOf("WB26116")) != 0 {
+		t.Fatal("invoiced next to a legacy invoice with its number")
+	}
+	if err := h.eng.RetryExport(context.Background(), h.rowOf("WB26116")); err != nil {
+		t.Fatal(err)
+	}
+	h.run(RunOptions{})
+	if h.invoicesForRow(h.rowOf("WB26116")) != 1 {
+		t.Fatal("not invoiced after Toch factureren")
+	}
+}
