@@ -81,8 +81,8 @@ func priceHours(minutes int64, rate decimal.Decimal, rule string) (pricedHours, 
 }
 
 // quantityFor searches, around start in steps of 0,0001, for a value v with
-// v × factor rounded to cents equal to amount, preferring the one whose
-// product is closest to amount (so that any rounding of a half cent agrees).
+// v × factor within safeDistance of amount (so that any rounding, also in
+// binary floating point, gives amount), preferring the v closest to start.
 func quantityFor(start, factor, amount decimal.Decimal) (decimal.Decimal, bool) {
 	const steps = 50
 	best, bestDist, found := decimal.Zero, decimal.Zero, false
@@ -100,12 +100,22 @@ func quantityFor(start, factor, amount decimal.Decimal) (decimal.Decimal, bool) 
 			continue
 		}
 		d := distance(p, amount)
-		if !found || d.Cmp(bestDist) < 0 || (d.Equal(bestDist) && distance(v, start).Cmp(distance(best, start)) < 0) {
+		if d.Cmp(safeDistance) > 0 {
+			// On or next to a half cent: a service computing in binary
+			// floating point may round it either way.
+			continue
+		}
+		closer := distance(v, start).Cmp(distance(best, start))
+		if !found || closer < 0 || (closer == 0 && d.Cmp(bestDist) < 0) {
 			best, bestDist, found = v, d, true
 		}
 	}
 	return best, found
 }
+
+// safeDistance is how far from the cent amount quantity × price may be:
+// a hundredth of a cent short of the half cent where rounding turns.
+var safeDistance = decimal.New(49, 4)
 
 func distance(a, b decimal.Decimal) decimal.Decimal {
 	d := a.Sub(b)
