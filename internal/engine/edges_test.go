@@ -16,6 +16,7 @@ import (
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
+	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
 	"github.com/koppeling/koppeling/internal/sandbox/fault"
 	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
@@ -446,5 +447,64 @@ func TestLegacyInvoiceAsksBeforeInvoicing(t *testing.T) {
 	h.run(RunOptions{})
 	if h.invoicesForRow(h.rowOf("WB26116")) != 1 {
 		t.Fatal("not invoiced after Toch factureren")
+	}
+}
+
+// TestTotalsFromEBoekhoudenWithEitherVATRounding: the log shows
+// e-Boekhouden's own total; when it rounds VAT per line, a difference of a
+// cent per VAT code is explained in one calm line, a larger one needs the
+// user.
+func TestTotalsFromEBoekhoudenWithEitherVATRounding(t *testing.T) {
+	pennies := func(n int) func(w *demodata.Workorder) {
+		return func(w *demodata.Workorder) {
+			w.Workperiods = nil
+			first := w.Materials[0]
+			w.Materials = nil
+			for i := 0; i < n; i++ {
+				m := first
+				m.MaterialNr, m.MaterialPrice, m.MaterialTotalPrice = "1", "0,07", ""
+				w.Materials = append(w.Materials, m)
+			}
+		}
+	}
+	h := newHarness(t, sandbox.Options{}, nil)
+	h.sb.EBoekhouden.Update(func(st *ebsandbox.State) { st.VATRounding = ebsandbox.VATPerLine })
+	h.setWorkOrder("WB26116", pennies(3))  // ours 0,21 + 0,04; per line 0,21 + 0,03
+	h.setWorkOrder("WB26117", pennies(10)) // ours 0,70 + 0,15; per line 0,70 + 0,10
+	h.run(RunOptions{})
+	number, _, _, incl := h.invoiceOfRow(h.rowOf("WB26116"))
+	if incl != "0.24" {
+		t.Fatalf("sandbox total %s, want 0.24 (VAT per line)", incl)
+	}
+	if !h.logged(store.LevelInfo, "Factuur "+number+" (werkbon WB26116): € 0,24 incl. btw in e-Boekhouden. Berekend was € 0,25; e-Boekhouden rondt de btw per regel af") {
+		t.Errorf("no calm line with e-Boekhouden's total for WB26116: %v", h.logs)
+	}
+	if h.logged(store.LevelAttention, "(werkbon WB26116)") {
+		t.Error("a one-cent VAT rounding difference needed attention")
+	}
+	if h.logged(store.LevelAttention, "wijkt") {
+		t.Errorf("a difference that VAT per line explains needed attention: %v", h.logs)
+	}
+	if !h.logged(store.LevelInfo, "€ 0,80 incl. btw in e-Boekhouden. Berekend was € 0,85; e-Boekhouden rondt de btw per regel af, niet per tarief (5 cent verschil)") {
+		t.Errorf("no calm line for the five cents VAT per line explains: %v", h.logs)
+	}
+}
+
+// TestTotalDifferenceNoRoundingExplainsNeedsAttention: when e-Boekhouden's
+// total differs by more than VAT rounding can explain, the user is asked to
+// check the invoice.
+func TestTotalDifferenceNoRoundingExplainsNeedsAttention(t *testing.T) {
+	c := createdInvoice{number: "2026099", orderNumber: "WB1", total: decimal.MustParse("121.00"), checkable: true, vatCodes: 1,
+		totalPerLine: decimal.MustParse("121.00")}
+	h := newHarness(t, sandbox.Options{}, nil)
+	x := &exporter{run: &run{e: h.eng, ctx: context.Background(), set: store.DefaultSettings()}}
+	h.logs = nil
+	x.logTotal(c, eboekhouden.InvoiceSummary{Number: "2026099", TotalInclVAT: decimal.MustParse("121.01")}, true)
+	x.logTotal(c, eboekhouden.InvoiceSummary{Number: "2026099", TotalInclVAT: decimal.MustParse("121.02")}, true)
+	if !h.logged(store.LevelInfo, "het verschil van 1 cent komt door de afronding van de btw") {
+		t.Errorf("one cent with one VAT code is VAT rounding: %v", h.logs)
+	}
+	if !h.logged(store.LevelAttention, "(€ 121,02) wijkt € 0,02 af van het berekende totaal (€ 121,00)") {
+		t.Errorf("two cents with one VAT code needs attention: %v", h.logs)
 	}
 }

@@ -19,7 +19,8 @@ type createdInvoice struct {
 	number, orderNumber string
 	total               decimal.Decimal // ours
 	checkable           bool
-	vatCodes            int // VAT codes on the invoice: the most cents VAT rounding can explain
+	vatCodes            int             // VAT codes on the invoice: the most cents VAT rounding per code can explain
+	totalPerLine        decimal.Decimal // ours with the VAT rounded per line instead
 }
 
 // exporter holds the state of the export part of one run.
@@ -427,7 +428,7 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 		x.mu.Lock()
 		x.sum.Invoices++
 		x.created = append(x.created, createdInvoice{number: number, orderNumber: wo.Number, total: draft.total,
-			checkable: draft.checkable, vatCodes: vatCodeCount(draft.invoice.Lines)})
+			checkable: draft.checkable, vatCodes: vatCodeCount(draft.invoice.Lines), totalPerLine: draft.totalPerLine})
 		x.mu.Unlock()
 		x.log(store.LevelInfo, subject, fmt.Sprintf("Factuur %s aangemaakt voor werkbon %s (relatie %s).", number, wo.Number, debtor), "")
 		x.enqueueMark(entry)
@@ -674,10 +675,10 @@ func (x *exporter) exportHash(wo outsmart.WorkOrder, relationExists bool, hourTy
 }
 
 // checkTotals reads back the invoices of this run, in one read, and logs
-// each with e-Boekhouden's own total. A difference from ours of at most one
-// cent per VAT code is VAT rounding (per line instead of per code, which the
-// reference leaves open) and is explained calmly; a larger one needs the
-// user.
+// each with e-Boekhouden's own total. The reference leaves open whether
+// e-Boekhouden rounds VAT per rate or per line: a difference from ours that
+// the other rounding gives exactly, or of at most one cent per VAT code, is
+// explained calmly; a larger one needs the user.
 func (x *exporter) checkTotals() error {
 	if len(x.created) == 0 || x.opts.DryRun {
 		return nil
@@ -726,12 +727,15 @@ func (x *exporter) logTotal(c createdInvoice, inv eboekhouden.InvoiceSummary, fo
 	switch {
 	case !c.checkable || diff == 0:
 		x.log(store.LevelInfo, subject, line, "")
+	case theirs.Cents() == c.totalPerLine.Cents():
+		x.log(store.LevelInfo, subject, fmt.Sprintf("%s Berekend was € %s; e-Boekhouden rondt de btw per regel af, niet per tarief (%d cent verschil).",
+			line, c.total.Comma(2), abs64(diff)), "")
 	case abs64(diff) <= int64(max(c.vatCodes, 1)):
 		x.log(store.LevelInfo, subject, fmt.Sprintf("%s Berekend was € %s; het verschil van %d cent komt door de afronding van de btw.",
 			line, c.total.Comma(2), abs64(diff)), "")
 	default:
 		x.log(store.LevelAttention, subject, fmt.Sprintf(
-			"Factuur %s (werkbon %s): het totaal in e-Boekhouden (€ %s) wijkt %s af van het berekende totaal (€ %s). Controleer de factuur.",
+			"Factuur %s (werkbon %s): het totaal in e-Boekhouden (€ %s) wijkt € %s af van het berekende totaal (€ %s). Controleer de factuur.",
 			c.number, c.orderNumber, theirs.Comma(2), decimal.FromCents(abs64(diff)).Comma(2), c.total.Comma(2)), "")
 	}
 }

@@ -103,6 +103,9 @@ type invoiceDraft struct {
 	// does; checkable is false when a line has a VAT code without a fixed rate.
 	total     decimal.Decimal
 	checkable bool
+	// totalPerLine is the total with the VAT rounded per line instead of
+	// per code: the other reading of how e-Boekhouden rounds [inferred].
+	totalPerLine decimal.Decimal
 	// notes are remarks worth a log line (defaults used), in Dutch.
 	notes []string
 	// reference names the work order on the invoice (invoiceReference).
@@ -256,6 +259,7 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 		return d, park("Werkbon %s: de bedragen zijn te groot voor een factuur (%v). Controleer de aantallen en prijzen in OutSmart.", wo.Number, err)
 	}
 	d.total, d.checkable = total, checkable
+	d.totalPerLine = totalVATPerLine(d.invoice.Lines)
 	return d, nil
 }
 
@@ -306,6 +310,18 @@ func firstNonEmpty(vs ...string) string {
 		}
 	}
 	return ""
+}
+
+// totalVATPerLine is the total incl. VAT with the VAT of each line rounded
+// to cents on its own. Call it only after invoiceTotal succeeded.
+func totalVATPerLine(lines []eboekhouden.InvoiceLine) decimal.Decimal {
+	total := decimal.Zero
+	for _, l := range lines {
+		a, _ := lineAmount(l)
+		vat, _ := a.MulRound(vatRates[l.VATCode], 2)
+		total = total.Add(a).Add(vat)
+	}
+	return total
 }
 
 // implausible returns why an invoice should not go out without the user's

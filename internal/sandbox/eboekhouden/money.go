@@ -141,13 +141,21 @@ type totals struct {
 	excl, btw, incl *big.Rat
 }
 
+// The VAT roundings of State.VATRounding.
+const (
+	VATPerCode = "per_code"
+	VATPerLine = "per_line"
+)
+
 // computeTotals computes an invoice's totals the way e-Boekhouden prints
 // them: each line amount is quantity x price rounded to cents; the VAT is
 // computed per VAT code over the sum of that code's line amounts and rounded
 // to cents per code, then summed. Unknown codes count as 0%.
 // [inferred: per-code rounding is how Dutch invoices show VAT (one amount
-// per rate); the SOAP manual does not spell it out]
-func computeTotals(lines []invoiceLine, year int) totals {
+// per rate); the SOAP manual does not spell it out]. With vatPerLine the VAT
+// of every line is rounded to cents on its own and summed instead, the
+// other reading, so that tests can check a client against both.
+func computeTotals(lines []invoiceLine, year int, vatPerLine bool) totals {
 	t := totals{excl: new(big.Rat), btw: new(big.Rat), incl: new(big.Rat)}
 	perCode := map[string]*big.Rat{}
 	var codes []string
@@ -159,10 +167,13 @@ func computeTotals(lines []invoiceLine, year int) totals {
 			codes = append(codes, l.btwCode)
 		}
 		perCode[l.btwCode].Add(perCode[l.btwCode], amount)
+		if rate, ok := btwRate(l.btwCode, year); ok && vatPerLine {
+			t.btw.Add(t.btw, round2(new(big.Rat).Mul(amount, rate)))
+		}
 	}
 	for _, code := range codes {
 		rate, ok := btwRate(code, year)
-		if !ok {
+		if !ok || vatPerLine {
 			continue
 		}
 		t.btw.Add(t.btw, round2(new(big.Rat).Mul(perCode[code], rate)))

@@ -75,10 +75,23 @@ func TestComputeTotals(t *testing.T) {
 		{"credit line", []invoiceLine{l("-1", "62.5", "HOOG_VERK_21")}, 2026, "-62.5", "-13.13", "-75.63"},
 	}
 	for _, c := range cases {
-		got := computeTotals(c.lines, c.year)
+		got := computeTotals(c.lines, c.year, false)
 		if formatAmount(got.excl) != c.excl || formatAmount(got.btw) != c.btw || formatAmount(got.incl) != c.incl {
 			t.Errorf("%s: %s + %s = %s, want %s + %s = %s", c.name,
 				formatAmount(got.excl), formatAmount(got.btw), formatAmount(got.incl), c.excl, c.btw, c.incl)
 		}
+	}
+}
+
+func TestComputeTotalsPerLine(t *testing.T) {
+	l := func(q, p, code string) invoiceLine {
+		qr, _ := new(big.Rat).SetString(q)
+		pr, _ := new(big.Rat).SetString(p)
+		return invoiceLine{quantity: qr, price: pr, btwCode: code}
+	}
+	// Per line: 3 x round(0.0147) = 0.03, where per code gives 0.04.
+	got := computeTotals([]invoiceLine{l("1", "0.07", "HOOG_VERK_21"), l("1", "0.07", "HOOG_VERK_21"), l("1", "0.07", "HOOG_VERK_21")}, 2026, true)
+	if formatAmount(got.btw) != "0.03" || formatAmount(got.incl) != "0.24" {
+		t.Errorf("per line: VAT %s, total %s; want 0.03 and 0.24", formatAmount(got.btw), formatAmount(got.incl))
 	}
 }

@@ -27,6 +27,11 @@ type State struct {
 	Articles []Article `json:"articles"`
 	// Invoices are ordered by number.
 	Invoices []Invoice `json:"invoices"`
+	// VATRounding is how the sandbox rounds an invoice's VAT: VATPerCode
+	// (the default, "") or VATPerLine. The reference does not say which the
+	// real service does [inferred]; tests switch to per line to check that a
+	// client copes with either.
+	VATRounding string `json:"vat_rounding,omitempty"`
 
 	// OpenItems are the open debtor items (derived): every invoice placed in
 	// the books whose outstanding amount is not zero.
@@ -200,7 +205,7 @@ func (st *State) normalize(now time.Time) error {
 			bad("invoice %q: missing or duplicate number", inv.Factuurnummer)
 		}
 		numbers[inv.Factuurnummer] = true
-		item, err := deriveInvoice(inv, bedrijf[inv.Relatiecode])
+		item, err := deriveInvoice(inv, bedrijf[inv.Relatiecode], st.VATRounding == VATPerLine)
 		if err != nil {
 			errs = append(errs, err)
 			continue
@@ -244,7 +249,7 @@ func canonical(s *string) (*big.Rat, error) {
 // deriveInvoice checks one invoice, brings its amounts into canonical form,
 // computes its totals and returns its open item (nil when it is not placed in
 // the books or fully paid). relationName is the relation's current name.
-func deriveInvoice(inv *Invoice, relationName string) (*OpenItem, error) {
+func deriveInvoice(inv *Invoice, relationName string, vatPerLine bool) (*OpenItem, error) {
 	date, err := time.Parse(dateLayout, inv.Datum)
 	if err != nil {
 		return nil, fmt.Errorf("invoice %s: Datum %q is not YYYY-MM-DD", inv.Factuurnummer, inv.Datum)
@@ -268,7 +273,7 @@ func deriveInvoice(inv *Invoice, relationName string) (*OpenItem, error) {
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	t := computeTotals(lines, date.Year())
+	t := computeTotals(lines, date.Year(), vatPerLine)
 	open := new(big.Rat)
 	if inv.InBoekhoudingPlaatsen {
 		open.Sub(t.incl, paid)
@@ -296,7 +301,7 @@ func (st *State) addInvoice(inv Invoice) error {
 	if i := st.relationByCode(inv.Relatiecode); i >= 0 {
 		name = st.Relations[i].Bedrijf
 	}
-	item, err := deriveInvoice(&inv, name)
+	item, err := deriveInvoice(&inv, name, st.VATRounding == VATPerLine)
 	if err != nil {
 		return err
 	}
