@@ -651,3 +651,96 @@ func TestAutostartCheckboxSwitchesTheSystemEntry(t *testing.T) {
 	}
 	h.closeDialogs()
 }
+
+// TestHoursRoundingAndLineLimitAreValidatedAndSaved: the Export tab offers
+// the hour rounding rules and the highest line amount; a refused amount,
+// and an empty template while Factuur is ticked, are marked under their
+// fields and nothing is saved; good values are saved and shown again.
+func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	u, f := h.u, h.u.settings
+	rules := []string{"Per minuut (exact)", "Op 0,01 uur", "Per kwartier (naar boven)", "Per half uur (naar boven)"}
+	if !slices.Equal(f.hoursRounding.Options, rules) || f.hoursRounding.Selected != rules[0] {
+		t.Fatalf("hour rounding offers %q, chosen %q", f.hoursRounding.Options, f.hoursRounding.Selected)
+	}
+	if f.maxLineAmount.Text != "25000,00" || u.dirty() {
+		t.Fatalf("highest line amount shows %q (unsaved: %v)", f.maxLineAmount.Text, u.dirty())
+	}
+	typeInto(f.maxLineAmount, "25000")
+	if u.dirty() {
+		t.Error("the same amount written without cents counts as a change")
+	}
+	// The [?] explain the rules with the example of the help.
+	for key, want := range map[string][]string{
+		"help.export.hoursrounding": {"6:35 uur à € 62,50 is € 411,46", "6,58 × € 62,50 = € 411,25"},
+		"help.export.maxlineamount": {"negatief totaal", "Toch factureren"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(tr(key), w) {
+				t.Errorf("%s lacks %q: %s", key, w, tr(key))
+			}
+		}
+	}
+
+	test.Tap(f.exportInvoices) // on, without a template
+	typeInto(f.maxLineAmount, "0")
+	f.hoursRounding.SetSelected(rules[2])
+	test.Tap(u.save)
+	h.pump("the refusal", func() bool { return !u.save.Disabled() && h.topDialogText() != "" })
+	tpl, limit := h.field(store.KeyTemplate), h.field(store.KeyMaxLineAmount)
+	if want := "Zolang Factuur aangevinkt is, is een factuursjabloon nodig."; !strings.HasPrefix(tpl.err.Text, want) || !tpl.err.Visible() {
+		t.Errorf("under the template: %q", tpl.err.Text)
+	}
+	if want := tr("invalid.export.max_line_amount"); limit.err.Text != want || !limit.err.Visible() {
+		t.Errorf("under the amount: %q", limit.err.Text)
+	}
+	h.closeDialogs()
+	if u.win.Canvas().Focused() != f.template {
+		t.Errorf("focus after the refusal: %T", u.win.Canvas().Focused())
+	}
+	if set, _ := h.st.Settings(h.ctx); set != store.DefaultSettings() {
+		t.Fatalf("a refused save changed the store: %+v", set)
+	}
+
+	typeInto(f.template, "Standaard")
+	typeInto(f.maxLineAmount, "€ 12500,5")
+	test.Tap(u.save)
+	h.pump("the save", func() bool { return u.saveNote.Text == tr("save.done") })
+	if tpl.err.Visible() || limit.err.Visible() {
+		t.Error("an inline error stays after a good save")
+	}
+	set, _ := h.st.Settings(h.ctx)
+	if !set.ExportInvoices || set.Template != "Standaard" || set.HoursRounding != store.HoursRoundingQuarter ||
+		set.MaxLineAmount.Fixed(2) != "12500.50" {
+		t.Fatalf("stored: %+v", set)
+	}
+	if f.maxLineAmount.Text != "12500,50" || f.hoursRounding.Selected != rules[2] || u.dirty() {
+		t.Fatalf("after the save the screen shows %q, %q (unsaved: %v)", f.maxLineAmount.Text, f.hoursRounding.Selected, u.dirty())
+	}
+}
+
+// TestExportLimitsInEnglish: the hour rounding and the highest line amount
+// in English.
+func TestExportLimitsInEnglish(t *testing.T) {
+	t.Setenv("LANG", "en_US.UTF-8")
+	h := newHarness(t, harnessOptions{})
+	u, f := h.u, h.u.settings
+	rules := []string{"Per minute (exact)", "To 0.01 hour", "Per quarter hour (rounded up)", "Per half hour (rounded up)"}
+	if !slices.Equal(f.hoursRounding.Options, rules) || f.maxLineAmount.Text != "25000.00" || u.dirty() {
+		t.Fatalf("hour rounding %q, amount %q (unsaved: %v)", f.hoursRounding.Options, f.maxLineAmount.Text, u.dirty())
+	}
+	u.tabs.SelectIndex(tabExport)
+	u.win.Canvas().Unfocus()
+	test.AssertImageMatches(t, "export_en.png", u.win.Canvas().Capture())
+}
+
+func TestStoredAmount(t *testing.T) {
+	for typed, want := range map[string]string{
+		"25000": "25000.00", "25000,5": "25000.50", " € 12,34 ": "12.34", "25000.00": "25000.00",
+		"-5": "-5.00", "1.000,00": "1.000,00", "0,001": "0,001", "veel": "veel", "": "",
+	} {
+		if got := storedAmount(typed); got != want {
+			t.Errorf("storedAmount(%q) = %q, want %q", typed, got, want)
+		}
+	}
+}
