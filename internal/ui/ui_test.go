@@ -719,16 +719,94 @@ func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
 	}
 }
 
-// TestExportLimitsInEnglish: the hour rounding and the highest line amount
-// in English.
+// heldSeed parks two work orders: one held as implausible, which the user
+// can confirm, and one with an ordinary problem.
+func heldSeed(t *testing.T, reason string) func(*store.Store) {
+	return func(st *store.Store) {
+		for _, x := range []store.Export{
+			{RowID: "wo-120", OrderNumber: "WB26120", State: store.ExportParked, RelationCode: "R0004", Reason: reason,
+				NeedsConfirmation: true},
+			{RowID: "wo-121", OrderNumber: "WB26121", State: store.ExportParked, RelationCode: "R0011",
+				Reason: "e-Boekhouden weigert de factuur: onbekende btw-code HOOG_VERK."},
+		} {
+			if err := st.SaveExport(t.Context(), x); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// attentionRow is the index of a work order in the attention list.
+func (h *harness) attentionRow(rowID string) int {
+	h.t.Helper()
+	for i, x := range h.u.logView.parked {
+		if x.RowID == rowID {
+			return i
+		}
+	}
+	h.t.Fatalf("work order %s is not in the attention list", rowID)
+	return -1
+}
+
+// TestHeldWorkOrderIsInvoicedAnywayAfterConfirmation: a work order held as
+// implausible offers Toch factureren instead of Opnieuw proberen; it asks
+// first, repeating the reason, and then retries the work order.
+func TestHeldWorkOrderIsInvoicedAnywayAfterConfirmation(t *testing.T) {
+	reason := "Werkbon WB26120 heeft een regel van € 31.250,00 excl. btw, meer dan het hoogste regelbedrag zonder " +
+		"bevestiging (€ 25.000,00). Klopt de werkbon, kies dan Toch factureren."
+	h := newHarness(t, harnessOptions{seed: heldSeed(t, reason)})
+	u := h.u
+	u.tabs.SelectIndex(tabLog)
+	rows := h.u.logView.attention.Objects[0].(*container.Scroll).Content.(*fyne.Container).Objects
+	held, other := rows[h.attentionRow("wo-120")], rows[h.attentionRow("wo-121")]
+	if findButton(held, "Opnieuw proberen") != nil || findButton(other, "Toch factureren") != nil ||
+		findButton(other, "Opnieuw proberen") == nil {
+		t.Fatalf("attention list: %q", texts(u.logView.attention))
+	}
+
+	confirm := func() {
+		t.Helper()
+		test.Tap(h.attentionButton(h.attentionRow("wo-120"), "Toch factureren"))
+		if got := h.topDialogText(); !strings.Contains(got, reason) || !strings.Contains(got, "Werkbon WB26120 wordt dan") {
+			t.Fatalf("confirmation: %q", got)
+		}
+	}
+	// Cancel (which has the focus) leaves the work order held.
+	confirm()
+	if b, ok := u.win.Canvas().Focused().(*dialogButton); !ok || b.Text != "Annuleren" {
+		t.Errorf("focus in the confirmation: %v", u.win.Canvas().Focused())
+	}
+	h.tapDialogButton("Annuleren")
+	h.settle()
+	if x, _ := h.st.Export(h.ctx, "wo-120"); x.State != store.ExportParked || len(u.logView.parked) != 2 {
+		t.Fatalf("after Annuleren the work order is %s, %d in the list", x.State, len(u.logView.parked))
+	}
+
+	confirm()
+	h.tapDialogButton("Toch factureren")
+	h.pump("the confirmation", func() bool { return len(u.logView.parked) == 1 })
+	if u.logView.parked[0].RowID != "wo-121" {
+		t.Fatalf("left in the list: %s", u.logView.parked[0].OrderNumber)
+	}
+	if x, _ := h.st.Export(h.ctx, "wo-120"); x.State == store.ExportParked || x.State == store.ExportSkipped {
+		t.Fatalf("the confirmed work order is %s", x.State)
+	}
+}
+
+// TestExportLimitsInEnglish: the new fields and Invoice anyway in English.
 func TestExportLimitsInEnglish(t *testing.T) {
 	t.Setenv("LANG", "en_US.UTF-8")
-	h := newHarness(t, harnessOptions{})
+	h := newHarness(t, harnessOptions{seed: heldSeed(t, "Held back.")})
 	u, f := h.u, h.u.settings
 	rules := []string{"Per minute (exact)", "To 0.01 hour", "Per quarter hour (rounded up)", "Per half hour (rounded up)"}
 	if !slices.Equal(f.hoursRounding.Options, rules) || f.maxLineAmount.Text != "25000.00" || u.dirty() {
 		t.Fatalf("hour rounding %q, amount %q (unsaved: %v)", f.hoursRounding.Options, f.maxLineAmount.Text, u.dirty())
 	}
+	test.Tap(h.attentionButton(h.attentionRow("wo-120"), "Invoice anyway"))
+	if got := h.topDialogText(); !strings.Contains(got, "Held back.") || !strings.Contains(got, "Work order WB26120 is then invoiced") {
+		t.Fatalf("confirmation: %q", got)
+	}
+	h.tapDialogButton("Cancel")
 	u.tabs.SelectIndex(tabExport)
 	u.win.Canvas().Unfocus()
 	test.AssertImageMatches(t, "export_en.png", u.win.Canvas().Capture())
