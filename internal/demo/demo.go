@@ -114,6 +114,11 @@ func OpenStore(ctx context.Context, dir string) (*store.Store, error) {
 		for _, k := range store.SettingKeys() {
 			values[k], _ = set.Value(k)
 		}
+		if set.ExportInvoices && set.Template == "" {
+			// Written before invoices needed a template: the store would
+			// refuse the combination, so the demo's template comes back.
+			values[store.KeyTemplate] = "Standaard"
+		}
 		for _, suffix := range []string{"", "-wal", "-shm"} {
 			if err := os.Remove(db + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 				return nil, fmt.Errorf("reset the demo store: %w", err)

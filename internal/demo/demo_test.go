@@ -2,6 +2,7 @@ package demo
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -64,5 +65,38 @@ func TestDemoStore(t *testing.T) {
 	defer rs.Close()
 	if set, _ := rs.Settings(ctx); set.Template != "Eigen sjabloon" {
 		t.Fatal("demo mode changed a real store")
+	}
+}
+
+// TestDemoStoreWithInvoicesButNoTemplate: a demo store written by a version
+// that allowed invoices without a template still starts, with the demo's
+// template back and the user's other settings kept.
+func TestDemoStoreWithInvoicesButNoTemplate(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "Koppeling-demo")
+	st, err := OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetSetting(ctx, store.KeyPaymentTermDays, "0"); err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	db, err := sql.Open("sqlite", filepath.Join(dir, store.FileName))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(`UPDATE settings SET value = '' WHERE key = ?`, store.KeyTemplate); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	st, err = OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatalf("demo start over an older demo store: %v", err)
+	}
+	defer st.Close()
+	if set, _ := st.Settings(ctx); !set.ExportInvoices || set.Template != "Standaard" || set.PaymentTermDays != 0 {
+		t.Fatalf("settings after the start: %+v", set)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -120,6 +121,11 @@ var settingDefs = []settingDef{
 		}
 		return nil
 	}, func(s *Settings) *string { return &s.Template }),
+	// The invoice takes any whole number of days here: the references name
+	// no limit of their own (SOAP Betalingstermijn is an xs:long, REST
+	// termOfPayment an int32 whose FACT_016 "out of range" states no
+	// bounds), so this range is all Koppeling checks, with invoices on or
+	// off. 0 is allowed: "direct betalen" is a common Dutch payment term.
 	intDef(KeyPaymentTermDays, 14, 0, 365, "de betalingstermijn moet een geheel aantal dagen zijn van 0 tot en met 365",
 		func(s *Settings) *int { return &s.PaymentTermDays }),
 	textDef(KeyWorkflowStatus, DefaultWorkflowStatus, func(v string) error {
@@ -281,6 +287,9 @@ func (s Settings) Value(key string) (string, error) {
 // SettingError is a refused setting value. Reason is Dutch and names the fix.
 type SettingError struct {
 	Key, Value, Reason string
+	// Rule names the rule between settings that refused the value (one of
+	// the Rule* values), or is empty for a value that is wrong on its own.
+	Rule string
 }
 
 func (e *SettingError) Error() string {
@@ -294,12 +303,84 @@ func unknownKey(key string) error {
 	return fmt.Errorf("%w %q; bekende instellingen: %s", ErrUnknownSetting, key, strings.Join(SettingKeys(), ", "))
 }
 
+// The rules between settings, as named in SettingError.Rule.
+const (
+	// RuleTemplateRequired: while invoices are on, the template is needed
+	// (no invoice can be made without one).
+	RuleTemplateRequired = "template_required"
+)
+
+// crossRule is a rule between settings. A change that sets one of its keys
+// is checked against the settings it makes together with the stored ones;
+// the refusal names the first of the keys the change sets.
+type crossRule struct {
+	name  string
+	keys  []string
+	check func(Settings) (reason string, ok bool)
+}
+
+var crossRules = []crossRule{{
+	name: RuleTemplateRequired,
+	keys: []string{KeyTemplate, KeyExportInvoices},
+	check: func(s Settings) (string, bool) {
+		if s.ExportInvoices && s.Template == "" {
+			return "zolang Factuur (export.invoices) aan staat, is een factuursjabloon nodig: vul de naam in van een " +
+				"factuursjabloon uit e-Boekhouden (Beheer > Sjablonen > Factuursjablonen), of zet Factuur uit", false
+		}
+		return "", true
+	},
+}}
+
+// checkCombination applies the canonical values canon to the stored
+// settings and checks the rules between settings that the change touches:
+// a rule is checked when the change sets one of its keys and none of them
+// was refused on its own (raw holds the values as given; a key in raw but
+// not in canon was refused). Rules the change does not touch are not
+// checked, so that settings stored by another version never block an
+// unrelated change (such as pausing from the tray); the window saves every
+// field and so checks every rule.
+func checkCombination(stored Settings, canon, raw map[string]string) []error {
+	next := stored
+	for k, v := range canon {
+		if d, ok := lookupDef(k); ok {
+			d.set(&next, v)
+		}
+	}
+	var errs []error
+	for _, r := range crossRules {
+		first := slices.IndexFunc(r.keys, func(k string) bool { _, set := raw[k]; return set })
+		refusedAlone := slices.ContainsFunc(r.keys, func(k string) bool {
+			_, set := raw[k]
+			_, ok := canon[k]
+			return set && !ok
+		})
+		if first < 0 || refusedAlone {
+			continue
+		}
+		if reason, ok := r.check(next); !ok {
+			key := r.keys[first]
+			errs = append(errs, &SettingError{Key: key, Value: raw[key], Reason: reason, Rule: r.name})
+		}
+	}
+	return errs
+}
+
 // Settings reads the stored settings; keys never set take their defaults. A
 // stored value that no longer validates (written by another version) is
-// ignored in favour of the default.
+// ignored in favour of the default. Nor are the stored settings checked
+// against the rules between settings: the engine reports a combination it
+// cannot work with.
 func (s *Store) Settings(ctx context.Context) (Settings, error) {
+	return readSettings(ctx, s.db)
+}
+
+// readSettings reads the stored settings through q (the database or a
+// transaction).
+func readSettings(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}) (Settings, error) {
 	out := DefaultSettings()
-	rows, err := s.db.QueryContext(ctx, `SELECT key, value FROM settings`)
+	rows, err := q.QueryContext(ctx, `SELECT key, value FROM settings`)
 	if err != nil {
 		return out, fmt.Errorf("read settings: %w", err)
 	}
@@ -327,9 +408,10 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 	return s.SetSettings(ctx, map[string]string{key: value})
 }
 
-// SetSettings validates every value first and stores all of them in one
-// transaction, or none when one is refused (the screen's "Instellingen
-// opslaan").
+// SetSettings validates every value first, then the settings they make
+// together with the stored ones (the rules between settings, such as no
+// invoices without a template), and stores all of them in one transaction,
+// or none when one is refused (the screen's "Instellingen opslaan").
 func (s *Store) SetSettings(ctx context.Context, values map[string]string) error {
 	keys := make([]string, 0, len(values))
 	for k := range values {
@@ -351,10 +433,17 @@ func (s *Store) SetSettings(ctx context.Context, values map[string]string) error
 		}
 		canon[k] = v
 	}
-	if len(errs) > 0 {
-		return errors.Join(errs...)
-	}
+	var refused error
 	err := s.tx(ctx, func(tx *sql.Tx) error {
+		stored, err := readSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		errs = append(errs, checkCombination(stored, canon, values)...)
+		if len(errs) > 0 {
+			refused = errors.Join(errs...)
+			return refused
+		}
 		for _, k := range keys {
 			if _, err := tx.ExecContext(ctx,
 				`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
@@ -365,7 +454,12 @@ func (s *Store) SetSettings(ctx context.Context, values map[string]string) error
 		}
 		return nil
 	})
-	if err != nil {
+	switch {
+	case refused != nil:
+		return refused
+	case err != nil && len(errs) > 0: // the stored settings were unreadable
+		return errors.Join(append(errs, fmt.Errorf("save settings: %w", err))...)
+	case err != nil:
 		return fmt.Errorf("save settings: %w", err)
 	}
 	return nil

@@ -10,7 +10,8 @@ import (
 )
 
 // goldenSeed fills a store with a fixed history: one run that imported and
-// invoiced, its log lines and one parked work order.
+// invoiced, its log lines, one parked work order and one held for the
+// user's confirmation.
 func goldenSeed(t *testing.T) func(*store.Store) {
 	return func(st *store.Store) {
 		ctx := t.Context()
@@ -42,6 +43,11 @@ func goldenSeed(t *testing.T) func(*store.Store) {
 		}
 		if err := st.SaveExport(ctx, store.Export{RowID: "wo-107", OrderNumber: "WB26107", State: store.ExportParked,
 			RelationCode: "R0019", Reason: lines[7].msg}); err != nil {
+			t.Fatal(err)
+		}
+		if err := st.SaveExport(ctx, store.Export{RowID: "wo-109", OrderNumber: "WB26109", State: store.ExportParked,
+			RelationCode: "R0004", NeedsConfirmation: true, Reason: "Werkbon WB26109 heeft een regel van € 31.250,00 " +
+				"excl. btw, meer dan het hoogste regelbedrag zonder bevestiging (€ 25.000,00). Klopt de werkbon, kies dan Toch factureren."}); err != nil {
 			t.Fatal(err)
 		}
 		at = at.Add(time.Minute)

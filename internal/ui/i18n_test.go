@@ -116,7 +116,8 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 	}
 	// Keys built at run time.
 	for _, k := range []string{store.KeyTemplate, store.KeyPaymentTermDays, store.KeyWorkflowStatus,
-		store.KeyDefaultVATCode, store.KeyDefaultLedger, store.KeyIntervalMinutes, store.KeyAutostart} {
+		store.KeyDefaultVATCode, store.KeyDefaultLedger, store.KeyHoursRounding, store.KeyMaxLineAmount,
+		store.KeyIntervalMinutes, store.KeyAutostart, store.RuleTemplateRequired} {
 		used["invalid."+k] = true
 	}
 	for _, f := range []services.Field{services.FieldUsername, services.FieldSecurityCodes, services.FieldSecurityCode1,

@@ -16,7 +16,8 @@ var problemLevels = []store.Level{store.LevelAttention, store.LevelError, store.
 const logLimit = 500
 
 // logView is the Log tab: the work orders that need attention, with Retry
-// and Skip, above the log table (Tijd, Bericht), newest first.
+// (Invoice anyway, after a confirmation, for one held as implausible) and
+// Skip, above the log table (Tijd, Bericht), newest first.
 type logView struct {
 	entries []store.LogEntry
 	parked  []store.Export
@@ -116,6 +117,9 @@ func (u *UI) showAttention(parked []store.Export) {
 		reason := widget.NewLabel(x.Reason)
 		reason.Wrapping = fyne.TextWrapWord
 		retry := widget.NewButton(tr("attention.retry"), func() { u.retryExport(x) })
+		if x.NeedsConfirmation {
+			retry = widget.NewButton(tr("attention.confirm"), func() { u.confirmInvoice(x) })
+		}
 		skip := widget.NewButton(tr("attention.skip"), func() { u.confirmSkip(x) })
 		rows.Add(container.NewBorder(nil, nil, nil, container.NewCenter(container.NewHBox(retry, skip)),
 			container.NewVBox(order, reason)))
@@ -135,6 +139,16 @@ func (u *UI) retryExport(x store.Export) {
 			u.refresh()
 		})
 	})
+}
+
+// confirmInvoice asks, repeating why the work order was held, before a
+// work order that looked implausible is invoiced as it is (Cancel has the
+// focus). The engine
+// records the confirmation when it retries the work order.
+func (u *UI) confirmInvoice(x store.Export) {
+	showChoice(u.win, tr("attention.confirm.title"),
+		tr("attention.confirm.body", map[string]any{"Number": x.OrderNumber, "Reason": x.Reason}),
+		[]choice{{label: tr("unsaved.cancel")}, {label: tr("attention.confirm"), primary: true, do: func() { u.retryExport(x) }}}, 0)
 }
 
 func (u *UI) confirmSkip(x store.Export) {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/koppeling/koppeling/internal/decimal"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -41,7 +42,8 @@ type settingsForm struct {
 	importRelations, importMaterials, importHourTypes *widget.Check
 	exportInvoices, bookDirectly, exportRelations     *widget.Check
 	template, paymentTerm, ledger, interval           *formEntry
-	workflowStatus, vatCode                           *widget.Select
+	maxLineAmount                                     *formEntry
+	workflowStatus, vatCode, hoursRounding            *widget.Select
 	notifySuccess, autostart                          *widget.Check
 	statusNote                                        *widget.Label
 	fetchStatuses                                     *widget.Button
@@ -83,6 +85,40 @@ func (u *UI) newSettingsForm() *settingsForm {
 		f.fields = append(f.fields, fd)
 		return fd
 	}
+	// addChoice is a select that shows a label for each value the store
+	// knows.
+	addChoice := func(key string, tab int, s *widget.Select, values []string, label func(string) string) *settingField {
+		labels := make([]string, len(values))
+		for i, v := range values {
+			labels[i] = label(v)
+		}
+		s.SetOptions(labels)
+		fd := &settingField{key: key, tab: tab, focus: s, err: newErrorText(),
+			value: func() string {
+				if i := slices.Index(labels, s.Selected); i >= 0 {
+					return values[i]
+				}
+				return s.Selected
+			},
+			show: func(v string) {
+				if i := slices.Index(values, v); i >= 0 {
+					s.SetSelected(labels[i])
+				} else {
+					s.SetSelected(v)
+				}
+			}}
+		f.fields = append(f.fields, fd)
+		return fd
+	}
+	// addAmount is an entry for an amount in euros, shown with the
+	// window's decimal comma or point.
+	addAmount := func(key string, tab int, e *formEntry) *settingField {
+		fd := &settingField{key: key, tab: tab, focus: e, err: newErrorText(),
+			value: func() string { return storedAmount(e.Text) },
+			show:  func(v string) { e.SetText(u.shownAmount(v)) }}
+		f.fields = append(f.fields, fd)
+		return fd
+	}
 	help := func(labelKey, helpKey string) *widget.Button {
 		return helpButton(tr(labelKey), tr(helpKey), u.window)
 	}
@@ -121,6 +157,8 @@ func (u *UI) newSettingsForm() *settingsForm {
 	f.workflowStatus = widget.NewSelect(nil, func(string) { u.updateDirty() })
 	f.vatCode = widget.NewSelect(store.SalesVATCodes(), func(string) { u.updateDirty() })
 	f.ledger = entry()
+	f.hoursRounding = widget.NewSelect(nil, func(string) { u.updateDirty() })
+	f.maxLineAmount = entry()
 	f.statusNote = hint("")
 	f.statusNote.Hide()
 	f.fetchStatuses = widget.NewButton(tr("export.workflowstatus.fetch"), func() { u.loadWorkflowStatuses() })
@@ -133,6 +171,8 @@ func (u *UI) newSettingsForm() *settingsForm {
 	wf := addSelect(store.KeyWorkflowStatus, tabExport, f.workflowStatus)
 	vat := addSelect(store.KeyDefaultVATCode, tabExport, f.vatCode)
 	led := addEntry(store.KeyDefaultLedger, tabExport, f.ledger)
+	rounding := addChoice(store.KeyHoursRounding, tabExport, f.hoursRounding, store.HoursRoundings(), hoursRoundingLabel)
+	maxLine := addAmount(store.KeyMaxLineAmount, tabExport, f.maxLineAmount)
 
 	form := widget.NewForm(
 		widget.NewFormItem(tr("export.template"), row(tpl, f.template, help("export.template", "help.export.template"))),
@@ -143,6 +183,10 @@ func (u *UI) newSettingsForm() *settingsForm {
 				help("export.workflowstatus", "help.export.workflowstatus")), f.statusNote)),
 		widget.NewFormItem(tr("export.vatcode"), row(vat, f.vatCode, help("export.vatcode", "help.export.vatcode"))),
 		widget.NewFormItem(tr("export.ledger"), row(led, f.ledger, help("export.ledger", "help.export.ledger"))),
+		widget.NewFormItem(tr("export.hoursrounding"), row(rounding, f.hoursRounding,
+			help("export.hoursrounding", "help.export.hoursrounding"))),
+		widget.NewFormItem(tr("export.maxlineamount"), row(maxLine, withUnit(f.maxLineAmount, tr("export.maxlineamount.unit")),
+			help("export.maxlineamount", "help.export.maxlineamount"))),
 	)
 	f.exportTab = container.NewVBox(
 		checkRow(inv, f.exportInvoices, help("export.invoices", "help.export.invoices")),
@@ -216,9 +260,13 @@ func (f *settingsForm) showRefusals(err error) *settingField {
 			fd.err.set("")
 			continue
 		}
-		msg := tr("invalid." + fd.key)
-		if msg == "invalid."+fd.key {
-			msg = se.Reason // a setting without its own text: the store's Dutch reason
+		msgKey := "invalid." + fd.key
+		if se.Rule != "" {
+			msgKey = "invalid." + se.Rule // refused together with another setting
+		}
+		msg := tr(msgKey)
+		if msg == msgKey {
+			msg = se.Reason // a refusal without its own text: the store's Dutch reason
 		}
 		fd.err.set(msg)
 		if first == nil {
@@ -262,4 +310,41 @@ func (f *settingsForm) note(text string) {
 	} else {
 		f.statusNote.Show()
 	}
+}
+
+// hoursRoundingLabel is how the window names an hour rounding rule.
+func hoursRoundingLabel(rule string) string {
+	switch rule {
+	case store.HoursRoundingMinute:
+		return tr("export.hoursrounding.minute")
+	case store.HoursRoundingHundredth:
+		return tr("export.hoursrounding.hundredth")
+	case store.HoursRoundingQuarter:
+		return tr("export.hoursrounding.quarter")
+	case store.HoursRoundingHalf:
+		return tr("export.hoursrounding.half")
+	}
+	return rule
+}
+
+// shownAmount is a stored amount ("25000.00") as the window shows it: with a
+// decimal comma in Dutch.
+func (u *UI) shownAmount(stored string) string {
+	if u.lang == Dutch {
+		return strings.Replace(stored, ".", ",", 1)
+	}
+	return stored
+}
+
+// storedAmount is what the user typed as the store's canonical amount when
+// it reads as one ("25000,5" -> "25000.50"), so that an amount shown in
+// either notation counts as unchanged; anything else is passed on as typed
+// for the store to refuse.
+func storedAmount(typed string) string {
+	t := strings.TrimSpace(typed)
+	d, err := decimal.Parse(strings.TrimSpace(strings.TrimPrefix(t, "€")))
+	if err != nil || !d.Equal(d.RoundCents()) {
+		return t
+	}
+	return d.Fixed(2)
 }

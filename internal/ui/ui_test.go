@@ -651,3 +651,174 @@ func TestAutostartCheckboxSwitchesTheSystemEntry(t *testing.T) {
 	}
 	h.closeDialogs()
 }
+
+// TestHoursRoundingAndLineLimitAreValidatedAndSaved: the Export tab offers
+// the hour rounding rules and the highest line amount; a refused amount,
+// and an empty template while Factuur is ticked, are marked under their
+// fields and nothing is saved; good values are saved and shown again.
+func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	u, f := h.u, h.u.settings
+	rules := []string{"Per minuut (exact)", "Op 0,01 uur", "Per kwartier (naar boven)", "Per half uur (naar boven)"}
+	if !slices.Equal(f.hoursRounding.Options, rules) || f.hoursRounding.Selected != rules[0] {
+		t.Fatalf("hour rounding offers %q, chosen %q", f.hoursRounding.Options, f.hoursRounding.Selected)
+	}
+	if f.maxLineAmount.Text != "25000,00" || u.dirty() {
+		t.Fatalf("highest line amount shows %q (unsaved: %v)", f.maxLineAmount.Text, u.dirty())
+	}
+	typeInto(f.maxLineAmount, "25000")
+	if u.dirty() {
+		t.Error("the same amount written without cents counts as a change")
+	}
+	// The [?] explain the rules with the example of the help.
+	for key, want := range map[string][]string{
+		"help.export.hoursrounding": {"6:35 uur à € 62,50 is € 411,46", "6,58 × € 62,50 = € 411,25"},
+		"help.export.maxlineamount": {"negatief totaal", "Toch factureren"},
+	} {
+		for _, w := range want {
+			if !strings.Contains(tr(key), w) {
+				t.Errorf("%s lacks %q: %s", key, w, tr(key))
+			}
+		}
+	}
+
+	test.Tap(f.exportInvoices) // on, without a template
+	typeInto(f.maxLineAmount, "0")
+	f.hoursRounding.SetSelected(rules[2])
+	test.Tap(u.save)
+	h.pump("the refusal", func() bool { return !u.save.Disabled() && h.topDialogText() != "" })
+	tpl, limit := h.field(store.KeyTemplate), h.field(store.KeyMaxLineAmount)
+	if want := "Zolang Factuur aangevinkt is, is een factuursjabloon nodig."; !strings.HasPrefix(tpl.err.Text, want) || !tpl.err.Visible() {
+		t.Errorf("under the template: %q", tpl.err.Text)
+	}
+	if want := tr("invalid.export.max_line_amount"); limit.err.Text != want || !limit.err.Visible() {
+		t.Errorf("under the amount: %q", limit.err.Text)
+	}
+	h.closeDialogs()
+	if u.win.Canvas().Focused() != f.template {
+		t.Errorf("focus after the refusal: %T", u.win.Canvas().Focused())
+	}
+	if set, _ := h.st.Settings(h.ctx); set != store.DefaultSettings() {
+		t.Fatalf("a refused save changed the store: %+v", set)
+	}
+
+	typeInto(f.template, "Standaard")
+	typeInto(f.maxLineAmount, "€ 12500,5")
+	test.Tap(u.save)
+	h.pump("the save", func() bool { return u.saveNote.Text == tr("save.done") })
+	if tpl.err.Visible() || limit.err.Visible() {
+		t.Error("an inline error stays after a good save")
+	}
+	set, _ := h.st.Settings(h.ctx)
+	if !set.ExportInvoices || set.Template != "Standaard" || set.HoursRounding != store.HoursRoundingQuarter ||
+		set.MaxLineAmount.Fixed(2) != "12500.50" {
+		t.Fatalf("stored: %+v", set)
+	}
+	if f.maxLineAmount.Text != "12500,50" || f.hoursRounding.Selected != rules[2] || u.dirty() {
+		t.Fatalf("after the save the screen shows %q, %q (unsaved: %v)", f.maxLineAmount.Text, f.hoursRounding.Selected, u.dirty())
+	}
+}
+
+// heldSeed parks two work orders: one held as implausible, which the user
+// can confirm, and one with an ordinary problem.
+func heldSeed(t *testing.T, reason string) func(*store.Store) {
+	return func(st *store.Store) {
+		for _, x := range []store.Export{
+			{RowID: "wo-120", OrderNumber: "WB26120", State: store.ExportParked, RelationCode: "R0004", Reason: reason,
+				NeedsConfirmation: true},
+			{RowID: "wo-121", OrderNumber: "WB26121", State: store.ExportParked, RelationCode: "R0011",
+				Reason: "e-Boekhouden weigert de factuur: onbekende btw-code HOOG_VERK."},
+		} {
+			if err := st.SaveExport(t.Context(), x); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+}
+
+// attentionRow is the index of a work order in the attention list.
+func (h *harness) attentionRow(rowID string) int {
+	h.t.Helper()
+	for i, x := range h.u.logView.parked {
+		if x.RowID == rowID {
+			return i
+		}
+	}
+	h.t.Fatalf("work order %s is not in the attention list", rowID)
+	return -1
+}
+
+// TestHeldWorkOrderIsInvoicedAnywayAfterConfirmation: a work order held as
+// implausible offers Toch factureren instead of Opnieuw proberen; it asks
+// first, repeating the reason, and then retries the work order.
+func TestHeldWorkOrderIsInvoicedAnywayAfterConfirmation(t *testing.T) {
+	reason := "Werkbon WB26120 heeft een regel van € 31.250,00 excl. btw, meer dan het hoogste regelbedrag zonder " +
+		"bevestiging (€ 25.000,00). Klopt de werkbon, kies dan Toch factureren."
+	h := newHarness(t, harnessOptions{seed: heldSeed(t, reason)})
+	u := h.u
+	u.tabs.SelectIndex(tabLog)
+	rows := h.u.logView.attention.Objects[0].(*container.Scroll).Content.(*fyne.Container).Objects
+	held, other := rows[h.attentionRow("wo-120")], rows[h.attentionRow("wo-121")]
+	if findButton(held, "Opnieuw proberen") != nil || findButton(other, "Toch factureren") != nil ||
+		findButton(other, "Opnieuw proberen") == nil {
+		t.Fatalf("attention list: %q", texts(u.logView.attention))
+	}
+
+	confirm := func() {
+		t.Helper()
+		test.Tap(h.attentionButton(h.attentionRow("wo-120"), "Toch factureren"))
+		if got := h.topDialogText(); !strings.Contains(got, reason) || !strings.Contains(got, "Werkbon WB26120 wordt dan") {
+			t.Fatalf("confirmation: %q", got)
+		}
+	}
+	// Cancel (which has the focus) leaves the work order held.
+	confirm()
+	if b, ok := u.win.Canvas().Focused().(*dialogButton); !ok || b.Text != "Annuleren" {
+		t.Errorf("focus in the confirmation: %v", u.win.Canvas().Focused())
+	}
+	h.tapDialogButton("Annuleren")
+	h.settle()
+	if x, _ := h.st.Export(h.ctx, "wo-120"); x.State != store.ExportParked || len(u.logView.parked) != 2 {
+		t.Fatalf("after Annuleren the work order is %s, %d in the list", x.State, len(u.logView.parked))
+	}
+
+	confirm()
+	h.tapDialogButton("Toch factureren")
+	h.pump("the confirmation", func() bool { return len(u.logView.parked) == 1 })
+	if u.logView.parked[0].RowID != "wo-121" {
+		t.Fatalf("left in the list: %s", u.logView.parked[0].OrderNumber)
+	}
+	if x, _ := h.st.Export(h.ctx, "wo-120"); x.State == store.ExportParked || x.State == store.ExportSkipped {
+		t.Fatalf("the confirmed work order is %s", x.State)
+	}
+}
+
+// TestExportLimitsInEnglish: the new fields and Invoice anyway in English.
+func TestExportLimitsInEnglish(t *testing.T) {
+	t.Setenv("LANG", "en_US.UTF-8")
+	h := newHarness(t, harnessOptions{seed: heldSeed(t, "Held back.")})
+	u, f := h.u, h.u.settings
+	rules := []string{"Per minute (exact)", "To 0.01 hour", "Per quarter hour (rounded up)", "Per half hour (rounded up)"}
+	if !slices.Equal(f.hoursRounding.Options, rules) || f.maxLineAmount.Text != "25000.00" || u.dirty() {
+		t.Fatalf("hour rounding %q, amount %q (unsaved: %v)", f.hoursRounding.Options, f.maxLineAmount.Text, u.dirty())
+	}
+	test.Tap(h.attentionButton(h.attentionRow("wo-120"), "Invoice anyway"))
+	if got := h.topDialogText(); !strings.Contains(got, "Held back.") || !strings.Contains(got, "Work order WB26120 is then invoiced") {
+		t.Fatalf("confirmation: %q", got)
+	}
+	h.tapDialogButton("Cancel")
+	u.tabs.SelectIndex(tabExport)
+	u.win.Canvas().Unfocus()
+	test.AssertImageMatches(t, "export_en.png", u.win.Canvas().Capture())
+}
+
+func TestStoredAmount(t *testing.T) {
+	for typed, want := range map[string]string{
+		"25000": "25000.00", "25000,5": "25000.50", " € 12,34 ": "12.34", "25000.00": "25000.00",
+		"-5": "-5.00", "1.000,00": "1.000,00", "0,001": "0,001", "veel": "veel", "": "",
+	} {
+		if got := storedAmount(typed); got != want {
+			t.Errorf("storedAmount(%q) = %q, want %q", typed, got, want)
+		}
+	}
+}
