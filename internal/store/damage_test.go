@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // healthyStoreBytes makes a real store with some content, closes it and
@@ -140,9 +141,9 @@ func TestOpenRefusesATruncatedStore(t *testing.T) {
 
 func TestOpenRefusesAFileThatIsNotSQLite(t *testing.T) {
 	for name, content := range map[string][]byte{
-		"text":           []byte(strings.Repeat("not a database ", 1000)),
-		"zeros":          make([]byte, 8192),
-		"one byte":       []byte("x"),
+		"text":     []byte(strings.Repeat("not a database ", 1000)),
+		"zeros":    make([]byte, 8192),
+		"one byte": []byte("x"),
 	} {
 		t.Run(name, func(t *testing.T) {
 			assertRefused(t, damagedDir(t, content), ProblemNotSQLite)
@@ -237,5 +238,122 @@ func TestOpenOfANewStoreFromTwoPlacesAtOnceSharesOneFile(t *testing.T) {
 		if err != nil || st.Template != "Gedeeld" {
 			t.Errorf("store %d does not see the shared file: %q, %v", i, st.Template, err)
 		}
+	}
+}
+
+func TestResetKeepsADamagedStoreAndStartsANewOne(t *testing.T) {
+	ctx := context.Background()
+	dir := damagedDir(t, nil)
+	now := time.Date(2026, 3, 14, 9, 30, 5, 0, time.Local)
+	s, res, err := Reset(ctx, dir, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	want := filepath.Join(dir, "koppeling.db.beschadigd-20260314-093005")
+	if res.Backup != want || !slices.Equal(res.Moved, []string{want}) {
+		t.Fatalf("result %+v, want the backup %s", res, want)
+	}
+	if res.Damage == nil || res.Damage.Problem != ProblemEmpty {
+		t.Errorf("damage = %v", res.Damage)
+	}
+	if fi, err := os.Stat(want); err != nil || fi.Size() != 0 {
+		t.Fatalf("the damaged file was not kept as it was: %v %v", fi, err)
+	}
+	if st, err := s.Settings(ctx); err != nil || st.WorkflowStatus == "" {
+		t.Fatalf("new store: %+v %v", st, err)
+	}
+
+	// A second reset in the same second does not overwrite the first copy.
+	s.Close()
+	s2, res2, err := Reset(ctx, dir, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s2.Close()
+	if res2.Backup != want+"-2" || res2.Damage != nil {
+		t.Fatalf("second reset: %+v", res2)
+	}
+	if fi, err := os.Stat(want); err != nil || fi.Size() != 0 {
+		t.Fatal("the first copy was touched")
+	}
+}
+
+func TestResetOfAHealthyStoreKeepsItsContent(t *testing.T) {
+	ctx := context.Background()
+	s, dir := openTemp(t)
+	if err := s.SetSetting(ctx, KeyTemplate, "Oud sjabloon"); err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	fresh, res, err := Reset(ctx, dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fresh.Close()
+	if st, _ := fresh.Settings(ctx); st.Template == "Oud sjabloon" {
+		t.Fatal("the new store has the old settings")
+	}
+	// The copy is a complete store: open it under its own name elsewhere.
+	b, err := os.ReadFile(res.Backup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := damagedDir(t, b)
+	old, err := Open(ctx, other)
+	if err != nil {
+		t.Fatalf("the copy does not open: %v", err)
+	}
+	defer old.Close()
+	if st, _ := old.Settings(ctx); st.Template != "Oud sjabloon" {
+		t.Fatalf("the copy lost the settings: %q", st.Template)
+	}
+}
+
+func TestResetRefusesWhileASyncRuns(t *testing.T) {
+	ctx := context.Background()
+	s, dir := openTemp(t)
+	if _, err := s.LockRun(ctx, "other-host:1"); err != nil {
+		t.Fatal(err)
+	}
+	before := dirState(t, dir)
+	if _, _, err := Reset(ctx, dir, time.Now()); !errors.Is(err, ErrLocked) {
+		t.Fatalf("err = %v, want ErrLocked", err)
+	}
+	if after := dirState(t, dir); !slices.Equal(names(before), names(after)) {
+		t.Fatalf("files before %v, after %v", names(before), names(after))
+	}
+	if _, err := s.Settings(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestResetMovesAWriteAheadLogWithoutItsStore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FileName+"-wal"), []byte("committed changes"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, res, err := Reset(ctx, dir, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if res.Backup != "" || len(res.Moved) != 1 || !strings.HasSuffix(res.Moved[0], "-wal") || res.Damage.Problem != ProblemOrphanWAL {
+		t.Fatalf("result %+v", res)
+	}
+	if b, err := os.ReadFile(res.Moved[0]); err != nil || string(b) != "committed changes" {
+		t.Fatalf("the log was not kept: %q %v", b, err)
+	}
+}
+
+func TestResetWithoutAStoreJustCreatesOne(t *testing.T) {
+	s, res, err := Reset(context.Background(), t.TempDir(), time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if res.Backup != "" || len(res.Moved) != 0 || res.Damage != nil {
+		t.Fatalf("result %+v", res)
 	}
 }
