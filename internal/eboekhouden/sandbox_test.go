@@ -797,15 +797,18 @@ func TestSandboxMalformedAndOversized(t *testing.T) {
 		}
 	})
 	t.Run("padding under the cap is not an answer", func(t *testing.T) {
+		// A complete, well-formed answer the WSDL does not describe: not
+		// an empty list, and not repeated (the same answer would come
+		// again).
 		e := newSandbox(t, nil, capped)
 		ctx := ctxT(t)
 		e.srv.Faults().Add(fault.Rule{Op: opGetOpenPosten, Kind: fault.Oversized, Size: 64 << 10, Times: 1})
 		items, err := e.client.OpenItems(ctx, OpenItemsDebtors)
-		if err != nil || len(items) != len(e.srv.State().OpenItems) {
+		if !errors.Is(err, ErrUnreadable) || errors.Is(err, ErrTransient) || items != nil {
 			t.Fatalf("%d items, %v", len(items), err)
 		}
-		if n := e.count(opGetOpenPosten); n != 2 {
-			t.Errorf("GetOpenPosten sent %d times, want 2", n)
+		if n := e.count(opGetOpenPosten); n != 1 {
+			t.Errorf("GetOpenPosten sent %d times, want 1", n)
 		}
 	})
 }
