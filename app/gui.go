@@ -70,8 +70,7 @@ func runGUI(args []string, e env) int {
 	if *demoMode {
 		d, err := demo.Start(ctx, dir)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "koppeling --demo: %v\n", err)
-			return exitCannotRun
+			return storeFailed(e, "koppeling --demo", err)
 		}
 		defer d.Close()
 		fmt.Fprintf(e.stdout, "Koppeling demo (data in %s)\n  e-Boekhouden sandbox  %s\n  OutSmart sandbox      %s\n",
@@ -80,9 +79,11 @@ func runGUI(args []string, e env) int {
 		opts.Demo, opts.DemoEBoekhoudenState, opts.DemoOutSmartState = true, d.EBoekhoudenStateURL, d.OutSmartStateURL
 		opts.BuiltInSoftwareToken = true
 	} else {
+		// A store that cannot be opened stops the app before anything
+		// syncs; there is no window yet to show why, so the reason goes to
+		// stderr (a damaged store: what happened and what to do, in Dutch).
 		if st, err = store.Open(ctx, dir); err != nil {
-			fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
-			return exitCannotRun
+			return storeFailed(e, "koppeling", err)
 		}
 		defer st.Close()
 		vault, ep = e.vault(), e.endpoints()

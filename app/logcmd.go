@@ -20,8 +20,7 @@ func runLog(args []string, e env) int {
 	ctx := context.Background()
 	st, err := e.openStore(ctx)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling log: %v\n", err)
-		return exitCannotRun
+		return storeFailed(e, "koppeling log", err)
 	}
 	defer st.Close()
 	f := store.LogFilter{Limit: *limit}

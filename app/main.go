@@ -9,6 +9,7 @@
 //	koppeling settings set KEY VALUE    change a setting (refused values change nothing)
 //	koppeling login [--no-check]        store credentials in the OS keychain
 //	koppeling log [--attention]         print the sync log
+//	koppeling store reset               keep the store file aside and start a new store
 //	koppeling sandbox [flags]           run both sandbox servers with the demo dataset
 //	koppeling version                   print version, commit and build date
 package main
@@ -38,7 +39,7 @@ func main() {
 // to the desktop app and its flags).
 func isCommand(arg string) bool {
 	switch arg {
-	case "sync", "settings", "log", "login", "sandbox", "version", "--version", "-version", "help", "-h", "--help":
+	case "sync", "settings", "log", "login", "store", "sandbox", "version", "--version", "-version", "help", "-h", "--help":
 		return true
 	}
 	return false
@@ -60,6 +61,8 @@ func run(args []string, e env) int {
 		return runLog(args, e)
 	case "login":
 		return runLogin(args, e)
+	case "store":
+		return runStore(args, e)
 	case "sandbox":
 		return runSandbox(args, stdout, stderr)
 	case "version", "--version", "-version":
@@ -91,6 +94,9 @@ func usage(w io.Writer) {
   koppeling settings set KEY VALUE    change a setting; an invalid value is refused and nothing changes
   koppeling login [--no-check]        store the credentials of both services in the OS keychain
   koppeling log [--attention] [-n N]  print the sync log, newest first
+  koppeling store reset               move the store (settings, journal, log) aside to
+                                      koppeling.db.beschadigd-YYYYMMDD-HHMMSS and start a new one;
+                                      refused while Koppeling runs or a sync runs; keychain untouched
   koppeling sandbox [flags]           run the e-Boekhouden and OutSmart sandbox servers with demo data
   koppeling version                   print version, commit and build date
 

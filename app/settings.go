@@ -20,8 +20,7 @@ func runSettings(args []string, e env) int {
 	}
 	st, err := e.openStore(ctx)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling settings: %v\n", err)
-		return exitCannotRun
+		return storeFailed(e, "koppeling settings", err)
 	}
 	defer st.Close()
 	switch {

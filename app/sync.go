@@ -42,8 +42,7 @@ func runSync(args []string, e env) int {
 
 	st, err := e.openStore(ctx)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling sync: %v\n", err)
-		return exitCannotRun
+		return storeFailed(e, "koppeling sync", err)
 	}
 	defer st.Close()
 	vault := e.vault()

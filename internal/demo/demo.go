@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/secrets"
@@ -100,6 +101,9 @@ func OpenStore(ctx context.Context, dir string) (*store.Store, error) {
 		return nil, fmt.Errorf("%s: %w; choose another KOPPELING_DATA_DIR for the demo", dir, ErrRealDataDir)
 	case dbErr == nil:
 		old, err := store.Open(ctx, dir)
+		if errors.Is(err, store.ErrDamaged) {
+			break // moved aside below, with the demo's first-start settings
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -134,6 +138,12 @@ func OpenStore(ctx context.Context, dir string) (*store.Store, error) {
 		return nil, fmt.Errorf("mark the demo data directory: %w", err)
 	}
 	st, err := store.Open(ctx, dir)
+	if errors.Is(err, store.ErrDamaged) && markErr == nil {
+		// The demo starts afresh every time anyway: a damaged store of a
+		// directory that already was the demo's is kept aside as "koppeling
+		// store reset" does, and the demo starts with its first settings.
+		st, _, err = store.Reset(ctx, dir, time.Now())
+	}
 	if err != nil {
 		return nil, err
 	}

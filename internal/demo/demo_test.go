@@ -100,3 +100,40 @@ func TestDemoStoreWithInvoicesButNoTemplate(t *testing.T) {
 		t.Fatalf("settings after the start: %+v", set)
 	}
 }
+
+// TestDemoStoreDamaged: a damaged demo store is kept aside and the demo
+// starts with its first-start settings; a real directory is never touched.
+func TestDemoStoreDamaged(t *testing.T) {
+	ctx := context.Background()
+	dir := filepath.Join(t.TempDir(), "Koppeling-demo")
+	st, err := OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Close()
+	if err := os.WriteFile(filepath.Join(dir, store.FileName), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	st, err = OpenStore(ctx, dir)
+	if err != nil {
+		t.Fatalf("demo start on a damaged demo store: %v", err)
+	}
+	defer st.Close()
+	if set, _ := st.Settings(ctx); !set.ExportInvoices || set.Template != "Standaard" {
+		t.Fatalf("settings after a damaged demo store: %+v", set)
+	}
+	if copies, _ := filepath.Glob(filepath.Join(dir, store.FileName+store.BackupInfix+"*")); len(copies) != 1 {
+		t.Fatalf("copies of the damaged demo store: %v", copies)
+	}
+
+	realDir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(realDir, store.FileName+"-wal"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := OpenStore(ctx, realDir); !errors.Is(err, store.ErrDamaged) {
+		t.Fatalf("demo on a real directory with a damaged store: %v", err)
+	}
+	if copies, _ := filepath.Glob(filepath.Join(realDir, "*"+store.BackupInfix+"*")); len(copies) != 0 {
+		t.Fatalf("demo mode moved a real store aside: %v", copies)
+	}
+}

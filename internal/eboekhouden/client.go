@@ -333,10 +333,15 @@ func (c *Client) classify(x *exchange, write bool, callErr error, out filler) er
 			x.fault = &fb.fault
 			return c.httpError(x, write)
 		}
+		if errors.Is(err, errUnrecognised) {
+			return unknownOr(ErrUnreadable, err)
+		}
 		return unknownOr(ErrTransient, err)
 	}
 	if !out.present() {
-		return unknownOr(ErrTransient, fmt.Errorf("%w: %w", errMalformed, errNoResult))
+		// A complete answer without its result: the same answer would come
+		// again, so a read is not repeated.
+		return unknownOr(ErrUnreadable, fmt.Errorf("%w: %w", errMalformed, errNoResult))
 	}
 	if e := out.errorMsg(); e.failed() {
 		return &APIError{Op: op, Code: strings.TrimSpace(e.Code), Description: c.cleanString(strings.TrimSpace(e.Description))}
@@ -408,6 +413,8 @@ func outcome(err error) string {
 		return "api_error " + api.Code
 	case errors.As(err, &fault):
 		return "fault " + fault.Code
+	case errors.Is(err, ErrUnreadable):
+		return "unreadable"
 	case errors.Is(err, ErrTransient):
 		return "transient"
 	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):

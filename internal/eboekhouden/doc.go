@@ -63,6 +63,16 @@
 //     was refused (soap:Client). Never retried; the caller must look the
 //     record up (GetFacturen by number, GetRelaties by code) before trying
 //     again.
+//   - ErrUnreadable: a read (Get*, OpenSession) got a complete, well-formed
+//     SOAP answer that does not have the shape the WSDL gives it: no
+//     {Op}Result, or, in a list answer, an element the WSDL does not define
+//     where it stands (a renamed list or item, an unknown field of a
+//     record). What the service holds is then unknown: never read it as an
+//     empty list. Not ErrTransient and not retried, because the same answer
+//     would come again (and every try counts towards the call limit); the
+//     next run asks again. (A write with such an answer is
+//     ErrOutcomeUnknown, as before.) The OutSmart client names its
+//     unreadable answers the same way.
 //   - ErrResponseTooLarge: the answer exceeded Config.MaxResponseBytes.
 //   - ErrInvalid: the input was refused before anything was sent.
 //

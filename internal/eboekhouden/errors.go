@@ -29,6 +29,7 @@ var (
 	ErrTransient         = errors.New("transient failure")
 	ErrOutcomeUnknown    = errors.New("outcome unknown: the request may have been applied")
 	ErrResponseTooLarge  = errors.New("response too large")
+	ErrUnreadable        = errors.New("answer not understood")
 	ErrInvalid           = errors.New("invalid input")
 )
 

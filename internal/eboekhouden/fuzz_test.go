@@ -108,6 +108,9 @@ func seedCorpus() map[string][]string {
 		"Voorbeeld B.V.", "Caf&#xE9; &amp; Zn",
 	).Replace(string(sampleGetRelaties))), "byte('\\x02')"}
 	decode["getfacturen-bad-amount"] = []string{fmt.Sprintf("[]byte(%q)", strings.Replace(string(sampleGetFacturen), "975.5", "INF", 1)), "byte('\\a')"}
+	// Answers the WSDL does not describe: refused, never read as empty.
+	decode["getfacturen-renamed-item"] = []string{fmt.Sprintf("[]byte(%q)", strings.ReplaceAll(string(sampleGetFacturen), "cFactuurList>", "cFactuur>")), "byte('\\a')"}
+	decode["getrelaties-unknown-field"] = []string{fmt.Sprintf("[]byte(%q)", strings.Replace(string(sampleGetRelaties), "<BP>", "<Mobiel>06</Mobiel><BP>", 1)), "byte('\\x02')"}
 
 	faults := map[string][]string{
 		"client":    {fmt.Sprintf("[]byte(%q)", sampleFault)},

@@ -10,8 +10,10 @@ import (
 // This file owns the response side of the wire layer: the result structs of
 // each operation, the decoding of the SOAP Body content gosoap hands over,
 // and the mapping of cRelatie, cArtikel, cFactuurList and cOpenPost to the
-// domain types. Elements are matched by local name; unknown elements are
-// ignored, as XmlSerializer clients do.
+// domain types. Elements are matched by local name. Unknown elements are
+// ignored, as XmlSerializer clients do, except in list answers, which are
+// first checked against the WSDL (shape.go): an unknown element there could
+// hide records.
 
 // cError is LastErrorCode + LastErrorDescription. A call failed exactly when
 // the code is not blank (§3).
@@ -206,6 +208,11 @@ func decodeAnswer(op string, raw []byte, out filler) error {
 	}
 	if n.local != op+"Response" || d.space(el) != nsTNS {
 		return fmt.Errorf("%w: expected <%sResponse> in %s, got <%s> in %q", errMalformed, op, nsTNS, clip(n.local), clip(d.space(el)))
+	}
+	if checkedOps[op] {
+		if err := checkShape(d, el, op); err != nil {
+			return err
+		}
 	}
 	out.fill(d, el)
 	return nil

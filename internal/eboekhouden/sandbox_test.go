@@ -797,15 +797,18 @@ func TestSandboxMalformedAndOversized(t *testing.T) {
 		}
 	})
 	t.Run("padding under the cap is not an answer", func(t *testing.T) {
+		// A complete, well-formed answer the WSDL does not describe: not
+		// an empty list, and not repeated (the same answer would come
+		// again).
 		e := newSandbox(t, nil, capped)
 		ctx := ctxT(t)
 		e.srv.Faults().Add(fault.Rule{Op: opGetOpenPosten, Kind: fault.Oversized, Size: 64 << 10, Times: 1})
 		items, err := e.client.OpenItems(ctx, OpenItemsDebtors)
-		if err != nil || len(items) != len(e.srv.State().OpenItems) {
+		if !errors.Is(err, ErrUnreadable) || errors.Is(err, ErrTransient) || items != nil {
 			t.Fatalf("%d items, %v", len(items), err)
 		}
-		if n := e.count(opGetOpenPosten); n != 2 {
-			t.Errorf("GetOpenPosten sent %d times, want 2", n)
+		if n := e.count(opGetOpenPosten); n != 1 {
+			t.Errorf("GetOpenPosten sent %d times, want 1", n)
 		}
 	})
 }
@@ -871,5 +874,42 @@ func TestSandboxQueuedCallerGivesUp(t *testing.T) {
 	}
 	if err := <-done; err != nil {
 		t.Errorf("slow call: %v", err)
+	}
+}
+
+// TestSandboxUnrecognisedListAnswers: with the sandbox's "unrecognised"
+// fault every list read fails with ErrUnreadable instead of reading the
+// renamed records as an empty list, also when nothing matches; it is not
+// repeated, and the next call reads the real data.
+func TestSandboxUnrecognisedListAnswers(t *testing.T) {
+	e := newSandbox(t, nil, nil)
+	ctx := ctxT(t)
+	for _, c := range []struct {
+		name, op string
+		call     func() (int, error)
+	}{
+		{"invoices", opGetFacturen, func() (int, error) { v, err := e.client.Invoices(ctx, InvoiceFilter{}); return len(v), err }},
+		{"no invoice found", opGetFacturen, func() (int, error) {
+			v, err := e.client.Invoices(ctx, InvoiceFilter{RelationCode: "GEEN"})
+			return len(v), err
+		}},
+		{"relations", opGetRelaties, func() (int, error) { v, err := e.client.Relations(ctx, RelationFilter{}); return len(v), err }},
+		{"products", opGetArtikelen, func() (int, error) { v, err := e.client.Products(ctx, ProductFilter{}); return len(v), err }},
+		{"open items", opGetOpenPosten, func() (int, error) { v, err := e.client.OpenItems(ctx, OpenItemsDebtors); return len(v), err }},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			before := e.count(c.op)
+			e.srv.Faults().Add(fault.Rule{Op: c.op, Kind: fault.Unrecognised, Times: 1})
+			n, err := c.call()
+			if n != 0 || !errors.Is(err, ErrUnreadable) || errors.Is(err, ErrTransient) || !strings.Contains(err.Error(), c.op) {
+				t.Fatalf("%d records, err = %v; want ErrUnreadable", n, err)
+			}
+			if sent := e.count(c.op) - before; sent != 1 {
+				t.Errorf("%s sent %d times, want 1", c.op, sent)
+			}
+			if _, err := c.call(); err != nil {
+				t.Fatalf("the next call: %v", err)
+			}
+		})
 	}
 }

@@ -23,7 +23,8 @@ var (
 	// ErrResponseTooLarge: the answer was larger than Config.MaxResponseBytes.
 	ErrResponseTooLarge = errors.New("outsmart: response too large")
 	// ErrUnreadable: a record in an otherwise valid answer could not be read
-	// (a value that is not a date, a decimal, a flag ...).
+	// (a value that is not a date, a decimal, a flag ..., or no key the
+	// client knows at all), or the answer is not a list where one belongs.
 	ErrUnreadable = errors.New("outsmart: record could not be read")
 )
 

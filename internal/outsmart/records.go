@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 )
 
@@ -20,6 +21,13 @@ type codec[W, T any] struct {
 	// convert maps a decoded record; on failure it names the wire field.
 	convert func(*W) (T, string, error)
 }
+
+// errNoKnownKey is a record in which no key the client knows has a value:
+// {}, all null, or (the real danger) every key renamed. Read as it is, it
+// would be a record with every field empty, or, once filtered out by the
+// caller, a list that silently lost its records [inferred: OutSmart always
+// sends the identifying keys of a record].
+var errNoKnownKey = errors.New("no key of the record is one the client knows (or all are empty): the answer's shape is unknown")
 
 // decodeList reads the records of a list answer. A record that cannot be
 // read becomes a RecordError and the others are returned with a
@@ -45,6 +53,10 @@ func decodeList[W, T any](c *Client, op string, raw json.RawMessage, cd codec[W,
 		for i, w := range ws {
 			if w == nil {
 				keep(i, &RecordError{Kind: cd.kind, Err: errors.New("the record is null, want an object")})
+				continue
+			}
+			if reflect.ValueOf(w).Elem().IsZero() {
+				keep(i, &RecordError{Kind: cd.kind, Err: errNoKnownKey})
 				continue
 			}
 			v, field, err := cd.convert(w)
@@ -85,6 +97,9 @@ func (cd codec[W, T]) decodeOne(rec json.RawMessage) (T, *RecordError) {
 	if field, err := unmarshalRecord(rec, &w); err != nil {
 		id, number := cd.names(nil, rec)
 		return zero, &RecordError{Kind: cd.kind, ID: id, Number: number, Field: field, Err: err}
+	}
+	if reflect.ValueOf(&w).Elem().IsZero() {
+		return zero, &RecordError{Kind: cd.kind, Err: errNoKnownKey}
 	}
 	v, field, err := cd.convert(&w)
 	if err != nil {

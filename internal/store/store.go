@@ -15,6 +15,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -45,45 +46,122 @@ func DefaultDir() (string, error) {
 	return filepath.Join(base, "Koppeling"), nil
 }
 
-// Open opens (creating when needed) the store in dir and brings its schema
-// up to date.
+// Open opens the store in dir and brings its schema up to date. A missing
+// store file is a new store (the directory may exist already); a store file
+// that exists but cannot be read as a whole (empty, cut short, not SQLite,
+// malformed), or a leftover koppeling.db-wal without it, is refused with a
+// *DamagedError and left exactly as it is: starting over silently would
+// forget the settings, the log and the export journal. (A journal that is
+// lost anyway, through a reset or a restored older copy, does not lead to a
+// second invoice: before the engine sends a work order the journal does not
+// know, it looks up e-Boekhouden for an invoice carrying its reference.)
 func Open(ctx context.Context, dir string) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
 	path := filepath.Join(dir, FileName)
-	// Create the file ourselves so that it is 0600 from the first byte; SQLite
-	// gives the -wal and -shm files the mode of the database file.
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+	missing, err := inspectFile(path)
 	if err != nil {
-		return nil, fmt.Errorf("open store file: %w", err)
+		return nil, err
 	}
-	_ = f.Close()
+	if missing {
+		if err := create(ctx, dir, path); err != nil {
+			return nil, err
+		}
+	} else if err := verifyFile(ctx, path); err != nil {
+		return nil, err
+	}
 	if err := os.Chmod(path, 0o600); err != nil {
 		return nil, fmt.Errorf("restrict store file: %w", err)
 	}
-
-	q := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "synchronous(FULL)", "foreign_keys(1)"} {
-		q.Add("_pragma", p)
-	}
-	q.Set("_txlock", "immediate")
-	db, err := sql.Open("sqlite", sqliteURI(path)+"?"+q.Encode())
-	if err != nil {
-		return nil, fmt.Errorf("open store: %w", err)
-	}
-	db.SetMaxOpenConns(1)
-	db.SetConnMaxIdleTime(0)
-	s := &Store{db: db, path: path, now: time.Now}
+	s := &Store{db: openDB(path, "WAL"), path: path, now: time.Now}
 	if err := s.migrate(ctx); err != nil {
-		_ = db.Close()
-		return nil, err
-	}
-	if err := s.checkIntegrity(ctx); err != nil {
-		_ = db.Close()
+		_ = s.db.Close()
+		if corrupt(err) {
+			return nil, damaged(path, ProblemUnreadable, "%v", err)
+		}
 		return nil, err
 	}
 	return s, nil
+}
+
+// openDB returns the one-connection pool of a store file.
+func openDB(path, journal string) *sql.DB {
+	q := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(" + journal + ")", "synchronous(FULL)", "foreign_keys(1)"} {
+		q.Add("_pragma", p)
+	}
+	q.Set("_txlock", "immediate")
+	db, _ := sql.Open("sqlite", sqliteURI(path)+"?"+q.Encode()) // never fails: it only records the name
+	db.SetMaxOpenConns(1)
+	db.SetConnMaxIdleTime(0)
+	return db
+}
+
+// create makes a new store at path in one step: the schema is written to a
+// private temporary file (0600 from its first byte; SQLite gives the -wal
+// and -shm files the mode of the database file) that is then linked to
+// path. So a file named koppeling.db is always a complete store, and an
+// empty one is never a start that was cut off. When another process created
+// the store at the same moment, its store is used.
+func create(ctx context.Context, dir, path string) error {
+	removeStaleTemps(dir)
+	f, err := os.CreateTemp(dir, FileName+newSuffix+"*")
+	if err != nil {
+		return fmt.Errorf("create store file: %w", err)
+	}
+	tmp := f.Name()
+	_ = f.Close()
+	defer func() {
+		for _, suffix := range []string{"", "-journal", "-wal", "-shm"} {
+			_ = os.Remove(tmp + suffix)
+		}
+	}()
+	// A rollback journal while the file is private: closing it leaves one
+	// complete file and no log beside it.
+	s := &Store{db: openDB(tmp, "DELETE"), path: tmp, now: time.Now}
+	err = s.migrate(ctx)
+	if cerr := s.db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("create store file: %w", err)
+	}
+	if err := os.Link(tmp, path); err != nil && !errors.Is(err, fs.ErrExist) {
+		// No hard links on this file system (FAT, some network drives): a
+		// rename, which would replace a store created meanwhile, so only
+		// when there still is none.
+		if _, statErr := os.Lstat(path); !errors.Is(statErr, fs.ErrNotExist) {
+			return fmt.Errorf("create store file: %w", err)
+		}
+		if err := os.Rename(tmp, path); err != nil {
+			return fmt.Errorf("create store file: %w", err)
+		}
+	}
+	syncDir(dir)
+	return nil
+}
+
+// newSuffix marks a store file that is being created.
+const newSuffix = ".new-"
+
+// removeStaleTemps removes store files whose creation was cut off (by a
+// crash) more than an hour ago.
+func removeStaleTemps(dir string) {
+	matches, _ := filepath.Glob(filepath.Join(dir, FileName+newSuffix+"*"))
+	for _, m := range matches {
+		if fi, err := os.Lstat(m); err == nil && time.Since(fi.ModTime()) > time.Hour {
+			_ = os.Remove(m)
+		}
+	}
+}
+
+// syncDir makes a rename or link in dir durable, where the system allows it.
+func syncDir(dir string) {
+	if d, err := os.Open(dir); err == nil {
+		_ = d.Sync()
+		_ = d.Close()
+	}
 }
 
 // sqliteURI turns a file path into an SQLite URI filename: '?', '#' and '%'
@@ -114,19 +192,6 @@ func parseStamp(v string) time.Time {
 		return time.Time{}
 	}
 	return t
-}
-
-// checkIntegrity runs SQLite's quick check, so that a damaged file is
-// reported at start rather than halfway through a run.
-func (s *Store) checkIntegrity(ctx context.Context) error {
-	var res string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA quick_check").Scan(&res); err != nil {
-		return fmt.Errorf("check store: %w", err)
-	}
-	if res != "ok" {
-		return fmt.Errorf("store %s is damaged: %s", s.path, res)
-	}
-	return nil
 }
 
 // tx runs fn in one immediate transaction.

@@ -90,6 +90,12 @@ func (s *Server) dispatch(w http.ResponseWriter, r *http.Request, req *request, 
 	case fault.Malformed:
 		rep := s.apply(req, r)
 		s.send(w, rec, http.StatusOK, fault.Truncate(rep.body), kind)
+	case fault.Unrecognised:
+		rep := s.apply(req, r)
+		if rep.status == http.StatusOK {
+			rep.body = unrecognised(req.op, rep.body)
+		}
+		s.send(w, rec, rep.status, rep.body, kind)
 	case fault.Oversized:
 		s.oversized(w, rec, req.op, rule.Size, kind)
 	case fault.SessionExpired:
@@ -147,4 +153,50 @@ func (s *Server) oversized(w http.ResponseWriter, rec *inspect.Request, op *oper
 		}
 	}
 	_, _ = w.Write(tail)
+}
+
+// unrecognised renames, in an answer of op, what a client reads the answer
+// by, so that it stays well-formed XML with the real data but a shape the
+// WSDL does not give: the items of the result's list (the list element
+// itself when it holds no item), or the {Op}Result of an operation without
+// a list (the response element when it has no result).
+func unrecognised(op *operation, body []byte) []byte {
+	if op.output == nil || op.output.typ == nil || len(op.output.typ.fields) == 0 {
+		return renameElement(body, op.output.name)
+	}
+	res := op.output.typ.fields[0]
+	if res.typ != nil {
+		for _, f := range res.typ.fields {
+			if f.typ == nil || f.typ.kind != kindComplex || len(f.typ.fields) != 1 || f.typ.fields[0].max >= 0 {
+				continue
+			}
+			if item := f.typ.fields[0].name; hasElement(body, item) {
+				return renameElement(body, item)
+			}
+			if hasElement(body, f.name) {
+				return renameElement(body, f.name)
+			}
+		}
+	}
+	return renameElement(body, res.name)
+}
+
+// hasElement reports whether body has an element with this (unprefixed)
+// name, as the sandbox writes them.
+func hasElement(body []byte, name string) bool {
+	return bytes.Contains(body, []byte("<"+name+">")) || bytes.Contains(body, []byte("<"+name+" "))
+}
+
+// renameElement renames every element called name (start, end and empty
+// tags): cFactuurList becomes FactuurList, a name without the c prefix gets
+// V2 (Facturen becomes FacturenV2).
+func renameElement(body []byte, name string) []byte {
+	to := name + "V2"
+	if len(name) > 1 && name[0] == 'c' && name[1] >= 'A' && name[1] <= 'Z' {
+		to = name[1:]
+	}
+	for _, tag := range [][2]string{{"<" + name + ">", "<" + to + ">"}, {"<" + name + " ", "<" + to + " "}, {"<" + name + "/", "<" + to + "/"}, {"</" + name + ">", "</" + to + ">"}} {
+		body = bytes.ReplaceAll(body, []byte(tag[0]), []byte(tag[1]))
+	}
+	return body
 }

@@ -87,6 +87,7 @@ func TestFaultKinds(t *testing.T) {
 		{kind: fault.SessionExpired, applied: false, status: 200, logStatus: 200},
 		{kind: fault.CallLimit, applied: false, status: 200, logStatus: 200},
 		{kind: fault.GeneralError, applied: false, status: 500, logStatus: 500},
+		{kind: fault.Unrecognised, applied: true, status: 200, logStatus: 200},
 	}
 	for _, c := range cases {
 		t.Run(string(c.kind)+"/"+time.Duration(c.rule.Delay).String(), func(t *testing.T) {
@@ -128,6 +129,10 @@ func TestFaultKinds(t *testing.T) {
 			case fault.Malformed:
 				if err := xml.Unmarshal(body, new(AddRelatieResponse)); err == nil {
 					t.Errorf("malformed body parses: %s", body)
+				}
+			case fault.Unrecognised:
+				if !strings.Contains(string(body), "<AddRelatieResultV2>") || strings.Contains(string(body), "<AddRelatieResult>") {
+					t.Errorf("want AddRelatieResult renamed: %s", body)
 				}
 			case fault.Oversized:
 				if len(body) != 1<<20 {
@@ -263,5 +268,58 @@ func TestOversizedSmallerThanTheEnvelope(t *testing.T) {
 	status, body := e.soap("GetRelaties", auth(sid))
 	if status != 200 || len(body) != 10 {
 		t.Errorf("HTTP %d with %d bytes, want 200 with 10", status, len(body))
+	}
+}
+
+// TestUnrecognisedRenamesWhatTheClientReadsBy: the fault answers with the
+// real data, well-formed, but with the list items (or the empty list, or
+// the result) renamed, so that the answer no longer matches the WSDL; the
+// next call is normal again.
+func TestUnrecognisedRenamesWhatTheClientReadsBy(t *testing.T) {
+	e := newEnv(t)
+	sid := e.open()
+	sc := loadSchema()
+	all := "<cFilter><DatumVan>1980-01-01T00:00:00</DatumVan><DatumTm>2049-12-31T00:00:00</DatumTm></cFilter>"
+	cases := []struct {
+		name, op, inner, renamed, gone string
+		count                          int // how often renamed appears
+	}{
+		{"invoices", "GetFacturen", auth(sid) + all, "<FactuurList>", "cFactuurList", len(e.s.State().Invoices)},
+		{"relations", "GetRelaties", auth(sid) + "<cFilter><ID>0</ID></cFilter>", "<Relatie>", "cRelatie", len(e.s.State().Relations)},
+		{"no relation found", "GetRelaties", auth(sid) + "<cFilter><Code>GEEN</Code><ID>0</ID></cFilter>", "<RelatiesV2>", "<Relaties>", 1},
+		{"open items", "GetOpenPosten", auth(sid) + "<OpSoort>Debiteuren</OpSoort>", "<OpenPost>", "cOpenPost", len(e.s.State().OpenItems)},
+		{"no list", "OpenSession", "<Username>" + demoUser + "</Username><SecurityCode1>" + demoCode1 + "</SecurityCode1><SecurityCode2>" + demoCode2 + "</SecurityCode2><Source>test</Source>",
+			"<OpenSessionResultV2>", "<OpenSessionResult>", 1},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			// Through the inspection API, as a test of another process would.
+			rule := `{"op":"` + c.op + `","kind":"unrecognised","times":1}`
+			if got := e.do(http.MethodPost, inspect.Prefix+"faults", rule); got != http.StatusNoContent {
+				t.Fatalf("POST faults: %d", got)
+			}
+			status, body := e.soap(c.op, c.inner)
+			if status != http.StatusOK {
+				t.Fatalf("HTTP %d: %s", status, body)
+			}
+			if n := strings.Count(string(body), c.renamed); n != c.count || c.count == 0 || strings.Contains(string(body), c.gone) {
+				t.Errorf("%d times %s (want %d), %s still there: %v\n%s", n, c.renamed, c.count, c.gone, strings.Contains(string(body), c.gone), body)
+			}
+			root, err := parseXML(body)
+			if err != nil {
+				t.Fatalf("not well-formed: %v", err)
+			}
+			b, f := envelopeBody(root)
+			if f != nil || len(b.children) != 1 {
+				t.Fatalf("envelope: %v", f)
+			}
+			if err := sc.validate(b.children[0], sc.ops[c.op].output, "soap:Body"); err == nil {
+				t.Errorf("the answer still matches the WSDL:\n%s", body)
+			}
+			if entry := e.logged(c.op, 1); entry.Result != string(fault.Unrecognised) {
+				t.Errorf("log entry %+v", entry)
+			}
+			e.call(c.op, c.inner, nil) // the rule fired once: a normal, valid answer again
+		})
 	}
 }

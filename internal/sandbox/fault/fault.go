@@ -1,7 +1,7 @@
 // Package fault owns the fault injection both sandbox servers share: rules for
 // HTTP 500, dropped connections before or after a write was applied, slow
-// responses, timeouts, malformed and oversized bodies, session expiry and call
-// limits.
+// responses, timeouts, malformed and oversized bodies, answers in a shape the
+// client does not know, session expiry and call limits.
 //
 // A server asks the Injector once per call, by operation name ("AddFactuur",
 // "POST relations", ...), which fault to apply. Rules fire deterministically
@@ -49,6 +49,14 @@ const (
 	CallLimit Kind = "call_limit"
 	// GeneralError (OutSmart) answers code 1007 with HTTP 200.
 	GeneralError Kind = "general_error"
+	// Unrecognised applies the call and answers HTTP 200 with a well-formed
+	// answer made from the real one, in a shape the client does not know:
+	// e-Boekhouden renames the items of a list (cFactuurList becomes
+	// FactuurList; the list element itself when it holds no item; the
+	// {Op}Result of an operation without a list), OutSmart renames every key
+	// of the records in "response" (debtor_number becomes debtor_number_v2).
+	// A client that skips what it does not know would read an empty list.
+	Unrecognised Kind = "unrecognised"
 )
 
 // Rule says which calls fail and how.
@@ -200,7 +208,7 @@ func Truncate(body []byte) []byte {
 }
 
 // Kinds lists every fault kind.
-var Kinds = []Kind{HTTP500, DropBeforeApply, DropAfterApply, Timeout, Slow, Malformed, Oversized, SessionExpired, CallLimit, GeneralError}
+var Kinds = []Kind{HTTP500, DropBeforeApply, DropAfterApply, Timeout, Slow, Malformed, Oversized, SessionExpired, CallLimit, GeneralError, Unrecognised}
 
 // Valid reports whether k is a known kind.
 func (k Kind) Valid() bool {

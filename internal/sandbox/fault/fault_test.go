@@ -93,7 +93,7 @@ func TestRuleJSON(t *testing.T) {
 	if string(b) != `{"op":"","kind":"timeout","delay":"2s"}` {
 		t.Fatalf("encoded %s", b)
 	}
-	if !Timeout.Valid() || Kind("explode").Valid() {
+	if !Timeout.Valid() || !Unrecognised.Valid() || Kind("explode").Valid() {
 		t.Fatal("Valid is wrong")
 	}
 }

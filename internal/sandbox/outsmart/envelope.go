@@ -148,3 +148,82 @@ func writeString(buf *bytes.Buffer, s string) error {
 	buf.Truncate(buf.Len() - 1) // Encode adds a newline
 	return nil
 }
+
+// unrecognised rewrites an encoded envelope into the shape of the fault of
+// that name: the real data under keys the client does not know. Every key
+// of every record in "response" gets "_v2" (debtor_number becomes
+// debtor_number_v2); a response that is not a record or a list of records
+// (a count, null) is put in an object under "response_v2". The envelope
+// itself keeps its code and messages. A body that is not an envelope is
+// returned as it is.
+func unrecognised(body []byte) []byte {
+	var env struct {
+		Code     json.RawMessage `json:"code"`
+		Messages json.RawMessage `json:"messages"`
+		Response json.RawMessage `json:"response"`
+	}
+	if json.Unmarshal(body, &env) != nil {
+		return body
+	}
+	resp := bytes.TrimSpace(env.Response)
+	var renamed []byte
+	switch {
+	case len(resp) > 0 && resp[0] == '{':
+		renamed = renameKeys(resp)
+	case len(resp) > 0 && resp[0] == '[':
+		var items []json.RawMessage
+		if json.Unmarshal(resp, &items) != nil {
+			return body
+		}
+		parts := make([][]byte, len(items))
+		for i, it := range items {
+			parts[i] = renameKeys(bytes.TrimSpace(it))
+		}
+		// Joined by hand: json.Marshal would escape "&" in the values.
+		renamed = append(append([]byte{'['}, bytes.Join(parts, []byte{','})...), ']')
+	default:
+		if len(resp) == 0 {
+			resp = []byte("null")
+		}
+		renamed = append(append([]byte(`{"response_v2":`), resp...), '}')
+	}
+	out := append([]byte(`{"code":`), env.Code...)
+	out = append(append(out, `,"messages":`...), env.Messages...)
+	out = append(append(out, `,"response":`...), renamed...)
+	return append(out, '}')
+}
+
+// renameKeys appends "_v2" to every key of a JSON object, in order; any
+// other value is returned as it is.
+func renameKeys(obj []byte) []byte {
+	if len(obj) == 0 || obj[0] != '{' {
+		return obj
+	}
+	dec := json.NewDecoder(bytes.NewReader(obj))
+	if _, err := dec.Token(); err != nil {
+		return obj
+	}
+	var buf bytes.Buffer
+	buf.WriteByte('{')
+	for dec.More() {
+		tok, err := dec.Token()
+		key, ok := tok.(string)
+		if err != nil || !ok {
+			return obj
+		}
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return obj
+		}
+		if buf.Len() > 1 {
+			buf.WriteByte(',')
+		}
+		if err := writeString(&buf, key+"_v2"); err != nil {
+			return obj
+		}
+		buf.WriteByte(':')
+		buf.Write(v)
+	}
+	buf.WriteByte('}')
+	return buf.Bytes()
+}

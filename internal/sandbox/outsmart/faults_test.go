@@ -101,6 +101,12 @@ func TestFaultKinds(t *testing.T) {
 					t.Errorf("body of %d bytes starting %q, want 1 MiB starting like an envelope", len(b), b[:min(len(b), 20)])
 				}
 			}},
+		{name: "unrecognised", rule: fault.Rule{Kind: fault.Unrecognised}, wantHTTP: 200, wantCode: 200, wantApplied: true, wantLogStatus: 200,
+			checkBody: func(t *testing.T, b []byte) {
+				if want := `{"code":200,"messages":[],"response":{"response_v2":1}}`; string(b) != want {
+					t.Errorf("body %s, want %s", b, want)
+				}
+			}},
 		{name: "e-Boekhouden-only kind is ignored", rule: fault.Rule{Kind: fault.SessionExpired},
 			wantHTTP: 200, wantCode: 200, wantApplied: true, wantLogStatus: 200},
 	}
@@ -229,5 +235,51 @@ func TestLatencyClientGone(t *testing.T) {
 	}
 	if relationStored(sb.Server) {
 		t.Error("the call was applied after its client left")
+	}
+}
+
+// TestUnrecognisedRenamesTheRecordKeys: a list answer keeps its records and
+// values, but every key of every record is one the client does not know; a
+// single record likewise. The next call is normal again.
+func TestUnrecognisedRenamesTheRecordKeys(t *testing.T) {
+	sb := newSandbox(t, Options{})
+	params := url.Values{"status": {"Compleet"}, "update_status": {"false"}}
+	normal := sb.call(t, "GET", "GetWorkorders", params, "")
+	var want []map[string]json.RawMessage
+	if err := json.Unmarshal(normal.Response, &want); err != nil || len(want) == 0 {
+		t.Fatalf("normal answer: %s, %v", normal.Response, err)
+	}
+	sb.Faults().Add(fault.Rule{Op: "GET GetWorkorders", Kind: fault.Unrecognised, Times: 1})
+	got := sb.call(t, "GET", "GetWorkorders", params, "")
+	if got.Code != 200 {
+		t.Fatalf("code %d", got.Code)
+	}
+	var records []map[string]json.RawMessage
+	if err := json.Unmarshal(got.Response, &records); err != nil || len(records) != len(want) {
+		t.Fatalf("%d records (want %d), %v: %s", len(records), len(want), err, got.Response)
+	}
+	for i, rec := range records {
+		if len(rec) != len(want[i]) {
+			t.Errorf("record %d has %d keys, want %d", i, len(rec), len(want[i]))
+		}
+		for k, v := range want[i] {
+			if string(rec[k+"_v2"]) != string(v) {
+				t.Errorf("record %d: %s_v2 = %s, want %s", i, k, rec[k+"_v2"], v)
+			}
+			if _, kept := rec[k]; kept {
+				t.Errorf("record %d still has the key %s", i, k)
+			}
+		}
+	}
+	if entry := lastRequest(t, sb.Server, "GET GetWorkorders"); entry.Result != string(fault.Unrecognised) {
+		t.Errorf("log result %q", entry.Result)
+	}
+	sb.call(t, "GET", "GetWorkorders", params, "").want(t, 200)
+
+	sb.Faults().Add(fault.Rule{Op: "GET GetWorkorder", Kind: fault.Unrecognised, Times: 1})
+	one := sb.call(t, "GET", "GetWorkorder", url.Values{"row_id": {"2001"}, "update_status": {"false"}}, "")
+	var rec map[string]json.RawMessage
+	if err := json.Unmarshal(one.Response, &rec); err != nil || rec["id_v2"] == nil || rec["id"] != nil {
+		t.Errorf("single record: %s, %v", one.Response, err)
 	}
 }

@@ -155,7 +155,7 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			// Applied even when the client gave up meanwhile, like a server
 			// that does not notice the client left [inferred].
 			fault.Wait(r, time.Duration(rule.Delay))
-		case fault.DropAfterApply, fault.Malformed:
+		case fault.DropAfterApply, fault.Malformed, fault.Unrecognised:
 			// handled after the call is applied
 		default:
 			faulted = false // an e-Boekhouden-only kind has no OutSmart form [inferred]
@@ -173,6 +173,8 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 			return
 		case fault.Malformed:
 			out = fault.Truncate(out)
+		case fault.Unrecognised:
+			out = unrecognised(out)
 		}
 	}
 	record(status, result)
