@@ -508,3 +508,74 @@ func TestTotalDifferenceNoRoundingExplainsNeedsAttention(t *testing.T) {
 		t.Errorf("two cents with one VAT code needs attention: %v", h.logs)
 	}
 }
+
+// TestUnrecognisedLookupAnswersAreUnknown: a GetFacturen answer in a shape
+// the client does not know is "unknown", never "not found", both for a
+// work order whose AddFactuur answer was lost and for work orders whose
+// journal was lost: nothing is sent until a look-up can be read.
+func TestUnrecognisedLookupAnswersAreUnknown(t *testing.T) {
+	t.Run("after a lost answer", func(t *testing.T) {
+		h := newHarness(t, sandbox.Options{}, nil)
+		h.addTwin()
+		h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "AddFactuur", Kind: fault.DropAfterApply, After: 1, Times: 1})
+		h.run(RunOptions{})
+		uncertain, _ := h.st.Exports(context.Background(), store.ExportUncertain)
+		if len(uncertain) != 1 {
+			t.Fatalf("want one uncertain work order, got %+v", uncertain)
+		}
+		h.sb.EBoekhouden.Faults().Clear()
+		h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "GetFacturen", Kind: fault.Unrecognised})
+		h.clearRequests()
+		h.run(RunOptions{})
+		if h.sb.EBoekhouden.Faults().Fired()[fault.Unrecognised] == 0 {
+			t.Fatal("the fault did not fire")
+		}
+		if got := h.writes()["AddFactuur"]; got != 0 {
+			t.Fatalf("%d AddFactuur calls while the look-up was unreadable", got)
+		}
+		if e, _ := h.st.Export(context.Background(), uncertain[0].RowID); e.State != store.ExportUncertain {
+			t.Fatalf("after an unreadable look-up: %+v, want still uncertain", e)
+		}
+		if !h.logged(store.LevelWarning, "GetFacturen") {
+			t.Errorf("no warning naming the operation: %v", h.logs)
+		}
+		h.sb.EBoekhouden.Faults().Clear()
+		h.run(RunOptions{})
+		h.run(RunOptions{})
+		h.assertExactlyOnce(keys(h.eligible()))
+	})
+	t.Run("after a lost journal", func(t *testing.T) {
+		h := newHarness(t, sandbox.Options{}, nil)
+		h.addTwin()
+		h.sb.OutSmart.Faults().Add(fault.Rule{Op: "GET GetWorkorder", Kind: fault.HTTP500})
+		h.run(RunOptions{})
+		invoices := len(h.sb.EBoekhouden.State().Invoices)
+		h.sb.OutSmart.Faults().Clear()
+		if err := h.st.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.RemoveAll(h.dir); err != nil {
+			t.Fatal(err)
+		}
+		h.openStore()
+		if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
+			t.Fatal(err)
+		}
+		h.newClients()
+		h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "GetFacturen", Kind: fault.Unrecognised})
+		h.clearRequests()
+		h.run(RunOptions{})
+		if got := h.writes()["AddFactuur"]; got != 0 || len(h.sb.EBoekhouden.State().Invoices) != invoices {
+			t.Fatalf("%d AddFactuur calls while the look-up was unreadable", got)
+		}
+		if !h.logged(store.LevelWarning, "GetFacturen") {
+			t.Errorf("no warning naming the operation: %v", h.logs)
+		}
+		h.sb.EBoekhouden.Faults().Clear()
+		h.run(RunOptions{})
+		h.assertExactlyOnce(keys(h.eligible()))
+		if n := len(h.sb.EBoekhouden.State().Invoices); n != invoices {
+			t.Fatalf("%d invoices, want %d", n, invoices)
+		}
+	})
+}

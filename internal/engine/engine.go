@@ -380,6 +380,10 @@ func userMessage(err error) string {
 		return "e-Boekhouden is niet bereikbaar; de volgende ronde probeert het opnieuw"
 	case errors.Is(err, outsmart.ErrTransient), errors.Is(err, outsmart.ErrOutcomeUnknown):
 		return "OutSmart is niet bereikbaar; de volgende ronde probeert het opnieuw"
+	case errors.Is(err, eboekhouden.ErrUnreadable):
+		return "e-Boekhouden gaf een antwoord dat Koppeling niet volledig kan lezen; er is niets op gebaseerd en de volgende ronde probeert het opnieuw"
+	case errors.Is(err, outsmart.ErrUnreadable):
+		return "OutSmart gaf een antwoord dat Koppeling niet volledig kan lezen; er is niets op gebaseerd en de volgende ronde probeert het opnieuw"
 	}
 	return err.Error()
 }

@@ -249,7 +249,7 @@ func (x *exporter) resolveUncertain() error {
 				return fmt.Errorf("factuur van werkbon %s opzoeken in e-Boekhouden: %w", e.OrderNumber, err)
 			}
 			x.log(store.LevelWarning, "werkbon "+e.OrderNumber, fmt.Sprintf(
-				"Nog onbekend of de factuur voor werkbon %s bestaat: opzoeken in e-Boekhouden lukte niet. De volgende ronde probeert het opnieuw.", e.OrderNumber),
+				"Nog onbekend of de factuur voor werkbon %s bestaat: opzoeken in e-Boekhouden (GetFacturen) lukte niet volledig. Er is niets opnieuw verstuurd; de volgende ronde zoekt opnieuw.", e.OrderNumber),
 				x.e.p.redactErr(err))
 			continue
 		}

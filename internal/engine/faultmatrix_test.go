@@ -23,8 +23,12 @@ var (
 	// matrixEBKinds and matrixOSKinds are the faults of the reliability issue:
 	// a timeout before the service applied the call, a dropped connection
 	// after it did, HTTP 500, a malformed body, E0023, E003.1, OutSmart 1007.
-	matrixEBKinds = []fault.Kind{fault.Timeout, fault.DropAfterApply, fault.HTTP500, fault.Malformed, fault.SessionExpired, fault.CallLimit}
-	matrixOSKinds = []fault.Kind{fault.Timeout, fault.DropAfterApply, fault.HTTP500, fault.Malformed, fault.GeneralError}
+	// fault.Unrecognised (a well-formed answer in a shape the client does
+	// not know, after the call was applied) checks that every read fails
+	// closed and every write's outcome is unknown.
+	matrixEBKinds = []fault.Kind{fault.Timeout, fault.DropAfterApply, fault.HTTP500, fault.Malformed, fault.SessionExpired, fault.CallLimit,
+		fault.Unrecognised}
+	matrixOSKinds = []fault.Kind{fault.Timeout, fault.DropAfterApply, fault.HTTP500, fault.Malformed, fault.GeneralError, fault.Unrecognised}
 )
 
 // TestFaultMatrix injects each fault into each call the engine makes, once,
