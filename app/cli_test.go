@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/koppeling/koppeling/internal/sandbox"
+	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -197,6 +198,7 @@ func TestCrashMatrixOfTheRealBinary(t *testing.T) {
 	for _, point := range crashPoints {
 		t.Run(point, func(t *testing.T) {
 			c := newCLI(t)
+			c.addTwin()
 			c.run(nil, "", "settings", "set", "export.template", "Standaard")
 			c.run(nil, "", "settings", "set", "export.invoices", "true")
 			_, _, code := c.run([]string{"KOPPELING_TEST_CRASH_AT=" + point}, "", "sync", "--once")
@@ -206,44 +208,123 @@ func TestCrashMatrixOfTheRealBinary(t *testing.T) {
 			if _, errOut, code := c.run(nil, "", "sync", "--once"); code == exitCannotRun {
 				t.Fatalf("rerun could not run: %s", errOut)
 			}
-			per := map[string]int{}
-			for _, inv := range c.sb.EBoekhouden.State().Invoices {
-				for _, l := range inv.Regels {
-					if strings.HasPrefix(l.Omschrijving, "Werkbon ") {
-						per[strings.Fields(l.Omschrijving)[1]]++
-					}
-				}
-			}
-			if len(per) != 8 {
-				t.Fatalf("invoices for %d work orders, want 8: %v", len(per), per)
-			}
-			handled := 0
-			for _, w := range c.sb.OutSmart.State().Workorders {
-				if n, ok := per[w.OrderNr]; ok {
-					if n != 1 {
-						t.Errorf("work order %s has %d invoices", w.OrderNr, n)
-					}
-					if w.Status == "Afgehandeld" {
-						handled++
-					}
-				}
-			}
-			if handled != 8 {
-				t.Errorf("%d of 8 invoiced work orders Afgehandeld", handled)
-			}
+			c.assertEachInvoicedOnce(9)
 			st, err := store.Open(context.Background(), c.dir)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer st.Close()
-			if ex, _ := st.Exports(context.Background(), store.ExportHandled); len(ex) != 8 {
-				t.Fatalf("%d work orders handled in the journal, want 8", len(ex))
+			if ex, _ := st.Exports(context.Background(), store.ExportHandled); len(ex) != 9 {
+				t.Fatalf("%d work orders handled in the journal, want 9", len(ex))
 			}
 			if ex, _ := st.Exports(context.Background(), store.ExportPending, store.ExportUncertain, store.ExportRetry); len(ex) != 0 {
 				t.Fatalf("journal not settled: %+v", ex)
 			}
 			c.assertNoSecretsOnDisk()
 		})
+	}
+}
+
+// TestLostStoreAfterACrashOfTheRealBinary: the binary dies right after
+// e-Boekhouden made an invoice and before the journal knew its number; then
+// the whole data folder is lost (a reinstall, another computer). The next
+// run finds the invoice by the work order's unique reference: no second
+// invoice, every work order Afgehandeld once.
+func TestLostStoreAfterACrashOfTheRealBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts the binary")
+	}
+	for _, point := range []string{"export.sent:1", "export.sent:4", "export.invoiced:4"} {
+		t.Run(point, func(t *testing.T) {
+			c := newCLI(t)
+			c.addTwin()
+			c.run(nil, "", "settings", "set", "export.template", "Standaard")
+			c.run(nil, "", "settings", "set", "export.invoices", "true")
+			if _, _, code := c.run([]string{"KOPPELING_TEST_CRASH_AT=" + point}, "", "sync", "--once"); code != 128+int(syscall.SIGKILL) {
+				t.Fatalf("crash hook at %s: exit %d", point, code)
+			}
+			invoices, made := len(c.sb.EBoekhouden.State().Invoices), 0
+			for _, inv := range c.sb.EBoekhouden.State().Invoices {
+				if strings.Contains(inv.Regels[0].Omschrijving, " (ref ") {
+					made++
+				}
+			}
+			if made == 0 {
+				t.Fatal("no invoice was made before the crash")
+			}
+			if err := os.RemoveAll(c.dir); err != nil {
+				t.Fatal(err)
+			}
+			c.run(nil, "", "settings", "set", "export.template", "Standaard")
+			c.run(nil, "", "settings", "set", "export.invoices", "true")
+			out, errOut, code := c.run(nil, "", "sync", "--once")
+			if code == exitCannotRun {
+				t.Fatalf("sync with a new store could not run: %s", errOut)
+			}
+			if !strings.Contains(out, "stond al in e-Boekhouden") {
+				t.Errorf("no line about the invoice found in e-Boekhouden:\n%s", out)
+			}
+			c.assertEachInvoicedOnce(9)
+			if added := len(c.sb.EBoekhouden.State().Invoices) - invoices; added != 9-made {
+				t.Errorf("%d invoices added after the lost store, want %d (only those never made)", added, 9-made)
+			}
+		})
+	}
+}
+
+// addTwin adds a work order with WB26116's number, customer and day but its
+// own row id (OrderNr is not unique in OutSmart).
+func (c *cli) addTwin() {
+	c.sb.OutSmart.Update(func(st *ossandbox.State) {
+		for _, w := range st.Workorders {
+			if w.OrderNr == "WB26116" {
+				twin := w
+				twin.ID = "990116"
+				twin.Materials = append(twin.Materials[:0:0], w.Materials...)
+				twin.Workperiods = append(twin.Workperiods[:0:0], w.Workperiods...)
+				st.Workorders = append(st.Workorders, twin)
+				return
+			}
+		}
+	})
+}
+
+// assertEachInvoicedOnce checks that want work orders were invoiced, each
+// exactly once by its unique row id ("(ref <id>)" in the reference line),
+// each Afgehandeld, and none Afgehandeld without its invoice.
+func (c *cli) assertEachInvoicedOnce(want int) {
+	c.t.Helper()
+	per := map[string]int{}
+	for _, inv := range c.sb.EBoekhouden.State().Invoices {
+		for _, l := range inv.Regels {
+			if i := strings.Index(l.Omschrijving, " (ref "); strings.HasPrefix(l.Omschrijving, "Werkbon ") && i > 0 {
+				id := strings.TrimSuffix(strings.Fields(l.Omschrijving[i+6:])[0], ")")
+				per[id]++
+				break
+			}
+		}
+	}
+	if len(per) != want {
+		c.t.Fatalf("invoices for %d work orders, want %d: %v", len(per), want, per)
+	}
+	start := map[string]string{}
+	for _, w := range c.sb.Dataset.OutSmart.Workorders {
+		start[w.ID] = w.Status
+	}
+	handled := 0
+	for _, w := range c.sb.OutSmart.State().Workorders {
+		n, invoiced := per[w.ID]
+		switch {
+		case invoiced && n != 1:
+			c.t.Errorf("work order %s (row %s) has %d invoices", w.OrderNr, w.ID, n)
+		case invoiced && w.Status == "Afgehandeld":
+			handled++
+		case !invoiced && w.Status == "Afgehandeld" && start[w.ID] != "Afgehandeld":
+			c.t.Errorf("work order %s (row %s) is Afgehandeld without an invoice", w.OrderNr, w.ID)
+		}
+	}
+	if handled != want {
+		c.t.Errorf("%d of %d invoiced work orders Afgehandeld", handled, want)
 	}
 }
 
