@@ -579,3 +579,22 @@ func TestUnrecognisedLookupAnswersAreUnknown(t *testing.T) {
 		}
 	})
 }
+
+// TestRaisingTheLineLimitReleasesAHeldWorkOrder: a work order held for a
+// line above the limit is invoiced once the user raises the limit, without
+// a confirmation.
+func TestRaisingTheLineLimitReleasesAHeldWorkOrder(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, map[string]string{store.KeyMaxLineAmount: "100"})
+	h.setWorkOrder("WB26116", onlyHours(period("08:00", "14:35", "06:35"))) // € 411,46
+	h.run(RunOptions{})
+	if p, _ := h.st.Export(context.Background(), h.rowOf("WB26116")); p.State != store.ExportParked || !p.NeedsConfirmation {
+		t.Fatalf("a € 411,46 line with a € 100 limit: %+v, want held", p)
+	}
+	if err := h.st.SetSetting(context.Background(), store.KeyMaxLineAmount, "1000"); err != nil {
+		t.Fatal(err)
+	}
+	h.run(RunOptions{})
+	if h.invoicesForRow(h.rowOf("WB26116")) != 1 {
+		t.Fatal("still held after the limit was raised above the line")
+	}
+}

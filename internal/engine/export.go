@@ -670,8 +670,10 @@ func (x *exporter) exportHash(wo outsmart.WorkOrder, relationExists bool, hourTy
 		Book           bool
 		VAT, Ledger    string
 		ExportRels     bool
+		HoursRounding  string
+		MaxLineAmount  string
 	}{wo, facts, relationExists, x.set.Template, x.set.PaymentTermDays, x.set.BookDirectly,
-		x.set.DefaultVATCode, x.set.DefaultLedger, x.set.ExportRelations})
+		x.set.DefaultVATCode, x.set.DefaultLedger, x.set.ExportRelations, x.set.HoursRounding, x.set.MaxLineAmount.String()})
 }
 
 // checkTotals reads back the invoices of this run, in one read, and logs
