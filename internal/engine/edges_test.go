@@ -76,6 +76,24 @@ func (h *harness) rowOf(orderNr string) string {
 	return ""
 }
 
+// loseStore deletes the whole data folder, as a reinstall or a second
+// computer would, and starts again with a new store holding the user's
+// settings and fresh clients.
+func (h *harness) loseStore() {
+	h.t.Helper()
+	if err := h.st.Close(); err != nil {
+		h.t.Fatal(err)
+	}
+	if err := os.RemoveAll(h.dir); err != nil {
+		h.t.Fatal(err)
+	}
+	h.openStore()
+	if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
+		h.t.Fatal(err)
+	}
+	h.newClients()
+}
+
 // TestSharedOrderNumberEachGetsItsOwnInvoice: two work orders with the same
 // OrderNr, customer and day; the second one's AddFactuur is dropped before
 // e-Boekhouden applies it. The look-up must not take the first one's invoice
@@ -145,17 +163,7 @@ func TestDeletedDataFolderAfterLostAnswer(t *testing.T) {
 	invoicesBefore := len(h.sb.EBoekhouden.State().Invoices)
 
 	// The data folder is gone: a fresh store with the user's settings.
-	if err := h.st.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(h.dir); err != nil {
-		t.Fatal(err)
-	}
-	h.openStore()
-	if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
-		t.Fatal(err)
-	}
-	h.newClients()
+	h.loseStore()
 	h.clearRequests()
 	sum := h.run(RunOptions{})
 	if sum.Err != nil {
@@ -190,17 +198,7 @@ func TestLostJournalAfterCompleteExportSendsNothing(t *testing.T) {
 		t.Fatal("nothing invoiced")
 	}
 	h.sb.OutSmart.Faults().Clear()
-	if err := h.st.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(h.dir); err != nil {
-		t.Fatal(err)
-	}
-	h.openStore()
-	if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
-		t.Fatal(err)
-	}
-	h.newClients()
+	h.loseStore()
 	h.clearRequests()
 	h.run(RunOptions{})
 	if n := len(h.sb.EBoekhouden.State().Invoices); n != invoices {
@@ -243,17 +241,7 @@ func TestLookupCutOffIsUnknownNotNotFound(t *testing.T) {
 		t.Fatalf("only %d invoices in the first runs", invoices)
 	}
 	h.sb.OutSmart.Faults().Clear()
-	if err := h.st.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.RemoveAll(h.dir); err != nil {
-		t.Fatal(err)
-	}
-	h.openStore()
-	if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
-		t.Fatal(err)
-	}
-	h.newClients()
+	h.loseStore()
 	h.eng.p.ResultCap = 3
 	h.clearRequests()
 	h.run(RunOptions{})
@@ -551,17 +539,7 @@ func TestUnrecognisedLookupAnswersAreUnknown(t *testing.T) {
 		h.run(RunOptions{})
 		invoices := len(h.sb.EBoekhouden.State().Invoices)
 		h.sb.OutSmart.Faults().Clear()
-		if err := h.st.Close(); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.RemoveAll(h.dir); err != nil {
-			t.Fatal(err)
-		}
-		h.openStore()
-		if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
-			t.Fatal(err)
-		}
-		h.newClients()
+		h.loseStore()
 		h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "GetFacturen", Kind: fault.Unrecognised})
 		h.clearRequests()
 		h.run(RunOptions{})
