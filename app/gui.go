@@ -20,6 +20,7 @@ import (
 // runGUI starts the desktop app: window, tray and the sync loop. With --demo
 // it runs against in-process sandboxes (package demo). A second start with
 // the same data directory brings the running window to the front and exits.
+// A damaged store starts nothing but the window that explains it.
 func runGUI(args []string, e env) int {
 	fs := flag.NewFlagSet("koppeling", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
