@@ -126,9 +126,10 @@ func startGUI(t *testing.T, display string, args ...string) *guiProcess {
 	return startGUIWith(t, display, nil, args...)
 }
 
-// startGUIWith is startGUI with prepare (when not nil) run on the data
-// directory before the start.
-func startGUIWith(t *testing.T, display string, prepare func(dataDir string), args ...string) *guiProcess {
+// startGUIWith is startGUI with prepare (when not nil) run before the
+// start: the data directory exists, and prepare may add to g.env (a later
+// value of a variable wins).
+func startGUIWith(t *testing.T, display string, prepare func(g *guiProcess), args ...string) *guiProcess {
 	t.Helper()
 	bin, err := guiBinary()
 	if err != nil {
@@ -136,14 +137,14 @@ func startGUIWith(t *testing.T, display string, prepare func(dataDir string), ar
 	}
 	home := t.TempDir()
 	g := &guiProcess{dataDir: filepath.Join(home, "Koppeling-demo"), exited: make(chan error, 1)}
+	g.env = append(os.Environ(), "DISPLAY="+display, "KOPPELING_DATA_DIR="+g.dataDir,
+		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=")
 	if prepare != nil {
 		if err := os.MkdirAll(g.dataDir, 0o700); err != nil {
 			t.Fatal(err)
 		}
-		prepare(g.dataDir)
+		prepare(g)
 	}
-	g.env = append(os.Environ(), "DISPLAY="+display, "KOPPELING_DATA_DIR="+g.dataDir,
-		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=")
 	g.cmd = exec.Command(bin, args...)
 	g.cmd.Env = g.env
 	g.cmd.Stderr = &g.stderr
@@ -348,8 +349,9 @@ func pressKey(t *testing.T, display, key string) {
 
 // TestDamagedStoreWindowUnderXvfb starts the real binary hidden in the tray
 // on a zero-byte store: it must show the window about the damaged store all
-// the same, bring it to the front for a second start, close it on Escape
-// and exit 2, leaving the store file exactly as it was.
+// the same, bring it to the front for a second start, hand the data folder
+// to the system's opener (xdg-open, a fake here) for Map openen, close on
+// Escape and exit 2, leaving the store file exactly as it was.
 func TestDamagedStoreWindowUnderXvfb(t *testing.T) {
 	display := xvfb(t)
 	for _, tool := range []string{"import", "gcc"} {
@@ -359,15 +361,24 @@ func TestDamagedStoreWindowUnderXvfb(t *testing.T) {
 	}
 	var path string
 	var before os.FileInfo
-	g := startGUIWith(t, display, func(dir string) {
-		path = filepath.Join(dir, store.FileName)
-		if err := os.WriteFile(path, nil, 0o600); err != nil {
+	opened := filepath.Join(t.TempDir(), "xdg-open.args")
+	g := startGUIWith(t, display, func(g *guiProcess) {
+		path = filepath.Join(g.dataDir, store.FileName)
+		if err := os.WriteFile(path, []byte{}, 0o600); err != nil {
 			t.Fatal(err)
 		}
 		var err error
 		if before, err = os.Stat(path); err != nil {
 			t.Fatal(err)
 		}
+		// Fyne's OpenURL runs xdg-open on Linux: this one writes down
+		// what it was asked to open.
+		bin := t.TempDir()
+		script := "#!/bin/sh\nprintf '%s\\n' \"$*\" >'" + opened + "'\n"
+		if err := os.WriteFile(filepath.Join(bin, "xdg-open"), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		g.env = append(g.env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
 	}, "--tray")
 
 	shot := g.waitForWindow(t, display)
@@ -386,6 +397,22 @@ func TestDamagedStoreWindowUnderXvfb(t *testing.T) {
 	case err := <-g.exited:
 		t.Fatalf("the window closed when a second start came: %v", err)
 	default:
+	}
+
+	// Shift+Tab from Sluiten goes to Map openen; Enter opens the folder.
+	pressKey(t, display, "Shift_L+Tab")
+	pressKey(t, display, "Return")
+	want := "file://" + filepath.ToSlash(g.dataDir) + "\n"
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, _ := os.ReadFile(opened)
+		if string(got) == want {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("xdg-open was asked to open %q, want %q", got, want)
+		}
+		time.Sleep(200 * time.Millisecond)
 	}
 
 	// Escape closes the window, and the app ends with exit code 2.
