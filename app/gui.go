@@ -20,6 +20,7 @@ import (
 // runGUI starts the desktop app: window, tray and the sync loop. With --demo
 // it runs against in-process sandboxes (package demo). A second start with
 // the same data directory brings the running window to the front and exits.
+// A damaged store starts nothing but the window that explains it.
 func runGUI(args []string, e env) int {
 	fs := flag.NewFlagSet("koppeling", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -80,10 +81,16 @@ func runGUI(args []string, e env) int {
 		opts.BuiltInSoftwareToken = true
 	} else {
 		// A store that cannot be opened stops the app before anything
-		// syncs; there is no window yet to show why, so the reason goes to
-		// stderr (a damaged store: what happened and what to do, in Dutch).
+		// syncs, with the reason on stderr. A damaged one is also shown in
+		// a window, for a start from the menu or at login, where stderr
+		// goes nowhere; the app keeps its claim until the window closes.
 		if st, err = store.Open(ctx, dir); err != nil {
-			return storeFailed(e, "koppeling", err)
+			code := storeFailed(e, "koppeling", err)
+			var d *store.DamagedError
+			if errors.As(err, &d) {
+				damagedStoreWindow(e, d, claim)
+			}
+			return code
 		}
 		defer st.Close()
 		vault, ep = e.vault(), e.endpoints()
@@ -126,6 +133,23 @@ func runGUI(args []string, e env) int {
 	}
 	app.Run()
 	return exitOK
+}
+
+// damagedStoreWindow shows the window about a damaged store; the in-process
+// tests, which have no display, replace it.
+var damagedStoreWindow = showDamagedStore
+
+// showDamagedStore shows the window about a damaged store, also for a
+// start in the tray, until the user closes it; nothing else starts. A
+// second start meanwhile brings it to the front.
+func showDamagedStore(e env, d *store.DamagedError, claim *instance.Instance) {
+	w, err := ui.NewDamagedStore(d)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
+		return
+	}
+	claim.Serve(w.Show)
+	w.Run()
 }
 
 // hasDisplay reports whether a window can be shown: on Linux and the BSDs

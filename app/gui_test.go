@@ -3,11 +3,13 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"image"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -16,6 +18,7 @@ import (
 	"time"
 
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
+	"github.com/koppeling/koppeling/internal/store"
 	"github.com/koppeling/koppeling/internal/ui/instance"
 )
 
@@ -120,6 +123,14 @@ type guiProcess struct {
 // directory of the test's own; the process is killed when the test ends.
 func startGUI(t *testing.T, display string, args ...string) *guiProcess {
 	t.Helper()
+	return startGUIWith(t, display, nil, args...)
+}
+
+// startGUIWith is startGUI with prepare (when not nil) run before the
+// start: the data directory exists, and prepare may add to g.env (a later
+// value of a variable wins).
+func startGUIWith(t *testing.T, display string, prepare func(g *guiProcess), args ...string) *guiProcess {
+	t.Helper()
 	bin, err := guiBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -128,6 +139,12 @@ func startGUI(t *testing.T, display string, args ...string) *guiProcess {
 	g := &guiProcess{dataDir: filepath.Join(home, "Koppeling-demo"), exited: make(chan error, 1)}
 	g.env = append(os.Environ(), "DISPLAY="+display, "KOPPELING_DATA_DIR="+g.dataDir,
 		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=")
+	if prepare != nil {
+		if err := os.MkdirAll(g.dataDir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		prepare(g)
+	}
 	g.cmd = exec.Command(bin, args...)
 	g.cmd.Env = g.env
 	g.cmd.Stderr = &g.stderr
@@ -152,19 +169,43 @@ func startGUI(t *testing.T, display string, args ...string) *guiProcess {
 	return g
 }
 
-// secondStart starts the binary again with the same data directory: it must
-// bring the running one to the front and exit 0.
-func (g *guiProcess) secondStart(t *testing.T) {
+// secondStart starts the binary again with args and the same data
+// directory: it must bring the running one to the front and exit 0.
+func (g *guiProcess) secondStart(t *testing.T, args ...string) {
 	t.Helper()
 	bin, err := guiBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
-	second := exec.Command(bin, "--demo")
+	second := exec.Command(bin, args...)
 	second.Env = g.env
 	if out, err := second.CombinedOutput(); err != nil || !strings.Contains(string(out), "Koppeling draait al") {
 		t.Fatalf("second start: %v\n%s", err, out)
 	}
+}
+
+// waitForWindow waits until a window is drawn on display (the empty
+// display has one colour), lets it finish its first frames and returns a
+// screenshot of the display.
+func (g *guiProcess) waitForWindow(t *testing.T, display string) []byte {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for {
+		select {
+		case err := <-g.exited:
+			t.Fatalf("koppeling exited early: %v\nstderr:\n%s", err, g.stderr.String())
+		default:
+		}
+		if colours(t, screenshot(t, display)) > 50 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no window on the display after 60s\nstderr:\n%s", g.stderr.String())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	time.Sleep(2 * time.Second) // let it finish its first frames
+	return screenshot(t, display)
 }
 
 // stop sends SIGTERM and waits for a clean exit.
@@ -193,28 +234,8 @@ func TestDemoModeUnderXvfb(t *testing.T) {
 	}
 	g := startGUI(t, display, "--demo")
 	cmd, exited, dataDir := g.cmd, g.exited, g.dataDir
-	stderr := &g.stderr
 
-	// Wait for the window to be drawn: the empty display has one colour.
-	var shot []byte
-	deadline := time.Now().Add(60 * time.Second)
-	for {
-		select {
-		case err := <-exited:
-			t.Fatalf("koppeling --demo exited early: %v\nstderr:\n%s", err, stderr.String())
-		default:
-		}
-		shot = screenshot(t, display)
-		if colours(t, shot) > 50 {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no window on the display after 60s\nstderr:\n%s", stderr.String())
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
-	time.Sleep(2 * time.Second) // let it finish its first frames
-	shot = screenshot(t, display)
+	shot := g.waitForWindow(t, display)
 	path := filepath.Join(artifactDir(t), "demo-window.png")
 	if err := os.WriteFile(path, shot, 0o644); err != nil {
 		t.Fatal(err)
@@ -225,7 +246,7 @@ func TestDemoModeUnderXvfb(t *testing.T) {
 	}
 
 	// A second start shows the first window and exits 0.
-	g.secondStart(t)
+	g.secondStart(t, "--demo")
 	select {
 	case err := <-exited:
 		t.Fatalf("the first instance ended when the second started: %v", err)
@@ -286,7 +307,7 @@ func TestTrayStartWakesForASecondStart(t *testing.T) {
 		t.Fatalf("a window is shown although started with --tray (%d colours)", n)
 	}
 
-	g.secondStart(t)
+	g.secondStart(t, "--demo")
 	deadline = time.Now().Add(30 * time.Second)
 	for colours(t, screenshot(t, display)) <= 50 {
 		if time.Now().After(deadline) {
@@ -295,4 +316,137 @@ func TestTrayStartWakesForASecondStart(t *testing.T) {
 		time.Sleep(300 * time.Millisecond)
 	}
 	g.stop(t)
+}
+
+// xkeyBinary is testdata/xkey.c built: it presses a key on an X display.
+var xkeyBinary = sync.OnceValues(func() (string, error) {
+	dir, err := os.MkdirTemp("", "koppeling-xkey-")
+	if err != nil {
+		return "", err
+	}
+	bin := filepath.Join(dir, "xkey")
+	out, err := exec.Command("gcc", "-o", bin, filepath.Join("testdata", "xkey.c"), "-lX11", "-lXtst").CombinedOutput()
+	if err != nil {
+		return "", &buildError{out: string(out), err: err}
+	}
+	return bin, nil
+})
+
+// pressKey presses and releases key (an X keysym name) on display, as a
+// user would.
+func pressKey(t *testing.T, display, key string) {
+	t.Helper()
+	bin, err := xkeyBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, key)
+	cmd.Env = append(os.Environ(), "DISPLAY="+display)
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("press %s: %v\n%s", key, err, out)
+	}
+}
+
+// TestDamagedStoreWindowUnderXvfb starts the real binary hidden in the tray
+// on a zero-byte store: it must show the window about the damaged store all
+// the same, bring it to the front for a second start, hand the data folder
+// to the system's opener (xdg-open, a fake here) for Map openen, close on
+// Escape and exit 2, leaving the store file exactly as it was.
+func TestDamagedStoreWindowUnderXvfb(t *testing.T) {
+	display := xvfb(t)
+	for _, tool := range []string{"import", "gcc"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (make test installs it)", tool)
+		}
+	}
+	var path string
+	var before os.FileInfo
+	opened := filepath.Join(t.TempDir(), "xdg-open.args")
+	g := startGUIWith(t, display, func(g *guiProcess) {
+		path = filepath.Join(g.dataDir, store.FileName)
+		if err := os.WriteFile(path, []byte{}, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if before, err = os.Stat(path); err != nil {
+			t.Fatal(err)
+		}
+		// Fyne's OpenURL runs xdg-open on Linux: this one writes down
+		// what it was asked to open.
+		bin := t.TempDir()
+		script := "#!/bin/sh\nprintf '%s\\n' \"$*\" >'" + opened + "'\n"
+		if err := os.WriteFile(filepath.Join(bin, "xdg-open"), []byte(script), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		g.env = append(g.env, "PATH="+bin+string(os.PathListSeparator)+os.Getenv("PATH"))
+	}, "--tray")
+
+	shot := g.waitForWindow(t, display)
+	shotPath := filepath.Join(artifactDir(t), "damaged-store-window.png")
+	if err := os.WriteFile(shotPath, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the damaged-store window: %s", shotPath)
+	if n := colours(t, shot); n <= 50 {
+		t.Fatalf("the screenshot is blank (%d colours)", n)
+	}
+
+	// A second start finds this window's claim and brings it to the front.
+	g.secondStart(t)
+	select {
+	case err := <-g.exited:
+		t.Fatalf("the window closed when a second start came: %v", err)
+	default:
+	}
+
+	// Shift+Tab from Sluiten goes to Map openen; Enter opens the folder.
+	pressKey(t, display, "Shift_L+Tab")
+	pressKey(t, display, "Return")
+	want := "file://" + filepath.ToSlash(g.dataDir) + "\n"
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		got, _ := os.ReadFile(opened)
+		if string(got) == want {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("xdg-open was asked to open %q, want %q", got, want)
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+
+	// Escape closes the window, and the app ends with exit code 2.
+	pressKey(t, display, "Escape")
+	select {
+	case err := <-g.exited:
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) || exit.ExitCode() != exitCannotRun {
+			t.Fatalf("exit after Escape: %v, want code 2\nstderr:\n%s", err, g.stderr.String())
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatalf("the window did not close on Escape\nstderr:\n%s", g.stderr.String())
+	}
+	assertDamagedMessage(t, []string{"--tray"}, g.stderr.String(), path)
+	if strings.Contains(g.printed.String(), "Koppeling demo") {
+		t.Errorf("something else started:\n%s", g.printed.String())
+	}
+
+	// The store file is exactly as it was, and nothing was added beside it.
+	if got, err := os.ReadFile(path); err != nil || !bytes.Equal(got, []byte{}) {
+		t.Fatalf("the store file changed: %d bytes (%v)", len(got), err)
+	}
+	if after, err := os.Stat(path); err != nil || !after.ModTime().Equal(before.ModTime()) {
+		t.Fatalf("the store file was written to: %v (%v)", after, err)
+	}
+	entries, err := os.ReadDir(g.dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if want := []string{store.FileName, instance.LockFile}; !slices.Equal(names, want) {
+		t.Errorf("data directory holds %q, want %q", names, want)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 	"os"
@@ -97,18 +98,47 @@ func TestCommandsOnAnEmptyStoreStopAndSendNothing(t *testing.T) {
 	}
 }
 
+// TestDesktopAppDoesNotStartOnAnEmptyStore starts the desktop app in this
+// process on an empty store, with and without --tray: it prints the Dutch
+// message, shows the window about it (while holding the instance claim, so
+// that a second start finds it), sends nothing and exits 2.
 func TestDesktopAppDoesNotStartOnAnEmptyStore(t *testing.T) {
 	c := newCLI(t)
 	path := c.emptyStore()
 	vars := map[string]string{envDataDir: c.dir, "DISPLAY": ":0", envKeychainService: "nl.koppeling.test.cli"}
-	var stdout, stderr bytes.Buffer
-	e := env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
-	if code := run([]string{"--tray"}, e); code != exitCannotRun {
-		t.Fatalf("exit %d, want 2\n%s", code, stderr.String())
+	var shown []*store.DamagedError
+	defer func(real func(env, *store.DamagedError, *instance.Instance)) { damagedStoreWindow = real }(damagedStoreWindow)
+	damagedStoreWindow = func(_ env, d *store.DamagedError, _ *instance.Instance) {
+		shown = append(shown, d)
+		if claim, err := instance.Acquire(c.dir); !errors.Is(err, instance.ErrRunning) {
+			if claim != nil {
+				claim.Close()
+			}
+			t.Errorf("while the window is shown, a second start can claim the data directory: %v", err)
+		}
 	}
-	assertDamagedMessage(t, []string{"--tray"}, stderr.String(), path)
+	for _, args := range [][]string{{}, {"--tray"}} {
+		shown = nil
+		var stdout, stderr bytes.Buffer
+		e := env{getenv: func(k string) string { return vars[k] }, stdin: strings.NewReader(""), stdout: &stdout, stderr: &stderr}
+		if code := run(args, e); code != exitCannotRun {
+			t.Fatalf("%v: exit %d, want 2\n%s", args, code, stderr.String())
+		}
+		assertDamagedMessage(t, args, stderr.String(), path)
+		if len(shown) != 1 || shown[0].Path != path || shown[0].Problem != store.ProblemEmpty {
+			t.Errorf("%v: window shown for %+v, want once for the empty %s", args, shown, path)
+		}
+		claim, err := instance.Acquire(c.dir)
+		if err != nil {
+			t.Fatalf("%v: the claim is kept after the window closed: %v", args, err)
+		}
+		claim.Close()
+	}
 	if reqs := sandboxRequests(t, c.sb.EBoekhoudenURL); len(reqs) != 0 {
 		t.Errorf("e-Boekhouden got %d requests", len(reqs))
+	}
+	if fi, err := os.Stat(path); err != nil || fi.Size() != 0 {
+		t.Fatalf("the empty store was changed: %v %v", fi, err)
 	}
 }
 

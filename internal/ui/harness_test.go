@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"image/color"
+	"net/url"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -50,6 +51,9 @@ type fakeDesktop struct {
 	trayWindow fyne.Window
 	notes      []*fyne.Notification
 	quits      int
+	// opened are the URLs given to OpenURL; openErr is its answer.
+	opened  []*url.URL
+	openErr error
 }
 
 // Settings renders every theme in its light variant (the test app has
@@ -65,6 +69,10 @@ func (f *fakeDesktop) SetSystemTrayIcon(r fyne.Resource)     { f.icon = r }
 func (f *fakeDesktop) SetSystemTrayWindow(w fyne.Window)     { f.trayWindow = w }
 func (f *fakeDesktop) SendNotification(n *fyne.Notification) { f.notes = append(f.notes, n) }
 func (f *fakeDesktop) Quit()                                 { f.quits++ }
+func (f *fakeDesktop) OpenURL(u *url.URL) error {
+	f.opened = append(f.opened, u)
+	return f.openErr
+}
 func (f *fakeDesktop) notifications() (titles []string) {
 	for _, n := range f.notes {
 		titles = append(titles, n.Title)

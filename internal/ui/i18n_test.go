@@ -127,6 +127,9 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 	for _, r := range []store.Run{{Outcome: store.RunOK}, {Outcome: store.RunAttention}, {Outcome: store.RunFailed}} {
 		used[resultKey(r)] = true
 	}
+	for _, p := range allProblems {
+		used[problemKey(p)] = true
+	}
 	if len(used) < 100 {
 		t.Fatalf("found only %d keys; is the scan broken?", len(used))
 	}

@@ -5,11 +5,12 @@
 //
 // The UI talks to the rest of Koppeling through the small Backend interface
 // (Parts is the real one) and receives the scheduler's events as values
-// through HandleEvent. Work that may block runs off the UI thread; every
-// widget change from another goroutine goes through fyne.Do. All text of its
-// own comes from the translations in assets (Dutch, or English when the
-// system language is English); messages of the sync engine are Dutch by
-// design and shown as they are.
+// through HandleEvent. When the store is damaged, the app shows only
+// DamagedStore, a window that says so and what to do. Work that may block
+// runs off the UI thread; every widget change from another goroutine goes
+// through fyne.Do. All text of its own comes from the translations in assets
+// (Dutch, or English when the system language is English); messages of the
+// sync engine are Dutch by design and shown as they are.
 package ui
 
 import (
