@@ -9,6 +9,10 @@
 ;   -DPRODUCT_VERSION=   the build's own version (git describe), e.g. v0.1.0
 ;   -DAUTOSTART_ARGS=    arguments of the "start with Windows" entry (may be empty)
 ;   -DSIGN_SCRIPT=...    only when signing: packaging/windows/sign.sh
+;   -DSMOKE_BREAK_RUN_VALUE=...  only `make windows-smoke SMOKE_BREAK=runvalue`:
+;                        a deliberately wrong Run value name, to prove that
+;                        the Wine smoke test (packaging/windows/smoke.sh)
+;                        catches a broken installer; never in a release
 ;
 ; What it does:
 ;   - installs Koppeling.exe and Uninstall.exe into
@@ -18,7 +22,8 @@
 ;     notifications (see SetAppUserModelID below);
 ;   - "Start automatisch bij inloggen": the value Koppeling under
 ;     HKCU\Software\Microsoft\Windows\CurrentVersion\Run, the same value the
-;     app's own setting writes (internal/autostart);
+;     app's own setting writes (internal/autostart); ticked by default, and
+;     silently (/S) switched off with /NOAUTOSTART;
 ;   - registers the uninstaller under
 ;     HKCU\Software\Microsoft\Windows\CurrentVersion\Uninstall\Koppeling.
 ; The uninstaller removes the program, the shortcuts and the autostart entry,
@@ -57,6 +62,9 @@ SetCompressor /SOLID lzma
 !define EXE_NAME "Koppeling.exe"
 !define RUN_KEY "Software\Microsoft\Windows\CurrentVersion\Run"  ; autostart.RunKey
 !define RUN_VALUE "Koppeling"                                      ; autostart.RunValueName
+!ifdef SMOKE_BREAK_RUN_VALUE
+  !define /redef RUN_VALUE "${SMOKE_BREAK_RUN_VALUE}"  ; see the header: a test of the smoke test only
+!endif
 !define APPROVED_KEY "Software\Microsoft\Windows\CurrentVersion\Explorer\StartupApproved\Run"
 !define UNINSTALL_KEY "Software\Microsoft\Windows\CurrentVersion\Uninstall\Koppeling"
 !define CREDENTIAL_TARGET "nl.koppeling.desktop:credentials"      ; secrets.Service:secrets.Account in Credential Manager
@@ -267,6 +275,7 @@ SectionEnd
 
 ; An update shows the choices of the install it replaces: autostart ticked
 ; only when the Run value is there, the desktop shortcut when it exists.
+; /NOAUTOSTART unticks autostart (for silent installs: /S /NOAUTOSTART).
 Function .onInit
   SetShellVarContext current
   ReadRegStr $0 HKCU "${UNINSTALL_KEY}" "InstallLocation"
@@ -279,6 +288,12 @@ Function .onInit
     ${If} ${FileExists} "${DESKTOP_SHORTCUT}"
       !insertmacro SelectSection ${SEC_DESKTOP}
     ${EndIf}
+  ${EndIf}
+  ${GetParameters} $0
+  ClearErrors
+  ${GetOptions} $0 "/NOAUTOSTART" $1
+  ${IfNot} ${Errors}
+    !insertmacro UnselectSection ${SEC_AUTOSTART}
   ${EndIf}
 FunctionEnd
 
