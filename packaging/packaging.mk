@@ -9,6 +9,7 @@
 #   make package-test      builds the Windows and Linux packages (signed with a throwaway test
 #                          certificate) and the macOS bundle step, then checks them (packaging/)
 #   make package-test-darwin  checks the bundle package-darwin made (on a Mac)
+#   make windows-smoke     installs and runs the Windows package under Wine (packaging/windows/smoke.mk)
 #   make package-icons     regenerates assets/icons/ from assets/icon.png
 #   make package-clean     removes dist/
 #
@@ -88,6 +89,15 @@ WIN_STAGE   := $(PKG_STAGE)/windows
 WIN_MAIN    := $(WIN_STAGE)/koppeling
 WIN_APT     := gcc-mingw-w64-x86-64 nsis $(if $(PKG_SIGN),osslsigncode)
 
+# win_nsis OUTFILE[,EXTRA-DEFINES] runs makensis: the installer around
+# WIN_EXE. windows-smoke (packaging/windows/smoke.mk) also builds a
+# deliberately broken one with it.
+win_nsis = $(MAKENSIS) -V2 -WX \
+	  -DEXE="$(abspath $(WIN_EXE))" -DICON="$(abspath assets/icons/koppeling.ico)" -DOUTFILE="$(abspath $(1))" \
+	  -DVERSION="$(PKG_VERSION)" -DVERSION_FULL="$(PKG_VERSION_FULL)" -DPRODUCT_VERSION="$(VERSION)" \
+	  -DAUTOSTART_ARGS="$(AUTOSTART_ARGS)" $(if $(PKG_SIGN),-DSIGN_SCRIPT="$(abspath packaging/windows/sign.sh)") $(2) \
+	  packaging/windows/installer.nsi
+
 .PHONY: package-windows
 package-windows: fyne-patch
 	$(call pkg_apt,$(WIN_APT))
@@ -103,11 +113,7 @@ package-windows: fyne-patch
 	@CGO_ENABLED=1 CC="$(WIN_CC)" GOOS=windows GOARCH=amd64 \
 	  $(GO) build $(PKG_GOFLAGS) -ldflags '$(PKG_LDFLAGS) -H windowsgui' -o "$(WIN_EXE)" "./$(WIN_MAIN)"
 	$(if $(PKG_SIGN),packaging/windows/sign.sh "$(WIN_EXE)")
-	$(MAKENSIS) -V2 -WX \
-	  -DEXE="$(abspath $(WIN_EXE))" -DICON="$(abspath assets/icons/koppeling.ico)" -DOUTFILE="$(abspath $(WIN_SETUP))" \
-	  -DVERSION="$(PKG_VERSION)" -DVERSION_FULL="$(PKG_VERSION_FULL)" -DPRODUCT_VERSION="$(VERSION)" \
-	  -DAUTOSTART_ARGS="$(AUTOSTART_ARGS)" $(if $(PKG_SIGN),-DSIGN_SCRIPT="$(abspath packaging/windows/sign.sh)") \
-	  packaging/windows/installer.nsi
+	$(call win_nsis,$(WIN_SETUP))
 	rm -rf "$(WIN_STAGE)"
 	rmdir "$(PKG_STAGE)" 2>/dev/null || true
 	@ls -l "$(WIN_EXE)" "$(WIN_SETUP)"
@@ -250,3 +256,5 @@ package-icons:
 .PHONY: package-clean
 package-clean:
 	rm -rf dist
+
+include packaging/windows/smoke.mk
