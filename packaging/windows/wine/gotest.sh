@@ -42,14 +42,14 @@ trap 'exit 143' TERM
 
 # The overlay lives in bin/wine, next to the DLL, so that its path and
 # content stay the same from run to run and the build cache keeps the
-# patched standard library.
+# patched standard library; the leading underscore keeps it out of ./...
 src="$("$GO" env GOROOT)/src/internal/syscall/windows/at_windows.go"
 fallback=$'\t\tSTATUS_NOT_SUPPORTED:     // the file system'
 if ! grep -qF "$fallback" "$src"; then
   echo "gotest.sh: $src no longer has the fallback list this script extends (Go changed Deleteat): redo the overlay." >&2
   exit 1
 fi
-overlay_dir="$root/bin/wine/go-overlay"
+overlay_dir="$root/bin/wine/_go-overlay"
 mkdir -p "$overlay_dir"
 patched="$overlay_dir/at_windows.go"
 sed "s|^$fallback|\t\tNTStatus(0xC0000002), // STATUS_NOT_IMPLEMENTED: Wine 8 lacks FileDispositionInformationEx\n$fallback|" "$src" >"$patched.new"
