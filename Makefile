@@ -152,3 +152,5 @@ reliability: deps
 clean:
 	rm -rf bin
 include packaging/packaging.mk
+
+include windows.mk

@@ -83,6 +83,20 @@ func (h *harness) newClients() {
 		Checkpoint: func(step string) { h.checkpoint(step) }})
 }
 
+// newClientsWithTimeout is newClients with a shorter client timeout d, for
+// the faults that hold an answer back.
+func (h *harness) newClientsWithTimeout(d time.Duration) {
+	h.newClients()
+	ebc := h.sb.Dataset.EBoekhouden.Credentials
+	eb, err := eboekhouden.New(eboekhouden.Config{Endpoint: h.sb.EBoekhoudenURL, Timeout: d, Retry: fastRetry,
+		Credentials: eboekhouden.Credentials{Username: ebc.Username, SecurityCode1: ebc.SecurityCode1, SecurityCode2: ebc.SecurityCode2}})
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	h.eb = eb
+	h.eng.p.Bookkeeping = eb
+}
+
 func (h *harness) checkpoint(step string) {
 	if h.check != nil {
 		h.check(step)

@@ -1,5 +1,9 @@
 //go:build !windows
 
+// TestKillDuringWrites kills its writer process with SIGKILL; Windows has no
+// signals, so it runs on Linux and macOS only (powercut_windows_test.go
+// reports it as skipped there).
+
 package store
 
 import (
