@@ -116,6 +116,15 @@ lint: deps-go
 # temporary XDG_DATA_HOME, never in the developer's own keyring.
 # GOFLAGS carries the patched Fyne into the binaries the tests build themselves.
 GOTEST := GOFLAGS=-modfile=$(PATCHED_MOD) $(GO) test -race -count=1 -tags $(TEST_TAGS) ./...
+# CROSS_CHECKS follow the Linux tests: the macOS build of every package
+# without cgo and its tests (darwin-vet), the Windows unit tests under Wine
+# (windows-unit; both in windows.mk), and the Windows installer and exe run
+# under Wine (windows-smoke, packaging/windows/smoke.mk). They need Debian or
+# Ubuntu, where Wine comes from apt; elsewhere make test says it skipped them
+# (the release workflow runs the Windows and macOS builds on real machines).
+# Then the smoke runs once more with an installer broken on purpose, and
+# passes only when the smoke fails on it.
+CROSS_CHECKS := darwin-vet windows-unit windows-smoke
 .PHONY: test
 test: deps lint fyne-patch
 	@if command -v dbus-run-session >/dev/null 2>&1 && command -v gnome-keyring-daemon >/dev/null 2>&1; then \
@@ -124,6 +133,11 @@ test: deps lint fyne-patch
 	    KOPPELING_TEST_KEYCHAIN=1 $(GOTEST)' 2> >(grep -v "Failed to set fd limit" >&2); \
 	else \
 	  $(GOTEST); \
+	fi
+	@if command -v dpkg-query >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory $(CROSS_CHECKS) && $(MAKE) --no-print-directory windows-smoke SMOKE_BREAK=runvalue; \
+	else \
+	  echo "make test: $(CROSS_CHECKS) need Debian or Ubuntu (Wine from apt): skipped on this system."; \
 	fi
 
 # reliability runs the long budgets of RELIABILITY.md: every fuzz target for
