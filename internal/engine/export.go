@@ -316,7 +316,7 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 		return nil
 	}
 
-	debtor := firstNonEmpty(wo.InvoiceCustomer.DebtorNumber, wo.Customer.DebtorNumber)
+	debtor := debtorOf(wo)
 	if !exists {
 		// The journal does not know this work order: a new one, or one whose
 		// journal was lost (a damaged or deleted store, a reinstall, another
