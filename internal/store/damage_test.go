@@ -225,10 +225,14 @@ func TestOpenOfANewStoreFromTwoPlacesAtOnceSharesOneFile(t *testing.T) {
 	}
 	wg.Wait()
 	for i, err := range errs {
+		if err == nil {
+			t.Cleanup(func() { stores[i].Close() })
+		}
+	}
+	for i, err := range errs {
 		if err != nil {
 			t.Fatalf("open %d: %v", i, err)
 		}
-		defer stores[i].Close()
 	}
 	if err := stores[0].SetSetting(ctx, KeyTemplate, "Gedeeld"); err != nil {
 		t.Fatal(err)
@@ -355,5 +359,29 @@ func TestResetWithoutAStoreJustCreatesOne(t *testing.T) {
 	defer s.Close()
 	if res.Backup != "" || len(res.Moved) != 0 || res.Damage != nil {
 		t.Fatalf("result %+v", res)
+	}
+}
+
+// A new store file is in WAL mode from the moment it carries its name, so
+// that Opens sharing it never switch the journal mode: the switch needs the
+// only lock, and SQLite refuses it at once (SQLITE_BUSY, no waiting) while
+// another Open reads the file.
+func TestANewStoreFileIsInWALModeBeforeAnyoneOpensIt(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, FileName)
+	if err := create(context.Background(), dir, path); err != nil {
+		t.Fatal(err)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(b) < 100 || b[18] != 2 || b[19] != 2 {
+		t.Fatalf("file format bytes 18-19 of a new store: % x, want 02 02 (WAL)", b[18:20])
+	}
+	for name := range dirState(t, dir) {
+		if name != FileName {
+			t.Errorf("%s left beside the new store", name)
+		}
 	}
 }

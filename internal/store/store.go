@@ -117,10 +117,18 @@ func create(ctx context.Context, dir, path string) error {
 			_ = os.Remove(tmp + suffix)
 		}
 	}()
-	// A rollback journal while the file is private: closing it leaves one
-	// complete file and no log beside it.
+	// A rollback journal while the schema is written to the private file.
 	s := &Store{db: openDB(tmp, "DELETE"), path: tmp, now: time.Now}
 	err = s.migrate(ctx)
+	if err == nil {
+		// Switched to WAL while nobody else can see the file: WAL is kept in
+		// the file's header, so an Open that shares the new file never has
+		// to switch it. That switch needs the only lock on the file, and
+		// SQLite answers SQLITE_BUSY at once, without waiting, while another
+		// connection reads it (seen under Windows with four Opens at once).
+		// Closing the only connection checkpoints and removes the -wal.
+		_, err = s.db.ExecContext(ctx, `PRAGMA journal_mode=WAL`)
+	}
 	if cerr := s.db.Close(); err == nil {
 		err = cerr
 	}
