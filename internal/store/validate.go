@@ -1,0 +1,36 @@
+package store
+
+import (
+	"errors"
+	"sort"
+)
+
+// CheckSettings checks values as SetSettings would, without a store: every
+// value on its own, then the rules between settings over the defaults with
+// values applied. It returns the refusals as *SettingError (joined), or nil
+// when SetSettings would accept values on a store holding the defaults. The
+// window uses it to clear a field's message as soon as its value is right.
+func CheckSettings(values map[string]string) error {
+	keys := make([]string, 0, len(values))
+	for k := range values {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	canon := make(map[string]string, len(values))
+	var errs []error
+	for _, k := range keys {
+		d, ok := lookupDef(k)
+		if !ok {
+			errs = append(errs, unknownKey(k))
+			continue
+		}
+		v, err := d.parse(values[k])
+		if err != nil {
+			errs = append(errs, &SettingError{Key: k, Value: values[k], Reason: err.Error()})
+			continue
+		}
+		canon[k] = v
+	}
+	errs = append(errs, checkCombination(DefaultSettings(), canon, values)...)
+	return errors.Join(errs...)
+}
