@@ -149,7 +149,9 @@ type harnessOptions struct {
 	dir string
 	// service reuses a keychain item (a restart).
 	service string
-	opts    Options
+	// keychain, when set, stands in for the OS keychain (one that fails).
+	keychain secrets.Keychain
+	opts     Options
 }
 
 func newHarness(t *testing.T, o harnessOptions) *harness {
@@ -171,6 +173,9 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	}
 	t.Cleanup(func() { h.st.Close() })
 	h.vault = testVault(t, o.service)
+	if o.keychain != nil {
+		h.vault.Keychain = o.keychain
+	}
 	if o.loggedIn {
 		if err := h.vault.Save(h.demoCredentials()); err != nil {
 			t.Fatal(err)
@@ -201,7 +206,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.u.win.Resize(fyne.NewSize(900, 660))
+	h.u.win.Resize(defaultWindowSize)
 	unsubscribe := h.sched.Subscribe(h.u.HandleEvent)
 	t.Cleanup(unsubscribe)
 	if o.startScheduler {

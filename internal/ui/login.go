@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"runtime"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -22,7 +23,10 @@ type loginForm struct {
 	tokenErr, softwareTokenErr      errorText
 	submit                          *widget.Button
 	result                          *widget.Label
-	tab                             fyne.CanvasObject
+	// pending says that the fields differ from the kept credentials and
+	// that Submit keeps them: they are not unsaved settings.
+	pending *widget.Label
+	tab     fyne.CanvasObject
 }
 
 func (u *UI) newLoginForm() *loginForm {
@@ -33,7 +37,7 @@ func (u *UI) newLoginForm() *loginForm {
 		tokenErr: newErrorText(), softwareTokenErr: newErrorText(),
 	}
 	for _, e := range f.entries() {
-		e.OnChanged = func(string) { u.updateDirty() }
+		e.OnChanged = func(string) { u.loginChanged() }
 		e.OnSubmitted = func(string) { u.submitLogin() }
 	}
 	f.submit = widget.NewButton(tr("login.submit"), u.submitLogin)
@@ -41,6 +45,8 @@ func (u *UI) newLoginForm() *loginForm {
 	f.result = widget.NewLabel("")
 	f.result.Wrapping = fyne.TextWrapWord
 	f.result.Hide()
+	f.pending = hint(tr("login.pending"))
+	f.pending.Hide()
 
 	withErr := func(e *formEntry, msg errorText) fyne.CanvasObject { return container.NewVBox(e, msg) }
 	softwareToken := withErr(f.softwareToken, f.softwareTokenErr)
@@ -57,7 +63,10 @@ func (u *UI) newLoginForm() *loginForm {
 		formLabel(tr("login.companyid")), f.companyID,
 		formLabel(tr("login.token")), withErr(f.token, f.tokenErr),
 		formLabel(tr("login.softwaretoken")), softwareToken,
-		layout.NewSpacer(), container.NewVBox(container.NewHBox(f.submit), f.result),
+		// What Submit will do or did goes beside it, not under it, so that
+		// the form keeps its height.
+		layout.NewSpacer(), container.NewBorder(nil, nil, container.NewVBox(f.submit), nil,
+			container.NewVBox(f.pending, f.result)),
 	)
 	f.tab = container.NewVBox(title(tr("login.heading")), form)
 	return f
@@ -147,6 +156,36 @@ func problemText(p *services.LoginProblem) string {
 	return tr("login.problem.invalid", data)
 }
 
+// loginChanged follows an edit of a login field: it says whether Submit
+// has yet to keep what the fields hold.
+func (u *UI) loginChanged() {
+	f := u.login
+	if f == nil || f.pending == nil {
+		return // still building
+	}
+	if f.credentials() != u.savedCreds {
+		if !f.pending.Visible() {
+			f.pending.Show()
+			u.relayout()
+		}
+	} else if f.pending.Visible() {
+		f.pending.Hide()
+		u.relayout()
+	}
+}
+
+// keychainAdvice says what to install or do when the system keychain
+// cannot be reached on this kind of computer.
+func keychainAdvice() string {
+	switch runtime.GOOS {
+	case "windows":
+		return tr("login.keychain.advice.windows")
+	case "darwin":
+		return tr("login.keychain.advice.darwin")
+	}
+	return tr("login.keychain.advice.linux")
+}
+
 // submitLogin tests the credentials on the form against both services and,
 // when both accept them, keeps them in the keychain and says so.
 func (u *UI) submitLogin() {
@@ -179,6 +218,7 @@ func (u *UI) submitLogin() {
 				showMessage(u.win, tr("login.failed.title"), msg)
 			default:
 				u.savedCreds = c
+				u.loginChanged()
 				u.updateDirty()
 				f.showResult(tr("login.ok.line"), false)
 				showMessage(u.win, tr("login.ok.title"), tr("login.ok.body"))

@@ -47,16 +47,18 @@ type settingsForm struct {
 	notifySuccess, autostart                          *widget.Check
 	statusNote                                        *widget.Label
 	fetchStatuses                                     *widget.Button
+	// loadingStatuses is set while the workflow statuses are fetched.
+	loadingStatuses bool
 
 	importTab, exportTab, generalTab fyne.CanvasObject
 }
 
 func (u *UI) newSettingsForm() *settingsForm {
 	f := &settingsForm{}
-	check := func(label string) *widget.Check { return widget.NewCheck(label, func(bool) { u.updateDirty() }) }
+	check := func(label string) *widget.Check { return widget.NewCheck(label, func(bool) { u.settingChanged() }) }
 	entry := func() *formEntry {
 		e := u.newEntry(false)
-		e.OnChanged = func(string) { u.updateDirty() }
+		e.OnChanged = func(string) { u.settingChanged() }
 		return e
 	}
 	addCheck := func(key string, tab int, c *widget.Check) *settingField {
@@ -110,6 +112,41 @@ func (u *UI) newSettingsForm() *settingsForm {
 		f.fields = append(f.fields, fd)
 		return fd
 	}
+	// addVAT is the select of a BTW code: the current codes by name, and an
+	// outdated one only while it is chosen, flagged as outdated.
+	addVAT := func(key string, tab int, s *widget.Select) *settingField {
+		english := u.lang == English
+		var current []string
+		codeOf := map[string]string{}
+		for _, c := range store.SalesVATCodeList() {
+			codeOf[c.Label(english)] = c.Code
+			if !c.Outdated {
+				current = append(current, c.Label(english))
+			}
+		}
+		s.SetOptions(current)
+		fd := &settingField{key: key, tab: tab, focus: s, err: newErrorText(),
+			value: func() string {
+				if c, ok := codeOf[s.Selected]; ok {
+					return c
+				}
+				return s.Selected
+			},
+			show: func(v string) {
+				label := v
+				if c, ok := store.LookUpVATCode(v); ok {
+					label = c.Label(english)
+				}
+				opts := current
+				if v != "" && !slices.Contains(opts, label) {
+					opts = append(slices.Clone(current), label)
+				}
+				s.SetOptions(opts)
+				s.SetSelected(label)
+			}}
+		f.fields = append(f.fields, fd)
+		return fd
+	}
 	// addAmount is an entry for an amount in euros, shown with the
 	// window's decimal comma or point.
 	addAmount := func(key string, tab int, e *formEntry) *settingField {
@@ -154,22 +191,26 @@ func (u *UI) newSettingsForm() *settingsForm {
 	f.paymentTerm = entry()
 	f.bookDirectly = check(tr("export.bookdirectly"))
 	f.exportRelations = check(tr("export.relations"))
-	f.workflowStatus = widget.NewSelect(nil, func(string) { u.updateDirty() })
-	f.vatCode = widget.NewSelect(store.SalesVATCodes(), func(string) { u.updateDirty() })
+	f.workflowStatus = widget.NewSelect(nil, func(string) { u.settingChanged() })
+	f.vatCode = widget.NewSelect(nil, func(string) { u.settingChanged() })
 	f.ledger = entry()
-	f.hoursRounding = widget.NewSelect(nil, func(string) { u.updateDirty() })
+	f.hoursRounding = widget.NewSelect(nil, func(string) { u.settingChanged() })
 	f.maxLineAmount = entry()
 	f.statusNote = hint("")
 	f.statusNote.Hide()
 	f.fetchStatuses = widget.NewButton(tr("export.workflowstatus.fetch"), func() { u.loadWorkflowStatuses() })
 
+	f.exportInvoices.OnChanged = func(bool) {
+		f.enableInvoiceFields()
+		u.settingChanged()
+	}
 	inv := addCheck(store.KeyExportInvoices, tabExport, f.exportInvoices)
 	tpl := addEntry(store.KeyTemplate, tabExport, f.template)
 	term := addEntry(store.KeyPaymentTermDays, tabExport, f.paymentTerm)
 	book := addCheck(store.KeyBookDirectly, tabExport, f.bookDirectly)
 	exRel := addCheck(store.KeyExportRelations, tabExport, f.exportRelations)
 	wf := addSelect(store.KeyWorkflowStatus, tabExport, f.workflowStatus)
-	vat := addSelect(store.KeyDefaultVATCode, tabExport, f.vatCode)
+	vat := addVAT(store.KeyDefaultVATCode, tabExport, f.vatCode)
 	led := addEntry(store.KeyDefaultLedger, tabExport, f.ledger)
 	rounding := addChoice(store.KeyHoursRounding, tabExport, f.hoursRounding, store.HoursRoundings(), hoursRoundingLabel)
 	maxLine := addAmount(store.KeyMaxLineAmount, tabExport, f.maxLineAmount)
@@ -222,6 +263,51 @@ func (f *settingsForm) show(s store.Settings) {
 		fd.show(v)
 		fd.err.set("")
 	}
+	f.enableInvoiceFields()
+}
+
+// enableInvoiceFields enables the fields that only matter for invoices
+// while Factuur is ticked, and disables them while it is not.
+func (f *settingsForm) enableInvoiceFields() {
+	on := f.exportInvoices.Checked
+	for _, w := range []fyne.Disableable{f.template, f.paymentTerm, f.workflowStatus, f.vatCode, f.ledger,
+		f.hoursRounding, f.maxLineAmount, f.bookDirectly} {
+		if on {
+			w.Enable()
+		} else {
+			w.Disable()
+		}
+	}
+	if on && !f.loadingStatuses {
+		f.fetchStatuses.Enable()
+	} else {
+		f.fetchStatuses.Disable()
+	}
+}
+
+// recheck clears the message of every marked field whose value is now
+// accepted, and reports whether it cleared one. It never marks a field: that
+// waits until the user saves.
+func (f *settingsForm) recheck() bool {
+	marked := slices.ContainsFunc(f.fields, func(fd *settingField) bool { return fd.err.Visible() })
+	if !marked {
+		return false
+	}
+	refused := map[string]bool{}
+	for _, e := range flatten(store.CheckSettings(f.values())) {
+		var se *store.SettingError
+		if errors.As(e, &se) {
+			refused[se.Key] = true
+		}
+	}
+	cleared := false
+	for _, fd := range f.fields {
+		if fd.err.Visible() && !refused[fd.key] {
+			fd.err.set("")
+			cleared = true
+		}
+	}
+	return cleared
 }
 
 // values returns what the screen holds, setting key -> text.

@@ -51,6 +51,11 @@ type Options struct {
 	BuiltInSoftwareToken bool
 }
 
+// defaultWindowSize is the window's size at start: every tab, the status
+// line and the buttons fit in it at 100 % scaling, also in demo mode with its
+// banner, and it fits on a 1366 × 768 screen with a task bar.
+var defaultWindowSize = fyne.NewSize(920, 700)
+
 // UI is the window, the tray and the notifications. Its fields are used on
 // the UI thread only.
 type UI struct {
@@ -128,7 +133,7 @@ func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI
 	}
 	// After the tray, which installs its own close handler.
 	u.win.SetCloseIntercept(u.requestClose)
-	u.win.Resize(fyne.NewSize(900, 660))
+	u.win.Resize(defaultWindowSize)
 	u.updateStatus()
 	u.loadWorkflowStatuses()
 	// Open on Inloggen until both logins are filled in, on the Log after.
@@ -166,8 +171,10 @@ func (u *UI) build() {
 		container.NewTabItem(tr("tab.general"), padded(u.settings.generalTab)),
 		container.NewTabItem(tr("tab.log"), container.NewPadded(u.logView.tab)),
 	)
+	// The status wraps rather than cut off the attention count, the next
+	// run or the pause.
 	u.status = widget.NewLabel("")
-	u.status.Truncation = fyne.TextTruncateEllipsis
+	u.status.Wrapping = fyne.TextWrapWord
 	u.saveNote = widget.NewLabel("")
 	u.save = widget.NewButton(tr("button.save"), func() { u.saveAll(nil) })
 	sync := widget.NewButton(tr("button.sync"), u.startSync)
@@ -206,7 +213,7 @@ func (u *UI) demoBanner() fyne.CanvasObject {
 	text := widget.NewLabel(tr("demo.banner"))
 	text.Wrapping = fyne.TextWrapWord
 	text.Importance = widget.WarningImportance
-	links := container.NewHBox()
+	links := container.NewVBox()
 	for _, l := range []struct{ text, raw string }{
 		{tr("demo.eboekhouden"), u.opts.DemoEBoekhoudenState}, {tr("demo.outsmart"), u.opts.DemoOutSmartState},
 	} {
@@ -214,7 +221,8 @@ func (u *UI) demoBanner() fyne.CanvasObject {
 			links.Add(widget.NewHyperlink(l.text, target))
 		}
 	}
-	return container.NewPadded(container.NewVBox(text, links))
+	// The links beside the text, one above the other, keep the banner low.
+	return container.NewBorder(nil, nil, nil, links, text)
 }
 
 // snapshot is what the window shows of the stored state.
@@ -287,7 +295,7 @@ func (u *UI) loadAll() error {
 	u.savedCreds = creds
 	u.login.show(creds)
 	if credErr != nil {
-		u.login.showResult(tr("login.keychain.unreadable"), true)
+		u.login.showResult(tr("login.keychain.problem", map[string]any{"Error": credErr.Error(), "Advice": keychainAdvice()}), true)
 	}
 	s := u.gather(u.logView.filter())
 	for _, x := range s.parked {
@@ -298,9 +306,22 @@ func (u *UI) loadAll() error {
 	return nil
 }
 
-// dirty reports whether the screen holds changes that are not saved.
+// dirty reports whether the screen holds settings that are not saved. The
+// login fields do not count: Submit checks and keeps them.
 func (u *UI) dirty() bool {
-	return u.settings.changedFrom(u.saved) || u.login.credentials() != u.savedCreds
+	return u.settings.changedFrom(u.saved)
+}
+
+// settingChanged follows an edit of a setting: it shows whether there are
+// unsaved changes and clears the message of a field that is now right.
+func (u *UI) settingChanged() {
+	if u.settings == nil || u.login == nil || u.saveNote == nil {
+		return // still building
+	}
+	u.updateDirty()
+	if u.settings.recheck() {
+		u.relayout()
+	}
 }
 
 // updateDirty shows whether there are unsaved changes.
@@ -357,6 +378,7 @@ func (u *UI) saveAll(then func()) {
 			}
 			if credsChanged && credErr == nil {
 				u.savedCreds = creds
+				u.loginChanged()
 			}
 			u.updateDirty()
 			if credErr != nil {
@@ -378,6 +400,7 @@ func (u *UI) saveAll(then func()) {
 func (u *UI) discard() {
 	u.settings.show(u.saved)
 	u.login.show(u.savedCreds)
+	u.loginChanged()
 	u.updateDirty()
 	u.relayout()
 }
@@ -412,13 +435,15 @@ func (u *UI) loadWorkflowStatuses() {
 		return
 	}
 	f.note(tr("export.workflowstatus.loading"))
-	f.fetchStatuses.Disable()
+	f.loadingStatuses = true
+	f.enableInvoiceFields()
 	u.relayout()
 	u.async(func() {
 		names, err := u.b.WorkflowStatuses(u.ctx)
 		u.onMain(func() {
 			defer u.relayout()
-			f.fetchStatuses.Enable()
+			f.loadingStatuses = false
+			f.enableInvoiceFields()
 			if err != nil {
 				f.note(tr("export.workflowstatus.failed", map[string]any{"Error": err.Error()}))
 				return
@@ -535,6 +560,12 @@ func (u *UI) updateStatus() {
 	text := u.runText()
 	if u.lastRun != nil && !u.running {
 		text = tr("status.last", map[string]any{"Time": u.formatTime(runTime(*u.lastRun)), "Summary": u.lastRun.Summary})
+	}
+	switch n := len(u.logView.parked); {
+	case n == 1:
+		text += "  " + tr("status.attention.one")
+	case n > 1:
+		text += "  " + tr("status.attention.many", map[string]any{"Count": n})
 	}
 	switch {
 	case u.paused:

@@ -32,8 +32,13 @@ func TestLoginSubmitNamesTheProblemAndKeepsCredentialsInTheKeychain(t *testing.T
 	typeInto(f.companyID, c.OutSmartCompanyID)
 	typeInto(f.token, c.OutSmartToken)
 	typeInto(f.softwareToken, c.OutSmartSoftwareToken)
-	if !u.dirty() || u.saveNote.Text != "Niet-opgeslagen wijzigingen" {
-		t.Fatalf("typed credentials are not marked unsaved: %q", u.saveNote.Text)
+	// Submit keeps credentials: they are no unsaved settings, but the form
+	// says Submit has yet to keep them.
+	if u.dirty() || u.saveNote.Text == "Niet-opgeslagen wijzigingen" {
+		t.Fatalf("typed credentials count as unsaved settings: %q", u.saveNote.Text)
+	}
+	if !f.pending.Visible() || f.pending.Text != "Kies Submit om deze inloggegevens te controleren en te bewaren." {
+		t.Fatalf("typed credentials: pending %v %q", f.pending.Visible(), f.pending.Text)
 	}
 	submit := func() {
 		t.Helper()
@@ -91,7 +96,7 @@ func TestLoginSubmitNamesTheProblemAndKeepsCredentialsInTheKeychain(t *testing.T
 		t.Fatalf("success dialog: %q", got)
 	}
 	h.tapDialogButton("OK")
-	if u.dirty() {
+	if u.dirty() || f.pending.Visible() {
 		t.Error("submitted credentials still count as unsaved")
 	}
 	// Kept in the real keychain, under the test's service name.
@@ -118,7 +123,7 @@ func TestSettingsAreValidatedSavedAndSurviveARestart(t *testing.T) {
 	test.Tap(f.exportInvoices)  // on
 	typeInto(f.template, "Standaard")
 	typeInto(f.paymentTerm, "400")
-	f.vatCode.SetSelected("LAAG_VERK_9")
+	f.vatCode.SetSelected("Laag tarief 9 % (LAAG_VERK_9)")
 	typeInto(f.ledger, "8010")
 	typeInto(f.interval, "30")
 	test.Tap(f.notifySuccess) // off
@@ -172,7 +177,7 @@ func TestSettingsAreValidatedSavedAndSurviveARestart(t *testing.T) {
 	r := newHarness(t, harnessOptions{dir: h.dir, service: h.vault.Service})
 	rf := r.u.settings
 	if rf.importMaterials.Checked || !rf.exportInvoices.Checked || rf.template.Text != "Standaard" ||
-		rf.paymentTerm.Text != "30" || rf.vatCode.Selected != "LAAG_VERK_9" || rf.ledger.Text != "8010" ||
+		rf.paymentTerm.Text != "30" || rf.vatCode.Selected != "Laag tarief 9 % (LAAG_VERK_9)" || rf.ledger.Text != "8010" ||
 		rf.interval.Text != "30" || rf.notifySuccess.Checked {
 		t.Fatalf("settings after a restart: %v", rf.values())
 	}
@@ -476,6 +481,7 @@ func TestTrayMenu(t *testing.T) {
 func TestUnsavedChangesAreNotLostSilently(t *testing.T) {
 	h := newHarness(t, harnessOptions{})
 	u := h.u
+	test.Tap(u.settings.exportInvoices) // the template takes input with Factuur on
 	typeInto(u.settings.template, "Standaard")
 
 	u.requestClose()
@@ -594,8 +600,11 @@ func TestHelpOpensInTheUsersLanguage(t *testing.T) {
 func richText(o fyne.CanvasObject) string {
 	var b strings.Builder
 	walk(o, func(o fyne.CanvasObject) {
-		if rt, ok := o.(*widget.RichText); ok {
-			b.WriteString(rt.String())
+		switch w := o.(type) {
+		case *widget.RichText:
+			b.WriteString(w.String())
+		case *flowText:
+			b.WriteString(w.String())
 		}
 	})
 	return b.String()
@@ -666,7 +675,9 @@ func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
 	if f.maxLineAmount.Text != "25000,00" || u.dirty() {
 		t.Fatalf("highest line amount shows %q (unsaved: %v)", f.maxLineAmount.Text, u.dirty())
 	}
+	test.Tap(f.exportInvoices) // on: the invoice fields take input
 	typeInto(f.maxLineAmount, "25000")
+	test.Tap(f.exportInvoices) // off again, as saved
 	if u.dirty() {
 		t.Error("the same amount written without cents counts as a change")
 	}
