@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"math"
 	"strconv"
 	"strings"
 	"unicode"
@@ -242,11 +243,14 @@ func (r *flowRenderer) Objects() []fyne.CanvasObject {
 func (r *flowRenderer) place(width float32, move bool) float32 {
 	pad, vpad := theme.InnerPadding(), theme.InnerPadding()/2
 	size := theme.TextSize()
-	space := fyne.MeasureText(" ", size, fyne.TextStyle{}).Width
-	lineHeight := fyne.MeasureText("Mg", size, fyne.TextStyle{}).Height
+	// Whole pixels: a word drawn at a fractional position looks blurred
+	// and paler than its neighbours.
+	whole := func(f float32) float32 { return float32(math.Ceil(float64(f))) }
+	space := whole(fyne.MeasureText(" ", size, fyne.TextStyle{}).Width)
+	lineHeight := whole(fyne.MeasureText("Mg", size, fyne.TextStyle{}).Height)
 	x, y := pad, vpad
 	for i, t := range r.texts {
-		w := fyne.MeasureText(t.Text, size, t.TextStyle).Width
+		w := whole(fyne.MeasureText(t.Text, size, t.TextStyle).Width)
 		if i > 0 {
 			if x+space+w > width-pad && x > pad {
 				x, y = pad, y+lineHeight+theme.LineSpacing()

@@ -113,6 +113,13 @@ func TestStatusLineShowsEverything(t *testing.T) {
 	}
 	assertStatusWhole(t, u)
 
+	// A summary without a full stop gets one before what follows.
+	u.lastRun.Summary = "2 items hebben aandacht nodig"
+	u.updateStatus()
+	if want := "2 items hebben aandacht nodig.  2 punten vragen aandacht"; !strings.Contains(u.status.Text, want) {
+		t.Errorf("status line %q lacks %q", u.status.Text, want)
+	}
+
 	u.HandleEvent(scheduler.Event{Kind: scheduler.EventPaused})
 	h.settle()
 	for _, want := range []string{"2 punten vragen aandacht", "Automatisch synchroniseren is gepauzeerd."} {

@@ -18,6 +18,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -561,6 +562,7 @@ func (u *UI) updateStatus() {
 	if u.lastRun != nil && !u.running {
 		text = tr("status.last", map[string]any{"Time": u.formatTime(runTime(*u.lastRun)), "Summary": u.lastRun.Summary})
 	}
+	text = sentence(text) // a summary may end without a full stop
 	switch n := len(u.logView.parked); {
 	case n == 1:
 		text += "  " + tr("status.attention.one")
@@ -577,6 +579,16 @@ func (u *UI) updateStatus() {
 	if u.tray != nil {
 		u.tray.update(u)
 	}
+}
+
+// sentence is s ending as a sentence, so that the next part of the status
+// line reads apart from it.
+func sentence(s string) string {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.ContainsAny(s[len(s)-1:], ".!?") || strings.HasSuffix(s, "…") {
+		return s
+	}
+	return s + "."
 }
 
 // runText is the short state of the runs: running, never run, or the last
