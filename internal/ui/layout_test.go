@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -442,5 +443,34 @@ func TestLongLogLineOpensWhole(t *testing.T) {
 	u.logView.table.Select(widget.TableCellID{Row: row, Col: 1})
 	if got := h.topDialogText(); !strings.Contains(got, long) || !strings.Contains(got, "16-03-2026 10:15") {
 		t.Fatalf("the chosen line shows %q", got)
+	}
+}
+
+// damagedSaves is the real backend whose store turns out damaged on save.
+type damagedSaves struct{ *Parts }
+
+func (damagedSaves) SaveSettings(context.Context, map[string]string) error {
+	return fmt.Errorf("save settings: %w", &store.DamagedError{Path: "/data/koppeling.db", Problem: store.ProblemUnreadable,
+		Reason: "database disk image is malformed"})
+}
+
+// TestSaveOnADamagedStoreSaysWhatToDo: a damaged store on save is told in
+// words with the way out, not as SQLite's English.
+func TestSaveOnADamagedStoreSaysWhatToDo(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	u := h.u
+	u.b = damagedSaves{h.parts}
+	typeInto(u.settings.interval, "30")
+	test.Tap(u.save)
+	h.pump("the failure", func() bool { return !u.save.Disabled() && h.topDialogText() != "" })
+	got := h.topDialogText()
+	if !strings.Contains(got, "de opslag van Koppeling is beschadigd") || !strings.Contains(got, "start het opnieuw") {
+		t.Errorf("a damaged store on save says %q", got)
+	}
+	if strings.Contains(got, "malformed") {
+		t.Errorf("SQLite's text is shown: %q", got)
+	}
+	if !u.dirty() {
+		t.Error("the unsaved change was lost")
 	}
 }

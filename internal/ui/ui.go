@@ -369,7 +369,7 @@ func (u *UI) saveAll(then func()) {
 					showMessage(u.win, tr("save.refused.title"), tr("save.refused.body")).
 						SetOnClosed(func() { u.win.Canvas().Focus(first.focus) })
 				} else {
-					showMessage(u.win, tr("save.refused.title"), tr("save.failed", map[string]any{"Error": err.Error()}))
+					showMessage(u.win, tr("save.refused.title"), saveFailedText(err))
 				}
 				return
 			}
@@ -395,6 +395,15 @@ func (u *UI) saveAll(then func()) {
 			}
 		})
 	})
+}
+
+// saveFailedText says why saving failed other than by a refusal: a damaged
+// store in words and with what to do, anything else as it is.
+func saveFailedText(err error) string {
+	if errors.Is(err, store.ErrDamaged) {
+		return tr("save.failed.damaged")
+	}
+	return tr("save.failed", map[string]any{"Error": err.Error()})
 }
 
 // discard puts the saved settings and credentials back on the screen.
