@@ -19,6 +19,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/koppeling/koppeling/internal/cliinit"
 )
 
 // Set by the Makefile through -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
@@ -29,6 +31,7 @@ var (
 )
 
 func main() {
+	cliinit.Restore()
 	if len(os.Args) > 1 && isCommand(os.Args[1]) {
 		attachConsole()
 	}
@@ -37,13 +40,7 @@ func main() {
 
 // isCommand reports whether arg names a command-line command (as opposed
 // to the desktop app and its flags).
-func isCommand(arg string) bool {
-	switch arg {
-	case "sync", "settings", "log", "login", "store", "sandbox", "version", "--version", "-version", "help", "-h", "--help":
-		return true
-	}
-	return false
-}
+func isCommand(arg string) bool { return cliinit.IsCommand(arg) }
 
 // run executes one command and returns the process exit code.
 func run(args []string, e env) int {

@@ -106,3 +106,24 @@ func TestRunnerRecordsARunThatCannotStart(t *testing.T) {
 		t.Error("the e-Boekhouden session was left open")
 	}
 }
+
+// TestRunnerNamesTheKeychainFailure: a keychain that cannot be reached
+// stops the run with the keychain's own cause and advice, not the generic
+// "fill in the credentials".
+func TestRunnerNamesTheKeychainFailure(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v := &secrets.Vault{Keychain: &secrets.MemoryKeychain{Err: secrets.ErrKeychainTimeout}, Getenv: func(string) string { return "" }}
+	r := &Runner{Store: st, Credentials: func() (secrets.Credentials, error) { c, _, err := v.Load(); return c, err }}
+	sum := r.Run(ctx, engine.RunOptions{Trigger: "test"})
+	if sum.Outcome != store.RunFailed || !errors.Is(sum.Err, secrets.ErrKeychainTimeout) {
+		t.Fatalf("silent keychain: %+v", sum)
+	}
+	if !strings.Contains(sum.Line, "sleutelbos antwoordt niet") || !strings.Contains(sum.Line, "KOPPELING_") || strings.Contains(sum.Line, "Vul ze in bij Inloggen") {
+		t.Fatalf("line does not name the cause: %q", sum.Line)
+	}
+}
