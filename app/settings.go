@@ -27,8 +27,7 @@ func runSettings(args []string, e env) int {
 	case args[0] == "get" && len(args) <= 2:
 		set, err := st.Settings(ctx)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "koppeling settings: %v\n", err)
-			return exitCannotRun
+			return storeFailed(e, "koppeling settings", err)
 		}
 		keys := store.SettingKeys()
 		if len(args) == 2 {
@@ -49,8 +48,7 @@ func runSettings(args []string, e env) int {
 		return exitOK
 	case args[0] == "set" && len(args) == 3:
 		if err := st.SetSetting(ctx, args[1], args[2]); err != nil {
-			fmt.Fprintf(e.stderr, "koppeling settings: %v\n", err)
-			return exitCannotRun
+			return storeFailed(e, "koppeling settings", err)
 		}
 		return exitOK
 	}
