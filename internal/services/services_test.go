@@ -3,6 +3,8 @@ package services
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -125,5 +127,39 @@ func TestRunnerNamesTheKeychainFailure(t *testing.T) {
 	}
 	if !strings.Contains(sum.Line, "sleutelbos antwoordt niet") || !strings.Contains(sum.Line, "KOPPELING_") || strings.Contains(sum.Line, "Vul ze in bij Inloggen") {
 		t.Fatalf("line does not name the cause: %q", sum.Line)
+	}
+}
+
+// TestCheckLoginAgainstAWebPage: a proxy or Wi-Fi page answering in a
+// service's place is named as such, not as "niet bereikbaar".
+func TestCheckLoginAgainstAWebPage(t *testing.T) {
+	_, c, ep := demo(t)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!DOCTYPE html><html><body><h1>Welkom op het gastnetwerk</h1></body></html>"))
+	}))
+	defer page.Close()
+	for _, tc := range []struct {
+		service Service
+		change  func(*Endpoints)
+	}{
+		{EBoekhouden, func(e *Endpoints) { e.EBoekhoudenURL = page.URL + "/soap.asmx" }},
+		{OutSmart, func(e *Endpoints) { e.OutSmartURL = page.URL + "/openapi/8" }},
+	} {
+		e := ep
+		tc.change(&e)
+		p := CheckLogin(context.Background(), c, e)
+		if p == nil || p.Service != tc.service || p.Kind != NotTheService {
+			t.Fatalf("%s answered by a web page: %+v", tc.service, p)
+		}
+		msg := p.Dutch()
+		for _, want := range []string{"niet van " + string(tc.service), "webpagina", "proxy"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%s: message lacks %q: %s", tc.service, want, msg)
+			}
+		}
+		if strings.Contains(msg, "niet bereikbaar") {
+			t.Errorf("%s: a web page is reported as not reachable: %s", tc.service, msg)
+		}
 	}
 }
