@@ -5,8 +5,8 @@
 //	koppeling [--tray]                  the desktop app: window, tray, a sync every 15 minutes
 //	koppeling --demo                    the desktop app against built-in sandboxes with demo data
 //	koppeling sync --once [--dry-run]   one synchronisation, log lines on stdout
-//	koppeling settings get [KEY]        print settings
-//	koppeling settings set KEY VALUE    change a setting (refused values change nothing)
+//	koppeling settings [--demo] get [KEY]      print settings (the store's path on stderr)
+//	koppeling settings [--demo] set KEY VALUE  change a setting (refused values change nothing)
 //	koppeling login [--no-check]        store credentials in the OS keychain
 //	koppeling log [--attention]         print the sync log
 //	koppeling store reset               keep the store file aside and start a new store
@@ -87,8 +87,9 @@ func usage(w io.Writer) {
                                       --tray starts it in the system tray without the window
   koppeling --demo                    start the desktop app against built-in sandboxes with demo data
   koppeling sync --once [--dry-run]   one synchronisation; exit 0 ok, 1 needs attention, 2 could not run
-  koppeling settings get [KEY]        print the settings (or one)
+  koppeling settings get [KEY]        print the settings (or one); the store's path goes to stderr
   koppeling settings set KEY VALUE    change a setting; an invalid value is refused and nothing changes
+                                      (settings --demo get/set: the demo's settings, as make run uses them)
   koppeling login [--no-check]        store the credentials of both services in the OS keychain
   koppeling log [--attention] [-n N]  print the sync log, newest first
   koppeling store reset               move the store (settings, journal, log) aside to
