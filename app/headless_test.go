@@ -99,6 +99,12 @@ func TestNoProcessSurvivesWithoutADBusSession(t *testing.T) {
 	if !userSessionBus() && !strings.Contains(errOut, "geen D-Bus-sessie") {
 		t.Errorf("sync --once without a session bus does not name the cause:\n%s", errOut)
 	}
+	ebc, osc := c.sb.Dataset.EBoekhouden.Credentials, c.sb.Dataset.OutSmart.Credentials
+	login := strings.Join([]string{ebc.Username, ebc.SecurityCode1, ebc.SecurityCode2, osc.CompanyID, osc.Token, osc.SoftwareToken}, "\n") + "\n"
+	_, errOut, code = c.run(nil, login, "login", "--no-check")
+	if !userSessionBus() && (code != exitCannotRun || !strings.Contains(errOut, "geen D-Bus-sessie")) {
+		t.Errorf("login without a session bus: exit %d, want %d with the cause:\n%s", code, exitCannotRun, errOut)
+	}
 	if left := processesWithMarker(t, marker); len(left) > 0 {
 		t.Fatalf("processes left behind:\n%s", strings.Join(left, "\n"))
 	}
