@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -65,24 +66,38 @@ func (e *DamagedError) Error() string {
 // Unwrap makes errors.Is(err, ErrDamaged) true.
 func (e *DamagedError) Unwrap() error { return ErrDamaged }
 
+// problemTexts is the one place that says each problem in the user's
+// words: the Dutch clause of the command line and the log, and the key of
+// the window's full sentence in both languages (assets/translations).
+var problemTexts = map[Problem]struct{ key, dutch string }{
+	ProblemEmpty:      {"damaged.problem.empty", "het bestand is leeg"},
+	ProblemTruncated:  {"damaged.problem.truncated", "het bestand is afgebroken (korter dan het hoort te zijn)"},
+	ProblemNotSQLite:  {"damaged.problem.notsqlite", "het bestand is geen database van Koppeling"},
+	ProblemUnreadable: {"damaged.problem.unreadable", "het bestand is onleesbaar"},
+	ProblemForeign:    {"damaged.problem.foreign", "het bestand is een database van een ander programma"},
+	ProblemOrphanWAL:  {"damaged.problem.orphanwal", "het bestand ontbreekt, maar het bijbehorende {{.File}}-wal is er nog"},
+}
+
 // Dutch is the user's words for the problem (a clause, lower case, no full
-// stop), for the command line and the log. The window has the same texts
-// as full sentences in both languages (assets/translations,
-// damaged.problem.*).
+// stop), for the command line and the log; file is the store file's name.
+// An unknown problem reads as unreadable.
 func (p Problem) Dutch(file string) string {
-	switch p {
-	case ProblemEmpty:
-		return "het bestand is leeg"
-	case ProblemTruncated:
-		return "het bestand is afgebroken (korter dan het hoort te zijn)"
-	case ProblemNotSQLite:
-		return "het bestand is geen database van Koppeling"
-	case ProblemForeign:
-		return "het bestand is een database van een ander programma"
-	case ProblemOrphanWAL:
-		return "het bestand ontbreekt, maar het bijbehorende " + file + "-wal is er nog"
+	t, ok := problemTexts[p]
+	if !ok {
+		t = problemTexts[ProblemUnreadable]
 	}
-	return "het bestand is onleesbaar"
+	return strings.ReplaceAll(t.dutch, "{{.File}}", file)
+}
+
+// Key is the translation key of the problem's sentence in the window
+// (damaged.problem.*, with {{.File}}); an unknown problem reads as
+// unreadable.
+func (p Problem) Key() string {
+	t, ok := problemTexts[p]
+	if !ok {
+		t = problemTexts[ProblemUnreadable]
+	}
+	return t.key
 }
 
 // AsDamaged returns the damage err reports about the store file at path: a

@@ -444,3 +444,22 @@ func TestDamageFoundAfterOpenIsNamedInDutch(t *testing.T) {
 		t.Error("only Open's refusal may say that nothing was sent")
 	}
 }
+
+// TestEveryProblemHasItsWords: each problem has its own clause and its own
+// window key; an unknown one reads as unreadable.
+func TestEveryProblemHasItsWords(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range []Problem{ProblemEmpty, ProblemTruncated, ProblemNotSQLite, ProblemUnreadable, ProblemForeign, ProblemOrphanWAL} {
+		d, k := p.Dutch(FileName), p.Key()
+		if d == "" || !strings.HasPrefix(k, "damaged.problem.") || seen[d] || seen[k] || strings.Contains(d, "{{") {
+			t.Errorf("problem %d: %q %q", p, d, k)
+		}
+		seen[d], seen[k] = true, true
+	}
+	if !strings.Contains(ProblemOrphanWAL.Dutch(FileName), FileName+"-wal") {
+		t.Errorf("orphan WAL clause lacks the file: %q", ProblemOrphanWAL.Dutch(FileName))
+	}
+	if Problem(99).Key() != ProblemUnreadable.Key() || Problem(99).Dutch(FileName) != ProblemUnreadable.Dutch(FileName) {
+		t.Error("an unknown problem does not read as unreadable")
+	}
+}
