@@ -99,8 +99,12 @@ func runGUI(args []string, e env) int {
 
 	set, err := st.Settings(ctx)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
-		return exitCannotRun
+		// A store that Open passed may still be damaged further in.
+		code := storeFailed(e, "koppeling", err)
+		if d := store.AsDamaged(err, st.Path()); d != nil && !*demoMode {
+			damagedStoreWindow(e, d, claim)
+		}
+		return code
 	}
 	runner := &services.Runner{Store: st, Endpoints: ep, Credentials: func() (secrets.Credentials, error) {
 		c, _, err := vault.Load()

@@ -5,8 +5,8 @@
 //	koppeling [--tray]                  the desktop app: window, tray, a sync every 15 minutes
 //	koppeling --demo                    the desktop app against built-in sandboxes with demo data
 //	koppeling sync --once [--dry-run]   one synchronisation, log lines on stdout
-//	koppeling settings get [KEY]        print settings
-//	koppeling settings set KEY VALUE    change a setting (refused values change nothing)
+//	koppeling settings [--demo] get [KEY]      print settings (the store's path on stderr)
+//	koppeling settings [--demo] set KEY VALUE  change a setting (refused values change nothing)
 //	koppeling login [--no-check]        store credentials in the OS keychain
 //	koppeling log [--attention]         print the sync log
 //	koppeling store reset               keep the store file aside and start a new store
@@ -19,6 +19,8 @@ import (
 	"io"
 	"os"
 	"strings"
+
+	"github.com/koppeling/koppeling/internal/cliinit"
 )
 
 // Set by the Makefile through -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
@@ -29,6 +31,7 @@ var (
 )
 
 func main() {
+	cliinit.Restore()
 	if len(os.Args) > 1 && isCommand(os.Args[1]) {
 		attachConsole()
 	}
@@ -37,13 +40,7 @@ func main() {
 
 // isCommand reports whether arg names a command-line command (as opposed
 // to the desktop app and its flags).
-func isCommand(arg string) bool {
-	switch arg {
-	case "sync", "settings", "log", "login", "store", "sandbox", "version", "--version", "-version", "help", "-h", "--help":
-		return true
-	}
-	return false
-}
+func isCommand(arg string) bool { return cliinit.IsCommand(arg) }
 
 // run executes one command and returns the process exit code.
 func run(args []string, e env) int {
@@ -90,8 +87,9 @@ func usage(w io.Writer) {
                                       --tray starts it in the system tray without the window
   koppeling --demo                    start the desktop app against built-in sandboxes with demo data
   koppeling sync --once [--dry-run]   one synchronisation; exit 0 ok, 1 needs attention, 2 could not run
-  koppeling settings get [KEY]        print the settings (or one)
+  koppeling settings get [KEY]        print the settings (or one); the store's path goes to stderr
   koppeling settings set KEY VALUE    change a setting; an invalid value is refused and nothing changes
+                                      (settings --demo get/set: the demo's settings, as make run uses them)
   koppeling login [--no-check]        store the credentials of both services in the OS keychain
   koppeling log [--attention] [-n N]  print the sync log, newest first
   koppeling store reset               move the store (settings, journal, log) aside to

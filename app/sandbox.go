@@ -81,6 +81,7 @@ OutSmart (OPENApi v8)
   Software token       %s
 
 Inspection (state, requests, faults): <server>/_sandbox/state, /_sandbox/requests, /_sandbox/faults
+State as a readable page (for a browser): <server>/_sandbox/stand
 `, sb.EBoekhoudenURL, sb.EBoekhoudenURL, eb.Credentials.Username, eb.Credentials.SecurityCode1, eb.Credentials.SecurityCode2,
 		sb.OutSmartURL, om.Credentials.CompanyID, om.Credentials.Token, om.Credentials.SoftwareToken)
 }

@@ -7,28 +7,43 @@ import (
 	"github.com/koppeling/koppeling/internal/store"
 )
 
-// runSettings reads or changes settings: "get [KEY]" or "set KEY VALUE".
-// A refused value leaves the stored one unchanged.
+// runSettings reads or changes settings: "[--demo] get [KEY]" or "[--demo]
+// set KEY VALUE". --demo works on the demo's store (what `make run` and
+// `koppeling --demo` use) instead of the real one. A refused value leaves
+// the stored one unchanged. get names the store it reads on stderr, so
+// that stdout keeps the KEY=VALUE lines alone.
 func runSettings(args []string, e env) int {
 	ctx := context.Background()
 	usage := func() int {
-		fmt.Fprintln(e.stderr, "gebruik: koppeling settings get [SLEUTEL] | koppeling settings set SLEUTEL WAARDE")
+		fmt.Fprintln(e.stderr, "gebruik: koppeling settings [--demo] get [SLEUTEL] | koppeling settings [--demo] set SLEUTEL WAARDE")
 		return exitCannotRun
+	}
+	demoStore := len(args) > 0 && (args[0] == "--demo" || args[0] == "-demo")
+	if demoStore {
+		args = args[1:]
 	}
 	if len(args) == 0 {
 		return usage()
 	}
-	st, err := e.openStore(ctx)
+	dir, err := e.dataDir()
+	if demoStore {
+		dir, err = e.demoDataDir()
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling settings: %v\n", err)
+		return exitCannotRun
+	}
+	st, err := store.Open(ctx, dir)
 	if err != nil {
 		return storeFailed(e, "koppeling settings", err)
 	}
 	defer st.Close()
 	switch {
 	case args[0] == "get" && len(args) <= 2:
+		fmt.Fprintf(e.stderr, "koppeling settings: opslag %s\n", st.Path())
 		set, err := st.Settings(ctx)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "koppeling settings: %v\n", err)
-			return exitCannotRun
+			return storeFailed(e, "koppeling settings", err)
 		}
 		keys := store.SettingKeys()
 		if len(args) == 2 {
@@ -49,8 +64,7 @@ func runSettings(args []string, e env) int {
 		return exitOK
 	case args[0] == "set" && len(args) == 3:
 		if err := st.SetSetting(ctx, args[1], args[2]); err != nil {
-			fmt.Fprintf(e.stderr, "koppeling settings: %v\n", err)
-			return exitCannotRun
+			return storeFailed(e, "koppeling settings", err)
 		}
 		return exitOK
 	}

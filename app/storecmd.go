@@ -77,42 +77,22 @@ func resetReport(path string, res store.ResetResult) string {
 	return out
 }
 
-// storeFailed prints why the store could not be opened, for a user: a
-// damaged store gets the Dutch explanation and what to do, any other error
-// its own text. It returns the exit code.
+// storeFailed prints why the store could not be opened or read, for a
+// user: a damaged store (found by Open, or SQLite's "malformed" from a later
+// query) gets the Dutch explanation and what to do, any other error its own
+// text. It returns the exit code.
 func storeFailed(e env, cmd string, err error) int {
-	var d *store.DamagedError
-	if errors.As(err, &d) {
-		fmt.Fprintf(e.stderr, "%s: %s\n", cmd, damagedMessage(d))
+	path := store.FileName
+	if dir, dirErr := e.dataDir(); dirErr == nil {
+		path = filepath.Join(dir, store.FileName)
+	}
+	if d := store.AsDamaged(err, path); d != nil {
+		fmt.Fprintf(e.stderr, "%s: %s\n", cmd, store.DamagedMessage(d))
 	} else {
 		fmt.Fprintf(e.stderr, "%s: %v\n", cmd, err)
 	}
 	return exitCannotRun
 }
 
-// damagedMessage is what a user reads about a damaged store: what happened
-// and what to do.
-func damagedMessage(d *store.DamagedError) string {
-	backup := filepath.Base(d.Path) + store.BackupInfix + "JJJJMMDD-UUMMSS"
-	return fmt.Sprintf("De opslag van Koppeling (%s) is beschadigd: %s. Er is niets verstuurd. "+
-		"Zet een reservekopie van dit bestand terug, of begin bewust opnieuw met `koppeling store reset` "+
-		"(het beschadigde bestand wordt dan bewaard als %s; de inloggegevens blijven staan).",
-		d.Path, damageReason(d), backup)
-}
-
 // damageReason is the Dutch reason of a damaged store.
-func damageReason(d *store.DamagedError) string {
-	switch d.Problem {
-	case store.ProblemEmpty:
-		return "het bestand is leeg"
-	case store.ProblemTruncated:
-		return "het bestand is afgebroken (korter dan het hoort te zijn)"
-	case store.ProblemNotSQLite:
-		return "het bestand is geen database van Koppeling"
-	case store.ProblemForeign:
-		return "het bestand is een database van een ander programma"
-	case store.ProblemOrphanWAL:
-		return "het bestand ontbreekt, maar het bijbehorende " + filepath.Base(d.Path) + "-wal is er nog"
-	}
-	return "het bestand is onleesbaar"
-}
+func damageReason(d *store.DamagedError) string { return d.Problem.Dutch(filepath.Base(d.Path)) }

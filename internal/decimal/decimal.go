@@ -28,6 +28,27 @@ var Zero = Decimal{}
 // ErrSyntax is wrapped by every parse error.
 var ErrSyntax = errors.New("not a decimal number")
 
+// ErrTooManyPlaces is wrapped by the error for a well-formed number with
+// more decimals than allowed (a *PlacesError). For the callers that only
+// ask for ErrSyntax, that error matches ErrSyntax too.
+var ErrTooManyPlaces = errors.New("too many decimal places")
+
+// PlacesError is a well-formed number with more decimals than allowed: it
+// tells how many it has and how many are allowed, so that a message can
+// say so instead of "not a number".
+type PlacesError struct {
+	Input  string
+	Places int // decimals of the value (trailing zeros do not count)
+	Max    int // decimals allowed
+}
+
+func (e *PlacesError) Error() string {
+	return fmt.Sprintf("%q has %d decimals; at most %d are allowed", e.Input, e.Places, e.Max)
+}
+
+// Unwrap makes errors.Is match ErrTooManyPlaces and ErrSyntax.
+func (e *PlacesError) Unwrap() []error { return []error{ErrTooManyPlaces, ErrSyntax} }
+
 // New returns units × 10^-places, e.g. New(455, 2) is 4.55. places must be
 // between 0 and 4.
 func New(units int64, places int) Decimal {
@@ -56,21 +77,36 @@ var (
 // ("4,55", "-12.5", "0", "+3"). It refuses thousands separators, exponents,
 // more than four decimals and anything else: a number it cannot read
 // exactly is an error, never a guess.
-func Parse(s string) (Decimal, error) {
+//
+// A number with more decimals than four is a *PlacesError (ErrTooManyPlaces).
+func Parse(s string) (Decimal, error) { return ParsePlaces(s, Places) }
+
+// ParsePlaces is Parse for a field that allows at most max decimals (0 to
+// 4): "1,50" and "1,5000" pass with max 2, "0,001" is a *PlacesError.
+// Trailing zeros do not count.
+func ParsePlaces(s string, max int) (Decimal, error) {
+	if max < 0 || max > Places {
+		panic(fmt.Sprintf("decimal.ParsePlaces: max %d out of range", max))
+	}
 	t := strings.TrimSpace(s)
 	if !plainPattern.MatchString(t) {
 		return Zero, fmt.Errorf("%w: %q", ErrSyntax, s)
 	}
-	r, ok := new(big.Rat).SetString(strings.Replace(t, ",", ".", 1))
+	t = strings.Replace(t, ",", ".", 1)
+	if whole, frac, ok := strings.Cut(t, "."); ok {
+		frac = strings.TrimRight(frac, "0")
+		if n := len(frac); n > max {
+			return Zero, &PlacesError{Input: s, Places: n, Max: max}
+		}
+		t = whole + "." + frac
+	}
+	r, ok := new(big.Rat).SetString(strings.TrimSuffix(t, "."))
 	if !ok {
 		return Zero, fmt.Errorf("%w: %q", ErrSyntax, s)
 	}
-	d, exact, err := fromRat(r)
+	d, _, err := fromRat(r) // exact: at most four decimals are left
 	if err != nil {
 		return Zero, fmt.Errorf("%q: %w", s, err)
-	}
-	if !exact {
-		return Zero, fmt.Errorf("%w: %q has more than %d decimals", ErrSyntax, s, Places)
 	}
 	return d, nil
 }

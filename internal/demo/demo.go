@@ -154,12 +154,13 @@ func OpenStore(ctx context.Context, dir string) (*store.Store, error) {
 	return st, nil
 }
 
-// stateURL is a sandbox's inspection URL for the endpoint of its service.
+// stateURL is a sandbox's readable state page (HTML tables, see
+// sandbox/inspect) for the endpoint of its service.
 func stateURL(endpoint string) string {
 	u, err := url.Parse(endpoint)
 	if err != nil {
 		return ""
 	}
-	u.Path, u.RawQuery = "/_sandbox/state", ""
+	u.Path, u.RawQuery = "/_sandbox/stand", ""
 	return u.String()
 }

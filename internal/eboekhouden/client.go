@@ -318,6 +318,10 @@ func (c *Client) classify(x *exchange, write bool, callErr error, out filler) er
 		return unknownOr(ErrTransient, fmt.Errorf("answer cut off (HTTP %d): %w", x.status, x.err))
 	case x.status < 200 || x.status > 299:
 		return c.httpError(x, write)
+	case webPage(x.status, x.ctype, x.body):
+		// Something in between answered for e-Boekhouden; a read is
+		// retried like a dropped connection.
+		return unknownOr(ErrTransient, fmt.Errorf("%w (HTTP %d, %s)", ErrNotTheService, x.status, c.cleanString(x.ctype)))
 	case callErr != nil:
 		// HTTP 2xx, but gosoap failed after the answer arrived. A read with
 		// an unreadable answer is retried like a dropped connection.
@@ -367,6 +371,11 @@ func (c *Client) httpError(x *exchange, write bool) error {
 		cause = fe
 	} else {
 		cause = &StatusError{Op: op, StatusCode: x.status, Status: x.statusTxt}
+		if x.status < 500 && webPage(x.status, x.ctype, x.body) {
+			// A proxy's or portal's page (403, 407, ...): 5xx pages stay
+			// "not reachable", the service's own server may send those.
+			cause = fmt.Errorf("%w: %w", ErrNotTheService, cause)
+		}
 	}
 	switch {
 	case refused:

@@ -1,6 +1,7 @@
 package eboekhouden
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"strings"
@@ -31,6 +32,11 @@ var (
 	ErrResponseTooLarge  = errors.New("response too large")
 	ErrUnreadable        = errors.New("answer not understood")
 	ErrInvalid           = errors.New("invalid input")
+	// ErrNotTheService: the answer is a web page or other text instead of
+	// SOAP (a proxy's page, a Wi-Fi login page, a 200 with HTML): something
+	// between Koppeling and e-Boekhouden answered. It comes with the kind
+	// the answer would otherwise have (ErrTransient, ErrOutcomeUnknown).
+	ErrNotTheService = errors.New("the answer is not from e-Boekhouden (a web page or other text instead of SOAP)")
 )
 
 // APIError is a business error e-Boekhouden answered inside an operation's
@@ -127,4 +133,20 @@ func withKind(kind, cause error) error { return &kindError{kind: kind, cause: ca
 // and never an unknown outcome.
 func retryable(err error) bool {
 	return errors.Is(err, ErrTransient) && !errors.Is(err, ErrOutcomeUnknown)
+}
+
+// webPage reports whether an answer is a web page or other text rather than
+// SOAP: an HTML content type, a body that starts like HTML, or (for a 2xx
+// answer, which must be SOAP) a body that does not start with '<' at all.
+func webPage(status int, contentType string, body []byte) bool {
+	ct := strings.ToLower(contentType)
+	if strings.HasPrefix(ct, "text/html") || strings.HasPrefix(ct, "application/xhtml") {
+		return true
+	}
+	t := bytes.TrimLeft(bytes.TrimPrefix(body, []byte("\xef\xbb\xbf")), " \t\r\n")
+	head := strings.ToLower(string(t[:min(len(t), 14)]))
+	if strings.HasPrefix(head, "<!doctype html") || strings.HasPrefix(head, "<html") {
+		return true
+	}
+	return status >= 200 && status <= 299 && len(t) > 0 && t[0] != '<'
 }

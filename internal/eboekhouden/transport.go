@@ -50,6 +50,7 @@ type exchange struct {
 	cutOff    bool // the answer started but could not be read completely
 	status    int
 	statusTxt string
+	ctype     string // the answer's Content-Type
 	body      []byte // the complete answer, at most the size cap
 	fault     *soapFault
 	tooLarge  bool
@@ -140,7 +141,7 @@ func (t *transport) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, x.err
 	}
 	defer resp.Body.Close()
-	x.status, x.statusTxt = resp.StatusCode, resp.Status
+	x.status, x.statusTxt, x.ctype = resp.StatusCode, resp.Status, resp.Header.Get("Content-Type")
 
 	data, err := io.ReadAll(io.LimitReader(resp.Body, t.maxBytes+1))
 	switch {

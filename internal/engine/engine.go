@@ -374,8 +374,14 @@ func userMessage(err error) string {
 		return "e-Boekhouden meldt dat het maximum aantal aanroepen is bereikt (E003.1); de volgende ronde probeert het opnieuw"
 	case errors.Is(err, store.ErrLocked):
 		return "er loopt al een synchronisatie"
+	case store.AsDamaged(err, store.FileName) != nil:
+		return store.DamagedDuringRun(store.AsDamaged(err, store.FileName))
 	case errors.Is(err, context.Canceled):
 		return "gestopt"
+	case errors.Is(err, eboekhouden.ErrNotTheService):
+		return "geen antwoord van e-Boekhouden maar een webpagina (bijv. van een proxy of een wifi-inlogpagina); controleer de internetverbinding en de proxy"
+	case errors.Is(err, outsmart.ErrNotTheService):
+		return "geen antwoord van OutSmart maar een webpagina (bijv. van een proxy of een wifi-inlogpagina); controleer de internetverbinding en de proxy"
 	case errors.Is(err, eboekhouden.ErrTransient), errors.Is(err, eboekhouden.ErrOutcomeUnknown):
 		return "e-Boekhouden is niet bereikbaar; de volgende ronde probeert het opnieuw"
 	case errors.Is(err, outsmart.ErrTransient), errors.Is(err, outsmart.ErrOutcomeUnknown):

@@ -26,6 +26,11 @@ var (
 	// (a value that is not a date, a decimal, a flag ..., or no key the
 	// client knows at all), or the answer is not a list where one belongs.
 	ErrUnreadable = errors.New("outsmart: record could not be read")
+	// ErrNotTheService: the answer is a web page or other text instead of
+	// OutSmart's JSON envelope (a proxy's page, a Wi-Fi login page, a 200
+	// with HTML): something between Koppeling and OutSmart answered. It
+	// comes with the kind the answer would otherwise have.
+	ErrNotTheService = errors.New("outsmart: the answer is not from OutSmart (a web page or other text instead of JSON)")
 )
 
 // Response codes of the envelope that the client treats specially.

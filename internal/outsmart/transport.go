@@ -254,11 +254,20 @@ func (c *Client) interpret(r request, resp *http.Response, data []byte) (json.Ra
 		if snip := snippet(data); snip != "" {
 			detail += ": " + c.red.String(snip)
 		}
+		page := webPage(resp.Header.Get("Content-Type"), data)
 		if status < 200 || status >= 300 {
-			return nil, &failure{msg: fmt.Sprintf("outsmart %s: HTTP %d %s: %s", r.op(), status, http.StatusText(status), detail), errs: []error{perr}}
+			errs := []error{perr}
+			if page {
+				errs = append(errs, ErrNotTheService)
+			}
+			return nil, &failure{msg: fmt.Sprintf("outsmart %s: HTTP %d %s: %s", r.op(), status, http.StatusText(status), detail), errs: errs}
 		}
-		// HTTP 2xx but no readable envelope (a truncated body ...).
+		// HTTP 2xx but no readable envelope (a truncated body, a web page
+		// from something in between ...).
 		errs := []error{ErrTransient, perr}
+		if page {
+			errs = append(errs, ErrNotTheService)
+		}
 		msg := fmt.Sprintf("outsmart %s: unreadable answer: %s", r.op(), detail)
 		if r.write {
 			errs = append(errs, ErrOutcomeUnknown)
@@ -275,6 +284,18 @@ func (c *Client) interpret(r request, resp *http.Response, data []byte) (json.Ra
 	// Code 200 is success even with an odd HTTP status: the envelope is
 	// what OutSmart documents [inferred].
 	return env.response, nil
+}
+
+// webPage reports whether an answer without a readable envelope is a web
+// page or other text rather than JSON: an HTML content type, or a body that
+// does not start like JSON (an empty or cut-off JSON body is not a page).
+func webPage(contentType string, data []byte) bool {
+	ct := strings.ToLower(contentType)
+	if strings.HasPrefix(ct, "text/html") || strings.HasPrefix(ct, "application/xhtml") {
+		return true
+	}
+	t := trimBody(data)
+	return len(t) > 0 && t[0] != '{' && t[0] != '['
 }
 
 // snippet shows the start of a body that is not JSON (an HTML error page);

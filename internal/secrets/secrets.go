@@ -79,20 +79,6 @@ type Keychain interface {
 // ErrNotFound is returned by a Keychain for an item that does not exist.
 var ErrNotFound = keyring.ErrNotFound
 
-// OSKeychain is the operating system's keychain.
-type OSKeychain struct{}
-
-// Get reads an item.
-func (OSKeychain) Get(service, account string) (string, error) { return keyring.Get(service, account) }
-
-// Set writes an item.
-func (OSKeychain) Set(service, account, value string) error {
-	return keyring.Set(service, account, value)
-}
-
-// Delete removes an item.
-func (OSKeychain) Delete(service, account string) error { return keyring.Delete(service, account) }
-
 // Service and Account name the one keychain item that holds the credentials
 // (as JSON, so that a save is atomic).
 const (
@@ -133,9 +119,20 @@ func (v *Vault) service() string {
 // Load returns the stored credentials with environment overrides applied. A
 // missing keychain item is not an error (the fields are empty); an
 // unreachable keychain is, unless the environment supplies every field.
+// When the environment supplies every credential a run needs (see
+// EnvComplete), the keychain is not asked at all: a server or a scheduled
+// task then never waits for, or starts, a keychain daemon.
 func (v *Vault) Load() (Credentials, Source, error) {
+	getenv := v.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
+	}
 	var c Credentials
 	var src Source
+	if v.EnvComplete() {
+		v.applyEnv(&c, &src, getenv)
+		return c, src, nil
+	}
 	raw, err := v.Keychain.Get(v.service(), Account)
 	var kcErr error
 	switch {
@@ -149,13 +146,21 @@ func (v *Vault) Load() (Credentials, Source, error) {
 		}
 	case errors.Is(err, keyring.ErrNotFound):
 	default:
-		kcErr = fmt.Errorf("%w: %v", ErrKeychain, err)
+		kcErr = fmt.Errorf("%w: %w", ErrKeychain, err)
 	}
-	getenv := v.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
+	v.applyEnv(&c, &src, getenv)
+	if kcErr != nil && !(c.EBoekhoudenComplete() && c.OutSmartComplete()) {
+		return c, src, kcErr
 	}
-	for _, f := range []struct {
+	return c, src, nil
+}
+
+// envFields pairs each environment variable with its field.
+func envFields(c *Credentials) []struct {
+	env   string
+	field *string
+} {
+	return []struct {
 		env   string
 		field *string
 	}{
@@ -165,7 +170,13 @@ func (v *Vault) Load() (Credentials, Source, error) {
 		{EnvOutSmartCompanyID, &c.OutSmartCompanyID},
 		{EnvOutSmartToken, &c.OutSmartToken},
 		{EnvOutSmartSoftwareToken, &c.OutSmartSoftwareToken},
-	} {
+	}
+}
+
+// applyEnv lets the environment override c field by field and fills in the
+// build's software token when nothing else gave one.
+func (v *Vault) applyEnv(c *Credentials, src *Source, getenv func(string) string) {
+	for _, f := range envFields(c) {
 		if val := strings.TrimSpace(getenv(f.env)); val != "" {
 			*f.field = val
 			src.Env = append(src.Env, f.env)
@@ -174,10 +185,20 @@ func (v *Vault) Load() (Credentials, Source, error) {
 	if c.OutSmartSoftwareToken == "" {
 		c.OutSmartSoftwareToken = v.DefaultSoftwareToken
 	}
-	if kcErr != nil && !(c.EBoekhoudenComplete() && c.OutSmartComplete()) {
-		return c, src, kcErr
+}
+
+// EnvComplete reports whether the environment alone supplies every
+// credential a run needs: the three e-Boekhouden values and the OutSmart
+// token, plus the software token from the environment or this build. The
+// OutSmart company id is not needed for a run.
+func (v *Vault) EnvComplete() bool {
+	getenv := v.Getenv
+	if getenv == nil {
+		getenv = os.Getenv
 	}
-	return c, src, nil
+	var c Credentials
+	v.applyEnv(&c, &Source{}, getenv)
+	return c.EBoekhoudenComplete() && c.OutSmartComplete()
 }
 
 // Save stores the credentials in the keychain, replacing what was there.
@@ -194,7 +215,7 @@ func (v *Vault) Save(c Credentials) error {
 	if err := v.Keychain.Set(v.service(), Account, string(b)); err != nil {
 		// A keychain's error text should not hold the value, but make sure.
 		msg := redact.New(append(c.Secrets(), string(b))...).String(err.Error())
-		return fmt.Errorf("%w: opslaan mislukt: %s", ErrKeychain, msg)
+		return fmt.Errorf("%w: opslaan mislukt: %w", ErrKeychain, redactedError{msg: msg, cause: causeOf(err)})
 	}
 	return nil
 }
@@ -203,7 +224,28 @@ func (v *Vault) Save(c Credentials) error {
 // there is not an error.
 func (v *Vault) Delete() error {
 	if err := v.Keychain.Delete(v.service(), Account); err != nil && !errors.Is(err, keyring.ErrNotFound) {
-		return fmt.Errorf("%w: verwijderen mislukt: %v", ErrKeychain, err)
+		return fmt.Errorf("%w: verwijderen mislukt: %w", ErrKeychain, err)
+	}
+	return nil
+}
+
+// redactedError shows a redacted text and unwraps to the failure's known
+// cause only (ErrNoSession, ErrKeychainTimeout, ...), never to the original
+// error, whose text was not redacted.
+type redactedError struct {
+	msg   string
+	cause error
+}
+
+func (e redactedError) Error() string { return e.msg }
+func (e redactedError) Unwrap() error { return e.cause }
+
+// causeOf returns the known cause err wraps, or nil.
+func causeOf(err error) error {
+	for _, c := range []error{ErrKeychainTimeout, ErrNoSession, ErrNoSecretService, ErrKeychainLocked} {
+		if errors.Is(err, c) {
+			return c
+		}
 	}
 	return nil
 }

@@ -36,8 +36,12 @@ func (r *Runner) Run(ctx context.Context, opts engine.RunOptions) engine.Summary
 	}
 	red := redact.New(creds.Secrets()...)
 	if err != nil {
-		return r.cannotStart(ctx, opts, fmt.Errorf("%w: %w", engine.ErrCannotRun, err),
-			"Synchronisatie niet gestart: de inloggegevens ontbreken of zijn niet te lezen. Vul ze in bij Inloggen.")
+		line := "Synchronisatie niet gestart: de inloggegevens ontbreken of zijn niet te lezen. Vul ze in bij Inloggen."
+		if errors.Is(err, secrets.ErrKeychain) {
+			// The keychain's own message names the cause and what to do.
+			line = "Synchronisatie niet gestart: " + red.String(err.Error()) + "."
+		}
+		return r.cannotStart(ctx, opts, fmt.Errorf("%w: %w", engine.ErrCannotRun, err), line)
 	}
 	eb, os, err := Clients(creds, r.Endpoints)
 	if err != nil {

@@ -78,6 +78,9 @@ const (
 	Unreachable ProblemKind = "unreachable"
 	// Invalid: the configuration itself is wrong (e.g. a plain http address).
 	Invalid ProblemKind = "invalid"
+	// NotTheService: something else answered in the service's place with a
+	// web page or other text (a proxy, a Wi-Fi login page).
+	NotTheService ProblemKind = "not_the_service"
 )
 
 // Field names a credential field in a LoginProblem.
@@ -122,6 +125,9 @@ func (p *LoginProblem) Dutch() string {
 		return fmt.Sprintf("%s weigert de %s. Controleer ze en probeer het opnieuw.", p.Service, field)
 	case Unreachable:
 		return fmt.Sprintf("%s is niet bereikbaar. Controleer de internetverbinding en probeer het later opnieuw.", p.Service)
+	case NotTheService:
+		return fmt.Sprintf("Het antwoord kwam niet van %s maar was een webpagina (bijvoorbeeld van een proxy of de inlogpagina van een wifi-netwerk). "+
+			"Controleer de internetverbinding en de proxy en probeer het opnieuw.", p.Service)
 	}
 	return fmt.Sprintf("%s: ongeldig %s (%s).", p.Service, field, p.Detail)
 }
@@ -158,6 +164,9 @@ func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *Login
 		if errors.Is(err, eboekhouden.ErrBadCredentials) {
 			return &LoginProblem{Service: EBoekhouden, Kind: Refused, Field: FieldSecurityCodes, Detail: red.String(err.Error())}
 		}
+		if errors.Is(err, eboekhouden.ErrNotTheService) {
+			return &LoginProblem{Service: EBoekhouden, Kind: NotTheService, Detail: red.String(err.Error())}
+		}
 		return &LoginProblem{Service: EBoekhouden, Kind: Unreachable, Detail: red.String(err.Error())}
 	}
 	if err := os.CheckLogin(ctx); err != nil {
@@ -167,6 +176,8 @@ func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *Login
 			return &LoginProblem{Service: OutSmart, Kind: Refused, Field: FieldSoftwareToken, Detail: red.String(err.Error())}
 		case errors.Is(err, outsmart.ErrUnauthorized):
 			return &LoginProblem{Service: OutSmart, Kind: Refused, Field: FieldToken, Detail: red.String(err.Error())}
+		case errors.Is(err, outsmart.ErrNotTheService):
+			return &LoginProblem{Service: OutSmart, Kind: NotTheService, Detail: red.String(err.Error())}
 		}
 		return &LoginProblem{Service: OutSmart, Kind: Unreachable, Detail: red.String(err.Error())}
 	}

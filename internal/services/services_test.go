@@ -3,6 +3,8 @@ package services
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
@@ -104,5 +106,60 @@ func TestRunnerRecordsARunThatCannotStart(t *testing.T) {
 	}
 	if sb.EBoekhouden.State().Sessions != 0 {
 		t.Error("the e-Boekhouden session was left open")
+	}
+}
+
+// TestRunnerNamesTheKeychainFailure: a keychain that cannot be reached
+// stops the run with the keychain's own cause and advice, not the generic
+// "fill in the credentials".
+func TestRunnerNamesTheKeychainFailure(t *testing.T) {
+	ctx := context.Background()
+	st, err := store.Open(ctx, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	v := &secrets.Vault{Keychain: &secrets.MemoryKeychain{Err: secrets.ErrKeychainTimeout}, Getenv: func(string) string { return "" }}
+	r := &Runner{Store: st, Credentials: func() (secrets.Credentials, error) { c, _, err := v.Load(); return c, err }}
+	sum := r.Run(ctx, engine.RunOptions{Trigger: "test"})
+	if sum.Outcome != store.RunFailed || !errors.Is(sum.Err, secrets.ErrKeychainTimeout) {
+		t.Fatalf("silent keychain: %+v", sum)
+	}
+	if !strings.Contains(sum.Line, "sleutelbos antwoordt niet") || !strings.Contains(sum.Line, "KOPPELING_") || strings.Contains(sum.Line, "Vul ze in bij Inloggen") {
+		t.Fatalf("line does not name the cause: %q", sum.Line)
+	}
+}
+
+// TestCheckLoginAgainstAWebPage: a proxy or Wi-Fi page answering in a
+// service's place is named as such, not as "niet bereikbaar".
+func TestCheckLoginAgainstAWebPage(t *testing.T) {
+	_, c, ep := demo(t)
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		_, _ = w.Write([]byte("<!DOCTYPE html><html><body><h1>Welkom op het gastnetwerk</h1></body></html>"))
+	}))
+	defer page.Close()
+	for _, tc := range []struct {
+		service Service
+		change  func(*Endpoints)
+	}{
+		{EBoekhouden, func(e *Endpoints) { e.EBoekhoudenURL = page.URL + "/soap.asmx" }},
+		{OutSmart, func(e *Endpoints) { e.OutSmartURL = page.URL + "/openapi/8" }},
+	} {
+		e := ep
+		tc.change(&e)
+		p := CheckLogin(context.Background(), c, e)
+		if p == nil || p.Service != tc.service || p.Kind != NotTheService {
+			t.Fatalf("%s answered by a web page: %+v", tc.service, p)
+		}
+		msg := p.Dutch()
+		for _, want := range []string{"niet van " + string(tc.service), "webpagina", "proxy"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("%s: message lacks %q: %s", tc.service, want, msg)
+			}
+		}
+		if strings.Contains(msg, "niet bereikbaar") {
+			t.Errorf("%s: a web page is reported as not reachable: %s", tc.service, msg)
+		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"io/fs"
 	"net/url"
 	"os"
+	"path/filepath"
+	"strings"
 
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
@@ -63,6 +65,75 @@ func (e *DamagedError) Error() string {
 
 // Unwrap makes errors.Is(err, ErrDamaged) true.
 func (e *DamagedError) Unwrap() error { return ErrDamaged }
+
+// problemTexts is the one place that says each problem in the user's
+// words: the Dutch clause of the command line and the log, and the key of
+// the window's full sentence in both languages (assets/translations).
+var problemTexts = map[Problem]struct{ key, dutch string }{
+	ProblemEmpty:      {"damaged.problem.empty", "het bestand is leeg"},
+	ProblemTruncated:  {"damaged.problem.truncated", "het bestand is afgebroken (korter dan het hoort te zijn)"},
+	ProblemNotSQLite:  {"damaged.problem.notsqlite", "het bestand is geen database van Koppeling"},
+	ProblemUnreadable: {"damaged.problem.unreadable", "het bestand is onleesbaar"},
+	ProblemForeign:    {"damaged.problem.foreign", "het bestand is een database van een ander programma"},
+	ProblemOrphanWAL:  {"damaged.problem.orphanwal", "het bestand ontbreekt, maar het bijbehorende {{.File}}-wal is er nog"},
+}
+
+// Dutch is the user's words for the problem (a clause, lower case, no full
+// stop), for the command line and the log; file is the store file's name.
+// An unknown problem reads as unreadable.
+func (p Problem) Dutch(file string) string {
+	t, ok := problemTexts[p]
+	if !ok {
+		t = problemTexts[ProblemUnreadable]
+	}
+	return strings.ReplaceAll(t.dutch, "{{.File}}", file)
+}
+
+// Key is the translation key of the problem's sentence in the window
+// (damaged.problem.*, with {{.File}}); an unknown problem reads as
+// unreadable.
+func (p Problem) Key() string {
+	t, ok := problemTexts[p]
+	if !ok {
+		t = problemTexts[ProblemUnreadable]
+	}
+	return t.key
+}
+
+// AsDamaged returns the damage err reports about the store file at path: a
+// *DamagedError in err's chain (from Open), or SQLite's "database disk image
+// is malformed" / "file is not a database" met by any later query, as
+// ProblemUnreadable. It returns nil for every other error.
+func AsDamaged(err error, path string) *DamagedError {
+	var d *DamagedError
+	if errors.As(err, &d) {
+		return d
+	}
+	if err != nil && corrupt(err) {
+		return damaged(path, ProblemUnreadable, "%v", err)
+	}
+	return nil
+}
+
+// DamagedMessage is what a user reads about a damaged store, in Dutch: what
+// happened, that nothing was sent (Open refuses before anything is), and
+// the two ways out.
+func DamagedMessage(d *DamagedError) string {
+	backup := filepath.Base(d.Path) + BackupInfix + "JJJJMMDD-UUMMSS"
+	return fmt.Sprintf("De opslag van Koppeling (%s) is beschadigd: %s. Er is niets verstuurd. "+
+		"Zet een reservekopie van dit bestand terug, of begin bewust opnieuw met `koppeling store reset` "+
+		"(het beschadigde bestand wordt dan bewaard als %s; de inloggegevens blijven staan).",
+		d.Path, d.Problem.Dutch(filepath.Base(d.Path)), backup)
+}
+
+// DamagedDuringRun is the Dutch text for damage found while a run was under
+// way: it stops, and it names the file and the ways out. It does not claim
+// that nothing was sent.
+func DamagedDuringRun(d *DamagedError) string {
+	return fmt.Sprintf("de opslag van Koppeling (%s) is beschadigd: %s; de synchronisatie is gestopt. "+
+		"Zet een reservekopie van dit bestand terug, of begin bewust opnieuw met `koppeling store reset`",
+		d.Path, d.Problem.Dutch(filepath.Base(d.Path)))
+}
 
 func damaged(path string, p Problem, format string, args ...any) *DamagedError {
 	return &DamagedError{Path: path, Problem: p, Reason: fmt.Sprintf(format, args...)}

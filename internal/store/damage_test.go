@@ -385,3 +385,81 @@ func TestANewStoreFileIsInWALModeBeforeAnyoneOpensIt(t *testing.T) {
 		}
 	}
 }
+
+// TestDamageFoundAfterOpenIsNamedInDutch: a store that goes bad while it is
+// open answers queries with SQLite's English "malformed"; AsDamaged turns
+// that into the same damage Open reports, and the user's texts are Dutch
+// and say what to do.
+func TestDamageFoundAfterOpenIsNamedInDutch(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	st, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	for i := 0; i < 50; i++ {
+		if _, err := st.AddLog(ctx, LogEntry{Level: LevelInfo, Message: strings.Repeat("regel ", 40)}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := st.db.Close(); err != nil { // drop every cached page
+		t.Fatal(err)
+	}
+	full, err := os.ReadFile(st.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 4096; i < len(full); i++ {
+		full[i] = byte(i*7 + 3)
+	}
+	if err := os.WriteFile(st.Path(), full, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	os.Remove(st.Path() + "-wal")
+	os.Remove(st.Path() + "-shm")
+	st.db = openDB(st.Path(), "WAL")
+	_, qerr := st.Log(ctx, LogFilter{Limit: 100})
+	if qerr == nil {
+		t.Fatal("a garbled store answered a query")
+	}
+	d := AsDamaged(qerr, st.Path())
+	if d == nil || d.Problem != ProblemUnreadable || d.Path != st.Path() {
+		t.Fatalf("AsDamaged(%v) = %+v", qerr, d)
+	}
+	for _, msg := range []string{DamagedMessage(d), DamagedDuringRun(d)} {
+		for _, want := range []string{st.Path(), "beschadigd", "onleesbaar", "`koppeling store reset`", "reservekopie"} {
+			if !strings.Contains(msg, want) {
+				t.Errorf("message lacks %q: %s", want, msg)
+			}
+		}
+		if strings.Contains(msg, "malformed") || strings.Contains(msg, "database disk image") {
+			t.Errorf("message carries SQLite's English: %s", msg)
+		}
+	}
+	if AsDamaged(errors.New("database is locked"), st.Path()) != nil || AsDamaged(nil, "") != nil {
+		t.Error("an error that says nothing about the file counts as damage")
+	}
+	if !strings.Contains(DamagedMessage(d), "Er is niets verstuurd") || strings.Contains(DamagedDuringRun(d), "niets verstuurd") {
+		t.Error("only Open's refusal may say that nothing was sent")
+	}
+}
+
+// TestEveryProblemHasItsWords: each problem has its own clause and its own
+// window key; an unknown one reads as unreadable.
+func TestEveryProblemHasItsWords(t *testing.T) {
+	seen := map[string]bool{}
+	for _, p := range []Problem{ProblemEmpty, ProblemTruncated, ProblemNotSQLite, ProblemUnreadable, ProblemForeign, ProblemOrphanWAL} {
+		d, k := p.Dutch(FileName), p.Key()
+		if d == "" || !strings.HasPrefix(k, "damaged.problem.") || seen[d] || seen[k] || strings.Contains(d, "{{") {
+			t.Errorf("problem %d: %q %q", p, d, k)
+		}
+		seen[d], seen[k] = true, true
+	}
+	if !strings.Contains(ProblemOrphanWAL.Dutch(FileName), FileName+"-wal") {
+		t.Errorf("orphan WAL clause lacks the file: %q", ProblemOrphanWAL.Dutch(FileName))
+	}
+	if Problem(99).Key() != ProblemUnreadable.Key() || Problem(99).Dutch(FileName) != ProblemUnreadable.Dutch(FileName) {
+		t.Error("an unknown problem does not read as unreadable")
+	}
+}

@@ -182,8 +182,12 @@ var settingDefs = []settingDef{
 		key: KeyMaxLineAmount, def: "25000",
 		parse: func(v string) (string, error) {
 			t := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), "€"))
-			d, err := decimal.Parse(t)
-			if err != nil || d.Sign() <= 0 || !d.Equal(d.RoundCents()) || d.Cmp(decimal.FromInt(1_000_000_000)) > 0 {
+			d, err := decimal.ParsePlaces(t, 2)
+			var pe *decimal.PlacesError
+			if errors.As(err, &pe) {
+				return "", fmt.Errorf("een bedrag in euro's heeft hoogstens %d decimalen (centen), niet %d; bijvoorbeeld 25000 of 25000,50", pe.Max, pe.Places)
+			}
+			if err != nil || d.Sign() <= 0 || d.Cmp(decimal.FromInt(1_000_000_000)) > 0 {
 				return "", errors.New("het hoogste regelbedrag zonder bevestiging is een bedrag in euro's boven 0, bijvoorbeeld 25000 of 25000,00")
 			}
 			return d.Fixed(2), nil
@@ -293,14 +297,27 @@ type SettingError struct {
 }
 
 func (e *SettingError) Error() string {
-	return fmt.Sprintf("instelling %s: %q geweigerd: %s", e.Key, e.Value, e.Reason)
+	return fmt.Sprintf("instelling %s: %s geweigerd: %s", e.Key, Quote(e.Value), e.Reason)
+}
+
+// QuoteMax is how many characters of a refused value a message quotes.
+const QuoteMax = 60
+
+// Quote quotes a value for a message about it, cut to QuoteMax characters
+// with "…" when longer: a refused 10 KB value is not echoed back whole.
+func Quote(v string) string {
+	r := []rune(v)
+	if len(r) <= QuoteMax {
+		return strconv.Quote(v)
+	}
+	return strconv.Quote(string(r[:QuoteMax]) + "…")
 }
 
 // ErrUnknownSetting is wrapped by errors for keys that do not exist.
 var ErrUnknownSetting = errors.New("onbekende instelling")
 
 func unknownKey(key string) error {
-	return fmt.Errorf("%w %q; bekende instellingen: %s", ErrUnknownSetting, key, strings.Join(SettingKeys(), ", "))
+	return fmt.Errorf("%w %s; bekende instellingen: %s", ErrUnknownSetting, Quote(key), strings.Join(SettingKeys(), ", "))
 }
 
 // The rules between settings, as named in SettingError.Rule.

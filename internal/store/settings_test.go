@@ -166,3 +166,61 @@ func defaultValues() map[string]string {
 	}
 	return out
 }
+
+// TestARefusedLongValueIsQuotedShort: a refused 10 KB value is quoted with
+// at most QuoteMax characters and "…", not echoed back whole.
+func TestARefusedLongValueIsQuotedShort(t *testing.T) {
+	st, _ := openTemp(t)
+	long := strings.Repeat("x", 10_000)
+	err := st.SetSetting(context.Background(), KeyTemplate, long)
+	se := refusal(t, err)
+	msg := err.Error()
+	if se.Value != long {
+		t.Error("the error no longer carries the refused value for the program")
+	}
+	if !strings.Contains(msg, `"`+strings.Repeat("x", QuoteMax)+`…"`) || strings.Contains(msg, strings.Repeat("x", QuoteMax+1)) {
+		t.Fatalf("message quotes %d bytes: %.200s", len(msg), msg)
+	}
+	if len(msg) > 400 {
+		t.Fatalf("message is %d bytes long", len(msg))
+	}
+	if got := Quote("kort"); got != `"kort"` {
+		t.Errorf("Quote(kort) = %s", got)
+	}
+	if got := Quote(strings.Repeat("é", QuoteMax)); got != `"`+strings.Repeat("é", QuoteMax)+`"` {
+		t.Errorf("a value of exactly QuoteMax characters is cut: %s", got)
+	}
+	_, err = st.Settings(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := st.SetSetting(context.Background(), long, "1"); err == nil || strings.Contains(err.Error(), strings.Repeat("x", QuoteMax+1)) {
+		t.Errorf("an unknown long key is echoed whole: %.200v", err)
+	}
+}
+
+// TestAmountDecimalsAreNamed: the highest line amount takes cents; more
+// decimals are refused with how many are allowed, not "not a number".
+func TestAmountDecimalsAreNamed(t *testing.T) {
+	st, _ := openTemp(t)
+	ctx := context.Background()
+	for in, want := range map[string]string{"25000,5": "25000.50", "1,2500": "1.25", "€ 99,99": "99.99"} {
+		if err := st.SetSetting(ctx, KeyMaxLineAmount, in); err != nil {
+			t.Fatalf("%q refused: %v", in, err)
+		}
+		s, _ := st.Settings(ctx)
+		if got, _ := s.Value(KeyMaxLineAmount); got != want {
+			t.Errorf("%q stored as %q, want %q", in, got, want)
+		}
+	}
+	for _, in := range []string{"0,00001", "0,001", "12,345"} {
+		se := refusal(t, st.SetSetting(ctx, KeyMaxLineAmount, in))
+		if !strings.Contains(se.Reason, "hoogstens 2 decimalen") || strings.Contains(se.Reason, "not a decimal") {
+			t.Errorf("%q: reason %q", in, se.Reason)
+		}
+	}
+	se := refusal(t, st.SetSetting(ctx, KeyMaxLineAmount, "veel"))
+	if strings.Contains(se.Reason, "decimalen") {
+		t.Errorf("a word is refused for its decimals: %q", se.Reason)
+	}
+}

@@ -121,23 +121,9 @@ func damageText(d *store.DamagedError) string {
 	return tr(problemKey(d.Problem), map[string]any{"File": filepath.Base(d.Path)})
 }
 
-// problemKey is the translation key of a problem; an unknown one reads as
-// unreadable.
-func problemKey(p store.Problem) string {
-	switch p {
-	case store.ProblemEmpty:
-		return "damaged.problem.empty"
-	case store.ProblemTruncated:
-		return "damaged.problem.truncated"
-	case store.ProblemNotSQLite:
-		return "damaged.problem.notsqlite"
-	case store.ProblemForeign:
-		return "damaged.problem.foreign"
-	case store.ProblemOrphanWAL:
-		return "damaged.problem.orphanwal"
-	}
-	return "damaged.problem.unreadable"
-}
+// problemKey is the translation key of a problem (store owns the mapping);
+// an unknown one reads as unreadable.
+func problemKey(p store.Problem) string { return p.Key() }
 
 // dataFolder is the folder that holds the store file (and, for a missing
 // one, its leftover write-ahead log).

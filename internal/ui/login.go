@@ -152,6 +152,8 @@ func problemText(p *services.LoginProblem) string {
 		return tr("login.problem.refused", data)
 	case services.Unreachable:
 		return tr("login.problem.unreachable", data)
+	case services.NotTheService:
+		return tr("login.problem.nottheservice", data)
 	}
 	return tr("login.problem.invalid", data)
 }

@@ -98,7 +98,10 @@ const Prefix = "/_sandbox/"
 
 // Handler serves the inspection API of t:
 //
-//	GET    /_sandbox/state     the state as JSON
+//	GET    /_sandbox/state     the state as JSON; as a readable HTML page when
+//	                           the client asks for text/html (a browser) and
+//	                           the target is a Pager
+//	GET    /_sandbox/stand     the readable HTML page (Pager targets only)
 //	GET    /_sandbox/requests  the request log as JSON
 //	POST   /_sandbox/faults    add fault rules (a JSON object or array of fault.Rule)
 //	DELETE /_sandbox/faults    remove every fault rule
@@ -111,7 +114,22 @@ func Handler(t Target) http.Handler {
 			if r.Method != http.MethodGet {
 				break
 			}
+			if p, ok := t.(Pager); ok && wantsHTML(r) && r.URL.Query().Get("format") != "json" {
+				writePage(w, p.Page())
+				return
+			}
 			writeJSON(w, t.Snapshot())
+			return
+		case "stand":
+			p, ok := t.(Pager)
+			if !ok {
+				http.NotFound(w, r)
+				return
+			}
+			if r.Method != http.MethodGet {
+				break
+			}
+			writePage(w, p.Page())
 			return
 		case "requests":
 			if r.Method != http.MethodGet {
