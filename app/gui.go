@@ -66,7 +66,7 @@ func runGUI(args []string, e env) int {
 		st    *store.Store
 		vault *secrets.Vault
 		ep    services.Endpoints
-		opts  = ui.Options{StartHidden: *hidden, BuiltInSoftwareToken: softwareToken != ""}
+		opts  = ui.Options{StartHidden: *hidden, BuiltInSoftwareToken: softwareToken != "", Version: version}
 	)
 	if *demoMode {
 		d, err := demo.Start(ctx, dir)
