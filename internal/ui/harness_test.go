@@ -50,6 +50,7 @@ type fakeDesktop struct {
 	icon       fyne.Resource
 	trayWindow fyne.Window
 	tooltip    string
+	tapped     func()
 	notes      []*fyne.Notification
 	quits      int
 	// opened are the URLs given to OpenURL; openErr is its answer.
@@ -69,6 +70,7 @@ func (f *fakeDesktop) SetSystemTrayMenu(m *fyne.Menu)    { f.menu = m }
 func (f *fakeDesktop) SetSystemTrayIcon(r fyne.Resource) { f.icon = r }
 func (f *fakeDesktop) SetSystemTrayWindow(w fyne.Window) { f.trayWindow = w }
 func (f *fakeDesktop) SetSystemTrayTooltip(s string)     { f.tooltip = s }
+func (f *fakeDesktop) SetSystemTrayTapped(tapped func()) { f.tapped = tapped }
 
 // NewWindow is the test app's window, which records whether it is shown.
 func (f *fakeDesktop) NewWindow(title string) fyne.Window {

@@ -39,6 +39,11 @@ type trayIcon struct {
 // tests' fake desktop); the real one goes through fyne.io/systray.
 type tooltipSetter interface{ SetSystemTrayTooltip(string) }
 
+// tapSetter is an app that takes the action of a click on its tray icon
+// itself (the tests' fake desktop); the real one goes through
+// fyne.io/systray (systemTrayTapped).
+type tapSetter interface{ SetSystemTrayTapped(func()) }
+
 func (u *UI) newTray(desk desktop.App) *tray {
 	t := &tray{desk: desk, icons: map[trayIcon]fyne.Resource{}, setTooltip: systemTrayTooltip}
 	if ts, ok := desk.(tooltipSetter); ok {
@@ -72,6 +77,14 @@ func (u *UI) newTray(desk desktop.App) *tray {
 		quit,
 	)
 	desk.SetSystemTrayWindow(u.win)
+	// After SetSystemTrayWindow, which sets a click to show the window off
+	// the main thread (see systemTrayTapped).
+	tapped := func() { u.onMain(func() { u.showWindow(-1) }) }
+	if ts, ok := desk.(tapSetter); ok {
+		ts.SetSystemTrayTapped(tapped)
+	} else {
+		systemTrayTapped(tapped)
+	}
 	return t
 }
 

@@ -129,3 +129,27 @@ func TestWithoutTrayTheWindowIsHome(t *testing.T) {
 		t.Fatalf("Afsluiten: quits %d", h.app.quits)
 	}
 }
+
+// TestTrayClickShowsOnTheMainThread clicks the tray icon from another
+// goroutine, as the tray's D-Bus handler does: the window is shown by the
+// UI thread (the harness's queue), never by the clicking goroutine, which
+// painted a black window (issue #14; app TestTrayClickAlwaysPaints shows
+// it on the real binary).
+func TestTrayClickShowsOnTheMainThread(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	w := h.u.win.(*shownWindow)
+	w.Hide()
+	if h.app.tapped == nil {
+		t.Fatal("no action for a click on the tray icon")
+	}
+	done := make(chan struct{})
+	go func() { h.app.tapped(); close(done) }()
+	<-done
+	if w.shown {
+		t.Fatal("the click showed the window on the clicking goroutine")
+	}
+	h.settle()
+	if !w.shown {
+		t.Fatal("the click did not show the window")
+	}
+}
