@@ -287,15 +287,20 @@ func TestDemoModeUnderXvfb(t *testing.T) {
 }
 
 // TestTrayStartWakesForASecondStart starts the real binary hidden in the
-// tray, where the patched Fyne loop sleeps until it is needed
-// (packaging/fyne-patch): a second start must still bring up its window,
-// and SIGTERM must still stop it.
+// tray (a fake tray host on a session bus of the test's own; without one
+// the window would show), where the patched Fyne loop sleeps until it is
+// needed (packaging/fyne-patch): a second start must still bring up its
+// window, and SIGTERM must still stop it.
 func TestTrayStartWakesForASecondStart(t *testing.T) {
 	display := xvfb(t)
 	if _, err := exec.LookPath("import"); err != nil {
 		t.Skip("ImageMagick is not installed (make test installs it)")
 	}
-	g := startGUI(t, display, "--demo", "--tray")
+	bus := sessionBus(t)
+	startTrayHost(t, bus)
+	g := startGUIWith(t, display, func(g *guiProcess) {
+		g.env = append(g.env, "DBUS_SESSION_BUS_ADDRESS="+bus)
+	}, "--demo", "--tray")
 	// Running (the instance file is written) and hidden: nothing on the display.
 	deadline := time.Now().Add(60 * time.Second)
 	for {

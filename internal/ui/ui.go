@@ -119,8 +119,8 @@ type UI struct {
 // notifications through the platform's own service where Fyne cannot
 // replace or expire them (notify.go).
 func NewDesktop(b Backend, opts Options) (*UI, error) {
-	app.SetMetadata(fyne.AppMetadata{ID: AppID, Name: AppName, Version: opts.Version, Build: 1,
-		Icon: fyne.NewStaticResource("icon.png", assets.Icon()), Release: true})
+	app.SetMetadata(fyne.AppMetadata{ID: AppID, Name: AppName, Version: opts.Version,
+		Icon: fyne.NewStaticResource("icon.png", assets.Icon())})
 	a := app.NewWithID(AppID)
 	if ok, err := TrayHostPresent(); !ok {
 		opts.TrayMissing = true
