@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -732,5 +733,46 @@ func TestTrayClickAlwaysPaints(t *testing.T) {
 	g.stop(t)
 	if s := g.stderr.String(); s != "" {
 		t.Errorf("the console is not quiet on a normal start:\n%s", s)
+	}
+}
+
+// TestGUILogOnce checks where the desktop app's diagnostics go: to
+// GUILogFile in the data directory, each distinct line once, nothing
+// before the first line (no empty file), and the console logger back after.
+func TestGUILogOnce(t *testing.T) {
+	dir := t.TempDir()
+	var console bytes.Buffer
+	log.SetOutput(&console)
+	defer log.SetOutput(os.Stderr)
+	restore := routeGUILog(dir)
+	if _, err := os.Stat(filepath.Join(dir, GUILogFile)); !os.IsNotExist(err) {
+		t.Fatalf("the log file exists before anything was logged: %v", err)
+	}
+	for range 3 {
+		log.Printf("systray error: failed to register: %s", "no watcher")
+	}
+	log.Println("Fyne error:  Failed to watch settings file:\n  Cause: too many open files")
+	restore()
+	log.Print("after")
+	b, err := os.ReadFile(filepath.Join(dir, GUILogFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	want := []string{"systray error: failed to register: no watcher", "Fyne error:  Failed to watch settings file:",
+		"  Cause: too many open files"}
+	if len(lines) != len(want) {
+		t.Fatalf("log file:\n%s", b)
+	}
+	for i, l := range lines {
+		if _, rest, _ := strings.Cut(l, " "); rest != want[i] {
+			t.Errorf("line %d: %q, want a time and %q", i, l, want[i])
+		}
+	}
+	if !strings.HasSuffix(console.String(), "after\n") {
+		t.Errorf("console: %q", console.String())
+	}
+	if strings.Contains(console.String(), "systray") {
+		t.Errorf("a routed line reached the console: %q", console.String())
 	}
 }
