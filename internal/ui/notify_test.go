@@ -124,9 +124,9 @@ func TestBusNotifierReplacesAndExpires(t *testing.T) {
 		next++
 		return next, nil
 	}}
-	b.send(notification{kind: "success", title: "a", expire: 10 * time.Second}) // id 41
-	b.send(notification{kind: "failed", title: "b", expire: 30 * time.Second})  // id 42
-	b.send(notification{kind: "success", title: "c", expire: 10 * time.Second}) // replaces 41
+	b.deliver(notification{kind: "success", title: "a", expire: 10 * time.Second}) // id 41
+	b.deliver(notification{kind: "failed", title: "b", expire: 30 * time.Second})  // id 42
+	b.deliver(notification{kind: "success", title: "c", expire: 10 * time.Second}) // replaces 41
 	want := []call{{0, 10000}, {0, 30000}, {41, 10000}}
 	if !equalNotes(calls, want) {
 		t.Fatalf("Notify calls %v, want %v", calls, want)
@@ -135,9 +135,43 @@ func TestBusNotifierReplacesAndExpires(t *testing.T) {
 		t.Errorf("the last success notification is %d, want 43", b.ids["success"])
 	}
 	fail = true
-	b.send(notification{kind: "success", title: "d", expire: time.Second})
-	b.send(notification{kind: "success", title: "e", expire: time.Second})
+	b.deliver(notification{kind: "success", title: "d", expire: time.Second})
+	b.deliver(notification{kind: "success", title: "e", expire: time.Second})
 	if b.failed == "" || b.ids["success"] != 43 {
 		t.Errorf("after a failed Notify: logged %q, id %d", b.failed, b.ids["success"])
+	}
+}
+
+// TestBusNotifierDoesNotBlock: send returns while the bus does not answer,
+// and the notification is delivered once it does.
+func TestBusNotifierDoesNotBlock(t *testing.T) {
+	release := make(chan struct{})
+	delivered := make(chan string, 2)
+	b := &busNotifier{ids: map[string]uint32{}, call: func(_ context.Context, _ uint32, _, title, _ string, _ int32) (uint32, error) {
+		<-release
+		delivered <- title
+		return 1, nil
+	}}
+	sent := make(chan struct{})
+	go func() {
+		b.send(notification{kind: "success", title: "a"})
+		b.send(notification{kind: "failed", title: "b"})
+		close(sent)
+	}()
+	select {
+	case <-sent:
+	case <-time.After(5 * time.Second):
+		t.Fatal("send waited for the bus")
+	}
+	close(release)
+	for _, want := range []string{"a", "b"} {
+		select {
+		case got := <-delivered:
+			if got != want {
+				t.Fatalf("delivered %q, want %q (in order)", got, want)
+			}
+		case <-time.After(5 * time.Second):
+			t.Fatalf("%q was never delivered", want)
+		}
 	}
 }

@@ -21,8 +21,13 @@ func platformNotifier(a fyne.App) notifier {
 	return &busNotifier{ids: map[string]uint32{}, icon: cachedIcon(a), call: callNotify}
 }
 
-// busNotifier is the org.freedesktop.Notifications client.
+// busNotifier is the org.freedesktop.Notifications client. send hands the
+// notification to a goroutine of its own, which sends them in order, so
+// that the UI thread never waits for the bus.
 type busNotifier struct {
+	start sync.Once
+	queue chan notification
+
 	mu   sync.Mutex
 	ids  map[string]uint32 // the server's id of the last notification of each kind
 	icon string
@@ -33,6 +38,22 @@ type busNotifier struct {
 }
 
 func (b *busNotifier) send(n notification) {
+	b.start.Do(func() {
+		b.queue = make(chan notification, 32)
+		go func() {
+			for n := range b.queue {
+				b.deliver(n)
+			}
+		}()
+	})
+	select {
+	case b.queue <- n:
+	default: // the bus is stuck: a notification fewer, not a UI that waits
+	}
+}
+
+// deliver sends one notification and remembers its id for its kind.
+func (b *busNotifier) deliver(n notification) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), busTimeout)
