@@ -124,9 +124,10 @@ func NewDesktop(b Backend, opts Options) (*UI, error) {
 	a := app.NewWithID(AppID)
 	if ok, err := TrayHostPresent(); !ok {
 		opts.TrayMissing = true
-		if err != nil {
-			log.Printf("koppeling: no system tray: %v", err)
+		if err == nil {
+			err = errors.New("no StatusNotifier host on the session bus")
 		}
+		log.Printf("koppeling: no system tray, the window stays the app's home: %v", err)
 	}
 	u, err := New(a, b, opts)
 	if err != nil {
