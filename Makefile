@@ -15,14 +15,17 @@ STATICCHECK_VERSION := v0.8.2
 
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 COMMIT  ?= $(shell git rev-parse --short HEAD 2>/dev/null || echo unknown)
-DATE    ?= $(shell date -u +%Y-%m-%dT%H:%M:%SZ)
+# DATE is the last commit's time (UTC), not the time of the build: the same
+# sources give the same binary, and `make run` does not relink every time.
+DATE    ?= $(shell TZ=UTC git log -1 --format=%cd --date=format-local:%Y-%m-%dT%H:%M:%SZ 2>/dev/null || echo unknown)
 LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DATE)
 
 # Debian packages the build and the tests need: a C compiler for cgo, the
 # OpenGL and X11 headers Fyne builds against, Xvfb and ImageMagick for
-# screenshots of the real window, and D-Bus plus gnome-keyring for the
-# real-keychain tests.
-APT_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb imagemagick dbus dbus-x11 gnome-keyring
+# screenshots of the real window, D-Bus plus gnome-keyring for the
+# real-keychain tests, and openbox, a small window manager for the test that
+# hides and shows the real window under Xvfb.
+APT_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb imagemagick dbus dbus-x11 gnome-keyring openbox
 
 # Build tags of Fyne code: migrated_fynedo says every UI change from a
 # goroutine goes through fyne.Do; the tests add ci (Fyne's headless driver).
@@ -86,9 +89,17 @@ $(PATCHED_MOD): go.mod go.sum $(wildcard packaging/fyne-patch/*.patched)
 	  for f in packaging/fyne-patch/*.patched; do b="$$(basename "$$f" .patched)"; cp "$$f" "bin/patched/fyne/internal/driver/glfw/$$b"; done && \
 	  cp go.sum bin/patched/go.sum && { cat go.mod; printf '\nreplace fyne.io/fyne/v2 => ./bin/patched/fyne\n'; } >"$(PATCHED_MOD)"
 
+# build says so before a cold build (Fyne's OpenGL and GLFW C code is not in
+# the Go build cache yet), and go build -v names each package as it is
+# compiled, so that the minutes of the first build show progress.
+COLD_PROBE := github.com/go-gl/glfw/v3.3/glfw
 .PHONY: build
 build: fyne-patch
-	$(GO) build -modfile="$(PATCHED_MOD)" -trimpath -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./app
+	@if [ "$$($(GO) list -modfile="$(PATCHED_MOD)" -trimpath -tags $(TAGS) -f '{{.Stale}}' $(COLD_PROBE) 2>/dev/null)" != false ]; then \
+	  echo "First build: Go compiles Fyne and its C parts (OpenGL, GLFW) once; this takes several minutes."; \
+	  echo "Later builds take seconds. Packages as they are compiled:"; \
+	fi
+	$(GO) build -v -modfile="$(PATCHED_MOD)" -trimpath -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./app
 
 # run starts the desktop app in demo mode: the real window and tray against
 # both sandbox servers (in-process) with the Dutch demo administration. It

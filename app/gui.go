@@ -5,7 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"log"
+	"os"
+	"path/filepath"
 	"runtime"
+	"strings"
+	"sync"
 	"time"
 
 	"github.com/koppeling/koppeling/internal/demo"
@@ -62,11 +67,14 @@ func runGUI(args []string, e env) int {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
+	// From here on Fyne and the tray (and Koppeling's own desktop code) log
+	// to the data directory, not to the console (see guiLog).
+	defer routeGUILog(dir)()
 	var (
 		st    *store.Store
 		vault *secrets.Vault
 		ep    services.Endpoints
-		opts  = ui.Options{StartHidden: *hidden, BuiltInSoftwareToken: softwareToken != ""}
+		opts  = ui.Options{StartHidden: *hidden, BuiltInSoftwareToken: softwareToken != "", Version: version}
 	)
 	if *demoMode {
 		d, err := demo.Start(ctx, dir)
@@ -154,6 +162,72 @@ func showDamagedStore(e env, d *store.DamagedError, claim *instance.Instance) {
 	}
 	claim.Serve(w.Show)
 	w.Run()
+}
+
+// GUILogFile is the desktop app's diagnostic log in its data directory:
+// what Fyne, the tray and the notifications report that the window cannot
+// show (a settings watch that failed, a desktop without a notification
+// service). The sync's own log is in the store.
+const GUILogFile = "koppeling-gui.log"
+
+// maxGUILog is the size above which the diagnostic log starts afresh.
+const maxGUILog = 1 << 20
+
+// routeGUILog sends the standard logger, which Fyne and fyne.io/systray
+// write to, to GUILogFile in dir, each distinct line once per start: on a
+// normal start the console shows nothing, and a condition that repeats
+// (every run, every frame) does not fill the disk. It returns the function
+// that puts the console back.
+func routeGUILog(dir string) (restore func()) {
+	w := &onceWriter{path: filepath.Join(dir, GUILogFile), seen: map[string]bool{}}
+	prevOut, prevFlags := log.Writer(), log.Flags()
+	log.SetOutput(w)
+	log.SetFlags(0) // onceWriter stamps the lines itself, after comparing them
+	return func() {
+		log.SetOutput(prevOut)
+		log.SetFlags(prevFlags)
+		w.close()
+	}
+}
+
+// onceWriter appends each line it has not seen before to a file, opened
+// at the first line, with the time in front.
+type onceWriter struct {
+	path string
+	mu   sync.Mutex
+	f    *os.File
+	seen map[string]bool
+	err  error
+}
+
+func (w *onceWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for _, line := range strings.Split(strings.TrimRight(string(p), "\n"), "\n") {
+		if w.seen[line] || w.err != nil {
+			continue
+		}
+		w.seen[line] = true
+		if w.f == nil {
+			if fi, err := os.Stat(w.path); err == nil && fi.Size() > maxGUILog {
+				_ = os.Remove(w.path)
+			}
+			if w.f, w.err = os.OpenFile(w.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600); w.err != nil {
+				continue
+			}
+		}
+		fmt.Fprintf(w.f, "%s %s\n", time.Now().Format(time.RFC3339), line)
+	}
+	return len(p), nil
+}
+
+func (w *onceWriter) close() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.f != nil {
+		_ = w.f.Close()
+		w.f = nil
+	}
 }
 
 // hasDisplay reports whether a window can be shown: on Linux and the BSDs

@@ -3,9 +3,12 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"errors"
+	"fmt"
 	"image"
 	"image/png"
+	"log"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,6 +19,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/godbus/dbus/v5"
+	"github.com/godbus/dbus/v5/prop"
 
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	"github.com/koppeling/koppeling/internal/store"
@@ -282,15 +288,20 @@ func TestDemoModeUnderXvfb(t *testing.T) {
 }
 
 // TestTrayStartWakesForASecondStart starts the real binary hidden in the
-// tray, where the patched Fyne loop sleeps until it is needed
-// (packaging/fyne-patch): a second start must still bring up its window,
-// and SIGTERM must still stop it.
+// tray (a fake tray host on a session bus of the test's own; without one
+// the window would show), where the patched Fyne loop sleeps until it is
+// needed (packaging/fyne-patch): a second start must still bring up its
+// window, and SIGTERM must still stop it.
 func TestTrayStartWakesForASecondStart(t *testing.T) {
 	display := xvfb(t)
 	if _, err := exec.LookPath("import"); err != nil {
 		t.Skip("ImageMagick is not installed (make test installs it)")
 	}
-	g := startGUI(t, display, "--demo", "--tray")
+	bus := sessionBus(t)
+	startTrayHost(t, bus)
+	g := startGUIWith(t, display, func(g *guiProcess) {
+		g.env = append(g.env, "DBUS_SESSION_BUS_ADDRESS="+bus)
+	}, "--demo", "--tray")
 	// Running (the instance file is written) and hidden: nothing on the display.
 	deadline := time.Now().Add(60 * time.Second)
 	for {
@@ -448,5 +459,320 @@ func TestDamagedStoreWindowUnderXvfb(t *testing.T) {
 	}
 	if want := []string{store.FileName, instance.LockFile}; !slices.Equal(names, want) {
 		t.Errorf("data directory holds %q, want %q", names, want)
+	}
+}
+
+// windowManager starts openbox on display, so that windows get frames,
+// focus and a close key (Alt+F4) as on a desktop; the test is skipped
+// without it.
+func windowManager(t *testing.T, display string) {
+	t.Helper()
+	if _, err := exec.LookPath("openbox"); err != nil {
+		t.Skip("openbox is not installed (make test installs it)")
+	}
+	cmd := exec.Command("openbox", "--sm-disable")
+	cmd.Env = append(os.Environ(), "DISPLAY="+display, "XDG_CONFIG_HOME="+t.TempDir())
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	time.Sleep(time.Second) // it takes over the root window
+}
+
+// blackShare is the share of pure black pixels of a PNG screenshot: the
+// empty Xvfb screen is black, and so is a window that is mapped but not
+// painted.
+func blackShare(t *testing.T, b []byte) float64 {
+	t.Helper()
+	img, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	black, all := 0, 0
+	bounds := img.Bounds()
+	for y := bounds.Min.Y; y < bounds.Max.Y; y += 2 {
+		for x := bounds.Min.X; x < bounds.Max.X; x += 2 {
+			r, g, b, _ := img.At(x, y).RGBA()
+			if r|g|b == 0 {
+				black++
+			}
+			all++
+		}
+	}
+	return float64(black) / float64(all)
+}
+
+// TestHideAndShowAlwaysPaints closes and reopens the real window many
+// times under Xvfb with a window manager and no tray host, as a user
+// without a tray does: Alt+F4 asks whether to quit or go on in the
+// background, Enter goes on in the background (the window goes), and a
+// second start brings the window back. Every time the window must be
+// painted, not a black rectangle (issue #14 saw 3 of 23). Started with
+// --tray, the app must show its window all the same, since no tray shows
+// its icon; and the console stays empty.
+func TestHideAndShowAlwaysPaints(t *testing.T) {
+	display := xvfb(t)
+	for _, tool := range []string{"import", "gcc"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (make test installs it)", tool)
+		}
+	}
+	windowManager(t, display)
+	g := startGUI(t, display, "--demo", "--tray")
+	first := g.waitForWindow(t, display)
+	// The window covers part of the screen; around it the screen is black.
+	around := blackShare(t, first)
+	if around > 0.5 {
+		t.Fatalf("the first window is not painted: %.0f %% black", 100*around)
+	}
+	shot := func(name string, b []byte) string {
+		p := filepath.Join(artifactDir(t), name)
+		if err := os.WriteFile(p, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	shot("hide-show-first.png", first)
+	// waitFor takes screenshots until cond holds for one.
+	waitFor := func(what string, cond func([]byte) bool) []byte {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			b := screenshot(t, display)
+			if cond(b) {
+				return b
+			}
+			if time.Now().After(deadline) {
+				t.Fatalf("%s: not after 15 s (screenshot %s)\nstderr:\n%s", what, shot("hide-show-timeout.png", b), g.stderr.String())
+			}
+			time.Sleep(150 * time.Millisecond)
+		}
+	}
+	const cycles = 30
+	blank := 0
+	for i := 1; i <= cycles; i++ {
+		pressKey(t, display, "Alt_L+F4")
+		// The question covers part of the window; Enter picks "Op de
+		// achtergrond doorgaan".
+		time.Sleep(500 * time.Millisecond)
+		pressKey(t, display, "Return")
+		waitFor("the window goes", func(b []byte) bool { return colours(t, b) <= 1 })
+
+		g.secondStart(t, "--demo")
+		waitFor("the window comes back", func(b []byte) bool { return blackShare(t, b) < 0.95 })
+		time.Sleep(time.Second) // what the user sees a moment later
+		b := screenshot(t, display)
+		if share := blackShare(t, b); share > around+0.2 || colours(t, b) <= 50 {
+			blank++
+			t.Errorf("cycle %d: the window is blank (%.0f %% black, %d colours): %s", i, 100*share, colours(t, b),
+				shot(fmt.Sprintf("hide-show-blank-%02d.png", i), b))
+		}
+	}
+	t.Logf("%d of %d hide/show cycles blank", blank, cycles)
+	g.stop(t)
+	if s := g.stderr.String(); s != "" {
+		t.Errorf("the console is not quiet on a normal start:\n%s", s)
+	}
+}
+
+// sessionBus starts a D-Bus session daemon of the test's own and returns
+// its address; it is stopped when the test ends.
+func sessionBus(t *testing.T) string {
+	t.Helper()
+	if _, err := exec.LookPath("dbus-daemon"); err != nil {
+		t.Skip("dbus-daemon is not installed (make test installs it)")
+	}
+	cmd := exec.Command("dbus-daemon", "--session", "--nofork", "--print-address=1")
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	addr, err := bufio.NewReader(out).ReadString('\n')
+	if err != nil {
+		t.Fatalf("dbus-daemon gave no address: %v", err)
+	}
+	return strings.TrimSpace(addr)
+}
+
+// fakeTrayHost is a StatusNotifierWatcher with a host, as a desktop panel
+// provides: it takes the app's tray icon registration, so the app sets up
+// its tray, and it can click the icon as the panel would (Activate).
+type fakeTrayHost struct {
+	conn  *dbus.Conn
+	mu    sync.Mutex
+	items []string // bus names of the registered icons
+}
+
+func (h *fakeTrayHost) RegisterStatusNotifierItem(sender dbus.Sender, path string) *dbus.Error {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.items = append(h.items, string(sender))
+	return nil
+}
+
+func (h *fakeTrayHost) RegisterStatusNotifierHost(string) *dbus.Error { return nil }
+
+// startTrayHost puts a fakeTrayHost on the session bus at addr.
+func startTrayHost(t *testing.T, addr string) *fakeTrayHost {
+	t.Helper()
+	conn, err := dbus.Connect(addr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	h := &fakeTrayHost{conn: conn}
+	const name, path, iface = "org.kde.StatusNotifierWatcher", "/StatusNotifierWatcher", "org.kde.StatusNotifierWatcher"
+	if err := conn.Export(h, path, iface); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := prop.Export(conn, path, prop.Map{iface: {
+		"IsStatusNotifierHostRegistered": {Value: true},
+		"ProtocolVersion":                {Value: int32(0)},
+		"RegisteredStatusNotifierItems":  {Value: []string{}},
+	}}); err != nil {
+		t.Fatal(err)
+	}
+	if reply, err := conn.RequestName(name, dbus.NameFlagDoNotQueue); err != nil || reply != dbus.RequestNameReplyPrimaryOwner {
+		t.Fatalf("own %s: %v (%v)", name, reply, err)
+	}
+	return h
+}
+
+// click activates (left-clicks) the registered tray icon.
+func (h *fakeTrayHost) click(t *testing.T) {
+	t.Helper()
+	h.mu.Lock()
+	items := slices.Clone(h.items)
+	h.mu.Unlock()
+	if len(items) == 0 {
+		t.Fatal("no tray icon registered")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	call := h.conn.Object(items[len(items)-1], "/StatusNotifierItem").CallWithContext(ctx,
+		"org.kde.StatusNotifierItem.Activate", 0, int32(10), int32(10))
+	if call.Err != nil {
+		t.Fatalf("click the tray icon: %v", call.Err)
+	}
+}
+
+// TestTrayClickAlwaysPaints is TestHideAndShowAlwaysPaints with a tray
+// host: the window is closed to the tray (Alt+F4) and a click on the tray
+// icon brings it back, many times; each time it must be painted. Fyne
+// shows the window for a click on the icon from the D-Bus goroutine,
+// which with migrated_fynedo paints off the main thread; issue #14 saw a
+// black window there.
+func TestTrayClickAlwaysPaints(t *testing.T) {
+	display := xvfb(t)
+	for _, tool := range []string{"import", "gcc"} {
+		if _, err := exec.LookPath(tool); err != nil {
+			t.Skipf("%s is not installed (make test installs it)", tool)
+		}
+	}
+	windowManager(t, display)
+	bus := sessionBus(t)
+	host := startTrayHost(t, bus)
+	g := startGUIWith(t, display, func(g *guiProcess) {
+		g.env = append(g.env, "DBUS_SESSION_BUS_ADDRESS="+bus)
+	}, "--demo")
+	first := g.waitForWindow(t, display)
+	around := blackShare(t, first)
+	if around > 0.5 {
+		t.Fatalf("the first window is not painted: %.0f %% black", 100*around)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		host.mu.Lock()
+		n := len(host.items)
+		host.mu.Unlock()
+		if n > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the app registered no tray icon\nstderr:\n%s", g.stderr.String())
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	waitFor := func(what string, cond func([]byte) bool) []byte {
+		t.Helper()
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			b := screenshot(t, display)
+			if cond(b) {
+				return b
+			}
+			if time.Now().After(deadline) {
+				p := filepath.Join(artifactDir(t), "tray-click-timeout.png")
+				os.WriteFile(p, b, 0o644)
+				t.Fatalf("%s: not after 15 s (screenshot %s)\nstderr:\n%s", what, p, g.stderr.String())
+			}
+			time.Sleep(150 * time.Millisecond)
+		}
+	}
+	const cycles = 30
+	blank := 0
+	for i := 1; i <= cycles; i++ {
+		pressKey(t, display, "Alt_L+F4") // with a tray: hides, no question
+		waitFor("the window goes", func(b []byte) bool { return colours(t, b) <= 1 })
+		host.click(t)
+		waitFor("the window comes back", func(b []byte) bool { return colours(t, b) > 1 })
+		time.Sleep(time.Second)
+		b := screenshot(t, display)
+		if share := blackShare(t, b); share > around+0.2 || colours(t, b) <= 50 {
+			blank++
+			p := filepath.Join(artifactDir(t), fmt.Sprintf("tray-click-blank-%02d.png", i))
+			os.WriteFile(p, b, 0o644)
+			t.Errorf("cycle %d: the window is blank (%.0f %% black, %d colours): %s", i, 100*share, colours(t, b), p)
+		}
+	}
+	t.Logf("%d of %d tray clicks showed a blank window", blank, cycles)
+	g.stop(t)
+	if s := g.stderr.String(); s != "" {
+		t.Errorf("the console is not quiet on a normal start:\n%s", s)
+	}
+}
+
+// TestGUILogOnce checks where the desktop app's diagnostics go: to
+// GUILogFile in the data directory, each distinct line once, nothing
+// before the first line (no empty file), and the console logger back after.
+func TestGUILogOnce(t *testing.T) {
+	dir := t.TempDir()
+	var console bytes.Buffer
+	log.SetOutput(&console)
+	defer log.SetOutput(os.Stderr)
+	restore := routeGUILog(dir)
+	if _, err := os.Stat(filepath.Join(dir, GUILogFile)); !os.IsNotExist(err) {
+		t.Fatalf("the log file exists before anything was logged: %v", err)
+	}
+	for range 3 {
+		log.Printf("systray error: failed to register: %s", "no watcher")
+	}
+	log.Println("Fyne error:  Failed to watch settings file:\n  Cause: too many open files")
+	restore()
+	log.Print("after")
+	b, err := os.ReadFile(filepath.Join(dir, GUILogFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+	want := []string{"systray error: failed to register: no watcher", "Fyne error:  Failed to watch settings file:",
+		"  Cause: too many open files"}
+	if len(lines) != len(want) {
+		t.Fatalf("log file:\n%s", b)
+	}
+	for i, l := range lines {
+		if _, rest, _ := strings.Cut(l, " "); rest != want[i] {
+			t.Errorf("line %d: %q, want a time and %q", i, l, want[i])
+		}
+	}
+	if !strings.HasSuffix(console.String(), "after\n") {
+		t.Errorf("console: %q", console.String())
+	}
+	if strings.Contains(console.String(), "systray") {
+		t.Errorf("a routed line reached the console: %q", console.String())
 	}
 }

@@ -38,6 +38,10 @@ type Result struct {
 	// E003.1): the scheduler waits for the next regular cycle, whatever
 	// triggers arrive before it.
 	CallLimited bool
+	// Detail is the run function's own account of the run, handed to the
+	// subscribers as it is (the desktop app's run function puts the
+	// engine's summary here, for the texts of its notifications).
+	Detail any
 }
 
 // RunFunc performs one run. It must return soon after ctx is cancelled.

@@ -173,6 +173,6 @@ func RunFunc(r *services.Runner) scheduler.RunFunc {
 	return func(ctx context.Context, trigger scheduler.Trigger) scheduler.Result {
 		sum := r.Run(ctx, engine.RunOptions{Trigger: string(trigger)})
 		return scheduler.Result{Summary: sum.Line, Changed: sum.Changed(), Attention: sum.Attention, Err: sum.Err,
-			CallLimited: sum.CallLimited}
+			CallLimited: sum.CallLimited, Detail: sum}
 	}
 }

@@ -49,6 +49,8 @@ type fakeDesktop struct {
 	menu       *fyne.Menu
 	icon       fyne.Resource
 	trayWindow fyne.Window
+	tooltip    string
+	tapped     func()
 	notes      []*fyne.Notification
 	quits      int
 	// opened are the URLs given to OpenURL; openErr is its answer.
@@ -64,9 +66,27 @@ type lightSettings struct{ fyne.Settings }
 
 func (s lightSettings) SetTheme(t fyne.Theme) { s.Settings.SetTheme(lightTheme{t}) }
 
-func (f *fakeDesktop) SetSystemTrayMenu(m *fyne.Menu)        { f.menu = m }
-func (f *fakeDesktop) SetSystemTrayIcon(r fyne.Resource)     { f.icon = r }
-func (f *fakeDesktop) SetSystemTrayWindow(w fyne.Window)     { f.trayWindow = w }
+func (f *fakeDesktop) SetSystemTrayMenu(m *fyne.Menu)    { f.menu = m }
+func (f *fakeDesktop) SetSystemTrayIcon(r fyne.Resource) { f.icon = r }
+func (f *fakeDesktop) SetSystemTrayWindow(w fyne.Window) { f.trayWindow = w }
+func (f *fakeDesktop) SetSystemTrayTooltip(s string)     { f.tooltip = s }
+func (f *fakeDesktop) SetSystemTrayTapped(tapped func()) { f.tapped = tapped }
+
+// NewWindow is the test app's window, which records whether it is shown.
+func (f *fakeDesktop) NewWindow(title string) fyne.Window {
+	return &shownWindow{Window: f.App.NewWindow(title)}
+}
+
+// shownWindow is a test window that remembers Show and Hide (the test
+// driver's own does not).
+type shownWindow struct {
+	fyne.Window
+	shown bool
+}
+
+func (w *shownWindow) Show()                                 { w.shown = true; w.Window.Show() }
+func (w *shownWindow) Hide()                                 { w.shown = false; w.Window.Hide() }
+func (w *shownWindow) ShowAndRun()                           { w.Show() }
 func (f *fakeDesktop) SendNotification(n *fyne.Notification) { f.notes = append(f.notes, n) }
 func (f *fakeDesktop) Quit()                                 { f.quits++ }
 func (f *fakeDesktop) OpenURL(u *url.URL) error {

@@ -177,8 +177,9 @@ func TestRunNotifications(t *testing.T) {
 	}
 	titles := func(res scheduler.Result, p []store.Export, notify bool) []string {
 		var out []string
-		for _, n := range runNotifications(res, p, notify) {
-			out = append(out, n.Title)
+		notes, _ := runNotifications(res, p, notify, 0)
+		for _, n := range notes {
+			out = append(out, n.title)
 		}
 		return out
 	}
@@ -203,7 +204,7 @@ func TestRunNotifications(t *testing.T) {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
-	if n := runNotifications(failed, nil, true)[0]; n.Content != "mislukt" {
-		t.Errorf("failed run notification says %q", n.Content)
+	if notes, _ := runNotifications(failed, nil, true, 0); notes[0].body != "mislukt" {
+		t.Errorf("failed run notification says %q", notes[0].body)
 	}
 }

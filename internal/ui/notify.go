@@ -1,8 +1,12 @@
 package ui
 
 import (
+	"strings"
+	"time"
+
 	"fyne.io/fyne/v2"
 
+	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -11,24 +15,132 @@ import (
 // notification each; more are told in one.
 const maxParkedNotifications = 3
 
-// runNotifications are the notifications after a run: always for a failed
-// run and for each newly parked work order; for a successful run only when
-// it imported or exported something and the user wants them (notify.success).
-func runNotifications(res scheduler.Result, newlyParked []store.Export, notifySuccess bool) []*fyne.Notification {
-	var out []*fyne.Notification
+// How long a notification stays, where the platform lets the app say so:
+// a success is news for a moment, what needs the user stays longer.
+const (
+	expireSuccess   = 10 * time.Second
+	expireAttention = 30 * time.Second
+)
+
+// notification is one notification after a run. kind names what it is
+// about: a new one of the same kind replaces the previous one where the
+// platform allows it, instead of piling up.
+type notification struct {
+	kind   string
+	title  string
+	body   string
+	expire time.Duration
+}
+
+// notifier shows notifications.
+type notifier interface{ send(n notification) }
+
+// appNotifier sends through Fyne, which can neither replace nor expire a
+// notification: Windows and macOS decide themselves how long one stays.
+type appNotifier struct{ a fyne.App }
+
+func (n appNotifier) send(x notification) {
+	n.a.SendNotification(fyne.NewNotification(x.title, x.body))
+}
+
+// runNotifications are the notifications after a run:
+//   - a failed run: what went wrong, and what was done before it stopped;
+//   - each newly parked work order (up to maxParkedNotifications, more in
+//     one);
+//   - other records that need the user (relations without an address, a
+//     refused setting, ...), counted, on their own, whatever notify.success
+//     says; not again while their number stays what the user was told
+//     (told), so that an open item does not notify every run;
+//   - a successful run that imported or exported something, when the user
+//     wants it (notify.success): what it did.
+//
+// It returns the number of other attention items the user now knows of.
+func runNotifications(res scheduler.Result, newlyParked []store.Export, notifySuccess bool, told int) ([]notification, int) {
+	sum, haveSum := res.Detail.(engine.Summary)
+	var out []notification
 	if res.Err != nil {
-		out = append(out, fyne.NewNotification(tr("notify.failed"), res.Summary))
+		body := failureText(res.Summary)
+		if haveSum {
+			if done := doneText(sum); done != "" {
+				body += "\n" + tr("notify.failed.done", map[string]any{"Done": done})
+			}
+		}
+		out = append(out, notification{kind: "failed", title: tr("notify.failed"), body: body, expire: expireAttention})
 	}
 	if len(newlyParked) > maxParkedNotifications {
-		out = append(out, fyne.NewNotification(tr("notify.parked.many", map[string]any{"Count": len(newlyParked)}),
-			newlyParked[0].Reason))
+		out = append(out, notification{kind: "parked", expire: expireAttention,
+			title: tr("notify.parked.many", map[string]any{"Count": len(newlyParked)}), body: newlyParked[0].Reason})
 	} else {
 		for _, x := range newlyParked {
-			out = append(out, fyne.NewNotification(tr("notify.parked", map[string]any{"Number": x.OrderNumber}), x.Reason))
+			out = append(out, notification{kind: "parked " + x.OrderNumber, expire: expireAttention,
+				title: tr("notify.parked", map[string]any{"Number": x.OrderNumber}), body: x.Reason})
 		}
 	}
-	if res.Err == nil && res.Changed && notifySuccess {
-		out = append(out, fyne.NewNotification(tr("notify.success"), res.Summary))
+	attention := res.Attention
+	if haveSum {
+		attention = sum.Attention
 	}
-	return out
+	other := max(attention-len(newlyParked), 0)
+	if res.Err == nil || other > 0 { // a failed run may not have got that far
+		if other > 0 && other != told {
+			out = append(out, notification{kind: "attention", expire: expireAttention,
+				title: oneOrMany(other, tr("notify.attention.one"), tr("notify.attention", counted(other))), body: tr("notify.attention.body")})
+		}
+		told = other
+	}
+	if res.Err == nil && res.Changed && notifySuccess {
+		body := res.Summary
+		if haveSum {
+			if done := doneText(sum); done != "" {
+				body = done
+			}
+		}
+		out = append(out, notification{kind: "success", title: tr("notify.success"), body: body, expire: expireSuccess})
+	}
+	return out, told
+}
+
+// doneText says what a run did, from the engine's counts ("3 facturen
+// aangemaakt; 4 relaties bijgewerkt in OutSmart"); empty when it did
+// nothing.
+func doneText(s engine.Summary) string {
+	var parts []string
+	for _, p := range []struct {
+		n         int
+		one, many string
+	}{
+		{s.Invoices, tr("notify.done.invoices.one"), tr("notify.done.invoices", counted(s.Invoices))},
+		{s.RelationsCreated, tr("notify.done.relationscreated.one"), tr("notify.done.relationscreated", counted(s.RelationsCreated))},
+		{s.Relations, tr("notify.done.relations.one"), tr("notify.done.relations", counted(s.Relations))},
+		{s.Materials, tr("notify.done.materials.one"), tr("notify.done.materials", counted(s.Materials))},
+		{s.HourTypes, tr("notify.done.hourtypes.one"), tr("notify.done.hourtypes", counted(s.HourTypes))},
+		{s.Handled - s.Invoices, tr("notify.done.handled.one"), tr("notify.done.handled", counted(s.Handled-s.Invoices))},
+	} {
+		if p.n > 0 {
+			parts = append(parts, oneOrMany(p.n, p.one, p.many))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// counted is the data of a translation with a count.
+func counted(n int) map[string]any { return map[string]any{"Count": n} }
+
+// oneOrMany is one when n is 1, else many.
+func oneOrMany(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// failureText is why a run failed, from its summary line without the
+// counts the engine adds in brackets (a failed run never reads "Alles was
+// al bijgewerkt").
+func failureText(line string) string {
+	if i := strings.LastIndex(line, " ("); i > 0 && strings.HasPrefix(line, "Synchronisatie afgebroken: ") &&
+		strings.HasSuffix(line, ")") {
+		line = line[:i]
+	}
+	return line
 }

@@ -17,6 +17,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log"
 	"net/url"
 	"strings"
 	"time"
@@ -35,8 +36,14 @@ import (
 	"github.com/koppeling/koppeling/internal/store"
 )
 
-// AppID is the application's id, as in FyneApp.toml.
-const AppID = "nl.koppeling.desktop"
+// AppID and AppName are the application's id and name, as in FyneApp.toml
+// (a test keeps them equal). NewDesktop gives them to Fyne, so that every
+// build (make build, the packages, go build, the tests' binaries) names
+// itself Koppeling in the tray and the notifications, not by its id.
+const (
+	AppID   = "nl.koppeling.desktop"
+	AppName = "Koppeling"
+)
 
 // Options configure the UI.
 type Options struct {
@@ -50,6 +57,13 @@ type Options struct {
 	StartHidden bool
 	// BuiltInSoftwareToken says this build carries OutSmart's software token.
 	BuiltInSoftwareToken bool
+	// Version is the build's version, for the app's metadata.
+	Version string
+	// TrayMissing says no system tray shows the icon (NewDesktop asks the
+	// system): the window is then the app's home, with Afsluiten and
+	// Pauzeren/Hervatten in its own menu, and closing it asks whether to
+	// quit or go on in the background.
+	TrayMissing bool
 }
 
 // defaultWindowSize is the window's size at start: every tab, the status
@@ -78,6 +92,11 @@ type UI struct {
 	settings *settingsForm
 	logView  *logView
 	tray     *tray
+	// winPause is Pauzeren/Hervatten in the window's own menu (without a
+	// tray only).
+	winPause *fyne.MenuItem
+	// notify sends the notifications (notify.go).
+	notify   notifier
 	status   *widget.Label
 	saveNote *widget.Label
 	save     *widget.Button
@@ -95,11 +114,33 @@ type UI struct {
 	// knownParked are parked work orders the user has been told about (or
 	// that were parked before the app started).
 	knownParked map[string]bool
+	// toldAttention is how many other items that need attention the last
+	// notification counted.
+	toldAttention int
 }
 
-// NewDesktop creates the Fyne application and the UI over b.
+// NewDesktop creates the Fyne application and the UI over b. It fills in
+// the app's metadata (the tray's title and the notifications' sender say
+// Koppeling), asks the system whether a tray will show the icon, and sends
+// notifications through the platform's own service where Fyne cannot
+// replace or expire them (notify.go).
 func NewDesktop(b Backend, opts Options) (*UI, error) {
-	return New(app.NewWithID(AppID), b, opts)
+	app.SetMetadata(fyne.AppMetadata{ID: AppID, Name: AppName, Version: opts.Version,
+		Icon: fyne.NewStaticResource("icon.png", assets.Icon())})
+	a := app.NewWithID(AppID)
+	if ok, err := TrayHostPresent(); !ok {
+		opts.TrayMissing = true
+		if err == nil {
+			err = errors.New("no StatusNotifier host on the session bus")
+		}
+		log.Printf("koppeling: no system tray, the window stays the app's home: %v", err)
+	}
+	u, err := New(a, b, opts)
+	if err != nil {
+		return nil, err
+	}
+	u.notify = platformNotifier(a)
+	return u, nil
 }
 
 // New builds the window and, when a has one, the tray, and loads what b
@@ -111,7 +152,7 @@ func New(a fyne.App, b Backend, opts Options) (*UI, error) {
 // newUI is New with the functions that run work on the UI thread and off it.
 func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI, error) {
 	u := &UI{app: a, b: b, opts: opts, ctx: context.Background(), knownParked: map[string]bool{},
-		onMain: onMain, async: async}
+		onMain: onMain, async: async, notify: appNotifier{a}}
 	lng, err := setUpLanguage()
 	if err != nil {
 		return nil, fmt.Errorf("set up the window's language: %w", err)
@@ -129,8 +170,10 @@ func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI
 	if err := u.loadAll(); err != nil {
 		return nil, err
 	}
-	if desk, ok := a.(desktop.App); ok {
+	if desk, ok := a.(desktop.App); ok && !opts.TrayMissing {
 		u.tray = u.newTray(desk)
+	} else {
+		u.setWindowMenu()
 	}
 	// After the tray, which installs its own close handler.
 	u.win.SetCloseIntercept(u.requestClose)
@@ -477,17 +520,43 @@ func (u *UI) askUnsaved(then func()) {
 
 // requestClose is the window's close button: it hides the window (Koppeling
 // lives on in the tray), after asking about unsaved changes. Without a tray
-// it quits instead.
+// it asks whether to quit or to go on in the background, and says how to
+// get the window back.
 func (u *UI) requestClose() {
 	leave := u.win.Hide
 	if u.tray == nil {
-		leave = u.app.Quit
+		leave = u.askLeave
 	}
 	if u.dirty() {
 		u.askUnsaved(leave)
 		return
 	}
 	leave()
+}
+
+// askLeave asks, without a tray, whether closing the window quits
+// Koppeling or leaves it syncing in the background.
+func (u *UI) askLeave() {
+	showChoice(u.win, tr("close.notray.title"), tr("close.notray.body"), []choice{
+		{label: tr("unsaved.cancel")},
+		{label: tr("Quit"), do: u.app.Quit},
+		{label: tr("close.notray.background"), primary: true, do: u.win.Hide},
+	}, 2)
+}
+
+// setWindowMenu gives the window, when there is no tray, the tray's
+// commands in a menu of its own: Nu synchroniseren, Pauzeren/Hervatten and
+// Afsluiten.
+func (u *UI) setWindowMenu() {
+	u.winPause = fyne.NewMenuItem(pauseLabel(u.paused), u.togglePause)
+	quit := fyne.NewMenuItem(tr("Quit"), u.quit)
+	quit.IsQuit = true
+	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(tr("app.title"),
+		fyne.NewMenuItem(tr("tray.sync"), func() { u.b.SyncNow() }),
+		u.winPause,
+		fyne.NewMenuItemSeparator(),
+		quit,
+	)))
 }
 
 // quit ends the app (the tray's Quit), after asking about unsaved changes.
@@ -559,8 +628,10 @@ func (u *UI) finished(res scheduler.Result, s snapshot) {
 		}
 	}
 	u.apply(s)
-	for _, n := range runNotifications(res, fresh, u.saved.NotifySuccess) {
-		u.app.SendNotification(n)
+	notes, told := runNotifications(res, fresh, u.saved.NotifySuccess, u.toldAttention)
+	u.toldAttention = told
+	for _, n := range notes {
+		u.notify.send(n)
 	}
 }
 
@@ -587,6 +658,12 @@ func (u *UI) updateStatus() {
 	u.status.SetText(text)
 	if u.tray != nil {
 		u.tray.update(u)
+	}
+	if u.winPause != nil && u.winPause.Label != pauseLabel(u.paused) {
+		u.winPause.Label = pauseLabel(u.paused)
+		if m := u.win.MainMenu(); m != nil {
+			m.Refresh()
+		}
 	}
 }
 
