@@ -79,6 +79,8 @@ type UI struct {
 
 	// shortcuts are the names of the window's own shortcuts.
 	shortcuts map[string]bool
+	// mem is what releaseMemory needs (memory.go).
+	mem memoryState
 
 	saved      store.Settings
 	savedCreds secrets.Credentials
@@ -444,7 +446,7 @@ func (u *UI) askUnsaved(then func()) {
 // lives on in the tray), after asking about unsaved changes. Without a tray
 // it quits instead.
 func (u *UI) requestClose() {
-	leave := u.win.Hide
+	leave := u.hideWindow
 	if u.tray == nil {
 		leave = u.app.Quit
 	}
@@ -472,6 +474,7 @@ func (u *UI) showWindow(tab int) {
 		u.tabs.SelectIndex(tab)
 	}
 	u.win.Show()
+	u.mem.shown = true
 	u.win.RequestFocus()
 }
 
@@ -486,7 +489,9 @@ func (u *UI) Run() {
 	u.refresh()
 	if !u.opts.StartHidden || u.tray == nil {
 		u.win.Show()
+		u.mem.shown = true
 	}
+	u.releaseAfterStart()
 	u.app.Run()
 }
 
@@ -527,6 +532,7 @@ func (u *UI) finished(res scheduler.Result, s snapshot) {
 	for _, n := range runNotifications(res, fresh, u.saved.NotifySuccess) {
 		u.app.SendNotification(n)
 	}
+	u.releaseMemory() // the run's garbage
 }
 
 // updateStatus shows the last run, the next one and the pause in the status
