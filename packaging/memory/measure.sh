@@ -62,8 +62,8 @@ build_koppeling() { # build_koppeling SRCDIR BIN: as `make build` builds it
 	(cd "$1" && make --no-print-directory fyne-patch >/dev/null &&
 		go build -modfile="$1/bin/patched/go.mod" -trimpath -tags "$(makevar "$1" TAGS)" -o "$2" ./app)
 }
-build_minimal() { # build_minimal TAGS BIN
-	go build -modfile="$root/bin/patched/go.mod" -trimpath -tags "$1" -o "$2" ./packaging/memory/minimal
+build_minimal() { # build_minimal TAGS BIN [SRCDIR]: with SRCDIR's patched Fyne
+	go build -modfile="${3:-$root}/bin/patched/go.mod" -trimpath -tags "$1" -o "$2" ./packaging/memory/minimal
 }
 log "building"
 make --no-print-directory fyne-patch >/dev/null
@@ -81,6 +81,8 @@ if [ -n "$baseline" ]; then
 	mkdir -p "$out/baseline-src"
 	git archive "$rev" | tar -x -C "$out/baseline-src"
 	build_koppeling "$out/baseline-src" "$out/bin/koppeling-$rev"
+	# The baseline's yardstick: the minimal app with the baseline's Fyne patch.
+	build_minimal migrated_fynedo "$out/bin/minimal-$rev" "$out/baseline-src"
 fi
 log "Koppeling's build tags: $tags"
 
@@ -160,7 +162,8 @@ settle() {
 	done
 }
 
-# measure CASE appends the median, lowest and highest of SAMPLES samples.
+# measure CASE appends the median, lowest and highest of SAMPLES samples,
+# with the group of the case: cur (this tree) or base (the baseline).
 results="$out/results.tsv"
 : >"$results"
 measure() {
@@ -169,8 +172,9 @@ measure() {
 	for _ in $(seq "$SAMPLES"); do s+=("$(rss)"); sleep 1; done
 	local sorted
 	sorted=$(printf '%s\n' "${s[@]}" | sort -n)
-	printf '%s\t%s\t%s\t%s\n' "$1" "$(sed -n "$(((SAMPLES + 1) / 2))p" <<<"$sorted")" \
-		"$(head -1 <<<"$sorted")" "$(tail -1 <<<"$sorted")" >>"$results"
+	printf '%s\t%s\t%s\t%s\t%s\n' "$1" "$(sed -n "$(((SAMPLES + 1) / 2))p" <<<"$sorted")" \
+		"$(head -1 <<<"$sorted")" "$(tail -1 <<<"$sorted")" "${group:-cur}" >>"$results"
+	grep -E 'Rss|Pss_Anon|Pss_File' "/proc/$pid/smaps_rollup" >"$dir/smaps_rollup.txt" 2>/dev/null || true
 	log "  $1: $(tail -1 "$results" | cut -f2) kB"
 }
 
@@ -185,6 +189,16 @@ if [ -e "$out/bin/minimal-tags" ]; then
 	start minimal-tags "$out/bin/minimal-tags"
 	wait_for_window shown
 	measure "minimal app (tags $tags), window shown"
+	stop
+fi
+
+group=cur
+if [ -n "$baseline" ]; then
+	group=base
+	log "minimal, Fyne patch of $rev"
+	start "minimal-$rev" "$out/bin/minimal-$rev"
+	wait_for_window shown
+	measure "minimal app ($rev's Fyne patch), window shown"
 	stop
 fi
 
@@ -217,19 +231,26 @@ koppeling_cases() { # koppeling_cases BINARY LABEL
 	stop
 }
 [ -n "$baseline" ] && koppeling_cases "$out/bin/koppeling-$rev" "koppeling $rev (baseline)"
+group=cur
 koppeling_cases "$out/bin/koppeling" "koppeling $(git describe --always --dirty)"
 
 # ------------------------------------------------------------------ report
 echo
-echo "VmRSS, median of $SAMPLES samples after settling (lowest-highest), and the ratio to the minimal app:"
-minimal=$(head -1 "$results" | cut -f2)
-same=$(grep -m1 "^minimal app (tags $tags)" "$results" | cut -f2 || true)
-awk -F'\t' -v m="$minimal" -v t="${same:-0}" '{
-	printf "  %-58s %6.1f MB (%.1f-%.1f)  %.2f x", $1, $2/1024, $3/1024, $4/1024, $2/m
-	if (t > 0) printf "  %.2f x", $2/t
-	printf "\n"
-}' "$results"
-[ -n "$same" ] && echo "(first ratio: to the minimal app with tags migrated_fynedo; second: to the one with Koppeling's tags $tags)"
+echo "VmRSS, median of $SAMPLES samples after settling (lowest-highest), and the ratio to the minimal app"
+echo "(first ratio: to the minimal app with tags migrated_fynedo and the same Fyne patch; second, when"
+echo "Koppeling's tags are more: to the minimal app with exactly Koppeling's tags, $tags):"
+awk -F'\t' -v tags="$tags" '
+	{ name[NR] = $1; rss[NR] = $2; lo[NR] = $3; hi[NR] = $4; grp[NR] = $5 }
+	$1 ~ /^minimal app/ && $1 !~ /tags/ { yard[$5] = $2 }
+	$1 == "minimal app (tags migrated_fynedo), window shown" { yard["cur"] = $2 }
+	$1 == "minimal app (tags " tags "), window shown" { same = $2 }
+	END {
+		for (i = 1; i <= NR; i++) {
+			printf "  %-58s %6.1f MB (%.1f-%.1f)  %.2f x", name[i], rss[i]/1024, lo[i]/1024, hi[i]/1024, rss[i]/yard[grp[i]]
+			if (same > 0 && grp[i] == "cur") printf "  %.2f x", rss[i]/same
+			printf "\n"
+		}
+	}' "$results"
 echo "Targets: window shown <= 1.20 x, --tray never shown <= 1.10 x, memory returned after hiding."
 echo "Heap profiles (go tool pprof -top -sample_index=inuse_space|alloc_space BINARY FILE):"
 for f in "$out"/*/heap.pprof; do
