@@ -246,7 +246,7 @@ awk -F'\t' -v tags="$tags" '
 	$1 == "minimal app (tags " tags "), window shown" { same = $2 }
 	END {
 		for (i = 1; i <= NR; i++) {
-			printf "  %-58s %6.1f MB (%.1f-%.1f)  %.2f x", name[i], rss[i]/1024, lo[i]/1024, hi[i]/1024, rss[i]/yard[grp[i]]
+			printf "  %-58s %6.1f MiB (%.1f-%.1f)  %.2f x", name[i], rss[i]/1024, lo[i]/1024, hi[i]/1024, rss[i]/yard[grp[i]]
 			if (same > 0 && grp[i] == "cur") printf "  %.2f x", rss[i]/same
 			printf "\n"
 		}
