@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # measure.sh: the resident memory (VmRSS) of Koppeling's desktop app, side by
 # side with a minimal Fyne app (packaging/memory/minimal: a window with one
-# label) built the same way (tags migrated_fynedo, the patched Fyne of
-# `make fyne-patch`, -trimpath) and run the same way: each process on its own
-# Xvfb, in its own D-Bus session with an unlocked gnome-keyring in a temporary
-# directory, with its own data and config directories.
+# label), built the same way (the patched Fyne of `make fyne-patch`,
+# -trimpath; Koppeling with the Makefile's TAGS, the minimal app once with the
+# tag migrated_fynedo and once with exactly Koppeling's tags) and run the same
+# way: each process on its own Xvfb, in its own D-Bus session with an
+# unlocked gnome-keyring in a temporary directory, with its own data and
+# config directories. BENCHMARKS.md, "Memory (issue 14 item 9)".
 #
-#   packaging/memory/measure.sh [--baseline REV]
+#   packaging/memory/measure.sh [--baseline REV]     (make memory)
 #
 # Cases (the demo runs both sandbox servers in its process, a user never
 # does, so it is reported apart):
@@ -25,13 +27,14 @@
 # it ends (KOPPELING_MEMPROFILE); PROFILES=1 prints the top of each.
 #
 # --baseline REV also builds Koppeling as it was at REV (git archive into the
-# output directory, its own `make fyne-patch`) and measures its cases in the
-# same run, against the same minimal app.
+# output directory, its own `make fyne-patch` and TAGS) and a minimal app
+# with REV's Fyne patch, and measures them in the same run.
 #
 # Not part of `make test`: it measures, it asserts nothing. Needs Xvfb, gcc
 # with the X11 headers (for xwin.c, which closes the window as a window
 # manager would), dbus-run-session and gnome-keyring-daemon: the Debian
-# packages of the Makefile's APT_PACKAGES. Takes about a minute per process.
+# packages of the Makefile's APT_PACKAGES. Takes about half a minute per
+# process.
 set -euo pipefail
 
 SAMPLES=${SAMPLES:-7}
