@@ -28,8 +28,11 @@ LDFLAGS := -X main.version=$(VERSION) -X main.commit=$(COMMIT) -X main.date=$(DA
 APT_PACKAGES := gcc pkg-config libgl1-mesa-dev xorg-dev xvfb imagemagick dbus dbus-x11 gnome-keyring openbox
 
 # Build tags of Fyne code: migrated_fynedo says every UI change from a
-# goroutine goes through fyne.Do; the tests add ci (Fyne's headless driver).
-TAGS      := migrated_fynedo
+# goroutine goes through fyne.Do; no_emoji leaves out Fyne's colour emoji
+# font, which Koppeling never shows but Fyne parses once per text style
+# (4 MB in the binary, about 13 MB of heap: BENCHMARKS.md, issue 14 item 9);
+# the tests add ci (Fyne's headless driver).
+TAGS      := migrated_fynedo,no_emoji
 TEST_TAGS := ci,$(TAGS)
 
 .PHONY: help
@@ -79,7 +82,7 @@ FYNE_PATCH_VERSION := v2.7.1
 PATCHED_MOD := $(CURDIR)/bin/patched/go.mod
 .PHONY: fyne-patch
 fyne-patch: $(PATCHED_MOD)
-$(PATCHED_MOD): go.mod go.sum $(wildcard packaging/fyne-patch/*.patched)
+$(PATCHED_MOD): go.mod go.sum $(wildcard packaging/fyne-patch/*.patched packaging/fyne-patch/painter/*.patched)
 	@$(GO) mod download fyne.io/fyne/v2
 	@dir="$$($(GO) list -m -f '{{.Dir}}' fyne.io/fyne/v2)"; ver="$$($(GO) list -m -f '{{.Version}}' fyne.io/fyne/v2)"; \
 	  if [ "$$ver" != "$(FYNE_PATCH_VERSION)" ]; then \
@@ -87,6 +90,7 @@ $(PATCHED_MOD): go.mod go.sum $(wildcard packaging/fyne-patch/*.patched)
 	  fi; \
 	  rm -rf bin/patched && mkdir -p bin/patched && cp -R "$$dir" bin/patched/fyne && chmod -R u+w bin/patched/fyne && \
 	  for f in packaging/fyne-patch/*.patched; do b="$$(basename "$$f" .patched)"; cp "$$f" "bin/patched/fyne/internal/driver/glfw/$$b"; done && \
+	  for f in packaging/fyne-patch/painter/*.patched; do b="$$(basename "$$f" .patched)"; cp "$$f" "bin/patched/fyne/internal/painter/$$b"; done && \
 	  cp go.sum bin/patched/go.sum && { cat go.mod; printf '\nreplace fyne.io/fyne/v2 => ./bin/patched/fyne\n'; } >"$(PATCHED_MOD)"
 
 # build says so before a cold build (Fyne's OpenGL and GLFW C code is not in
@@ -179,3 +183,10 @@ clean:
 include packaging/packaging.mk
 
 include windows.mk
+
+# memory measures the desktop app's resident memory next to a minimal Fyne
+# app under Xvfb (packaging/memory/measure.sh; BENCHMARKS.md). A measurement,
+# not a test: make test does not run it.
+.PHONY: memory
+memory: fyne-patch
+	packaging/memory/measure.sh

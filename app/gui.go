@@ -144,6 +144,7 @@ func runGUI(args []string, e env) int {
 		return exitCannotRun
 	}
 	app.Run()
+	writeMemProfile(e)
 	return exitOK
 }
 

@@ -28,15 +28,15 @@ import (
 	"github.com/koppeling/koppeling/internal/ui/instance"
 )
 
-// guiBinary is the real binary as `make build` makes it (with the
-// migrated_fynedo tag); the CLI tests' binary has no tags.
+// guiBinary is the real binary as `make build` makes it (with the Makefile's
+// TAGS, migrated_fynedo and no_emoji); the CLI tests' binary has no tags.
 var guiBinary = sync.OnceValues(func() (string, error) {
 	dir, err := os.MkdirTemp("", "koppeling-gui-")
 	if err != nil {
 		return "", err
 	}
 	bin := filepath.Join(dir, "koppeling")
-	out, err := exec.Command("go", "build", "-tags", "migrated_fynedo", "-o", bin, ".").CombinedOutput()
+	out, err := exec.Command("go", "build", "-tags", "migrated_fynedo,no_emoji", "-o", bin, ".").CombinedOutput()
 	if err != nil {
 		return "", &buildError{out: string(out), err: err}
 	}

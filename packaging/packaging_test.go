@@ -427,12 +427,12 @@ func verifySignature(t *testing.T, path string) {
 	t.Logf("osslsigncode verify %s: Signature verification: ok", filepath.Base(path))
 }
 
-// TestFynePatchMatchesTheModule checks that packaging/fyne-patch/loop.go.patched
-// was made from the Fyne release go.mod uses: the module's own loop.go must
-// still have the checksum of v2.7.1's, and the patch must keep everything
-// else of it (the file differs only by the KOPPELING lines).
+// TestFynePatchMatchesTheModule checks that the Fyne files that
+// packaging/fyne-patch replaces (loop.go.patched, painter/font.go.patched)
+// were made from the Fyne release go.mod uses: the module's own files must
+// still have the checksums of v2.7.1's, and each patch must keep everything
+// of its original (the files differ only by the KOPPELING lines).
 func TestFynePatchMatchesTheModule(t *testing.T) {
-	const originalSHA256 = "d15914b9536c96cfdb7627b6b78b7ca3ad31b56428b2061f8421e93bbe859e45"
 	// The module as go.mod names it, not the patched copy GOFLAGS may point at.
 	cmd := exec.Command("go", "list", "-m", "-f", "{{.Dir}} {{.Version}}", "fyne.io/fyne/v2")
 	cmd.Dir, cmd.Env = root, append(os.Environ(), "GOFLAGS=")
@@ -444,30 +444,35 @@ func TestFynePatchMatchesTheModule(t *testing.T) {
 	if version != "v2.7.1" {
 		t.Fatalf("go.mod uses Fyne %s; packaging/fyne-patch is for v2.7.1 (see its README)", version)
 	}
-	orig, err := os.ReadFile(filepath.Join(dir, "internal", "driver", "glfw", "loop.go"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum := fmt.Sprintf("%x", sha256.Sum256(orig)); sum != originalSHA256 {
-		t.Fatalf("Fyne's loop.go has checksum %s, the patch was made from %s", sum, originalSHA256)
-	}
-	patched, err := os.ReadFile(filepath.Join(root, "packaging", "fyne-patch", "loop.go.patched"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	// Every line of the original is still in the patch, in order.
-	pl := strings.Split(string(patched), "\n")
-	i := 0
-	for _, line := range strings.Split(string(orig), "\n") {
-		for i < len(pl) && pl[i] != line {
+	for _, f := range []struct{ original, patch, sha256 string }{
+		{"internal/driver/glfw/loop.go", "loop.go.patched", "d15914b9536c96cfdb7627b6b78b7ca3ad31b56428b2061f8421e93bbe859e45"},
+		{"internal/painter/font.go", "painter/font.go.patched", "7cfee822db37023e1a0d73b20acc34306318a6327d1c99377f6849d65fa3ca73"},
+	} {
+		orig, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.original)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sum := fmt.Sprintf("%x", sha256.Sum256(orig)); sum != f.sha256 {
+			t.Fatalf("Fyne's %s has checksum %s, the patch was made from %s", f.original, sum, f.sha256)
+		}
+		patched, err := os.ReadFile(filepath.Join(root, "packaging", "fyne-patch", filepath.FromSlash(f.patch)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Every line of the original is still in the patch, in order.
+		pl := strings.Split(string(patched), "\n")
+		i := 0
+		for _, line := range strings.Split(string(orig), "\n") {
+			for i < len(pl) && pl[i] != line {
+				i++
+			}
+			if i == len(pl) {
+				t.Fatalf("%s dropped or changed the line %q", f.patch, line)
+			}
 			i++
 		}
-		if i == len(pl) {
-			t.Fatalf("the patch dropped or changed the line %q", line)
+		if !strings.Contains(string(patched), "KOPPELING") {
+			t.Fatalf("%s has no KOPPELING change", f.patch)
 		}
-		i++
-	}
-	if !strings.Contains(string(patched), "KOPPELING") {
-		t.Fatal("the patch has no KOPPELING change")
 	}
 }

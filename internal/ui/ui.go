@@ -104,6 +104,8 @@ type UI struct {
 
 	// shortcuts are the names of the window's own shortcuts.
 	shortcuts map[string]bool
+	// mem is what releaseMemory needs (memory.go).
+	mem memoryState
 
 	saved      store.Settings
 	savedCreds secrets.Credentials
@@ -523,7 +525,7 @@ func (u *UI) askUnsaved(then func()) {
 // it asks whether to quit or to go on in the background, and says how to
 // get the window back.
 func (u *UI) requestClose() {
-	leave := u.win.Hide
+	leave := u.hideWindow
 	if u.tray == nil {
 		leave = u.askLeave
 	}
@@ -540,7 +542,7 @@ func (u *UI) askLeave() {
 	showChoice(u.win, tr("close.notray.title"), tr("close.notray.body"), []choice{
 		{label: tr("unsaved.cancel")},
 		{label: tr("Quit"), do: u.app.Quit},
-		{label: tr("close.notray.background"), primary: true, do: u.win.Hide},
+		{label: tr("close.notray.background"), primary: true, do: u.hideWindow},
 	}, 2)
 }
 
@@ -576,6 +578,7 @@ func (u *UI) showWindow(tab int) {
 		u.tabs.SelectIndex(tab)
 	}
 	u.win.Show()
+	u.mem.shown = true
 	u.win.RequestFocus()
 }
 
@@ -590,7 +593,9 @@ func (u *UI) Run() {
 	u.refresh()
 	if !u.opts.StartHidden || u.tray == nil {
 		u.win.Show()
+		u.mem.shown = true
 	}
+	u.releaseAfterStart()
 	u.app.Run()
 }
 
@@ -633,6 +638,7 @@ func (u *UI) finished(res scheduler.Result, s snapshot) {
 	for _, n := range notes {
 		u.notify.send(n)
 	}
+	u.releaseMemory() // the run's garbage
 }
 
 // updateStatus shows the last run, the next one and the pause in the status
