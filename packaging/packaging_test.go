@@ -75,7 +75,7 @@ func TestFyneAppMetadata(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if m := regexp.MustCompile(`(?m)^const AppID = "([^"]*)"`).FindSubmatch(b); m != nil {
+		if m := regexp.MustCompile(`(?m)^(?:const )?\s*AppID\s*=\s*"([^"]*)"`).FindSubmatch(b); m != nil {
 			uiID = string(m[1])
 		}
 	}
