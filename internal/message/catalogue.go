@@ -35,6 +35,9 @@ var catalogue = map[string]entry{
 	"cause.outsmart.unreadable": {
 		nl: "OutSmart gaf een antwoord dat Koppeling niet volledig kan lezen; er is niets op gebaseerd en de volgende ronde probeert het opnieuw",
 		en: "OutSmart gave an answer Koppeling cannot read completely; nothing was based on it and the next run tries again"},
+	"cause.nocredentials": {
+		nl: "de inloggegevens ontbreken of zijn niet te lezen. Vul ze in bij Inloggen",
+		en: "the login details are missing or cannot be read. Fill them in on the Login tab"},
 	"cause.store":    {nl: "de opslag is niet bruikbaar", en: "the store cannot be used"},
 	"cause.other":    {nl: "{CauseText}", en: "{CauseText}"},
 	"run.notstarted": {nl: "Synchronisatie niet gestart: {Cause}.", en: "Synchronisation not started: {Cause}."},
@@ -149,6 +152,185 @@ var catalogue = map[string]entry{
 		nl: "{Subject}: overgeslagen op verzoek; wordt weer gemeld als de gegevens veranderen.",
 		en: "{Subject}: skipped on request; reported again when its data change."},
 	"dryrun": {nl: "Proefdraaien: {Text}", en: "Dry run: {Text}"},
+	// A parked work order's log line: its reason, then its fix.
+	"attention.line": {nl: "{Reason} {Fix}", en: "{Reason} {Fix}"},
+
+	// Export of work orders: log lines, and why a work order is parked
+	// (reason) with what the user does (fix).
+	"word.relation": {nl: "relatie", en: "relation"},
+	"word.material": {nl: "materiaal", en: "material"},
+	"word.hourtype": {nl: "uursoort", en: "hour type"},
+	"workorder.unreadable": {
+		nl: "Werkbon {Number} is onleesbaar en wordt overgeslagen: {Error}. Controleer de werkbon in OutSmart.",
+		en: "Work order {Number} cannot be read and is skipped: {Error}. Check the work order in OutSmart."},
+	"workorder.unreachable": {
+		nl: "Werkbon {Number} (factuur {Invoice}) kon niet worden opgevraagd; de volgende ronde probeert het opnieuw.",
+		en: "Work order {Number} (invoice {Invoice}) could not be read; the next run tries again."},
+	"uncertain.lookupfailed": {
+		nl: "Nog onbekend of de factuur voor werkbon {Number} bestaat: opzoeken in e-Boekhouden (GetFacturen) lukte niet volledig. Er is niets opnieuw verstuurd; de volgende ronde zoekt opnieuw.",
+		en: "Still unknown whether the invoice for work order {Number} exists: looking it up in e-Boekhouden (GetFacturen) did not fully work. Nothing was sent again; the next run looks again."},
+	"uncertain.found": {
+		nl: "Factuur {Invoice} voor werkbon {Number} gevonden in e-Boekhouden na een onderbroken verzending; niet opnieuw verstuurd.",
+		en: "Invoice {Invoice} for work order {Number} found in e-Boekhouden after an interrupted send; not sent again."},
+	"uncertain.notfound": {
+		nl: "De factuur voor werkbon {Number} is niet aangemaakt (onderbroken verzending); hij wordt opnieuw verstuurd.",
+		en: "The invoice for work order {Number} was not created (interrupted send); it is sent again."},
+	"workorder.waitlookup": {
+		nl: "Werkbon {Number} wacht op de volgende ronde: nog onbekend of er al een factuur voor bestaat, want opzoeken in e-Boekhouden lukte niet volledig. Er is niets verstuurd.",
+		en: "Work order {Number} waits for the next run: still unknown whether an invoice exists for it, as looking it up in e-Boekhouden did not fully work. Nothing was sent."},
+	"workorder.waithourtypes": {
+		nl: "Werkbon {Number} wacht op de volgende ronde: de uursoorten konden niet uit OutSmart worden opgehaald.",
+		en: "Work order {Number} waits for the next run: the hour types could not be read from OutSmart."},
+	"workorder.note.vat": {
+		nl: "Werkbon {Number}: standaard btw-code {VAT} gebruikt voor {What} {Code}.",
+		en: "Work order {Number}: default VAT code {VAT} used for {What} {Code}."},
+	"workorder.note.ledger": {
+		nl: "Werkbon {Number}: standaard omzetrekening {Ledger} gebruikt voor {What} {Code}.",
+		en: "Work order {Number}: default revenue account {Ledger} used for {What} {Code}."},
+	"workorder.confirmedinvoice": {
+		nl: "Werkbon {Number} wordt gefactureerd zoals bevestigd (Toch factureren): {Reason}",
+		en: "Work order {Number} is invoiced as confirmed (Invoice anyway): {Reason}"},
+	"invoice.uncertain": {
+		nl: "Werkbon {Number}: onbekend of de factuur is aangemaakt (de verbinding viel weg). De volgende ronde zoekt dit na in e-Boekhouden; er wordt niets dubbel verstuurd.",
+		en: "Work order {Number}: unknown whether the invoice was created (the connection dropped). The next run looks it up in e-Boekhouden; nothing is sent twice."},
+	"invoice.notsent": {
+		nl: "Werkbon {Number}: niet verstuurd: {Cause}.",
+		en: "Work order {Number}: not sent: {Cause}."},
+	"journal.notupdated": {
+		nl: "Werkbon {Number}: journaal niet bijgewerkt na Afgehandeld.",
+		en: "Work order {Number}: journal not updated after Afgehandeld."},
+	"relation.uncertain": {
+		nl: "Onbekend of relatie {Code}, {Name} is aangemaakt (de verbinding viel weg); werkbon {Number} wacht op de volgende ronde.",
+		en: "Unknown whether relation {Code}, {Name} was created (the connection dropped); work order {Number} waits for the next run."},
+	"lookup.failed": {
+		nl: "Bestaande facturen opzoeken in e-Boekhouden (GetFacturen) voor werkbon {Numbers}: {What}. Deze werkbonnen wachten op de volgende ronde; er wordt niets dubbel verstuurd.",
+		en: "Looking up existing invoices in e-Boekhouden (GetFacturen) for work order {Numbers}: {What}. These work orders wait for the next run; nothing is sent twice."},
+	"lookup.failed.what": {nl: "opzoeken lukte niet", en: "the lookup failed"},
+	"lookup.cutoff.what": {nl: "het antwoord kan afgekapt zijn", en: "the answer may be cut off"},
+	"adopt.duplicates": {
+		nl: "Werkbon {Number} heeft {Count} facturen in e-Boekhouden ({Invoices}). Koppeling houdt factuur {Invoice} aan; controleer de andere en crediteer die zo nodig.",
+		en: "Work order {Number} has {Count} invoices in e-Boekhouden ({Invoices}). Koppeling keeps invoice {Invoice}; check the others and credit them if needed."},
+	"adopt.done": {
+		nl: "Factuur {Invoice} voor werkbon {Number} stond al in e-Boekhouden ({Total} incl. btw) maar niet in het journaal; overgenomen en niet opnieuw verstuurd.",
+		en: "Invoice {Invoice} for work order {Number} was already in e-Boekhouden ({Total} incl. VAT) but not in the journal; taken over and not sent again."},
+
+	"park.legacy": {
+		nl: "In e-Boekhouden staat al factuur {Invoice} voor werkbon {Number} van relatie {Code}, gemaakt door een eerdere versie van Koppeling (zonder uniek werkbon-id).",
+		en: "e-Boekhouden already has invoice {Invoice} for work order {Number} of relation {Code}, made by an earlier version of Koppeling (without a unique work order id)."},
+	"park.legacy.fix": {
+		nl: "Is deze werkbon daarmee al gefactureerd, kies dan Overslaan; is het een andere werkbon met hetzelfde nummer, kies dan Toch factureren.",
+		en: "If this work order was invoiced with it, choose Skip; if it is another work order with the same number, choose Invoice anyway."},
+	"park.nodebtor": {
+		nl: "Werkbon {Number} heeft geen debiteurnummer voor de factuur.",
+		en: "Work order {Number} has no debtor number for the invoice."},
+	"park.nodebtor.fix": {nl: "Kies de klant in OutSmart.", en: "Choose the customer in OutSmart."},
+	"park.norelation": {
+		nl: "Relatie {Code}, {Name} van werkbon {Number} bestaat niet in e-Boekhouden.",
+		en: "Relation {Code}, {Name} of work order {Number} does not exist in e-Boekhouden."},
+	"park.norelation.fix": {
+		nl: "Maak de relatie aan in e-Boekhouden of zet 'Exporteer relaties' aan.",
+		en: "Create the relation in e-Boekhouden or switch on 'Export relations'."},
+	"park.codelong": {
+		nl: "Debiteurnummer {Code} van werkbon {Number} is langer dan de 15 tekens die e-Boekhouden toestaat.",
+		en: "Debtor number {Code} of work order {Number} is longer than the 15 characters e-Boekhouden allows."},
+	"park.codelong.fix": {nl: "Maak de relatie met een korter nummer aan.", en: "Create the relation with a shorter number."},
+	"park.noname": {
+		nl: "Relatie {Code} van werkbon {Number} heeft geen naam in OutSmart.",
+		en: "Relation {Code} of work order {Number} has no name in OutSmart."},
+	"park.noname.fix": {nl: "Vul de naam aan in OutSmart.", en: "Fill in the name in OutSmart."},
+	"park.relationrefused": {
+		nl: "e-Boekhouden weigert relatie {Code}, {Name} voor werkbon {Number}: {Refusal}.",
+		en: "e-Boekhouden refuses relation {Code}, {Name} for work order {Number}: {Refusal}."},
+	"park.relationrefused.fix": {nl: "Maak de relatie zelf aan in e-Boekhouden.", en: "Create the relation yourself in e-Boekhouden."},
+	"park.invoicerefused": {
+		nl: "e-Boekhouden weigert de factuur voor werkbon {Number}: {Refusal}.",
+		en: "e-Boekhouden refuses the invoice for work order {Number}: {Refusal}."},
+	"hint.template": {
+		nl: "Controleer of het factuursjabloon in de instellingen precies zo heet als in e-Boekhouden (Beheer > Sjablonen > Factuursjablonen) en kies daarna Opnieuw proberen.",
+		en: "Check that the invoice template in the settings has exactly its name in e-Boekhouden (Beheer > Sjablonen > Factuursjablonen), then choose Retry."},
+	"hint.vat": {
+		nl: "Controleer de btw-code van het product in e-Boekhouden of de standaard btw-code in de instellingen en kies daarna Opnieuw proberen.",
+		en: "Check the product's VAT code in e-Boekhouden or the default VAT code in the settings, then choose Retry."},
+	"hint.ledger": {
+		nl: "Controleer of de omzetrekening bestaat in e-Boekhouden en kies daarna Opnieuw proberen.",
+		en: "Check that the revenue account exists in e-Boekhouden, then choose Retry."},
+	"hint.relation": {
+		nl: "Controleer de relatie in e-Boekhouden of zet 'Exporteer relaties' aan en kies daarna Opnieuw proberen.",
+		en: "Check the relation in e-Boekhouden or switch on 'Export relations', then choose Retry."},
+	"hint.other": {
+		nl: "Pas de gegevens aan en kies daarna Opnieuw proberen.",
+		en: "Correct the data, then choose Retry."},
+	"park.vatnotsales": {
+		nl: "De btw-code \"{VAT}\" bij {What} {Code} is geen verkoopcode van e-Boekhouden.",
+		en: "VAT code \"{VAT}\" of {What} {Code} is not a sales code of e-Boekhouden."},
+	"park.vatnotsales.fix": {
+		nl: "Pas de btw-code van het product aan in e-Boekhouden.",
+		en: "Change the product's VAT code in e-Boekhouden."},
+	"park.materialline": {
+		nl: "Werkbon {Number} heeft een materiaalregel zonder code en omschrijving.",
+		en: "Work order {Number} has a material line without code and description."},
+	"park.materialline.fix": {nl: "Vul die aan in OutSmart.", en: "Complete it in OutSmart."},
+	"park.nohourtype": {
+		nl: "Werkbon {Number} heeft uren zonder uursoort.",
+		en: "Work order {Number} has hours without an hour type."},
+	"park.nohourtype.fix": {nl: "Kies de uursoort in OutSmart.", en: "Choose the hour type in OutSmart."},
+	"park.unknownhourtype": {
+		nl: "Werkbon {Number} gebruikt uursoort \"{Code}\", die niet in e-Boekhouden of OutSmart bestaat.",
+		en: "Work order {Number} uses hour type \"{Code}\", which exists neither in e-Boekhouden nor in OutSmart."},
+	"park.unknownhourtype.fix": {
+		nl: "Maak de uursoort aan in e-Boekhouden (eenheid uur).",
+		en: "Create the hour type in e-Boekhouden (unit hour)."},
+	"park.hoursamount": {
+		nl: "Werkbon {Number}: het bedrag van {Hours} uur à {Price} past niet in een factuur.",
+		en: "Work order {Number}: the amount of {Hours} hours at {Price} does not fit in an invoice."},
+	"park.hoursamount.fix": {
+		nl: "Controleer de uren en de prijs van uursoort {Code}.",
+		en: "Check the hours and the price of hour type {Code}."},
+	"park.empty": {
+		nl: "Werkbon {Number} heeft geen materialen of uren om te factureren.",
+		en: "Work order {Number} has no materials or hours to invoice."},
+	"park.empty.fix": {
+		nl: "Vul de werkbon aan in OutSmart, of kies Overslaan.",
+		en: "Complete the work order in OutSmart, or choose Skip."},
+	"park.toolarge": {
+		nl: "Werkbon {Number}: de bedragen zijn te groot voor een factuur ({Error}).",
+		en: "Work order {Number}: the amounts are too large for an invoice ({Error})."},
+	"park.toolarge.fix": {
+		nl: "Controleer de aantallen en prijzen in OutSmart.",
+		en: "Check the quantities and prices in OutSmart."},
+	"implausible.negative": {
+		nl: "Werkbon {Number} heeft een negatief totaal ({Total} incl. btw).",
+		en: "Work order {Number} has a negative total ({Total} incl. VAT)."},
+	"implausible.noamount": {
+		nl: "Werkbon {Number} heeft een regel ({Line}) waarvan het bedrag niet te berekenen is.",
+		en: "Work order {Number} has a line ({Line}) whose amount cannot be calculated."},
+	"implausible.line": {
+		nl: "Werkbon {Number} heeft een regel van {Amount} ({Line}: {Quantity} × {Price}), meer dan het hoogste regelbedrag zonder bevestiging ({Limit}).",
+		en: "Work order {Number} has a line of {Amount} ({Line}: {Quantity} × {Price}), more than the highest line amount without confirmation ({Limit})."},
+	"implausible.fix": {
+		nl: "Controleer de werkbon in OutSmart, of kies Toch factureren als het klopt.",
+		en: "Check the work order in OutSmart, or choose Invoice anyway if it is right."},
+
+	// Dry runs: what would be done.
+	"plan.send": {nl: "{Kind} {Code} naar OutSmart sturen", en: "send {Kind} {Code} to OutSmart"},
+	"plan.markinvoiced": {
+		nl: "werkbon {Number} markeren als gefactureerd (factuur {Invoice} gevonden)",
+		en: "mark work order {Number} as invoiced (invoice {Invoice} found)"},
+	"plan.resend": {
+		nl: "factuur voor werkbon {Number} opnieuw versturen (niet gevonden in e-Boekhouden)",
+		en: "send the invoice for work order {Number} again (not found in e-Boekhouden)"},
+	"plan.invoice": {
+		nl: "factuur aanmaken voor werkbon {Number} aan relatie {Code}, {Name}: {Lines} regels, totaal {Total} incl. btw",
+		en: "create an invoice for work order {Number} to relation {Code}, {Name}: {Lines} lines, total {Total} incl. VAT"},
+	"plan.mark": {
+		nl: "werkbon {Number} op Afgehandeld zetten in OutSmart (factuur {Invoice})",
+		en: "set work order {Number} to Afgehandeld in OutSmart (invoice {Invoice})"},
+	"plan.relation": {
+		nl: "relatie {Code}, {Name} aanmaken in e-Boekhouden",
+		en: "create relation {Code}, {Name} in e-Boekhouden"},
+	"plan.adopt": {
+		nl: "factuur {Invoice} voor werkbon {Number} overnemen uit e-Boekhouden (niet opnieuw versturen)",
+		en: "take over invoice {Invoice} for work order {Number} from e-Boekhouden (not sending it again)"},
 }
 
 func init() {
@@ -209,7 +391,7 @@ func summary(lang Lang, a Args) string {
 	if len(synced) > 0 {
 		parts = append(parts, strings.Join(synced, ", ")+pick(en, " gesynchroniseerd", " synchronised"))
 	}
-	for _, p := range forms(lang, a, []pluralForm{
+	parts = append(parts, forms(lang, a, []pluralForm{
 		{"RelationsCreated", "relatie aangemaakt in e-Boekhouden", "relaties aangemaakt in e-Boekhouden",
 			"relation created in e-Boekhouden", "relations created in e-Boekhouden"},
 		{"Invoices", "factuur aangemaakt", "facturen aangemaakt", "invoice created", "invoices created"},
@@ -217,9 +399,7 @@ func summary(lang Lang, a Args) string {
 			"work order invoiced earlier set to Afgehandeld", "work orders invoiced earlier set to Afgehandeld"},
 		{"Planned", "actie gepland (proefdraaien, niets verstuurd)", "acties gepland (proefdraaien, niets verstuurd)",
 			"action planned (dry run, nothing sent)", "actions planned (dry run, nothing sent)"},
-	}) {
-		parts = append(parts, p)
-	}
+	})...)
 	failed := a["Failed"] != ""
 	if len(parts) == 0 && !failed {
 		parts = append(parts, pick(en, "Alles was al bijgewerkt", "Everything was up to date"))

@@ -180,3 +180,25 @@ func DecodeArgs(s string) Args {
 	}
 	return a
 }
+
+// FromEnvironment is the language of the command line, chosen as the
+// window chooses its own from the system: English when the locale that
+// names the messages' language (LC_ALL, else LC_MESSAGES, else LANG) is
+// English, Dutch otherwise (also for C and POSIX).
+func FromEnvironment(getenv func(string) string) Lang {
+	for _, name := range []string{"LC_ALL", "LC_MESSAGES", "LANG"} {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			continue
+		}
+		base := strings.ToLower(v)
+		if i := strings.IndexAny(base, "_.@-"); i >= 0 {
+			base = base[:i]
+		}
+		if base == "en" {
+			return English
+		}
+		return Dutch
+	}
+	return Dutch
+}

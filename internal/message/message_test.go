@@ -12,7 +12,7 @@ func TestEveryKeyHasBothLanguages(t *testing.T) {
 	sample := Args{"Text": "x", "Code": "1034", "Name": "Bakkerij Jansen", "Number": "WB1", "Missing": "adres, postcode",
 		"Relations": "2", "Invoices": "1", "OpenRelations": "2", "Cause": "@cause.locked", "CauseText": "x",
 		"Problem": "@problem.hourtype.noname", "Subject": "@subject.relation", "Status": "Gereed", "Choices": "A, B"}
-	same := map[string]bool{KeyText: true, "cause.other": true}
+	same := map[string]bool{KeyText: true, "cause.other": true, "attention.line": true}
 	for _, k := range Keys() {
 		e := catalogue[k]
 		if e.compose == nil && (strings.TrimSpace(e.nl) == "" || strings.TrimSpace(e.en) == "") {
@@ -110,5 +110,24 @@ func TestArgsRoundTrip(t *testing.T) {
 	}
 	if EncodeArgs(nil) != "" || DecodeArgs("") != nil || DecodeArgs("{kapot") != nil {
 		t.Error("empty or damaged arguments are not none")
+	}
+}
+
+func TestFromEnvironment(t *testing.T) {
+	for _, c := range []struct {
+		env  map[string]string
+		want Lang
+	}{
+		{map[string]string{}, Dutch},
+		{map[string]string{"LANG": "C.UTF-8"}, Dutch},
+		{map[string]string{"LANG": "en_GB.UTF-8"}, English},
+		{map[string]string{"LANG": "nl_NL.UTF-8"}, Dutch},
+		{map[string]string{"LANG": "en_US.UTF-8", "LC_ALL": "nl_NL.UTF-8"}, Dutch},
+		{map[string]string{"LANG": "nl_NL.UTF-8", "LC_MESSAGES": "en"}, English},
+		{map[string]string{"LANG": "de_DE.UTF-8"}, Dutch},
+	} {
+		if got := FromEnvironment(func(k string) string { return c.env[k] }); got != c.want {
+			t.Errorf("%v: %s, want %s", c.env, got, c.want)
+		}
 	}
 }

@@ -103,6 +103,11 @@ func (s *Store) AttentionItems(ctx context.Context) ([]Attention, error) {
 	return s.attention(ctx, ` WHERE skipped = 0`)
 }
 
+// AllAttention returns every item, skipped ones too.
+func (s *Store) AllAttention(ctx context.Context) ([]Attention, error) {
+	return s.attention(ctx, "")
+}
+
 func (s *Store) attention(ctx context.Context, where string, args ...any) ([]Attention, error) {
 	rows, err := s.db.QueryContext(ctx, `SELECT kind, subject, cause, title_key, reason_key, fix_key, args, skipped, updated_at FROM attention`+
 		where+` ORDER BY kind, subject`, args...)
