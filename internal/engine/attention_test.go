@@ -56,7 +56,8 @@ func TestSummaryCountsWhatIsStillOpen(t *testing.T) {
 		t.Errorf("second summary in English %q, want %q", second.Message.Render(message.English), want)
 	}
 	runs, err := h.st.Runs(context.Background(), 1)
-	if err != nil || len(runs) != 1 || runs[0].Summary != second.Line {
+	if err != nil || len(runs) != 1 || runs[0].Summary != second.Line ||
+		runs[0].Text(message.English) != "Everything was up to date; 2 relations cannot go to OutSmart" {
 		t.Errorf("stored run summary: %+v %v", runs, err)
 	}
 

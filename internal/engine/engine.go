@@ -306,7 +306,7 @@ func (r *run) finish() Summary {
 	}
 	r.log(level, "", s.Message, details)
 	if !r.opts.DryRun && r.id != 0 {
-		if err := r.e.p.Store.FinishRun(context.WithoutCancel(r.ctx), r.id, s.Outcome, s.Line); err != nil {
+		if err := r.e.p.Store.FinishRunMessage(context.WithoutCancel(r.ctx), r.id, s.Outcome, s.Message); err != nil {
 			r.e.p.Logger.Error("finish run", "err", err)
 		}
 	}

@@ -73,7 +73,7 @@ func (r *Runner) cannotStart(ctx context.Context, opts engine.RunOptions, err er
 		r.OnLog(e)
 	}
 	if id != 0 {
-		_ = r.Store.FinishRun(ctx, id, store.RunFailed, line)
+		_ = r.Store.FinishRunMessage(ctx, id, store.RunFailed, m)
 	}
 	sum.RunID = id
 	return sum

@@ -92,3 +92,28 @@ func TestAttentionItems(t *testing.T) {
 		t.Errorf("after clear: %+v", items)
 	}
 }
+
+func TestRunSummaryAsMessage(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	old, _ := s.StartRun(ctx, "test")
+	if err := s.FinishRun(ctx, old, RunOK, "Een oude samenvatting"); err != nil {
+		t.Fatal(err)
+	}
+	id, _ := s.StartRun(ctx, "test")
+	m := message.T(message.KeySummary, "Invoices", "3", "OpenRelations", "2")
+	if err := s.FinishRunMessage(ctx, id, RunAttention, m); err != nil {
+		t.Fatal(err)
+	}
+	runs, err := s.Runs(ctx, 2)
+	if err != nil || len(runs) != 2 {
+		t.Fatalf("runs: %+v %v", runs, err)
+	}
+	if runs[0].Summary != "3 facturen aangemaakt; 2 relaties kunnen niet naar OutSmart" ||
+		runs[0].Text(message.English) != "3 invoices created; 2 relations cannot go to OutSmart" {
+		t.Errorf("new run: %q / %q", runs[0].Summary, runs[0].Text(message.English))
+	}
+	if runs[1].Text(message.English) != "Een oude samenvatting" || !runs[1].SummaryMessage.IsZero() {
+		t.Errorf("old run: %+v", runs[1])
+	}
+}

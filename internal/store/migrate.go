@@ -86,7 +86,8 @@ ALTER TABLE exports ADD COLUMN confirmed_hash TEXT NOT NULL DEFAULT '';
 	// 3: log lines as a message key with arguments (internal/message), so
 	// they read in the window's language; message stays the Dutch text (the
 	// only form of lines written before). A parked work order's reason and
-	// fix as messages too (reason stays the Dutch text). The attention list of records and
+	// fix as messages too (reason stays the Dutch text), and a run's summary
+	// (summary stays the Dutch text). The attention list of records and
 	// settings that need the user (work orders keep theirs in exports).
 	`
 ALTER TABLE log ADD COLUMN key TEXT NOT NULL DEFAULT '';
@@ -94,6 +95,8 @@ ALTER TABLE log ADD COLUMN args TEXT NOT NULL DEFAULT '';
 ALTER TABLE exports ADD COLUMN reason_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE exports ADD COLUMN fix_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE exports ADD COLUMN reason_args TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN summary_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN summary_args TEXT NOT NULL DEFAULT '';
 
 CREATE TABLE attention (
 	kind        TEXT NOT NULL,              -- relation | material | hourtype | settings | login

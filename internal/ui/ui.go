@@ -545,7 +545,7 @@ func (u *UI) finished(res scheduler.Result, s snapshot) {
 func (u *UI) updateStatus() {
 	text := u.runText()
 	if u.lastRun != nil && !u.running {
-		text = tr("status.last", map[string]any{"Time": u.formatTime(runTime(*u.lastRun)), "Summary": u.lastRun.Summary})
+		text = tr("status.last", map[string]any{"Time": u.formatTime(runTime(*u.lastRun)), "Summary": u.lastRun.Text(u.messageLang())})
 	}
 	switch {
 	case u.paused:
