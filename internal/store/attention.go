@@ -138,6 +138,10 @@ const RefusedHashPrefix = "refused:"
 // clearSolved removes the attention items of mappings that were sent, in
 // the transaction that saves them.
 func clearSolved(ctx context.Context, tx *sql.Tx, ms []Mapping) error {
+	var listed bool
+	if err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM attention)`).Scan(&listed); err != nil || !listed {
+		return err // nothing on the list: nothing to clear
+	}
 	for _, m := range ms {
 		if strings.HasPrefix(m.Hash, RefusedHashPrefix) {
 			continue
