@@ -415,8 +415,8 @@ func summary(lang Lang, a Args) string {
 			"hour type cannot go to OutSmart", "hour types cannot go to OutSmart"},
 		{"OpenSettings", "instelling moet worden aangevuld", "instellingen moeten worden aangevuld",
 			"setting needs completing", "settings need completing"},
-		{"OpenLogin", "inloggegeven wordt geweigerd", "inloggegevens worden geweigerd",
-			"login is refused", "logins are refused"},
+		{"OpenLogin", "dienst weigert de inloggegevens", "diensten weigeren de inloggegevens",
+			"service refuses the login details", "services refuse the login details"},
 		{"OtherNew", "andere melding heeft aandacht nodig", "andere meldingen hebben aandacht nodig",
 			"other message needs attention", "other messages need attention"},
 	})...)

@@ -90,8 +90,8 @@ func TestSummary(t *testing.T) {
 			"Synchronisatie afgebroken: er loopt al een synchronisatie",
 			"Synchronisation stopped: a synchronisation is already running"},
 		{"failed after work", Args{"Failed": "1", "Cause": "@cause.other", "CauseText": "boem", "Invoices": "1", "OpenLogin": "1"},
-			"Synchronisatie afgebroken: boem (1 factuur aangemaakt; 1 inloggegeven wordt geweigerd)",
-			"Synchronisation stopped: boem (1 invoice created; 1 login is refused)"},
+			"Synchronisatie afgebroken: boem (1 factuur aangemaakt; 1 dienst weigert de inloggegevens)",
+			"Synchronisation stopped: boem (1 invoice created; 1 service refuses the login details)"},
 	} {
 		if got := Render(Dutch, KeySummary, c.a); got != c.nl {
 			t.Errorf("%s nl = %q, want %q", c.name, got, c.nl)
