@@ -127,7 +127,7 @@ func (u *UI) showAttention(items []engine.AttentionItem) {
 	v := u.logView
 	items, size := engine.GroupByCause(items)
 	v.items = items
-	v.parked = v.parked[:0]
+	v.parked = nil
 	for _, it := range items {
 		if it.Kind == engine.AttentionWorkOrder {
 			v.parked = append(v.parked, it.Export)
