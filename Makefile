@@ -130,7 +130,7 @@ lint: deps-go
 # it is missing: KOPPELING_TEST_KEYCHAIN=1). The test keyring lives in a
 # temporary XDG_DATA_HOME, never in the developer's own keyring.
 # GOFLAGS carries the patched Fyne into the binaries the tests build themselves.
-GOTEST := GOFLAGS=-modfile=$(PATCHED_MOD) $(GO) test -race -count=1 -tags $(TEST_TAGS) ./...
+GOTEST := GOFLAGS=-modfile=$(PATCHED_MOD) $(GO) test -race -count=1 -timeout 30m -tags $(TEST_TAGS) ./...
 # CROSS_CHECKS follow the Linux tests: the macOS build of every package
 # without cgo and its tests (darwin-vet), the Windows unit tests under Wine
 # (windows-unit; both in windows.mk), and the Windows installer and exe run

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/koppeling/koppeling/internal/sandbox"
+	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
 	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
@@ -122,10 +123,30 @@ func TestSyncOnceExitCodesAndOutput(t *testing.T) {
 			t.Errorf("first run output lacks %q:\n%s", want, out)
 		}
 	}
-	// Second run: nothing to do, nothing needs attention again: exit 0.
+	// Second run: nothing new to do, but the two relations still need
+	// attention: the summary still counts them, and the exit code is 1.
 	out, _, code = c.run(nil, "", "sync", "--once")
-	if code != exitOK || !strings.Contains(out, "Alles was al bijgewerkt") {
+	if code != exitAttention || !strings.Contains(out, "Alles was al bijgewerkt; 2 relaties kunnen niet naar OutSmart") {
 		t.Fatalf("second run: exit %d\n%s", code, out)
+	}
+	// In English the same summary reads in English.
+	out, _, code = c.run([]string{"LANG=en_GB.UTF-8", "LC_ALL=", "LC_MESSAGES="}, "", "sync", "--once")
+	if code != exitAttention || !strings.Contains(out, "Everything was up to date; 2 relations cannot go to OutSmart") {
+		t.Fatalf("run in English: exit %d\n%s", code, out)
+	}
+	// Once the addresses are filled in, the relations go and nothing is open.
+	fixed := 0
+	c.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+		for i, r := range st.Relations {
+			if strings.TrimSpace(r.Adres) == "" && strings.TrimSpace(r.Adres2) == "" {
+				st.Relations[i].Adres, st.Relations[i].Postcode, st.Relations[i].Plaats = "Dorpsstraat 1", "1234 AB", "Ergens"
+				fixed++
+			}
+		}
+	})
+	out, _, code = c.run(nil, "", "sync", "--once")
+	if fixed != 2 || code != exitOK || !strings.Contains(out, "2 relaties gesynchroniseerd") || strings.Contains(out, "aandacht") {
+		t.Fatalf("run after the fix: exit %d\n%s", code, out)
 	}
 	out, _, code = c.run(nil, "", "log", "--attention")
 	if code != 0 || !strings.Contains(out, "kan niet naar OutSmart") {

@@ -5,10 +5,12 @@ import (
 	"flag"
 	"fmt"
 
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
-// runLog prints the sync log, newest first.
+// runLog prints the sync log, newest first, in the language of the
+// environment (message.FromEnvironment): dates dd-mm-jjjj in Dutch.
 func runLog(args []string, e env) int {
 	fs := flag.NewFlagSet("koppeling log", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -32,8 +34,9 @@ func runLog(args []string, e env) int {
 		fmt.Fprintf(e.stderr, "koppeling log: %v\n", err)
 		return exitCannotRun
 	}
+	lang := message.FromEnvironment(e.getenv)
 	for _, l := range lines {
-		fmt.Fprintf(e.stdout, "%s  %-12s %s\n", l.Time.Local().Format("02-01-2006 15:04"), levelLabel(l.Level), l.Message)
+		fmt.Fprintf(e.stdout, "%s  %-12s %s\n", message.DateTime(lang, l.Time.Local()), levelLabel(lang, l.Level), l.Text(lang))
 	}
 	return exitOK
 }

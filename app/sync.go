@@ -8,8 +8,10 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/redact"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
@@ -19,7 +21,7 @@ import (
 // Exit codes of "koppeling sync --once".
 const (
 	exitOK        = 0 // all fine
-	exitAttention = 1 // finished, some records need attention
+	exitAttention = 1 // finished, something still needs attention (found now or before)
 	exitCannotRun = 2 // could not run: bad credentials, service unreachable, usage
 )
 
@@ -47,8 +49,13 @@ func runSync(args []string, e env) int {
 	defer st.Close()
 	vault := e.vault()
 	var red redact.Redactor
+	lang := message.FromEnvironment(e.getenv)
 	printLine := func(l store.LogEntry) {
-		fmt.Fprintf(e.stdout, "%s  %-12s %s\n", l.Time.Local().Format("15:04:05"), levelLabel(l.Level), red.String(l.Message))
+		t := l.Time
+		if t.IsZero() {
+			t = time.Now()
+		}
+		fmt.Fprintf(e.stdout, "%s  %-12s %s\n", t.Local().Format("15:04:05"), levelLabel(lang, l.Level), red.String(l.Text(lang)))
 	}
 	runner := &services.Runner{
 		Store: st, Endpoints: e.endpoints(), OnLog: printLine, Checkpoint: crashHook(e.getenv(envCrashAt)),
@@ -63,7 +70,11 @@ func runSync(args []string, e env) int {
 		if errors.Is(sum.Err, services.ErrNoCredentials) {
 			fmt.Fprintln(e.stderr, "koppeling sync: inloggegevens ontbreken; voer eerst \"koppeling login\" uit (of zet de KOPPELING_* omgevingsvariabelen).")
 		} else {
-			fmt.Fprintln(e.stderr, "koppeling sync: "+red.String(sum.Line))
+			line := sum.Line
+			if !sum.Message.IsZero() {
+				line = sum.Message.Render(lang)
+			}
+			fmt.Fprintln(e.stderr, "koppeling sync: "+red.String(line))
 		}
 	}
 	switch sum.Outcome {
@@ -75,14 +86,21 @@ func runSync(args []string, e env) int {
 	return exitOK
 }
 
-// levelLabel is the Dutch label of a log level.
-func levelLabel(l store.Level) string {
-	switch l {
-	case store.LevelWarning:
+// levelLabel is the label of a log level in lang.
+func levelLabel(lang message.Lang, l store.Level) string {
+	en := lang == message.English
+	switch {
+	case l == store.LevelWarning && en:
+		return "warning"
+	case l == store.LevelWarning:
 		return "waarschuwing"
-	case store.LevelError:
+	case l == store.LevelError && en:
+		return "error"
+	case l == store.LevelError:
 		return "fout"
-	case store.LevelAttention:
+	case l == store.LevelAttention && en:
+		return "attention"
+	case l == store.LevelAttention:
 		return "aandacht"
 	}
 	return "info"

@@ -4,14 +4,9 @@ import (
 	"context"
 	"fmt"
 
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/store"
 )
-
-// Attention lists the work orders that need the user (parked), oldest
-// first, for the "needs attention" list.
-func (e *Engine) Attention(ctx context.Context) ([]store.Export, error) {
-	return e.p.Store.Exports(ctx, store.ExportParked)
-}
 
 // RetryExport asks for a parked (or skipped) work order to be exported
 // again on the next run, whatever its data. For a work order held for the
@@ -19,18 +14,18 @@ func (e *Engine) Attention(ctx context.Context) ([]store.Export, error) {
 // version with its number) this is the confirmation, "Toch factureren": it
 // holds for the work order's data as they are now, and a change asks again.
 func (e *Engine) RetryExport(ctx context.Context, rowID string) error {
-	return e.setExportState(ctx, rowID, store.ExportRetry, "Opnieuw proberen gevraagd.", store.ExportParked, store.ExportSkipped)
+	return e.setExportState(ctx, rowID, store.ExportRetry, "workorder.retry", store.ExportParked, store.ExportSkipped)
 }
 
 // SkipExport marks a parked work order as not to be exported.
 func (e *Engine) SkipExport(ctx context.Context, rowID string) error {
-	return e.setExportState(ctx, rowID, store.ExportSkipped, "Overgeslagen op verzoek.", store.ExportParked, store.ExportRetry)
+	return e.setExportState(ctx, rowID, store.ExportSkipped, "workorder.skipped", store.ExportParked, store.ExportRetry)
 }
 
 // setExportState moves a journal entry from one of the allowed states. Entries
 // whose invoice exists or may exist are never moved: that would risk a
 // duplicate.
-func (e *Engine) setExportState(ctx context.Context, rowID string, to store.ExportState, reason string, from ...store.ExportState) error {
+func (e *Engine) setExportState(ctx context.Context, rowID string, to store.ExportState, key string, from ...store.ExportState) error {
 	j, err := e.p.Store.Export(ctx, rowID)
 	if err != nil {
 		return err
@@ -44,13 +39,13 @@ func (e *Engine) setExportState(ctx context.Context, rowID string, to store.Expo
 	}
 	if to == store.ExportRetry && j.NeedsConfirmation {
 		j.ConfirmedHash, j.NeedsConfirmation = j.DataHash, false
-		reason = "Toch factureren bevestigd."
+		key = "workorder.confirmed"
 	}
-	j.State, j.Reason = to, reason
+	line := message.T(key, "Number", j.OrderNumber)
+	j.State, j.Reason, j.ReasonKey, j.FixKey, j.Args = to, line.Render(message.Dutch), key, "", line.Args
 	if err := e.p.Store.SaveExport(ctx, j); err != nil {
 		return err
 	}
-	_, err = e.p.Store.AddLog(ctx, store.LogEntry{Time: e.p.Now(), Level: store.LevelInfo, Subject: "werkbon " + j.OrderNumber,
-		Message: fmt.Sprintf("Werkbon %s: %s", j.OrderNumber, reason)})
+	_, err = e.p.Store.AddLog(ctx, logEntry(e.p.Now(), store.LevelInfo, "werkbon "+j.OrderNumber, line))
 	return err
 }

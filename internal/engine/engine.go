@@ -2,7 +2,8 @@
 // importing relations, materials and hour types from e-Boekhouden into
 // OutSmart, exporting completed work orders as e-Boekhouden invoices exactly
 // once (journal before every write, look up before ever sending again), and
-// the Dutch log and summary of what happened.
+// the log and summary of what happened, as messages of internal/message
+// (stored with their Dutch text) so they read in the window's language.
 //
 // The engine talks to the services through the small Bookkeeping and
 // FieldService interfaces (satisfied by the eboekhouden and outsmart
@@ -14,11 +15,12 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
+	"strconv"
 	"sync"
 	"time"
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/redact"
 	"github.com/koppeling/koppeling/internal/store"
@@ -143,6 +145,30 @@ type Summary struct {
 	Outcome store.RunOutcome
 	// Line is the one Dutch summary line for the log, tray and notification.
 	Line string
+	// Open counts what still needs the user after the run, by kind: what
+	// this run found and what earlier runs found and nobody fixed yet.
+	Open OpenCounts
+	// Message is the summary line as a message (internal/message): its
+	// Render gives Line in Dutch and the same line in English.
+	Message message.Text
+}
+
+// OpenCounts are the items of the attention list by kind.
+type OpenCounts struct {
+	WorkOrders int // parked work orders
+	Relations  int // relations OutSmart cannot take
+	Materials  int
+	HourTypes  int
+	Settings   int // settings that stop invoices from going out
+	Login      int // services that refuse the login details
+	// OtherNew counts attention lines of this run that are not items of the
+	// list (an invoice total that differs, a work order gone from OutSmart).
+	OtherNew int
+}
+
+// Total is the number of open items.
+func (o OpenCounts) Total() int {
+	return o.WorkOrders + o.Relations + o.Materials + o.HourTypes + o.Settings + o.Login
 }
 
 // Changed reports whether the run imported or exported anything.
@@ -167,6 +193,12 @@ type run struct {
 	prods  map[string]eboekhouden.Product
 	rels   map[string]eboekhouden.Relation
 	relsOK bool // rels holds every relation (not cut off)
+	// tracked counts this run's attention lines that are items of the
+	// attention list (the rest are Open.OtherNew).
+	tracked int
+	// attention holds the attention list's items ("kind subject"), read
+	// once when needed (listed).
+	attention map[string]bool
 }
 
 // Run performs one sync: import, then export. It never panics on bad data:
@@ -181,7 +213,8 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) Summary {
 		if err != nil {
 			r.sum.Err = fmt.Errorf("%w: %w", ErrCannotRun, err)
 			r.sum.Outcome = store.RunFailed
-			r.sum.Line = "Synchronisatie niet gestart: " + err.Error()
+			r.sum.Message = message.T("run.notstarted", "Cause", causeOf(err), "CauseText", err.Error())
+			r.sum.Line = r.sum.Message.Render(message.Dutch)
 			return r.sum
 		}
 		defer func() { _ = lock.Release(context.WithoutCancel(ctx)) }()
@@ -191,7 +224,8 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) Summary {
 		if err != nil {
 			r.sum.Err = fmt.Errorf("%w: %w", ErrCannotRun, err)
 			r.sum.Outcome = store.RunFailed
-			r.sum.Line = "Synchronisatie niet gestart: de opslag is niet bruikbaar."
+			r.sum.Message = message.T("run.notstarted", "Cause", "@cause.store")
+			r.sum.Line = r.sum.Message.Render(message.Dutch)
 			return r.sum
 		}
 		r.id, r.sum.RunID = id, id
@@ -252,24 +286,27 @@ func (r *run) fail(err error) {
 // finish writes the summary line and closes the run.
 func (r *run) finish() Summary {
 	s := &r.sum
+	r.noteLogin()
+	r.countOpen()
 	switch {
 	case s.Err != nil:
 		s.Outcome = store.RunFailed
-	case s.Attention > 0:
+	case s.Attention > 0 || s.Open.Total() > 0:
 		s.Outcome = store.RunAttention
 	default:
 		s.Outcome = store.RunOK
 	}
-	s.Line = summaryLine(*s)
+	s.Message = summaryMessage(*s)
+	s.Line = s.Message.Render(message.Dutch)
 	level := store.LevelInfo
 	details := ""
 	if s.Err != nil {
 		level = store.LevelError
 		details = r.e.p.redactErr(s.Err)
 	}
-	r.log(level, "", s.Line, details)
+	r.log(level, "", s.Message, details)
 	if !r.opts.DryRun && r.id != 0 {
-		if err := r.e.p.Store.FinishRun(context.WithoutCancel(r.ctx), r.id, s.Outcome, s.Line); err != nil {
+		if err := r.e.p.Store.FinishRunMessage(context.WithoutCancel(r.ctx), r.id, s.Outcome, s.Message); err != nil {
 			r.e.p.Logger.Error("finish run", "err", err)
 		}
 	}
@@ -277,9 +314,11 @@ func (r *run) finish() Summary {
 }
 
 // log writes one log line (to the store unless this is a dry run) and hands
-// it to OnLog.
-func (r *run) log(level store.Level, subject, message, details string) {
-	e := store.LogEntry{Time: r.e.p.Now(), Level: level, Message: message, Details: details, RunID: r.id, Subject: subject}
+// it to OnLog. The line is a message of the catalogue; it is stored with its
+// Dutch text.
+func (r *run) log(level store.Level, subject string, m message.Text, details string) {
+	e := store.LogEntry{Time: r.e.p.Now(), Level: level, Message: m.Render(message.Dutch), Key: m.Key, Args: m.Args,
+		Details: details, RunID: r.id, Subject: subject}
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	switch level {
@@ -306,90 +345,90 @@ func (r *run) checkpoint(step string) {
 }
 
 // plan records what a dry run would do.
-func (r *run) plan(format string, args ...any) {
-	line := fmt.Sprintf(format, args...)
+func (r *run) plan(m message.Text) {
 	r.mu.Lock()
-	r.sum.Planned = append(r.sum.Planned, line)
+	r.sum.Planned = append(r.sum.Planned, m.Render(message.Dutch))
 	r.mu.Unlock()
-	r.log(store.LevelInfo, "", "Proefdraaien: "+line, "")
+	args := message.Args{"Text": "@" + m.Key}
+	for k, v := range m.Args {
+		args[k] = v
+	}
+	r.log(store.LevelInfo, "", message.Text{Key: "dryrun", Args: args}, "")
 }
 
-// summaryLine is the one line of a run, in the seed's style
-// ("4 relaties, 1 materiaal, 2 uursoorten gesynchroniseerd; 3 facturen aangemaakt").
-func summaryLine(s Summary) string {
-	var parts []string
-	var synced []string
-	if s.Relations > 0 {
-		synced = append(synced, plural(s.Relations, "relatie", "relaties"))
+// summaryMessage is the one line of a run ("4 relaties, 1 materiaal
+// gesynchroniseerd; 3 facturen aangemaakt; 2 relaties kunnen niet naar
+// OutSmart"): what it did, what is still open, and why it stopped.
+func summaryMessage(s Summary) message.Text {
+	a := message.Args{}
+	put := func(name string, n int) {
+		if n > 0 {
+			a[name] = strconv.Itoa(n)
+		}
 	}
-	if s.Materials > 0 {
-		synced = append(synced, plural(s.Materials, "materiaal", "materialen"))
-	}
-	if s.HourTypes > 0 {
-		synced = append(synced, plural(s.HourTypes, "uursoort", "uursoorten"))
-	}
-	if len(synced) > 0 {
-		parts = append(parts, strings.Join(synced, ", ")+" gesynchroniseerd")
-	}
-	if s.RelationsCreated > 0 {
-		parts = append(parts, plural(s.RelationsCreated, "relatie", "relaties")+" aangemaakt in e-Boekhouden")
-	}
-	if s.Invoices > 0 {
-		parts = append(parts, plural(s.Invoices, "factuur", "facturen")+" aangemaakt")
-	}
-	if s.Handled > s.Invoices {
-		parts = append(parts, plural(s.Handled-s.Invoices, "eerder gefactureerde werkbon", "eerder gefactureerde werkbonnen")+" afgehandeld")
-	}
-	if len(s.Planned) > 0 {
-		parts = append(parts, plural(len(s.Planned), "actie", "acties")+" gepland (proefdraaien, niets verstuurd)")
-	}
-	if len(parts) == 0 {
-		parts = append(parts, "Alles was al bijgewerkt")
-	}
-	if s.Attention > 0 {
-		parts = append(parts, plural(s.Attention, "item heeft", "items hebben")+" aandacht nodig")
-	}
-	line := strings.Join(parts, "; ")
+	put("Relations", s.Relations)
+	put("Materials", s.Materials)
+	put("HourTypes", s.HourTypes)
+	put("RelationsCreated", s.RelationsCreated)
+	put("Invoices", s.Invoices)
+	put("HandledEarlier", s.Handled-s.Invoices)
+	put("Planned", len(s.Planned))
+	put("OpenWorkOrders", s.Open.WorkOrders)
+	put("OpenRelations", s.Open.Relations)
+	put("OpenMaterials", s.Open.Materials)
+	put("OpenHourTypes", s.Open.HourTypes)
+	put("OpenSettings", s.Open.Settings)
+	put("OpenLogin", s.Open.Login)
+	put("OtherNew", s.Open.OtherNew)
 	if s.Err != nil {
-		line = "Synchronisatie afgebroken: " + userMessage(s.Err) + " (" + line + ")"
+		a["Failed"] = "1"
+		a["Cause"] = causeOf(s.Err)
+		if a["Cause"] == "@cause.other" {
+			a["CauseText"] = causeText(s.Err)
+		}
 	}
-	return line
+	return message.Text{Key: message.KeySummary, Args: a}
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return "1 " + one
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
-// userMessage says in Dutch what a run-stopping error means and what to do.
-func userMessage(err error) string {
+// causeOf is the message (as an "@key" argument) that says what a
+// run-stopping error means; "@cause.other" when only the error's own text
+// can (with the CauseText argument).
+func causeOf(err error) string {
 	switch {
 	case errors.Is(err, eboekhouden.ErrBadCredentials):
-		return "e-Boekhouden weigert de inloggegevens; controleer gebruikersnaam en beveiligingscodes"
+		return "@cause.eboekhouden.credentials"
 	case errors.Is(err, outsmart.ErrUnauthorized):
-		return "OutSmart weigert het token; controleer het token en het software token"
+		return "@cause.outsmart.credentials"
 	case errors.Is(err, eboekhouden.ErrCallLimit):
-		return "e-Boekhouden meldt dat het maximum aantal aanroepen is bereikt (E003.1); de volgende ronde probeert het opnieuw"
+		return "@cause.eboekhouden.calllimit"
 	case errors.Is(err, store.ErrLocked):
-		return "er loopt al een synchronisatie"
+		return "@cause.locked"
 	case store.AsDamaged(err, store.FileName) != nil:
-		return store.DamagedDuringRun(store.AsDamaged(err, store.FileName))
+		return "@cause.other" // causeText: the file and the ways out
 	case errors.Is(err, context.Canceled):
-		return "gestopt"
+		return "@cause.stopped"
 	case errors.Is(err, eboekhouden.ErrNotTheService):
-		return "geen antwoord van e-Boekhouden maar een webpagina (bijv. van een proxy of een wifi-inlogpagina); controleer de internetverbinding en de proxy"
+		return "@cause.eboekhouden.nottheservice"
 	case errors.Is(err, outsmart.ErrNotTheService):
-		return "geen antwoord van OutSmart maar een webpagina (bijv. van een proxy of een wifi-inlogpagina); controleer de internetverbinding en de proxy"
+		return "@cause.outsmart.nottheservice"
 	case errors.Is(err, eboekhouden.ErrTransient), errors.Is(err, eboekhouden.ErrOutcomeUnknown):
-		return "e-Boekhouden is niet bereikbaar; de volgende ronde probeert het opnieuw"
+		return "@cause.eboekhouden.unreachable"
 	case errors.Is(err, outsmart.ErrTransient), errors.Is(err, outsmart.ErrOutcomeUnknown):
-		return "OutSmart is niet bereikbaar; de volgende ronde probeert het opnieuw"
+		return "@cause.outsmart.unreachable"
 	case errors.Is(err, eboekhouden.ErrUnreadable):
-		return "e-Boekhouden gaf een antwoord dat Koppeling niet volledig kan lezen; er is niets op gebaseerd en de volgende ronde probeert het opnieuw"
+		return "@cause.eboekhouden.unreadable"
 	case errors.Is(err, outsmart.ErrUnreadable):
-		return "OutSmart gaf een antwoord dat Koppeling niet volledig kan lezen; er is niets op gebaseerd en de volgende ronde probeert het opnieuw"
+		return "@cause.outsmart.unreadable"
+	}
+	return "@cause.other"
+}
+
+// causeText is the text of a run-stopping error that has no message of its
+// own: for a damaged store the Dutch text naming the file and the ways out
+// (store.DamagedDuringRun), otherwise the error itself.
+func causeText(err error) string {
+	if d := store.AsDamaged(err, store.FileName); d != nil {
+		return store.DamagedDuringRun(d)
 	}
 	return err.Error()
 }

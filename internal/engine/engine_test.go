@@ -309,9 +309,24 @@ func TestRetryAndSkipParkedWorkOrders(t *testing.T) {
 	h := newHarness(t, sandbox.Options{}, map[string]string{store.KeyExportRelations: "false"})
 	h.run(RunOptions{})
 	ctx := context.Background()
-	parked, err := h.eng.Attention(ctx)
-	if err != nil || len(parked) != 2 {
-		t.Fatalf("attention list: %d %v", len(parked), err)
+	items, err := h.eng.Attention(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The list holds the two parked work orders and the two relations
+	// without an address.
+	var parked []store.Export
+	relations := 0
+	for _, it := range items {
+		switch it.Kind {
+		case AttentionWorkOrder:
+			parked = append(parked, it.Export)
+		case AttentionRelation:
+			relations++
+		}
+	}
+	if len(parked) != 2 || relations != 2 || len(items) != 4 {
+		t.Fatalf("attention list: %d work orders, %d relations, %d items", len(parked), relations, len(items))
 	}
 	// Skip one; retry the other after creating its relation by hand.
 	if err := h.eng.SkipExport(ctx, parked[0].RowID); err != nil {

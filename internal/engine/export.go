@@ -10,6 +10,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/decimal"
 	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -45,10 +46,12 @@ func (r *run) exportAll() error {
 		return nil
 	}
 	if strings.TrimSpace(r.set.Template) == "" {
-		r.log(store.LevelAttention, "instellingen",
-			"Facturen worden niet doorgezet: vul bij Export instellingen het factuursjabloon in (de naam van een sjabloon in e-Boekhouden).", "")
+		r.attend(store.Attention{Kind: store.AttentionSettings, Subject: "template", Cause: "template", TitleKey: "subject.settings",
+			ReasonKey: "settings.template", FixKey: "settings.template.fix"},
+			"instellingen", message.T("settings.template"))
 		return nil
 	}
+	r.settled(store.AttentionSettings, "template")
 	statuses, err := r.e.p.FieldService.WorkStatuses(r.ctx)
 	if err != nil {
 		return fmt.Errorf("werkbonstatussen ophalen uit OutSmart: %w", err)
@@ -59,11 +62,13 @@ func (r *run) exportAll() error {
 		for i, s := range statuses {
 			names[i] = s.Name
 		}
-		r.log(store.LevelAttention, "instellingen", fmt.Sprintf(
-			"Facturen worden niet doorgezet: de werkbonstatus %q bestaat niet in OutSmart. Kies een van: %s.",
-			r.set.WorkflowStatus, strings.Join(names, ", ")), "")
+		args := message.Args{"Status": r.set.WorkflowStatus, "Choices": strings.Join(names, ", ")}
+		r.attend(store.Attention{Kind: store.AttentionSettings, Subject: "workflowstatus", Cause: "workflowstatus", TitleKey: "subject.settings",
+			ReasonKey: "settings.workflowstatus", FixKey: "settings.workflowstatus.fix", Args: args},
+			"instellingen", message.Text{Key: "settings.workflowstatus", Args: args})
 		return nil
 	}
+	r.settled(store.AttentionSettings, "workflowstatus")
 
 	x := &exporter{run: r}
 	if err := x.resolveUncertain(); err != nil {
@@ -73,9 +78,8 @@ func (r *run) exportAll() error {
 	var partial *outsmart.PartialError
 	if errors.As(err, &partial) {
 		for _, rec := range partial.Records {
-			r.log(store.LevelAttention, "werkbon "+firstNonEmpty(rec.Number, rec.ID), fmt.Sprintf(
-				"Werkbon %s is onleesbaar en wordt overgeslagen: %v. Controleer de werkbon in OutSmart.",
-				firstNonEmpty(rec.Number, rec.ID), rec.Err), "")
+			r.log(store.LevelAttention, "werkbon "+firstNonEmpty(rec.Number, rec.ID), message.T("workorder.unreadable",
+				"Number", firstNonEmpty(rec.Number, rec.ID), "Error", fmt.Sprint(rec.Err)), "")
 		}
 	} else if err != nil {
 		return fmt.Errorf("werkbonnen ophalen uit OutSmart: %w", err)
@@ -181,8 +185,8 @@ func (x *exporter) settleStale(stale []store.Export) error {
 		wo, err := x.e.p.FieldService.WorkOrder(x.ctx, e.RowID)
 		switch {
 		case errors.Is(err, outsmart.ErrNotFound):
-			x.log(store.LevelAttention, "werkbon "+e.OrderNumber, fmt.Sprintf(
-				"Werkbon %s bestaat niet meer in OutSmart; factuur %s is wel aangemaakt in e-Boekhouden.", e.OrderNumber, e.InvoiceNumber), "")
+			x.log(store.LevelAttention, "werkbon "+e.OrderNumber, message.T("workorder.gone",
+				"Number", e.OrderNumber, "Invoice", e.InvoiceNumber), "")
 			if !x.opts.DryRun {
 				e.State, e.Reason = store.ExportHandled, "Werkbon bestaat niet meer in OutSmart."
 				if err := x.e.p.Store.SaveExport(x.ctx, e); err != nil {
@@ -193,9 +197,8 @@ func (x *exporter) settleStale(stale []store.Export) error {
 			if stopsRun(err) {
 				return fmt.Errorf("werkbon %s opvragen in OutSmart: %w", e.OrderNumber, err)
 			}
-			x.log(store.LevelWarning, "werkbon "+e.OrderNumber, fmt.Sprintf(
-				"Werkbon %s (factuur %s) kon niet worden opgevraagd; de volgende ronde probeert het opnieuw.", e.OrderNumber, e.InvoiceNumber),
-				x.e.p.redactErr(err))
+			x.log(store.LevelWarning, "werkbon "+e.OrderNumber, message.T("workorder.unreachable",
+				"Number", e.OrderNumber, "Invoice", e.InvoiceNumber), x.e.p.redactErr(err))
 		case wo.Status == outsmart.StatusHandled:
 			if x.opts.DryRun {
 				continue
@@ -248,8 +251,7 @@ func (x *exporter) resolveUncertain() error {
 			if stopsRun(err) {
 				return fmt.Errorf("factuur van werkbon %s opzoeken in e-Boekhouden: %w", e.OrderNumber, err)
 			}
-			x.log(store.LevelWarning, "werkbon "+e.OrderNumber, fmt.Sprintf(
-				"Nog onbekend of de factuur voor werkbon %s bestaat: opzoeken in e-Boekhouden (GetFacturen) lukte niet volledig. Er is niets opnieuw verstuurd; de volgende ronde zoekt opnieuw.", e.OrderNumber),
+			x.log(store.LevelWarning, "werkbon "+e.OrderNumber, message.T("uncertain.lookupfailed", "Number", e.OrderNumber),
 				x.e.p.redactErr(err))
 			continue
 		}
@@ -265,20 +267,18 @@ func (x *exporter) resolveUncertain() error {
 		}
 		if x.opts.DryRun {
 			if found != "" {
-				x.plan("werkbon %s markeren als gefactureerd (factuur %s gevonden)", e.OrderNumber, found)
+				x.plan(message.T("plan.markinvoiced", "Number", e.OrderNumber, "Invoice", found))
 			} else {
-				x.plan("factuur voor werkbon %s opnieuw versturen (niet gevonden in e-Boekhouden)", e.OrderNumber)
+				x.plan(message.T("plan.resend", "Number", e.OrderNumber))
 			}
 			continue
 		}
 		if found != "" {
 			e.State, e.InvoiceNumber, e.Reason = store.ExportInvoiced, found, ""
-			x.log(store.LevelInfo, "werkbon "+e.OrderNumber, fmt.Sprintf(
-				"Factuur %s voor werkbon %s gevonden in e-Boekhouden na een onderbroken verzending; niet opnieuw verstuurd.", found, e.OrderNumber), "")
+			x.log(store.LevelInfo, "werkbon "+e.OrderNumber, message.T("uncertain.found", "Number", e.OrderNumber, "Invoice", found), "")
 		} else {
 			e.State, e.Reason = store.ExportRetry, "Niet gevonden in e-Boekhouden na een onderbroken verzending; wordt opnieuw verstuurd."
-			x.log(store.LevelInfo, "werkbon "+e.OrderNumber, fmt.Sprintf(
-				"De factuur voor werkbon %s is niet aangemaakt (onderbroken verzending); hij wordt opnieuw verstuurd.", e.OrderNumber), "")
+			x.log(store.LevelInfo, "werkbon "+e.OrderNumber, message.T("uncertain.notfound", "Number", e.OrderNumber), "")
 		}
 		if err := x.e.p.Store.SaveExport(x.ctx, e); err != nil {
 			return err
@@ -309,7 +309,7 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	}
 	if wo.Archived {
 		if !exists && !x.opts.DryRun {
-			x.log(store.LevelInfo, subject, fmt.Sprintf("Werkbon %s is gearchiveerd in OutSmart en wordt niet gefactureerd.", wo.Number), "")
+			x.log(store.LevelInfo, subject, message.T("workorder.archived", "Number", wo.Number), "")
 			return x.e.p.Store.SaveExport(x.ctx, store.Export{RowID: wo.RowID, OrderNumber: wo.Number,
 				State: store.ExportSkipped, Reason: "Gearchiveerd in OutSmart."})
 		}
@@ -322,9 +322,7 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 		// journal was lost (a damaged or deleted store, a reinstall, another
 		// computer). What e-Boekhouden already holds decides.
 		if x.prior.unknown[wo.RowID] {
-			x.log(store.LevelWarning, subject, fmt.Sprintf(
-				"Werkbon %s wacht op de volgende ronde: nog onbekend of er al een factuur voor bestaat, want opzoeken in e-Boekhouden lukte niet volledig. Er is niets verstuurd.",
-				wo.Number), "")
+			x.log(store.LevelWarning, subject, message.T("workorder.waitlookup", "Number", wo.Number), "")
 			return nil
 		}
 		if invs := x.prior.byRowID[wo.RowID]; len(invs) > 0 {
@@ -340,45 +338,44 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 		if stopsRun(err) {
 			return fmt.Errorf("uursoorten ophalen uit OutSmart: %w", err)
 		}
-		x.log(store.LevelWarning, subject, fmt.Sprintf(
-			"Werkbon %s wacht op de volgende ronde: de uursoorten konden niet uit OutSmart worden opgehaald.", wo.Number),
-			x.e.p.redactErr(err))
+		x.log(store.LevelWarning, subject, message.T("workorder.waithourtypes", "Number", wo.Number), x.e.p.redactErr(err))
 		return nil
 	}
 	hash := x.exportHash(wo, relExists, hourTypes)
 	if exists && prev.State == store.ExportParked && prev.DataHash == hash {
 		return nil // still the same problem; retried when the data changes or the user asks
 	}
-	parkFor := func(reason string, confirm bool) error {
+	parkFor := func(p parkError, confirm bool) error {
+		reason := p.text()
+		x.mu.Lock()
+		x.tracked++
+		x.mu.Unlock()
 		x.log(store.LevelAttention, subject, reason, "")
 		if x.opts.DryRun {
 			return nil
 		}
 		return x.e.p.Store.SaveExport(x.ctx, store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportParked,
-			RelationCode: debtor, DataHash: hash, Reason: reason, Attempts: prev.Attempts, NeedsConfirmation: confirm,
-			ConfirmedHash: prev.ConfirmedHash})
+			RelationCode: debtor, DataHash: hash, Reason: p.Error(), Attempts: prev.Attempts, NeedsConfirmation: confirm,
+			ConfirmedHash: prev.ConfirmedHash, ReasonKey: p.reason, FixKey: p.fix, Args: reason.Args})
 	}
-	parkIt := func(reason string) error { return parkFor(reason, false) }
+	parkIt := func(p parkError) error { return parkFor(p, false) }
 	confirmed := exists && prev.ConfirmedHash != "" && prev.ConfirmedHash == hash
 	if !exists {
 		if legacy := x.prior.legacyFor(debtor, wo.Number); legacy != "" {
-			return parkFor(fmt.Sprintf(
-				"In e-Boekhouden staat al factuur %s voor werkbon %s van relatie %s, gemaakt door een eerdere versie van Koppeling (zonder uniek werkbon-id). "+
-					"Is deze werkbon daarmee al gefactureerd, kies dan Overslaan; is het een andere werkbon met hetzelfde nummer, kies dan Toch factureren.",
-				legacy, wo.Number, debtor), true)
+			return parkFor(newPark("park.legacy", "park.legacy.fix", "Invoice", legacy, "Number", wo.Number, "Code", debtor), true)
 		}
 	}
 
 	if debtor == "" {
-		return parkIt(fmt.Sprintf("Werkbon %s heeft geen debiteurnummer voor de factuur. Kies de klant in OutSmart.", wo.Number))
+		return parkIt(newPark("park.nodebtor", "park.nodebtor.fix", "Number", wo.Number))
 	}
 	if !relExists {
 		created, reason, err := x.createRelation(wo, debtor)
 		if err != nil {
 			return err
 		}
-		if reason != "" {
-			return parkIt(reason)
+		if reason != nil {
+			return parkIt(*reason)
 		}
 		if !created {
 			return nil // outcome unknown: looked up next run
@@ -387,23 +384,24 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	draft, err := buildInvoice(wo, debtor, catalog{products: x.prods, hourTypes: hourTypes}, x.set, x.today)
 	var pe *parkError
 	if errors.As(err, &pe) {
-		return parkIt(pe.reason)
+		return parkIt(*pe)
 	}
 	if err != nil {
 		return err
 	}
-	if reason := implausible(wo.Number, draft, x.set.MaxLineAmount); reason != "" {
+	if reason := implausible(wo.Number, draft, x.set.MaxLineAmount); reason != nil {
 		if !confirmed {
-			return parkFor(reason+" Controleer de werkbon in OutSmart, of kies Toch factureren als het klopt.", true)
+			return parkFor(*reason, true)
 		}
-		x.log(store.LevelInfo, subject, fmt.Sprintf("Werkbon %s wordt gefactureerd zoals bevestigd (Toch factureren): %s", wo.Number, reason), "")
+		x.log(store.LevelInfo, subject, message.Text{Key: "workorder.confirmedinvoice",
+			Args: withArg(reason.args, "Reason", "@"+reason.reason)}, "")
 	}
 	for _, n := range draft.notes {
-		x.log(store.LevelInfo, subject, fmt.Sprintf("Werkbon %s: %s.", wo.Number, n), "")
+		x.log(store.LevelInfo, subject, n, "")
 	}
 	if x.opts.DryRun {
-		x.plan("factuur aanmaken voor werkbon %s aan relatie %s: %d regels, totaal € %s incl. btw", wo.Number, debtor,
-			len(draft.invoice.Lines), draft.total.Comma(2))
+		x.plan(message.T("plan.invoice", "Number", wo.Number, "Code", debtor, "Name", x.nameOf(debtor, wo),
+			"Lines", strconv.Itoa(len(draft.invoice.Lines)), "Total", draft.total.Euro()))
 		return nil
 	}
 
@@ -430,30 +428,33 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 		x.created = append(x.created, createdInvoice{number: number, orderNumber: wo.Number, total: draft.total,
 			checkable: draft.checkable, vatCodes: vatCodeCount(draft.invoice.Lines), totalPerLine: draft.totalPerLine})
 		x.mu.Unlock()
-		x.log(store.LevelInfo, subject, fmt.Sprintf("Factuur %s aangemaakt voor werkbon %s (relatie %s).", number, wo.Number, debtor), "")
+		x.log(store.LevelInfo, subject, message.T("invoice.created", "Invoice", number, "Number", wo.Number,
+			"Code", debtor, "Name", x.nameOf(debtor, wo)), "")
 		x.enqueueMark(entry)
 		return nil
 	case errors.Is(err, eboekhouden.ErrOutcomeUnknown):
 		entry.State = store.ExportUncertain
-		entry.Reason = "Onbekend of de factuur is aangemaakt (de verbinding viel weg). De volgende ronde zoekt dit na in e-Boekhouden; er wordt niets dubbel verstuurd."
-		x.log(store.LevelWarning, subject, fmt.Sprintf("Werkbon %s: %s", wo.Number, entry.Reason), x.e.p.redactErr(err))
+		line := message.T("invoice.uncertain", "Number", wo.Number)
+		entry.Reason = line.Render(message.Dutch)
+		x.log(store.LevelWarning, subject, line, x.e.p.redactErr(err))
 		return x.e.p.Store.SaveExport(x.ctx, entry)
 	case errors.As(err, &apiErr) && !stopsRun(err), errors.As(err, &fault) && fault.Refused():
 		// A definite refusal: no invoice was made.
-		return parkIt(fmt.Sprintf("e-Boekhouden weigert de factuur voor werkbon %s: %s. %s",
-			wo.Number, strings.TrimSuffix(refusalText(err), "."), refusalHint(err)))
+		return parkIt(newPark("park.invoicerefused", refusalHint(err), "Number", wo.Number,
+			"Refusal", strings.TrimSuffix(refusalText(err), ".")))
 	default:
 		// Not applied (refused before it was processed, or never sent): send
 		// again next run.
 		entry.State = store.ExportRetry
-		entry.Reason = "Niet verstuurd: " + userMessage(err) + "."
+		line := message.T("invoice.notsent", "Number", wo.Number, "Cause", causeOf(err), "CauseText", err.Error())
+		entry.Reason = line.Render(message.Dutch)
 		if saveErr := x.e.p.Store.SaveExport(x.ctx, entry); saveErr != nil {
 			return saveErr
 		}
 		if stopsRun(err) || errors.Is(err, eboekhouden.ErrTransient) {
 			return fmt.Errorf("factuur voor werkbon %s: %w", wo.Number, err)
 		}
-		x.log(store.LevelWarning, subject, fmt.Sprintf("Werkbon %s: %s", wo.Number, entry.Reason), x.e.p.redactErr(err))
+		x.log(store.LevelWarning, subject, line, x.e.p.redactErr(err))
 		return nil
 	}
 }
@@ -471,28 +472,29 @@ func refusalText(err error) string {
 	return err.Error()
 }
 
-// refusalHint names the likely fix for a refused invoice, from the words of
-// the refusal (the real error codes are not documented).
+// refusalHint is the message that names the likely fix for a refused
+// invoice, from the words of the refusal (the real error codes are not
+// documented).
 func refusalHint(err error) string {
 	t := strings.ToLower(refusalText(err))
 	switch {
 	case strings.Contains(t, "sjabloon"):
-		return "Controleer of het factuursjabloon in de instellingen precies zo heet als in e-Boekhouden (Beheer > Sjablonen > Factuursjablonen) en kies daarna Opnieuw proberen."
+		return "hint.template"
 	case strings.Contains(t, "btw"):
-		return "Controleer de btw-code van het product in e-Boekhouden of de standaard btw-code in de instellingen en kies daarna Opnieuw proberen."
+		return "hint.vat"
 	case strings.Contains(t, "tegenrekening"), strings.Contains(t, "grootboek"):
-		return "Controleer of de omzetrekening bestaat in e-Boekhouden en kies daarna Opnieuw proberen."
+		return "hint.ledger"
 	case strings.Contains(t, "relatie"):
-		return "Controleer de relatie in e-Boekhouden of zet 'Exporteer relaties' aan en kies daarna Opnieuw proberen."
+		return "hint.relation"
 	}
-	return "Pas de gegevens aan en kies daarna Opnieuw proberen."
+	return "hint.other"
 }
 
 // enqueueMark hands an invoiced work order to the Afgehandeld worker (or, in
 // a dry run, only reports it).
 func (x *exporter) enqueueMark(j store.Export) {
 	if x.opts.DryRun {
-		x.plan("werkbon %s op Afgehandeld zetten in OutSmart (factuur %s)", j.OrderNumber, j.InvoiceNumber)
+		x.plan(message.T("plan.mark", "Number", j.OrderNumber, "Invoice", j.InvoiceNumber))
 		return
 	}
 	x.marks <- j
@@ -512,15 +514,13 @@ func (x *exporter) markHandled(j store.Export) {
 	if err := x.e.p.FieldService.MarkHandled(x.ctx, j.RowID); err != nil {
 		switch {
 		case errors.Is(err, outsmart.ErrNotFound):
-			x.log(store.LevelAttention, subject, fmt.Sprintf(
-				"Werkbon %s bestaat niet meer in OutSmart; factuur %s is wel aangemaakt in e-Boekhouden.", j.OrderNumber, j.InvoiceNumber), "")
+			x.log(store.LevelAttention, subject, message.T("workorder.gone", "Number", j.OrderNumber, "Invoice", j.InvoiceNumber), "")
 		case errors.Is(err, outsmart.ErrUnauthorized) || errors.Is(err, context.Canceled):
 			x.mu.Lock()
 			x.stopped = fmt.Errorf("werkbon %s op Afgehandeld zetten: %w", j.OrderNumber, err)
 			x.mu.Unlock()
 		default:
-			x.log(store.LevelWarning, subject, fmt.Sprintf(
-				"Werkbon %s (factuur %s) kon niet op Afgehandeld gezet worden; de volgende ronde probeert het opnieuw.", j.OrderNumber, j.InvoiceNumber),
+			x.log(store.LevelWarning, subject, message.T("workorder.markfailed", "Number", j.OrderNumber, "Invoice", j.InvoiceNumber),
 				x.e.p.redactErr(err))
 		}
 		return
@@ -529,7 +529,7 @@ func (x *exporter) markHandled(j store.Export) {
 	if j.State != store.ExportHandled {
 		j.State = store.ExportHandled
 		if err := x.e.p.Store.SaveExport(x.ctx, j); err != nil {
-			x.log(store.LevelWarning, subject, "Journaal niet bijgewerkt na Afgehandeld.", err.Error())
+			x.log(store.LevelWarning, subject, message.T("journal.notupdated", "Number", j.OrderNumber), err.Error())
 			return
 		}
 	}
@@ -572,29 +572,31 @@ func (x *exporter) relationExists(code string) (bool, error) {
 // or cannot, created=false without a reason when the outcome is unknown (the
 // next run looks the code up: relation codes are unique, so a repeat can
 // never make a second relation), and an error when the run must stop.
-func (x *exporter) createRelation(wo outsmart.WorkOrder, code string) (created bool, reason string, err error) {
+func (x *exporter) createRelation(wo outsmart.WorkOrder, code string) (created bool, reason *parkError, err error) {
 	party := wo.InvoiceCustomer
 	if party.DebtorNumber == "" {
 		party = wo.Customer
 	}
 	if !x.set.ExportRelations {
-		return false, fmt.Sprintf("Relatie %s (%s) van werkbon %s bestaat niet in e-Boekhouden. Maak de relatie aan in e-Boekhouden of zet 'Exporteer relaties' aan.",
-			code, party.Name, wo.Number), nil
+		p := newPark("park.norelation", "park.norelation.fix", "Code", code, "Name", party.Name, "Number", wo.Number)
+		return false, &p, nil
 	}
 	if len([]rune(code)) > 15 {
-		return false, fmt.Sprintf("Debiteurnummer %s van werkbon %s is langer dan de 15 tekens die e-Boekhouden toestaat. Maak de relatie met een korter nummer aan.", code, wo.Number), nil
+		p := newPark("park.codelong", "park.codelong.fix", "Code", code, "Number", wo.Number)
+		return false, &p, nil
 	}
 	if strings.TrimSpace(party.Name) == "" {
-		return false, fmt.Sprintf("Relatie %s van werkbon %s heeft geen naam in OutSmart. Vul de naam aan.", code, wo.Number), nil
+		p := newPark("park.noname", "park.noname.fix", "Code", code, "Number", wo.Number)
+		return false, &p, nil
 	}
 	if x.opts.DryRun {
-		x.plan("relatie %s (%s) aanmaken in e-Boekhouden", code, party.Name)
-		x.rels[code] = eboekhouden.Relation{Code: code}
-		return true, "", nil
+		x.plan(message.T("plan.relation", "Code", code, "Name", party.Name))
+		x.rels[code] = eboekhouden.Relation{Code: code, Company: party.Name}
+		return true, nil, nil
 	}
 	rel := relationFromParty(code, party, x.today)
 	// The log line is the durable record that this write is about to go out.
-	x.log(store.LevelInfo, "relatie "+code, fmt.Sprintf("Relatie %s (%s) wordt aangemaakt in e-Boekhouden voor werkbon %s.", code, party.Name, wo.Number), "")
+	x.log(store.LevelInfo, "relatie "+code, message.T("relation.creating", "Code", code, "Name", party.Name, "Number", wo.Number), "")
 	id, err := x.e.p.Bookkeeping.AddRelation(x.ctx, rel)
 	x.checkpoint("export.relation")
 	switch {
@@ -607,16 +609,17 @@ func (x *exporter) createRelation(wo outsmart.WorkOrder, code string) (created b
 			x.sum.RelationsCreated++
 			x.mu.Unlock()
 		}
-		return true, "", nil
+		return true, nil, nil
 	case errors.Is(err, eboekhouden.ErrOutcomeUnknown):
-		x.log(store.LevelWarning, "relatie "+code, fmt.Sprintf(
-			"Onbekend of relatie %s is aangemaakt (de verbinding viel weg); werkbon %s wacht op de volgende ronde.", code, wo.Number), x.e.p.redactErr(err))
-		return false, "", nil
+		x.log(store.LevelWarning, "relatie "+code, message.T("relation.uncertain", "Code", code, "Name", party.Name, "Number", wo.Number),
+			x.e.p.redactErr(err))
+		return false, nil, nil
 	case stopsRun(err) || errors.Is(err, eboekhouden.ErrTransient):
-		return false, "", fmt.Errorf("relatie %s aanmaken in e-Boekhouden: %w", code, err)
+		return false, nil, fmt.Errorf("relatie %s aanmaken in e-Boekhouden: %w", code, err)
 	default:
-		return false, fmt.Sprintf("e-Boekhouden weigert relatie %s (%s) voor werkbon %s: %s. Maak de relatie zelf aan in e-Boekhouden.",
-			code, party.Name, wo.Number, strings.TrimSuffix(refusalText(err), ".")), nil
+		p := newPark("park.relationrefused", "park.relationrefused.fix", "Code", code, "Name", party.Name, "Number", wo.Number,
+			"Refusal", strings.TrimSuffix(refusalText(err), "."))
+		return false, &p, nil
 	}
 }
 
@@ -690,10 +693,10 @@ func (x *exporter) checkTotals() error {
 		if stopsRun(err) {
 			return fmt.Errorf("nieuwe facturen teruglezen uit e-Boekhouden: %w", err)
 		}
-		x.log(store.LevelWarning, "facturen", "De totalen van de nieuwe facturen konden niet uit e-Boekhouden worden teruggelezen; de berekende totalen staan hieronder.", x.e.p.redactErr(err))
+		x.log(store.LevelWarning, "facturen", message.T("invoices.unread"), x.e.p.redactErr(err))
 		for _, c := range x.created {
-			x.log(store.LevelInfo, "werkbon "+c.orderNumber, fmt.Sprintf("Factuur %s (werkbon %s): € %s incl. btw (berekend, niet teruggelezen).",
-				c.number, c.orderNumber, c.total.Comma(2)), "")
+			x.log(store.LevelInfo, "werkbon "+c.orderNumber, message.T("invoice.total.unread",
+				"Invoice", c.number, "Number", c.orderNumber, "Ours", c.total.Euro()), "")
 		}
 		return nil
 	}
@@ -717,29 +720,39 @@ func (x *exporter) checkTotals() error {
 // logTotal writes the line of one new invoice with e-Boekhouden's total.
 func (x *exporter) logTotal(c createdInvoice, inv eboekhouden.InvoiceSummary, found bool) {
 	subject := "werkbon " + c.orderNumber
+	args := func(key string, pairs ...string) message.Text {
+		return message.T(key, append([]string{"Invoice", c.number, "Number", c.orderNumber, "Ours", c.total.Euro()}, pairs...)...)
+	}
 	if !found {
-		x.log(store.LevelWarning, subject, fmt.Sprintf(
-			"Factuur %s (werkbon %s) staat niet in het overzicht van vandaag in e-Boekhouden; controleer de factuur. Berekend totaal: € %s incl. btw.",
-			c.number, c.orderNumber, c.total.Comma(2)), "")
+		x.log(store.LevelWarning, subject, args("invoice.total.missing"), "")
 		return
 	}
 	theirs := inv.TotalInclVAT
-	line := fmt.Sprintf("Factuur %s (werkbon %s): € %s incl. btw in e-Boekhouden.", c.number, c.orderNumber, theirs.Comma(2))
 	diff := theirs.Cents() - c.total.Cents()
+	cents := strconv.FormatInt(abs64(diff), 10)
 	switch {
 	case !c.checkable || diff == 0:
-		x.log(store.LevelInfo, subject, line, "")
+		x.log(store.LevelInfo, subject, args("invoice.total", "Total", theirs.Euro()), "")
 	case theirs.Cents() == c.totalPerLine.Cents():
-		x.log(store.LevelInfo, subject, fmt.Sprintf("%s Berekend was € %s; e-Boekhouden rondt de btw per regel af, niet per tarief (%d cent verschil).",
-			line, c.total.Comma(2), abs64(diff)), "")
+		x.log(store.LevelInfo, subject, args("invoice.total.perline", "Total", theirs.Euro(), "Cents", cents), "")
 	case abs64(diff) <= int64(max(c.vatCodes, 1)):
-		x.log(store.LevelInfo, subject, fmt.Sprintf("%s Berekend was € %s; het verschil van %d cent komt door de afronding van de btw.",
-			line, c.total.Comma(2), abs64(diff)), "")
+		x.log(store.LevelInfo, subject, args("invoice.total.rounding", "Total", theirs.Euro(), "Cents", cents), "")
 	default:
-		x.log(store.LevelAttention, subject, fmt.Sprintf(
-			"Factuur %s (werkbon %s): het totaal in e-Boekhouden (€ %s) wijkt € %s af van het berekende totaal (€ %s). Controleer de factuur.",
-			c.number, c.orderNumber, theirs.Comma(2), decimal.FromCents(abs64(diff)).Comma(2), c.total.Comma(2)), "")
+		x.log(store.LevelAttention, subject, args("invoice.total.differs", "Total", theirs.Euro(),
+			"Diff", decimal.FromCents(abs64(diff)).Euro()), "")
 	}
+}
+
+// nameOf is the name of relation code: e-Boekhouden's, or the work
+// order's customer when e-Boekhouden's is not known.
+func (x *exporter) nameOf(code string, wo outsmart.WorkOrder) string {
+	if rel, ok := x.rels[code]; ok && strings.TrimSpace(rel.Company) != "" {
+		return strings.TrimSpace(rel.Company)
+	}
+	if wo.InvoiceCustomer.DebtorNumber == code && wo.InvoiceCustomer.Name != "" {
+		return wo.InvoiceCustomer.Name
+	}
+	return wo.Customer.Name
 }
 
 func abs64(n int64) int64 {

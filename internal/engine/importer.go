@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -84,9 +85,8 @@ func (r *run) loadRelations() error {
 		}
 		sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
 		if !complete {
-			r.log(store.LevelWarning, "relaties", fmt.Sprintf(
-				"%d relaties opgehaald uit e-Boekhouden, mogelijk niet alle: e-Boekhouden geeft hoogstens %d per opvraging.",
-				len(all), r.e.p.ResultCap), "")
+			r.log(store.LevelWarning, "relaties", message.T("relations.capped",
+				"Count", strconv.Itoa(len(all)), "Cap", strconv.Itoa(r.e.p.ResultCap)), "")
 		}
 	}
 	r.rels = make(map[string]eboekhouden.Relation, len(all))
@@ -119,10 +119,12 @@ func (r *run) importRelations() error {
 			continue // e-Boekhouden requires a code; nothing to key on
 		}
 		if len(missing) > 0 {
+			fields := strings.Join(missing, ", ")
 			r.reportRefused(known[code], store.Mapping{Kind: store.MappingRelation, SourceKey: code,
 				SourceID: strconv.FormatInt(rel.ID, 10), TargetKey: out.DebtorNumber, Hash: hash},
-				"relatie "+code, fmt.Sprintf("Relatie %s (%s) kan niet naar OutSmart: %s ontbreekt. Vul dit aan in e-Boekhouden.",
-					code, rel.Company, strings.Join(missing, ", ")))
+				store.Attention{Kind: store.AttentionRelation, Subject: code, Cause: "missing", TitleKey: "subject.relation",
+					ReasonKey: "relation.refused", FixKey: "relation.refused.fix",
+					Args: message.Args{"Code": code, "Name": strings.TrimSpace(rel.Company), "Missing": fields}})
 			continue
 		}
 		send = append(send, out)
@@ -141,9 +143,8 @@ func (r *run) loadProducts() error {
 		return fmt.Errorf("producten ophalen uit e-Boekhouden: %w", err)
 	}
 	if len(all) >= r.e.p.ResultCap {
-		r.log(store.LevelWarning, "producten", fmt.Sprintf(
-			"%d producten opgehaald uit e-Boekhouden, mogelijk niet alle: e-Boekhouden geeft hoogstens %d per opvraging.",
-			len(all), r.e.p.ResultCap), "")
+		r.log(store.LevelWarning, "producten", message.T("products.capped",
+			"Count", strconv.Itoa(len(all)), "Cap", strconv.Itoa(r.e.p.ResultCap)), "")
 	}
 	r.prods = make(map[string]eboekhouden.Product, len(all))
 	for _, p := range all {
@@ -187,7 +188,9 @@ func (r *run) importProducts() error {
 			}
 			if problem := hourTypeProblem(ht); problem != "" {
 				r.reportRefused(prev, store.Mapping{Kind: store.MappingHourType, SourceKey: code, SourceID: id, TargetKey: code, Hash: hash},
-					"uursoort "+code, fmt.Sprintf("Uursoort %s (%s) kan niet naar OutSmart: %s", code, p.Description, problem))
+					store.Attention{Kind: store.AttentionHourType, Subject: code, Cause: problem, TitleKey: "subject.hourtype",
+						ReasonKey: "hourtype.refused", FixKey: "product.refused.fix",
+						Args: message.Args{"Code": code, "Name": strings.TrimSpace(p.Description), "Problem": "@" + problem}})
 				continue
 			}
 			hts = append(hts, ht)
@@ -202,9 +205,7 @@ func (r *run) importProducts() error {
 		prev, had := knownMat[code]
 		if !p.Active {
 			if had && prev.Active {
-				r.log(store.LevelInfo, "materiaal "+code, fmt.Sprintf(
-					"Materiaal %s (%s) is inactief in e-Boekhouden. OutSmart kent voor materialen geen inactief-vlag; verwijder het daar zelf als het niet meer gebruikt mag worden.",
-					code, p.Description), "")
+				r.log(store.LevelInfo, "materiaal "+code, message.T("material.inactive", "Code", code, "Name", strings.TrimSpace(p.Description)), "")
 				if !r.opts.DryRun {
 					prev.Active = false
 					_ = r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{prev})
@@ -215,9 +216,11 @@ func (r *run) importProducts() error {
 		if prev.Hash == hash && prev.Active {
 			continue
 		}
-		if problem := materialProblem(m); problem != "" {
+		if missing := materialMissing(m); missing != "" {
 			r.reportRefused(prev, store.Mapping{Kind: store.MappingMaterial, SourceKey: code, SourceID: id, TargetKey: code, Hash: hash},
-				"materiaal "+code, fmt.Sprintf("Materiaal %s (%s) kan niet naar OutSmart: %s", code, p.Description, problem))
+				store.Attention{Kind: store.AttentionMaterial, Subject: code, Cause: "missing:" + missing, TitleKey: "subject.material",
+					ReasonKey: "material.refused", FixKey: "product.refused.fix",
+					Args: message.Args{"Code": code, "Name": strings.TrimSpace(p.Description), "Problem": "@problem.material.missing", "Missing": missing}})
 			continue
 		}
 		mats = append(mats, m)
@@ -233,15 +236,23 @@ func (r *run) importProducts() error {
 	return err
 }
 
-// reportRefused logs a record OutSmart cannot take as needing attention,
-// once per version of the record: the refused version's hash is remembered
-// (with a "refused:" prefix, so the record is sent once it is fixed).
-func (r *run) reportRefused(prev, m store.Mapping, subject, message string) {
-	m.Hash = "refused:" + m.Hash
+// reportRefused logs a record OutSmart cannot take as needing attention and
+// puts it on the attention list, once per version of the record: the
+// refused version's hash is remembered (with a "refused:" prefix, so the
+// record is sent once it is fixed). A record refused before the attention
+// list existed is put on it without a new log line.
+func (r *run) reportRefused(prev, m store.Mapping, a store.Attention) {
+	m.Hash = store.RefusedHashPrefix + m.Hash
+	subject := string(a.Kind) + " " + a.Subject
 	if prev.Hash == m.Hash {
+		if !r.opts.DryRun && !r.listed(a.Kind, a.Subject) {
+			if err := r.e.p.Store.SetAttention(r.ctx, a); err != nil {
+				r.e.p.Logger.Error("remember refused record", "subject", subject, "err", err)
+			}
+		}
 		return
 	}
-	r.log(store.LevelAttention, subject, message, "")
+	r.attend(a, subject, message.Text{Key: "attention.line", Args: withArg(withArg(a.Args, "Reason", "@"+a.ReasonKey), "Fix", "@"+a.FixKey)})
 	if !r.opts.DryRun {
 		if err := r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{m}); err != nil {
 			r.e.p.Logger.Error("remember refused record", "subject", subject, "err", err)
@@ -249,9 +260,9 @@ func (r *run) reportRefused(prev, m store.Mapping, subject, message string) {
 	}
 }
 
-// materialProblem checks what OutSmart requires of a material (Blueprint:
-// code, description, price, unit), in Dutch.
-func materialProblem(m outsmart.Material) string {
+// materialMissing lists the fields OutSmart requires of a material that it
+// lacks (Blueprint: code, description, price, unit), in Dutch; "" when none.
+func materialMissing(m outsmart.Material) string {
 	var missing []string
 	if m.Description == "" {
 		missing = append(missing, "omschrijving")
@@ -259,22 +270,35 @@ func materialProblem(m outsmart.Material) string {
 	if m.Unit == "" {
 		missing = append(missing, "eenheid")
 	}
-	if len(missing) > 0 {
-		return strings.Join(missing, ", ") + " ontbreekt. Vul dit aan in e-Boekhouden."
+	return strings.Join(missing, ", ")
+}
+
+// hourTypeProblem checks what OutSmart requires of an hour type (Blueprint:
+// code, name, sale_price > 0): the message key of the problem, or "".
+func hourTypeProblem(h outsmart.HourType) string {
+	if h.Name == "" {
+		return "problem.hourtype.noname"
+	}
+	if h.SalePrice.Sign() <= 0 {
+		return "problem.hourtype.price"
 	}
 	return ""
 }
 
-// hourTypeProblem checks what OutSmart requires of an hour type (Blueprint:
-// code, name, sale_price > 0).
-func hourTypeProblem(h outsmart.HourType) string {
-	if h.Name == "" {
-		return "de omschrijving ontbreekt. Vul die aan in e-Boekhouden."
+// listed reports whether the attention list has an item (skipped or not),
+// from one read per run.
+func (r *run) listed(kind store.AttentionKind, subject string) bool {
+	if r.attention == nil {
+		r.attention = map[string]bool{}
+		all, err := r.e.p.Store.AllAttention(r.ctx)
+		if err != nil {
+			return true // unknown: leave the list as it is
+		}
+		for _, a := range all {
+			r.attention[string(a.Kind)+" "+a.Subject] = true
+		}
 	}
-	if h.SalePrice.Sign() <= 0 {
-		return "de verkoopprijs moet groter dan 0 zijn (eis van OutSmart). Pas de prijs aan in e-Boekhouden."
-	}
-	return ""
+	return r.attention[string(kind)+" "+subject]
 }
 
 // upsertInBatches posts records in batches and saves the mappings of each
@@ -288,7 +312,7 @@ func upsertInBatches[T any](r *run, kind string, recs []T, maps []store.Mapping,
 	}
 	if r.opts.DryRun {
 		for _, rec := range recs {
-			r.plan("%s %s naar OutSmart sturen", kind, key(rec))
+			r.plan(message.T("plan.send", "Kind", kindWord(kind), "Code", key(rec)))
 		}
 		return 0, nil
 	}
@@ -310,8 +334,8 @@ func upsertInBatches[T any](r *run, kind string, recs []T, maps []store.Mapping,
 		}
 		// A definite refusal of the content: find the record(s) responsible.
 		if len(recs) == 1 {
-			r.log(store.LevelAttention, kind+" "+key(recs[0]), fmt.Sprintf("OutSmart weigert %s %s: %s", kind, key(recs[0]),
-				strings.Join(apiErr.Messages, "; ")), "")
+			r.log(store.LevelAttention, kind+" "+key(recs[0]), message.T("outsmart.refused", "Kind", kindWord(kind), "Code", key(recs[0]),
+				"Reason", strings.Join(apiErr.Messages, "; ")), "")
 			return nil
 		}
 		half := len(recs) / 2
@@ -327,6 +351,20 @@ func upsertInBatches[T any](r *run, kind string, recs []T, maps []store.Mapping,
 		}
 	}
 	return synced, nil
+}
+
+// kindWord is the message argument that names a kind of record
+// ("relatie", "materiaal", "uursoort") in the reader's language.
+func kindWord(kind string) string {
+	switch kind {
+	case "relatie":
+		return "@word.relation"
+	case "materiaal":
+		return "@word.material"
+	case "uursoort":
+		return "@word.hourtype"
+	}
+	return kind
 }
 
 func sortedKeys[V any](m map[string]V) []string {

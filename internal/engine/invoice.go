@@ -9,6 +9,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/decimal"
 	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -106,18 +107,37 @@ type invoiceDraft struct {
 	// totalPerLine is the total with the VAT rounded per line instead of
 	// per code: the other reading of how e-Boekhouden rounds [inferred].
 	totalPerLine decimal.Decimal
-	// notes are remarks worth a log line (defaults used), in Dutch.
-	notes []string
+	// notes are remarks worth a log line (defaults used).
+	notes []message.Text
 	// reference names the work order on the invoice (invoiceReference).
 	reference string
 }
 
-// parkError is a reason to park a work order: Dutch, naming the fix.
-type parkError struct{ reason string }
+// parkError is a reason to park a work order and what the user does about
+// it, as messages (internal/message) sharing their arguments.
+type parkError struct {
+	reason, fix string
+	args        message.Args
+}
 
-func (e *parkError) Error() string { return e.reason }
+func (e *parkError) Error() string { return e.text().Render(message.Dutch) }
 
-func park(format string, args ...any) error { return &parkError{fmt.Sprintf(format, args...)} }
+// text is the reason followed by the fix, the work order's log line.
+func (e *parkError) text() message.Text {
+	return message.Text{Key: "attention.line", Args: withArg(withArg(e.args, "Reason", "@"+e.reason), "Fix", "@"+e.fix)}
+}
+
+// newPark is the reason key with its fix key and arguments as name, value
+// pairs.
+func newPark(reason, fix string, pairs ...string) parkError {
+	return parkError{reason: reason, fix: fix, args: message.T(reason, pairs...).Args}
+}
+
+// park is newPark as an error.
+func park(reason, fix string, pairs ...string) error {
+	p := newPark(reason, fix, pairs...)
+	return &p
+}
 
 // buildInvoice turns a work order into an invoice for relation code debtor.
 // It returns a *parkError when the work order cannot be invoiced as it is.
@@ -133,14 +153,14 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 		}
 		if vat == "" {
 			vat = s.DefaultVATCode
-			d.notes = append(d.notes, fmt.Sprintf("standaard btw-code %s gebruikt voor %s %s", vat, what, code))
+			d.notes = append(d.notes, message.T("workorder.note.vat", "Number", wo.Number, "VAT", vat, "What", what, "Code", code))
 		}
 		if ledger == "" {
 			ledger = s.DefaultLedger
-			d.notes = append(d.notes, fmt.Sprintf("standaard omzetrekening %s gebruikt voor %s %s", ledger, what, code))
+			d.notes = append(d.notes, message.T("workorder.note.ledger", "Number", wo.Number, "Ledger", ledger, "What", what, "Code", code))
 		}
 		if !isSalesVATCode(vat) {
-			return "", "", park("De btw-code %q bij %s %s is geen verkoopcode van e-Boekhouden. Pas de btw-code van het product aan in e-Boekhouden.", vat, what, code)
+			return "", "", park("park.vatnotsales", "park.vatnotsales.fix", "VAT", vat, "What", what, "Code", code)
 		}
 		return vat, ledger, nil
 	}
@@ -153,7 +173,7 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 		code := strings.TrimSpace(m.Code)
 		name := strings.TrimSpace(m.Name)
 		if code == "" && name == "" {
-			return d, park("Werkbon %s heeft een materiaalregel zonder code en omschrijving. Vul die aan in OutSmart.", wo.Number)
+			return d, park("park.materialline", "park.materialline.fix", "Number", wo.Number)
 		}
 		if code == "" {
 			code = "MATERIAAL"
@@ -162,7 +182,7 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 			name = code
 		}
 		p, known := cat.products[code]
-		vat, ledger, err := vatFor("materiaal", code, p.VATCode, p.LedgerCode, m.FreeFields[0], m.FreeFields[1])
+		vat, ledger, err := vatFor("@word.material", code, p.VATCode, p.LedgerCode, m.FreeFields[0], m.FreeFields[1])
 		if err != nil {
 			return d, err
 		}
@@ -194,7 +214,7 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 			continue
 		}
 		if code == "" {
-			return d, park("Werkbon %s heeft uren zonder uursoort. Kies de uursoort in OutSmart.", wo.Number)
+			return d, park("park.nohourtype", "park.nohourtype.fix", "Number", wo.Number)
 		}
 		product, fromBooks := cat.products[code]
 		ht, fromOutSmart := cat.hourTypes[code]
@@ -209,16 +229,16 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 			}
 			price, name = ht.SalePrice, ht.Name
 		default:
-			return d, park("Werkbon %s gebruikt uursoort %q, die niet in e-Boekhouden of OutSmart bestaat. Maak de uursoort aan in e-Boekhouden (eenheid uur).", wo.Number, code)
+			return d, park("park.unknownhourtype", "park.unknownhourtype.fix", "Number", wo.Number, "Code", code)
 		}
-		vat, ledger, err := vatFor("uursoort", code, product.VATCode, product.LedgerCode, "", "")
+		vat, ledger, err := vatFor("@word.hourtype", code, product.VATCode, product.LedgerCode, "", "")
 		if err != nil {
 			return d, err
 		}
 		priced, err := priceHours(billed, price, s.HoursRounding)
 		if err != nil {
-			return d, park("Werkbon %s: het bedrag van %s uur à € %s past niet in een factuur. Controleer de uren en de prijs van uursoort %s.",
-				wo.Number, clockHours(billed), price.Comma(2), code)
+			return d, park("park.hoursamount", "park.hoursamount.fix", "Number", wo.Number, "Hours", clockHours(billed),
+				"Price", price.Euro(), "Code", code)
 		}
 		text := fmt.Sprintf("%s (%s uur)", strings.TrimSpace(firstNonEmpty(name, code)), clockHours(billed))
 		if billed != worked {
@@ -230,7 +250,7 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 		})
 	}
 	if len(lines) == 0 {
-		return d, park("Werkbon %s heeft geen materialen of uren om te factureren.", wo.Number)
+		return d, park("park.empty", "park.empty.fix", "Number", wo.Number)
 	}
 
 	d.reference = invoiceReference(wo.Number, wo.RowID)
@@ -256,7 +276,7 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 	}
 	total, checkable, err := invoiceTotal(d.invoice.Lines)
 	if err != nil {
-		return d, park("Werkbon %s: de bedragen zijn te groot voor een factuur (%v). Controleer de aantallen en prijzen in OutSmart.", wo.Number, err)
+		return d, park("park.toolarge", "park.toolarge.fix", "Number", wo.Number, "Error", err.Error())
 	}
 	d.total, d.checkable = total, checkable
 	d.totalPerLine = totalVATPerLine(d.invoice.Lines)
@@ -328,22 +348,26 @@ func totalVATPerLine(lines []eboekhouden.InvoiceLine) decimal.Decimal {
 // confirmation (Dutch), or "": a negative total, or a line whose amount is
 // above the limit (export.max_line_amount) either way. A negative line on an
 // invoice with a positive total (a return, a discount) is fine.
-func implausible(orderNumber string, d invoiceDraft, limit decimal.Decimal) string {
+func implausible(orderNumber string, d invoiceDraft, limit decimal.Decimal) *parkError {
+	held := func(reason string, pairs ...string) *parkError {
+		p := newPark(reason, "implausible.fix", append([]string{"Number", orderNumber}, pairs...)...)
+		return &p
+	}
 	if d.total.Sign() < 0 {
-		return fmt.Sprintf("Werkbon %s heeft een negatief totaal (€ %s incl. btw).", orderNumber, d.total.Comma(2))
+		return held("implausible.negative", "Total", d.total.Euro())
 	}
 	if limit.Sign() <= 0 {
-		return ""
+		return nil
 	}
 	for _, l := range d.invoice.Lines {
 		a, err := lineAmount(l)
 		if err != nil {
-			return fmt.Sprintf("Werkbon %s heeft een regel (%s) waarvan het bedrag niet te berekenen is.", orderNumber, l.Description)
+			return held("implausible.noamount", "Line", l.Description)
 		}
 		if distance(a, decimal.Zero).Cmp(limit) > 0 {
-			return fmt.Sprintf("Werkbon %s heeft een regel van € %s (%s: %s × € %s), meer dan het hoogste regelbedrag zonder bevestiging (€ %s).",
-				orderNumber, a.Comma(2), l.Description, l.Quantity.String(), l.UnitPrice.Comma(2), limit.Comma(2))
+			return held("implausible.line", "Amount", a.Euro(), "Line", l.Description, "Quantity", l.Quantity.String(),
+				"Price", l.UnitPrice.Euro(), "Limit", limit.Euro())
 		}
 	}
-	return ""
+	return nil
 }

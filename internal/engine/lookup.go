@@ -11,10 +11,12 @@ import (
 	"errors"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -129,13 +131,12 @@ func (x *exporter) lookupFailed(orders []outsmart.WorkOrder, prior priorInvoices
 		prior.unknown[wo.RowID] = true
 		numbers[i] = wo.Number
 	}
-	what := "opzoeken lukte niet"
+	what := "@lookup.failed.what"
 	if errors.Is(err, errCutOff) {
-		what = "het antwoord kan afgekapt zijn"
+		what = "@lookup.cutoff.what"
 	}
-	x.log(store.LevelWarning, "facturen", fmt.Sprintf(
-		"Bestaande facturen opzoeken in e-Boekhouden (GetFacturen) voor werkbon %s: %s. Deze werkbonnen wachten op de volgende ronde; er wordt niets dubbel verstuurd.",
-		strings.Join(numbers, ", "), what), x.e.p.redactErr(err))
+	x.log(store.LevelWarning, "facturen", message.T("lookup.failed", "Numbers", strings.Join(numbers, ", "), "What", what),
+		x.e.p.redactErr(err))
 }
 
 // invoicesInParts reads the invoices of one relation between from and to,
@@ -204,9 +205,8 @@ func (x *exporter) adopt(wo outsmart.WorkOrder, debtor string, invs []eboekhoude
 		for i, v := range invs {
 			numbers[i] = v.Number
 		}
-		x.log(store.LevelAttention, subject, fmt.Sprintf(
-			"Werkbon %s heeft %d facturen in e-Boekhouden (%s). Koppeling houdt factuur %s aan; controleer de andere en crediteer die zo nodig.",
-			wo.Number, len(invs), strings.Join(numbers, ", "), inv.Number), "")
+		x.log(store.LevelAttention, subject, message.T("adopt.duplicates", "Number", wo.Number, "Count", strconv.Itoa(len(invs)),
+			"Invoices", strings.Join(numbers, ", "), "Invoice", inv.Number), "")
 	}
 	entry := store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportInvoiced,
 		RelationCode: firstNonEmpty(inv.RelationCode, debtor), InvoiceNumber: inv.Number, TotalCents: inv.TotalInclVAT.Cents(),
@@ -215,16 +215,15 @@ func (x *exporter) adopt(wo outsmart.WorkOrder, debtor string, invs []eboekhoude
 		entry.InvoiceDate = inv.Date.Format(time.DateOnly)
 	}
 	if x.opts.DryRun {
-		x.plan("factuur %s voor werkbon %s overnemen uit e-Boekhouden (niet opnieuw versturen)", inv.Number, wo.Number)
+		x.plan(message.T("plan.adopt", "Invoice", inv.Number, "Number", wo.Number))
 		x.enqueueMark(entry)
 		return nil
 	}
 	if err := x.e.p.Store.SaveExport(x.ctx, entry); err != nil {
 		return fmt.Errorf("journaal bijwerken voor werkbon %s (gevonden factuur %s): %w", wo.Number, inv.Number, err)
 	}
-	x.log(store.LevelInfo, subject, fmt.Sprintf(
-		"Factuur %s voor werkbon %s stond al in e-Boekhouden (€ %s incl. btw) maar niet in het journaal; overgenomen en niet opnieuw verstuurd.",
-		inv.Number, wo.Number, inv.TotalInclVAT.Comma(2)), "")
+	x.log(store.LevelInfo, subject, message.T("adopt.done", "Invoice", inv.Number, "Number", wo.Number,
+		"Total", inv.TotalInclVAT.Euro()), "")
 	x.enqueueMark(entry)
 	return nil
 }

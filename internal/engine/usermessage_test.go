@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -25,9 +26,12 @@ func TestUserMessageOfAWebPageAndOfDamage(t *testing.T) {
 		{osErr, "geen antwoord van OutSmart maar een webpagina"},
 		{fmt.Errorf("read settings: %w", &store.DamagedError{Path: "koppeling.db", Problem: store.ProblemUnreadable}), "`koppeling store reset`"},
 	} {
-		got := userMessage(c.err)
+		got := summaryMessage(Summary{Err: c.err}).Render(message.Dutch)
 		if !strings.Contains(got, c.want) || strings.Contains(got, "niet bereikbaar") {
-			t.Errorf("userMessage(%v) = %q, want %q", c.err, got, c.want)
+			t.Errorf("summary of %v = %q, want %q", c.err, got, c.want)
 		}
+	}
+	if got := summaryMessage(Summary{Err: osErr}).Render(message.English); !strings.Contains(got, "not an answer from OutSmart but a web page") {
+		t.Errorf("English summary of a web page: %q", got)
 	}
 }

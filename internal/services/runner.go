@@ -4,8 +4,10 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/redact"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
@@ -36,17 +38,17 @@ func (r *Runner) Run(ctx context.Context, opts engine.RunOptions) engine.Summary
 	}
 	red := redact.New(creds.Secrets()...)
 	if err != nil {
-		line := "Synchronisatie niet gestart: de inloggegevens ontbreken of zijn niet te lezen. Vul ze in bij Inloggen."
+		line := message.T("run.notstarted", "Cause", "@cause.nocredentials")
 		if errors.Is(err, secrets.ErrKeychain) {
 			// The keychain's own message names the cause and what to do.
-			line = "Synchronisatie niet gestart: " + red.String(err.Error()) + "."
+			line = message.T("run.notstarted", "Cause", "@cause.other", "CauseText", red.String(err.Error()))
 		}
 		return r.cannotStart(ctx, opts, fmt.Errorf("%w: %w", engine.ErrCannotRun, err), line)
 	}
 	eb, os, err := Clients(creds, r.Endpoints)
 	if err != nil {
 		return r.cannotStart(ctx, opts, fmt.Errorf("%w: %s", engine.ErrCannotRun, red.String(err.Error())),
-			"Synchronisatie niet gestart: "+red.String(err.Error()))
+			message.T("run.notstarted", "Cause", "@cause.other", "CauseText", red.String(err.Error())))
 	}
 	defer eb.Close(context.WithoutCancel(ctx))
 	eng := engine.New(engine.Params{
@@ -56,21 +58,26 @@ func (r *Runner) Run(ctx context.Context, opts engine.RunOptions) engine.Summary
 	return eng.Run(ctx, opts)
 }
 
-func (r *Runner) cannotStart(ctx context.Context, opts engine.RunOptions, err error, line string) engine.Summary {
-	sum := engine.Summary{Err: err, Outcome: store.RunFailed, Line: line}
+func (r *Runner) cannotStart(ctx context.Context, opts engine.RunOptions, err error, m message.Text) engine.Summary {
+	line := m.Render(message.Dutch)
+	sum := engine.Summary{Err: err, Outcome: store.RunFailed, Line: line, Message: m}
+	sum.Open, _ = r.engine().CountOpen(ctx)
+	// The line carries its time: a refused run is shown at the moment it
+	// was refused.
+	e := store.LogEntry{Time: time.Now(), Level: store.LevelError, Message: line, Key: m.Key, Args: m.Args}
 	if opts.DryRun {
 		if r.OnLog != nil {
-			r.OnLog(store.LogEntry{Level: store.LevelError, Message: line})
+			r.OnLog(e)
 		}
 		return sum
 	}
 	id, _ := r.Store.StartRun(ctx, opts.Trigger)
-	e := store.LogEntry{Level: store.LevelError, Message: line, RunID: id}
+	e.RunID = id
 	if _, logErr := r.Store.AddLog(ctx, e); logErr == nil && r.OnLog != nil {
 		r.OnLog(e)
 	}
 	if id != 0 {
-		_ = r.Store.FinishRun(ctx, id, store.RunFailed, line)
+		_ = r.Store.FinishRunMessage(ctx, id, store.RunFailed, m)
 	}
 	sum.RunID = id
 	return sum
@@ -80,9 +87,25 @@ func (r *Runner) cannotStart(ctx context.Context, opts engine.RunOptions, err er
 // without credentials.
 func (r *Runner) engine() *engine.Engine { return engine.New(engine.Params{Store: r.Store}) }
 
-// Attention lists the parked work orders.
-func (r *Runner) Attention(ctx context.Context) ([]store.Export, error) {
+// Attention lists everything that needs the user.
+func (r *Runner) Attention(ctx context.Context) ([]engine.AttentionItem, error) {
 	return r.engine().Attention(ctx)
+}
+
+// RetryAttention asks for an item of the attention list to be tried again
+// on the next run.
+func (r *Runner) RetryAttention(ctx context.Context, kind engine.AttentionKind, id string) error {
+	return r.engine().RetryAttention(ctx, kind, id)
+}
+
+// SkipAttention marks an item of the attention list as skipped.
+func (r *Runner) SkipAttention(ctx context.Context, kind engine.AttentionKind, id string) error {
+	return r.engine().SkipAttention(ctx, kind, id)
+}
+
+// RetryCause retries every item of one cause.
+func (r *Runner) RetryCause(ctx context.Context, cause string) (int, error) {
+	return r.engine().RetryCause(ctx, cause)
 }
 
 // RetryExport asks for a parked work order to be tried again next run.

@@ -8,8 +8,10 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
@@ -94,6 +96,14 @@ func TestRunnerRecordsARunThatCannotStart(t *testing.T) {
 	sum := r.Run(ctx, engine.RunOptions{Trigger: "test"})
 	if !errors.Is(sum.Err, ErrNoCredentials) || sum.Outcome != store.RunFailed || len(lines) != 1 {
 		t.Fatalf("no credentials: %+v %v", sum, lines)
+	}
+	// The refused run's line carries the moment it was refused (not
+	// 00:00:00) and reads in English too.
+	if lines[0].Time.IsZero() || time.Since(lines[0].Time) > time.Minute {
+		t.Errorf("refused run's line at %v", lines[0].Time)
+	}
+	if en := lines[0].Text(message.English); !strings.HasPrefix(en, "Synchronisation not started: the login details are missing") {
+		t.Errorf("refused run in English: %q", en)
 	}
 	last, err := st.LastRun(ctx)
 	if err != nil || last.Outcome != store.RunFailed || !strings.Contains(last.Summary, "Inloggen") {

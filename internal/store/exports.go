@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/koppeling/koppeling/internal/message"
 )
 
 // ExportState is where a work order stands on its way to an invoice.
@@ -31,7 +33,8 @@ const (
 	ExportInvoiced ExportState = "invoiced"
 	// ExportHandled: invoice exists and the work order is Afgehandeld.
 	ExportHandled ExportState = "handled"
-	// ExportParked: needs attention (Reason, in Dutch); retried when the work
+	// ExportParked: needs attention (Reason, in Dutch; ReasonKey and FixKey
+	// as messages); retried when the work
 	// order's data changes or the user asks.
 	ExportParked ExportState = "parked"
 	// ExportSkipped: the user chose not to export this work order (or it is
@@ -66,21 +69,30 @@ type Export struct {
 	// ConfirmedHash is the DataHash the user confirmed: the work order is
 	// invoiced as it is while its data keep this hash.
 	ConfirmedHash string
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
+	// ReasonKey, FixKey and Args are why a work order is parked and what
+	// the user can do, as messages (internal/message) that read in the
+	// window's language; Reason is their Dutch text. Entries parked before
+	// have only Reason.
+	ReasonKey string
+	FixKey    string
+	Args      message.Args
+	CreatedAt time.Time
+	UpdatedAt time.Time
 }
 
 // ErrNotFound is returned for a journal entry that does not exist.
 var ErrNotFound = errors.New("not found")
 
-const exportColumns = `row_id, order_number, state, relation_code, invoice_date, invoice_number, total_cents, data_hash, reason, attempts, created_at, updated_at, reference, needs_confirmation, confirmed_hash`
+const exportColumns = `row_id, order_number, state, relation_code, invoice_date, invoice_number, total_cents, data_hash, reason, attempts, created_at, updated_at, reference, needs_confirmation, confirmed_hash, reason_key, fix_key, reason_args`
 
 func scanExport(sc interface{ Scan(...any) error }) (Export, error) {
 	var e Export
-	var state, created, updated string
+	var state, created, updated, args string
 	err := sc.Scan(&e.RowID, &e.OrderNumber, &state, &e.RelationCode, &e.InvoiceDate, &e.InvoiceNumber,
-		&e.TotalCents, &e.DataHash, &e.Reason, &e.Attempts, &created, &updated, &e.Reference, &e.NeedsConfirmation, &e.ConfirmedHash)
+		&e.TotalCents, &e.DataHash, &e.Reason, &e.Attempts, &created, &updated, &e.Reference, &e.NeedsConfirmation, &e.ConfirmedHash,
+		&e.ReasonKey, &e.FixKey, &args)
 	e.State, e.CreatedAt, e.UpdatedAt = ExportState(state), parseStamp(created), parseStamp(updated)
+	e.Args = message.DecodeArgs(args)
 	return e, err
 }
 
@@ -135,14 +147,16 @@ func (s *Store) SaveExport(ctx context.Context, e Export) error {
 	}
 	now := s.stamp()
 	_, err := s.db.ExecContext(ctx, `
-INSERT INTO exports (`+exportColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO exports (`+exportColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(row_id) DO UPDATE SET
 	order_number = excluded.order_number, state = excluded.state, relation_code = excluded.relation_code,
 	invoice_date = excluded.invoice_date, invoice_number = excluded.invoice_number, total_cents = excluded.total_cents,
 	data_hash = excluded.data_hash, reason = excluded.reason, attempts = excluded.attempts, updated_at = excluded.updated_at,
-	reference = excluded.reference, needs_confirmation = excluded.needs_confirmation, confirmed_hash = excluded.confirmed_hash`,
+	reference = excluded.reference, needs_confirmation = excluded.needs_confirmation, confirmed_hash = excluded.confirmed_hash,
+	reason_key = excluded.reason_key, fix_key = excluded.fix_key, reason_args = excluded.reason_args`,
 		e.RowID, e.OrderNumber, string(e.State), e.RelationCode, e.InvoiceDate, e.InvoiceNumber, e.TotalCents,
-		e.DataHash, e.Reason, e.Attempts, now, now, e.Reference, e.NeedsConfirmation, e.ConfirmedHash)
+		e.DataHash, e.Reason, e.Attempts, now, now, e.Reference, e.NeedsConfirmation, e.ConfirmedHash,
+		e.ReasonKey, e.FixKey, message.EncodeArgs(e.Args))
 	if err != nil {
 		return fmt.Errorf("save export journal entry for work order %s (%s): %w", e.RowID, e.State, err)
 	}

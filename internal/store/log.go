@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/koppeling/koppeling/internal/message"
 )
 
 // Level is the weight of a log line.
@@ -24,9 +26,22 @@ type LogEntry struct {
 	Time    time.Time
 	Level   Level
 	Message string // Dutch, for the bookkeeper
+	// Key and Args are the message of the line (internal/message): Text
+	// renders it in the window's language. Lines written before the
+	// catalogue have no key; their Message is the text in every language.
+	Key     string
+	Args    message.Args
 	Details string
 	RunID   int64  // 0 when not part of a run
 	Subject string // what it is about, e.g. "werkbon WB26110"
+}
+
+// Text is the line in lang.
+func (e LogEntry) Text(lang message.Lang) string {
+	if e.Key == "" {
+		return e.Message
+	}
+	return message.Render(lang, e.Key, e.Args)
 }
 
 // AddLog appends a line to the log. Callers pass text already free of
@@ -38,13 +53,16 @@ func (s *Store) AddLog(ctx context.Context, e LogEntry) (int64, error) {
 	if e.Level == "" {
 		e.Level = LevelInfo
 	}
+	if e.Message == "" && e.Key != "" {
+		e.Message = message.Render(message.Dutch, e.Key, e.Args)
+	}
 	var runID any
 	if e.RunID != 0 {
 		runID = e.RunID
 	}
 	res, err := s.db.ExecContext(ctx,
-		`INSERT INTO log (time, level, message, details, run_id, subject) VALUES (?, ?, ?, ?, ?, ?)`,
-		e.Time.UTC().Format(time.RFC3339Nano), string(e.Level), e.Message, e.Details, runID, e.Subject)
+		`INSERT INTO log (time, level, message, details, run_id, subject, key, args) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Time.UTC().Format(time.RFC3339Nano), string(e.Level), e.Message, e.Details, runID, e.Subject, e.Key, message.EncodeArgs(e.Args))
 	if err != nil {
 		return 0, fmt.Errorf("write log: %w", err)
 	}
@@ -60,7 +78,7 @@ type LogFilter struct {
 
 // Log returns log lines, newest first (by time, then by insertion).
 func (s *Store) Log(ctx context.Context, f LogFilter) ([]LogEntry, error) {
-	query := `SELECT id, time, level, message, details, COALESCE(run_id, 0), subject FROM log WHERE 1=1`
+	query := `SELECT id, time, level, message, details, COALESCE(run_id, 0), subject, key, args FROM log WHERE 1=1`
 	var args []any
 	if len(f.Levels) > 0 {
 		query += ` AND level IN (?` + strings.Repeat(`, ?`, len(f.Levels)-1) + `)`
@@ -86,11 +104,11 @@ func (s *Store) Log(ctx context.Context, f LogFilter) ([]LogEntry, error) {
 	var out []LogEntry
 	for rows.Next() {
 		var e LogEntry
-		var t, lvl string
-		if err := rows.Scan(&e.ID, &t, &lvl, &e.Message, &e.Details, &e.RunID, &e.Subject); err != nil {
+		var t, lvl, args string
+		if err := rows.Scan(&e.ID, &t, &lvl, &e.Message, &e.Details, &e.RunID, &e.Subject, &e.Key, &args); err != nil {
 			return nil, fmt.Errorf("read log: %w", err)
 		}
-		e.Time, e.Level = parseStamp(t), Level(lvl)
+		e.Time, e.Level, e.Args = parseStamp(t), Level(lvl), message.DecodeArgs(args)
 		out = append(out, e)
 	}
 	if err := rows.Err(); err != nil {

@@ -51,7 +51,8 @@ func (s *Store) Mappings(ctx context.Context, kind MappingKind) (map[string]Mapp
 }
 
 // SaveMappings upserts mappings in one transaction (after the batch they
-// describe was accepted by OutSmart).
+// describe was accepted by OutSmart); a record sent is no longer on the
+// attention list.
 func (s *Store) SaveMappings(ctx context.Context, ms []Mapping) error {
 	if len(ms) == 0 {
 		return nil
@@ -72,7 +73,7 @@ ON CONFLICT(kind, source_key) DO UPDATE SET
 				return fmt.Errorf("%s %s: %w", m.Kind, m.SourceKey, err)
 			}
 		}
-		return nil
+		return clearSolved(ctx, tx, ms)
 	})
 	if err != nil {
 		return fmt.Errorf("save mappings: %w", err)

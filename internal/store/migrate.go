@@ -83,6 +83,34 @@ ALTER TABLE exports ADD COLUMN reference TEXT NOT NULL DEFAULT '';
 ALTER TABLE exports ADD COLUMN needs_confirmation INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE exports ADD COLUMN confirmed_hash TEXT NOT NULL DEFAULT '';
 `,
+	// 3: log lines as a message key with arguments (internal/message), so
+	// they read in the window's language; message stays the Dutch text (the
+	// only form of lines written before). A parked work order's reason and
+	// fix as messages too (reason stays the Dutch text), and a run's summary
+	// (summary stays the Dutch text). The attention list of records and
+	// settings that need the user (work orders keep theirs in exports).
+	`
+ALTER TABLE log ADD COLUMN key TEXT NOT NULL DEFAULT '';
+ALTER TABLE log ADD COLUMN args TEXT NOT NULL DEFAULT '';
+ALTER TABLE exports ADD COLUMN reason_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE exports ADD COLUMN fix_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE exports ADD COLUMN reason_args TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN summary_key TEXT NOT NULL DEFAULT '';
+ALTER TABLE runs ADD COLUMN summary_args TEXT NOT NULL DEFAULT '';
+
+CREATE TABLE attention (
+	kind        TEXT NOT NULL,              -- relation | material | hourtype | settings | login
+	subject     TEXT NOT NULL,              -- the record's code, or the setting or service
+	cause       TEXT NOT NULL DEFAULT '',   -- items with the same cause are retried together
+	title_key   TEXT NOT NULL DEFAULT '',
+	reason_key  TEXT NOT NULL DEFAULT '',
+	fix_key     TEXT NOT NULL DEFAULT '',
+	args        TEXT NOT NULL DEFAULT '',   -- JSON, shared by title, reason and fix
+	skipped     INTEGER NOT NULL DEFAULT 0,
+	updated_at  TEXT NOT NULL,
+	PRIMARY KEY (kind, subject)
+);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/koppeling/koppeling/internal/message"
 )
 
 // RunOutcome is how a sync run ended.
@@ -27,6 +29,17 @@ type Run struct {
 	Trigger    string    // schedule | manual | cli
 	Outcome    RunOutcome
 	Summary    string // the one summary line, Dutch
+	// SummaryMessage is the summary as a message (internal/message); zero
+	// for runs recorded before the catalogue. Text renders it.
+	SummaryMessage message.Text
+}
+
+// Text is the run's summary in lang.
+func (r Run) Text(lang message.Lang) string {
+	if r.SummaryMessage.IsZero() {
+		return r.Summary
+	}
+	return r.SummaryMessage.Render(lang)
 }
 
 // StartRun records the start of a run and returns its id.
@@ -40,8 +53,18 @@ func (s *Store) StartRun(ctx context.Context, trigger string) (int64, error) {
 
 // FinishRun records the end of a run.
 func (s *Store) FinishRun(ctx context.Context, id int64, outcome RunOutcome, summary string) error {
-	res, err := s.db.ExecContext(ctx, `UPDATE runs SET finished_at = ?, outcome = ?, summary = ? WHERE id = ?`,
-		s.stamp(), string(outcome), summary, id)
+	return s.FinishRunMessage(ctx, id, outcome, message.T(message.KeyText, "Text", summary))
+}
+
+// FinishRunMessage records the end of a run with its summary as a message
+// (stored with its Dutch text).
+func (s *Store) FinishRunMessage(ctx context.Context, id int64, outcome RunOutcome, m message.Text) error {
+	key, args := m.Key, message.EncodeArgs(m.Args)
+	if key == message.KeyText {
+		key, args = "", ""
+	}
+	res, err := s.db.ExecContext(ctx, `UPDATE runs SET finished_at = ?, outcome = ?, summary = ?, summary_key = ?, summary_args = ? WHERE id = ?`,
+		s.stamp(), string(outcome), m.Render(message.Dutch), key, args, id)
 	if err != nil {
 		return fmt.Errorf("record run end: %w", err)
 	}
@@ -66,7 +89,7 @@ func (s *Store) LastRun(ctx context.Context) (Run, error) {
 // Runs returns up to limit runs, newest first.
 func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
 	rows, err := s.db.QueryContext(ctx,
-		`SELECT id, started_at, finished_at, trigger, outcome, summary FROM runs ORDER BY id DESC LIMIT ?`, limit)
+		`SELECT id, started_at, finished_at, trigger, outcome, summary, summary_key, summary_args FROM runs ORDER BY id DESC LIMIT ?`, limit)
 	if err != nil {
 		return nil, fmt.Errorf("read runs: %w", err)
 	}
@@ -74,9 +97,12 @@ func (s *Store) Runs(ctx context.Context, limit int) ([]Run, error) {
 	var out []Run
 	for rows.Next() {
 		var r Run
-		var started, finished, outcome string
-		if err := rows.Scan(&r.ID, &started, &finished, &r.Trigger, &outcome, &r.Summary); err != nil {
+		var started, finished, outcome, key, args string
+		if err := rows.Scan(&r.ID, &started, &finished, &r.Trigger, &outcome, &r.Summary, &key, &args); err != nil {
 			return nil, fmt.Errorf("read runs: %w", err)
+		}
+		if key != "" {
+			r.SummaryMessage = message.Text{Key: key, Args: message.DecodeArgs(args)}
 		}
 		r.StartedAt, r.FinishedAt, r.Outcome = parseStamp(started), parseStamp(finished), RunOutcome(outcome)
 		out = append(out, r)

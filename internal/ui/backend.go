@@ -33,11 +33,12 @@ type Backend interface {
 	WorkflowStatuses(ctx context.Context) ([]string, error)
 	// Log returns log lines, newest first.
 	Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, error)
-	// Attention lists the parked work orders; RetryExport and SkipExport
-	// act on one of them.
-	Attention(ctx context.Context) ([]store.Export, error)
-	RetryExport(ctx context.Context, rowID string) error
-	SkipExport(ctx context.Context, rowID string) error
+	// Attention lists everything that needs the user; RetryAttention and
+	// SkipAttention act on one item, RetryCause on the items of one cause.
+	Attention(ctx context.Context) ([]engine.AttentionItem, error)
+	RetryAttention(ctx context.Context, kind engine.AttentionKind, id string) error
+	SkipAttention(ctx context.Context, kind engine.AttentionKind, id string) error
+	RetryCause(ctx context.Context, cause string) (int, error)
 	// SyncNow asks the scheduler for a run.
 	SyncNow() scheduler.TriggerOutcome
 	// SetPaused pauses or resumes the automatic runs and remembers it.
@@ -130,19 +131,24 @@ func (p *Parts) Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, e
 	return p.Store.Log(ctx, f)
 }
 
-// Attention lists the parked work orders.
-func (p *Parts) Attention(ctx context.Context) ([]store.Export, error) {
+// Attention lists everything that needs the user.
+func (p *Parts) Attention(ctx context.Context) ([]engine.AttentionItem, error) {
 	return p.Runner.Attention(ctx)
 }
 
-// RetryExport asks for a parked work order to be tried again next run.
-func (p *Parts) RetryExport(ctx context.Context, rowID string) error {
-	return p.Runner.RetryExport(ctx, rowID)
+// RetryAttention asks for an item to be tried again next run.
+func (p *Parts) RetryAttention(ctx context.Context, kind engine.AttentionKind, id string) error {
+	return p.Runner.RetryAttention(ctx, kind, id)
 }
 
-// SkipExport marks a parked work order as not to be exported.
-func (p *Parts) SkipExport(ctx context.Context, rowID string) error {
-	return p.Runner.SkipExport(ctx, rowID)
+// SkipAttention marks an item as skipped.
+func (p *Parts) SkipAttention(ctx context.Context, kind engine.AttentionKind, id string) error {
+	return p.Runner.SkipAttention(ctx, kind, id)
+}
+
+// RetryCause asks for the items of one cause to be tried again next run.
+func (p *Parts) RetryCause(ctx context.Context, cause string) (int, error) {
+	return p.Runner.RetryCause(ctx, cause)
 }
 
 // SyncNow triggers a run.

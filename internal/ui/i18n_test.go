@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/koppeling/koppeling/assets"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
@@ -177,7 +178,7 @@ func TestRunNotifications(t *testing.T) {
 	}
 	titles := func(res scheduler.Result, p []store.Export, notify bool) []string {
 		var out []string
-		notes, _ := runNotifications(res, p, notify, 0)
+		notes, _ := runNotifications(res, p, notify, 0, message.Dutch)
 		for _, n := range notes {
 			out = append(out, n.title)
 		}
@@ -204,7 +205,7 @@ func TestRunNotifications(t *testing.T) {
 			t.Errorf("%s: %q, want %q", c.name, got, c.want)
 		}
 	}
-	if notes, _ := runNotifications(failed, nil, true, 0); notes[0].body != "mislukt" {
+	if notes, _ := runNotifications(failed, nil, true, 0, message.Dutch); notes[0].body != "mislukt" {
 		t.Errorf("failed run notification says %q", notes[0].body)
 	}
 }

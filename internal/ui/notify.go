@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -55,11 +56,17 @@ func (n appNotifier) send(x notification) {
 //     wants it (notify.success): what it did.
 //
 // It returns the number of other attention items the user now knows of.
-func runNotifications(res scheduler.Result, newlyParked []store.Export, notifySuccess bool, told int) ([]notification, int) {
+func runNotifications(res scheduler.Result, newlyParked []store.Export, notifySuccess bool, told int, lang message.Lang) ([]notification, int) {
 	sum, haveSum := res.Detail.(engine.Summary)
+	// An engine summary with a message also counts what is still open,
+	// found by this run or an earlier one, by kind, in the window's language.
+	withOpen := haveSum && sum.Message.Key == message.KeySummary
 	var out []notification
 	if res.Err != nil {
 		body := failureText(res.Summary)
+		if withOpen {
+			body = failureCause(sum.Message, lang)
+		}
 		if haveSum {
 			if done := doneText(sum); done != "" {
 				body += "\n" + tr("notify.failed.done", map[string]any{"Done": done})
@@ -81,10 +88,25 @@ func runNotifications(res scheduler.Result, newlyParked []store.Export, notifySu
 		attention = sum.Attention
 	}
 	other := max(attention-len(newlyParked), 0)
+	body := tr("notify.attention.body")
+	if withOpen {
+		// Everything still open but the work orders (they are notified one
+		// by one when parked), said as what it is: "2 relaties kunnen niet
+		// naar OutSmart".
+		// A refused login that stopped the run is the failure notification.
+		open, leave := sum.Open, []string{"OpenWorkOrders"}
+		open.WorkOrders = 0
+		if res.Err != nil {
+			open.Login = 0
+			leave = append(leave, "OpenLogin")
+		}
+		other = open.Total() + open.OtherNew
+		body = message.Text{Key: message.KeyOpenItems, Args: sum.Message.Args.Without(leave...)}.Render(lang)
+	}
 	if res.Err == nil || other > 0 { // a failed run may not have got that far
 		if other > 0 && other != told {
 			out = append(out, notification{kind: "attention", expire: expireAttention,
-				title: oneOrMany(other, tr("notify.attention.one"), tr("notify.attention", counted(other))), body: tr("notify.attention.body")})
+				title: oneOrMany(other, tr("notify.attention.one"), tr("notify.attention", counted(other))), body: body})
 		}
 		told = other
 	}
@@ -132,6 +154,19 @@ func oneOrMany(n int, one, many string) string {
 		return one
 	}
 	return many
+}
+
+// failureCause is why a run failed, from the engine's summary message
+// without its counts, in lang ("Synchronisatie afgebroken: OutSmart is niet
+// bereikbaar; ...").
+func failureCause(m message.Text, lang message.Lang) string {
+	a := message.Args{}
+	for _, k := range []string{"Failed", "Cause", "CauseText"} {
+		if v, ok := m.Args[k]; ok {
+			a[k] = v
+		}
+	}
+	return message.Text{Key: m.Key, Args: a}.Render(lang)
 }
 
 // failureText is why a run failed, from its summary line without the

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -23,7 +24,7 @@ func TestNotificationTexts(t *testing.T) {
 	type note struct{ kind, title, body string }
 	notes := func(res scheduler.Result, parked []store.Export, success bool) []note {
 		var out []note
-		ns, _ := runNotifications(res, parked, success, 0)
+		ns, _ := runNotifications(res, parked, success, 0, message.Dutch)
 		for _, n := range ns {
 			if n.expire <= 0 {
 				t.Errorf("notification %q never expires", n.title)
@@ -53,11 +54,11 @@ func TestNotificationTexts(t *testing.T) {
 	}
 	// The next run finds the same two: the user knows, no new notification;
 	// a third one notifies again.
-	if ns, told := runNotifications(result(sum), nil, false, 2); len(ns) != 0 || told != 2 {
+	if ns, told := runNotifications(result(sum), nil, false, 2, message.Dutch); len(ns) != 0 || told != 2 {
 		t.Errorf("the same two again: %d notifications, told %d", len(ns), told)
 	}
 	sum.Attention = 3
-	if ns, told := runNotifications(result(sum), nil, false, 2); len(ns) != 1 || ns[0].title != "3 punten hebben aandacht nodig" || told != 3 {
+	if ns, told := runNotifications(result(sum), nil, false, 2, message.Dutch); len(ns) != 1 || ns[0].title != "3 punten hebben aandacht nodig" || told != 3 {
 		t.Errorf("one more: %v, told %d", ns, told)
 	}
 	sum.Attention = 2
@@ -172,6 +173,47 @@ func TestBusNotifierDoesNotBlock(t *testing.T) {
 			}
 		case <-time.After(5 * time.Second):
 			t.Fatalf("%q was never delivered", want)
+		}
+	}
+}
+
+// TestNotificationsCountWhatIsStillOpen: with the engine's open counts, the
+// attention notification says what is open in the window's language, the
+// work orders (notified one by one) left out, and a failed run states its
+// cause alone.
+func TestNotificationsCountWhatIsStillOpen(t *testing.T) {
+	if _, err := setUpLanguage(); err != nil {
+		t.Fatal(err)
+	}
+	sum := engine.Summary{Invoices: 3, Open: engine.OpenCounts{Relations: 2, WorkOrders: 1},
+		Message: message.Text{Key: message.KeySummary, Args: message.Args{"Invoices": "3", "OpenRelations": "2", "OpenWorkOrders": "1"}}}
+	res := scheduler.Result{Changed: true, Detail: sum}
+	for _, c := range []struct {
+		lang message.Lang
+		want string
+	}{{message.Dutch, "2 relaties kunnen niet naar OutSmart"}, {message.English, "2 relations cannot go to OutSmart"}} {
+		ns, told := runNotifications(res, nil, false, 0, c.lang)
+		if len(ns) != 1 || ns[0].kind != "attention" || ns[0].body != c.want || told != 2 {
+			t.Errorf("%s: %+v, told %d; want one attention notification %q", c.lang, ns, told, c.want)
+		}
+	}
+	// Still the same two: the user knows. A refused login that stopped a
+	// run is told by the failure notification alone.
+	if ns, _ := runNotifications(res, nil, false, 2, message.Dutch); len(ns) != 0 {
+		t.Errorf("the same two again: %+v", ns)
+	}
+
+	failed := engine.Summary{Err: errors.New("weg"), Relations: 4, Open: engine.OpenCounts{Login: 1}, Message: message.Text{Key: message.KeySummary,
+		Args: message.Args{"Failed": "1", "Cause": "@cause.outsmart.unreachable", "Relations": "4", "OpenLogin": "1"}}}
+	ns, _ := runNotifications(scheduler.Result{Err: failed.Err, Detail: failed}, nil, false, 0, message.Dutch)
+	if len(ns) != 1 || ns[0].kind != "failed" ||
+		ns[0].body != "Synchronisatie afgebroken: OutSmart is niet bereikbaar; de volgende ronde probeert het opnieuw\n"+
+			tr("notify.failed.done", map[string]any{"Done": "4 relaties bijgewerkt in OutSmart"}) {
+		t.Errorf("failed run: %+v", ns)
+	}
+	for _, n := range ns {
+		if strings.Contains(n.body, "Alles was al bijgewerkt") {
+			t.Errorf("a failed run's notification says everything was up to date: %q", n.body)
 		}
 	}
 }

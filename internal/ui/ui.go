@@ -31,6 +31,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/koppeling/koppeling/assets"
+	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
@@ -275,7 +276,8 @@ func (u *UI) demoBanner() fyne.CanvasObject {
 type snapshot struct {
 	lastRun *store.Run
 	log     []store.LogEntry
-	parked  []store.Export
+	items   []engine.AttentionItem
+	parked  []store.Export // the work orders among items
 	next    time.Time
 	err     error
 }
@@ -293,8 +295,13 @@ func (u *UI) gather(f store.LogFilter) snapshot {
 	}
 	s.log, err = u.b.Log(u.ctx, f)
 	errs = append(errs, err)
-	s.parked, err = u.b.Attention(u.ctx)
+	s.items, err = u.b.Attention(u.ctx)
 	errs = append(errs, err)
+	for _, it := range s.items {
+		if it.Kind == engine.AttentionWorkOrder {
+			s.parked = append(s.parked, it.Export)
+		}
+	}
 	s.next = u.b.NextRun()
 	s.err = errors.Join(errs...)
 	return s
@@ -304,7 +311,7 @@ func (u *UI) gather(f store.LogFilter) snapshot {
 func (u *UI) apply(s snapshot) {
 	u.lastRun, u.nextRun = s.lastRun, s.next
 	u.logView.showLog(s.log)
-	u.showAttention(s.parked)
+	u.showAttention(s.items)
 	current := map[string]bool{}
 	for _, x := range s.parked {
 		current[x.RowID] = true
@@ -464,6 +471,10 @@ func (u *UI) discard() {
 // run is asked for and the answer shown, as in step 9 of the manual.
 func (u *UI) startSync() {
 	trigger := func() {
+		if reason := u.runRefusal(); reason != "" {
+			showMessage(u.win, tr("button.sync"), reason)
+			return
+		}
 		switch u.b.SyncNow() {
 		case scheduler.Started:
 			showMessage(u.win, tr("sync.started.title"), tr("sync.started.body"))
@@ -633,7 +644,7 @@ func (u *UI) finished(res scheduler.Result, s snapshot) {
 		}
 	}
 	u.apply(s)
-	notes, told := runNotifications(res, fresh, u.saved.NotifySuccess, u.toldAttention)
+	notes, told := runNotifications(res, fresh, u.saved.NotifySuccess, u.toldAttention, u.messageLang())
 	u.toldAttention = told
 	for _, n := range notes {
 		u.notify.send(n)
@@ -646,7 +657,7 @@ func (u *UI) finished(res scheduler.Result, s snapshot) {
 func (u *UI) updateStatus() {
 	text := u.runText()
 	if u.lastRun != nil && !u.running {
-		text = tr("status.last", map[string]any{"Time": u.formatTime(runTime(*u.lastRun)), "Summary": u.lastRun.Summary})
+		text = tr("status.last", map[string]any{"Time": u.formatTime(runTime(*u.lastRun)), "Summary": u.lastRun.Text(u.messageLang())})
 	}
 	text = sentence(text) // a summary may end without a full stop
 	switch n := len(u.logView.parked); {
@@ -722,7 +733,7 @@ func (u *UI) trayState() assets.TrayState {
 	switch {
 	case u.running:
 		return assets.TraySyncing
-	case u.lastRun != nil && u.lastRun.Outcome != store.RunOK, len(u.logView.parked) > 0:
+	case u.lastRun != nil && u.lastRun.Outcome != store.RunOK, len(u.logView.items) > 0:
 		return assets.TrayProblem
 	}
 	return assets.TrayIdle

@@ -13,6 +13,8 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -294,14 +296,17 @@ func TestStartSynchronisatieRunsAgainstTheSandbox(t *testing.T) {
 		t.Errorf("tray icon after a %s run: %s", run.Outcome, h.app.icon.Name())
 	}
 
-	// Nu synchroniseren from the tray: nothing changed, so no notification.
+	// Nu synchroniseren from the tray: nothing changed, so no notification;
+	// the two relations without an address are still open, and the run and
+	// the tray say so.
 	h.trayItem("Nu synchroniseren").Action()
 	h.waitForRun(run.ID)
-	if u.lastRun.Outcome != store.RunOK || len(h.app.notes) != 2 {
-		t.Fatalf("second run %s, notifications %v", u.lastRun.Outcome, h.app.notifications())
+	if u.lastRun.Outcome != store.RunAttention || len(h.app.notes) != 2 ||
+		!strings.Contains(u.lastRun.Summary, "2 relaties kunnen niet naar OutSmart") {
+		t.Fatalf("second run %s (%q), notifications %v", u.lastRun.Outcome, u.lastRun.Summary, h.app.notifications())
 	}
-	if h.app.icon.Name() != "tray-idle.png" {
-		t.Errorf("tray icon after a good run: %s", h.app.icon.Name())
+	if h.app.icon.Name() != "tray-problem.png" {
+		t.Errorf("tray icon with relations still open: %s", h.app.icon.Name())
 	}
 	assertNoSecretsIn(t, h.dir, h.secrets())
 }
@@ -353,22 +358,37 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 		t.Fatalf("%d work orders parked; the demo data should park more than %d", len(parked), maxParkedNotifications)
 	}
 	// One notification for all of them, one of its own for the other items
-	// that need attention (the demo's relations without an address), none
-	// for success (silenced).
+	// that need attention (the demo's relations without an address, said as
+	// what they are), none for success (silenced).
 	want := fmt.Sprintf("%d werkbonnen hebben aandacht nodig", len(parked))
 	other := h.u.lastRun.Summary // "...; N items hebben aandacht nodig"
 	if len(h.app.notes) != 2 || h.app.notes[0].Title != want || !strings.Contains(h.app.notes[0].Content, "sjabloon") ||
-		!strings.HasSuffix(h.app.notes[1].Title, "aandacht nodig") || h.app.notes[1].Content != tr("notify.attention.body") {
+		!strings.HasSuffix(h.app.notes[1].Title, "aandacht nodig") || h.app.notes[1].Content != "2 relaties kunnen niet naar OutSmart" {
 		t.Fatalf("notifications: %v (last run: %s)", h.app.notifications(), other)
 	}
 	if h.app.icon.Name() != "tray-problem.png" {
 		t.Errorf("tray icon with parked work orders: %s", h.app.icon.Name())
 	}
+	// One list: the work orders and the relations OutSmart cannot take, each
+	// with its reason and its fix stated once.
 	list := strings.Join(texts(u.logView.attention), " | ")
-	for _, x := range parked {
-		if !strings.Contains(list, "Werkbon "+x.OrderNumber) || !strings.Contains(list, x.Reason) {
-			t.Fatalf("attention list lacks work order %s and its reason:\n%s", x.OrderNumber, list)
+	relations := 0
+	for _, it := range u.logView.items {
+		reason, fix := it.Reason.Render(message.Dutch), it.Fix.Render(message.Dutch)
+		if !strings.Contains(list, it.Title.Render(message.Dutch)+" | "+reason) || fix == "" || strings.Count(list, " | "+fix) != countCause(u.logView.items, it) {
+			t.Fatalf("attention list lacks %s with its reason and fix once:\n%s", it.Title.Render(message.Dutch), list)
 		}
+		if it.Kind == engine.AttentionRelation {
+			relations++
+		}
+	}
+	if relations != 2 || !strings.Contains(list, "kan niet naar OutSmart: adres") {
+		t.Fatalf("the relations without an address are not in the list:\n%s", list)
+	}
+	// The work orders share one cause (the unknown template): one Alles
+	// opnieuw proberen for all of them.
+	if findButton(u.logView.attention, fmt.Sprintf("Alles opnieuw proberen (%d)", len(parked))) == nil {
+		t.Fatalf("no Alles opnieuw proberen for the %d work orders: %q", len(parked), texts(u.logView.attention))
 	}
 
 	// Skip the first (after confirming), retry the second.
@@ -379,9 +399,24 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 	}
 	h.tapDialogButton("Overslaan")
 	h.pump("the skip", func() bool { return len(u.logView.parked) == len(parked)-1 })
+	// Opnieuw proberen starts a run at once and says so; the template is
+	// still unknown, so that run parks the work order again.
+	before := u.lastRun.ID
 	test.Tap(h.attentionButton(0, "Opnieuw proberen"))
-	h.pump("the retry", func() bool { return len(u.logView.parked) == len(parked)-2 })
-	for id, state := range map[string]store.ExportState{skipped.RowID: store.ExportSkipped, retried.RowID: store.ExportRetry} {
+	h.waitForRun(before)
+	if got := u.logView.note.Text; got != tr("attention.retry.started") || !u.logView.note.Visible() {
+		t.Errorf("after Opnieuw proberen: %q", got)
+	}
+	retriedAgain := false
+	lines, _ := h.st.Log(h.ctx, store.LogFilter{RunID: u.lastRun.ID})
+	for _, l := range lines {
+		retriedAgain = retriedAgain || (l.Subject == "werkbon "+retried.OrderNumber && l.Level == store.LevelAttention)
+	}
+	if !retriedAgain {
+		t.Errorf("the run after Opnieuw proberen did not try work order %s", retried.OrderNumber)
+	}
+	h.pump("the list after the retry", func() bool { return len(u.logView.parked) == len(parked)-1 })
+	for id, state := range map[string]store.ExportState{skipped.RowID: store.ExportSkipped, retried.RowID: store.ExportParked} {
 		if x, err := h.st.Export(h.ctx, id); err != nil || x.State != state {
 			t.Fatalf("work order %s is %s, want %s (%v)", id, x.State, state, err)
 		}
@@ -402,14 +437,28 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 	if x, _ := h.st.Export(h.ctx, retried.RowID); x.State != store.ExportHandled {
 		t.Errorf("the retried work order is %s", x.State)
 	}
-	// The relations without an address are still open and were told about:
-	// no new notification.
-	if len(h.app.notes) != 2 {
+	// The retried work order, parked again by the run Opnieuw proberen
+	// started, was told about; the relations without an address are still
+	// open and were told about: no new notification for them.
+	if len(h.app.notes) != 3 || h.app.notes[2].Title != "Werkbon "+retried.OrderNumber+" heeft aandacht nodig" {
 		t.Errorf("notifications after the fix: %v", h.app.notifications())
 	}
-	if got := strings.Join(texts(u.logView.attention), " "); got != tr("attention.none") {
+	// Only the two relations without an address are left.
+	if got := strings.Join(texts(u.logView.attention), " "); strings.Contains(got, "Werkbon") || len(u.logView.items) != 2 {
 		t.Errorf("attention list after the fix: %q", got)
 	}
+}
+
+// countCause is how many items share it's cause and fix (each states its
+// fix once).
+func countCause(items []engine.AttentionItem, it engine.AttentionItem) int {
+	n := 0
+	for _, x := range items {
+		if x.Fix.Render(message.Dutch) == it.Fix.Render(message.Dutch) {
+			n++
+		}
+	}
+	return n
 }
 
 // TestFailedRunNotifies stores codes e-Boekhouden refuses.

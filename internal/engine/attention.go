@@ -1,0 +1,292 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/outsmart"
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// AttentionKind is what an item of the attention list is about.
+type AttentionKind string
+
+// The kinds of the attention list.
+const (
+	AttentionWorkOrder AttentionKind = "workorder"
+	AttentionRelation  AttentionKind = AttentionKind(store.AttentionRelation)
+	AttentionMaterial  AttentionKind = AttentionKind(store.AttentionMaterial)
+	AttentionHourType  AttentionKind = AttentionKind(store.AttentionHourType)
+	AttentionSettings  AttentionKind = AttentionKind(store.AttentionSettings)
+	AttentionLogin     AttentionKind = AttentionKind(store.AttentionLogin)
+)
+
+// AttentionItem is one thing that needs the user: a parked work order, a
+// record OutSmart cannot take, a setting that stops invoices, a login that
+// is refused. Its texts are messages, rendered in the window's language.
+type AttentionItem struct {
+	Kind AttentionKind
+	// ID names the item for RetryAttention and SkipAttention: the work
+	// order's row id, the record's code, or the setting or service.
+	ID     string
+	Title  message.Text // "Werkbon WB26107", "Relatie 1034, Bakkerij Jansen"
+	Reason message.Text // what is wrong
+	Fix    message.Text // what the user does; zero when Reason says it
+	// Cause groups items that have the same cause: "Alles opnieuw
+	// proberen" retries the items of one cause together.
+	Cause string
+	// CanRetry: Opnieuw proberen (or, with NeedsConfirmation, Toch
+	// factureren) applies. CanSkip: Overslaan applies.
+	CanRetry, CanSkip bool
+	// NeedsConfirmation marks a work order that is invoiced as it is once
+	// the user confirms it.
+	NeedsConfirmation bool
+	// Export is the journal entry of a work order item.
+	Export store.Export
+}
+
+// Attention lists everything that needs the user: parked work orders
+// (oldest first), then records, settings and logins.
+func (e *Engine) Attention(ctx context.Context) ([]AttentionItem, error) {
+	parked, err := e.p.Store.Exports(ctx, store.ExportParked)
+	if err != nil {
+		return nil, err
+	}
+	var items []AttentionItem
+	for _, x := range parked {
+		items = append(items, workOrderItem(x))
+	}
+	rest, err := e.p.Store.AttentionItems(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range rest {
+		items = append(items, AttentionItem{Kind: AttentionKind(a.Kind), ID: a.Subject, Title: a.Title(), Reason: a.Reason(),
+			Fix: a.Fix(), Cause: string(a.Kind) + ":" + a.Cause, CanRetry: true,
+			CanSkip: a.Kind != store.AttentionSettings && a.Kind != store.AttentionLogin})
+	}
+	return items, nil
+}
+
+// workOrderItem is the attention item of a parked work order.
+func workOrderItem(x store.Export) AttentionItem {
+	it := AttentionItem{Kind: AttentionWorkOrder, ID: x.RowID, Title: message.T("subject.workorder", "Number", x.OrderNumber),
+		CanRetry: true, CanSkip: true, NeedsConfirmation: x.NeedsConfirmation, Export: x}
+	if x.ReasonKey != "" {
+		it.Reason = message.Text{Key: x.ReasonKey, Args: x.Args}
+		if x.FixKey != "" {
+			it.Fix = message.Text{Key: x.FixKey, Args: x.Args}
+		}
+		it.Cause = "workorder:" + x.ReasonKey + ":" + x.Args["Cause"]
+	} else {
+		// Parked before reasons were messages: the Dutch text, which names
+		// its fix; the work order's number aside, the same text is the
+		// same cause.
+		it.Reason = message.T(message.KeyText, "Text", x.Reason)
+		it.Cause = "workorder:" + strings.ReplaceAll(x.Reason, x.OrderNumber, "#")
+	}
+	return it
+}
+
+// RetryAttention asks for an item to be tried again on the next run: a
+// parked work order as RetryExport; a record is sent again (and reported
+// again if it still cannot go); a setting or login is checked again.
+func (e *Engine) RetryAttention(ctx context.Context, kind AttentionKind, id string) error {
+	if kind == AttentionWorkOrder {
+		return e.RetryExport(ctx, id)
+	}
+	a, err := e.p.Store.AttentionItem(ctx, store.AttentionKind(kind), id)
+	if err != nil {
+		return err
+	}
+	switch kind {
+	case AttentionRelation, AttentionMaterial, AttentionHourType:
+		// Forget the refused version, so the next run judges the record anew.
+		maps, err := e.p.Store.Mappings(ctx, store.MappingKind(kind))
+		if err != nil {
+			return err
+		}
+		if m, ok := maps[id]; ok && strings.HasPrefix(m.Hash, store.RefusedHashPrefix) {
+			m.Hash = ""
+			if err := e.p.Store.SaveMappings(ctx, []store.Mapping{m}); err != nil {
+				return err
+			}
+		}
+	}
+	if err := e.p.Store.ClearAttention(ctx, a.Kind, id); err != nil {
+		return err
+	}
+	_, err = e.p.Store.AddLog(ctx, logEntry(e.p.Now(), store.LevelInfo, subjectOf(a),
+		message.Text{Key: "record.retry", Args: withArg(a.Args, "Subject", "@"+a.TitleKey)}))
+	return err
+}
+
+// SkipAttention marks an item as not needing the user: a parked work order
+// is not exported (SkipExport); a record is reported again only when its
+// data change.
+func (e *Engine) SkipAttention(ctx context.Context, kind AttentionKind, id string) error {
+	if kind == AttentionWorkOrder {
+		return e.SkipExport(ctx, id)
+	}
+	if kind != AttentionRelation && kind != AttentionMaterial && kind != AttentionHourType {
+		return fmt.Errorf("%s %s cannot be skipped: it stops every run until it is fixed", kind, id)
+	}
+	a, err := e.p.Store.AttentionItem(ctx, store.AttentionKind(kind), id)
+	if err != nil {
+		return err
+	}
+	if err := e.p.Store.SkipAttention(ctx, a.Kind, id); err != nil {
+		return err
+	}
+	_, err = e.p.Store.AddLog(ctx, logEntry(e.p.Now(), store.LevelInfo, subjectOf(a),
+		message.Text{Key: "record.skipped", Args: withArg(a.Args, "Subject", "@"+a.TitleKey)}))
+	return err
+}
+
+// RetryCause retries every item of one cause (AttentionItem.Cause) and
+// returns how many it asked for again.
+func (e *Engine) RetryCause(ctx context.Context, cause string) (int, error) {
+	items, err := e.Attention(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	var errs []error
+	for _, it := range items {
+		if it.Cause != cause || !it.CanRetry || it.NeedsConfirmation {
+			continue // a confirmation is asked one work order at a time
+		}
+		if err := e.RetryAttention(ctx, it.Kind, it.ID); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		n++
+	}
+	return n, errors.Join(errs...)
+}
+
+// CountOpen counts the attention list by kind.
+func (e *Engine) CountOpen(ctx context.Context) (OpenCounts, error) {
+	items, err := e.Attention(ctx)
+	if err != nil {
+		return OpenCounts{}, err
+	}
+	var o OpenCounts
+	for _, it := range items {
+		switch it.Kind {
+		case AttentionWorkOrder:
+			o.WorkOrders++
+		case AttentionRelation:
+			o.Relations++
+		case AttentionMaterial:
+			o.Materials++
+		case AttentionHourType:
+			o.HourTypes++
+		case AttentionSettings:
+			o.Settings++
+		case AttentionLogin:
+			o.Login++
+		}
+	}
+	return o, nil
+}
+
+// GroupByCause orders items so that those of one cause follow each other
+// (in the order their first item had) and returns the size of each cause.
+func GroupByCause(items []AttentionItem) ([]AttentionItem, map[string]int) {
+	first := map[string]int{}
+	size := map[string]int{}
+	for i, it := range items {
+		if _, ok := first[it.Cause]; !ok {
+			first[it.Cause] = i
+		}
+		size[it.Cause]++
+	}
+	out := append([]AttentionItem(nil), items...)
+	sort.SliceStable(out, func(i, j int) bool { return first[out[i].Cause] < first[out[j].Cause] })
+	return out, size
+}
+
+func withArg(a message.Args, k, v string) message.Args {
+	out := message.Args{k: v}
+	for n, x := range a {
+		if n != k {
+			out[n] = x
+		}
+	}
+	return out
+}
+
+func subjectOf(a store.Attention) string { return string(a.Kind) + " " + a.Subject }
+
+// logEntry is a log line outside a run.
+func logEntry(t time.Time, level store.Level, subject string, m message.Text) store.LogEntry {
+	return store.LogEntry{Time: t, Level: level, Subject: subject, Key: m.Key, Args: m.Args, Message: m.Render(message.Dutch)}
+}
+
+// countOpen fills Open at the end of a run from the attention list (a dry
+// run changes nothing, so the list is what it was plus nothing).
+func (r *run) countOpen() {
+	o, err := r.e.CountOpen(context.WithoutCancel(r.ctx))
+	if err != nil {
+		r.e.p.Logger.Error("count attention", "err", err)
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	o.OtherNew = max(r.sum.Attention-r.tracked, 0)
+	r.sum.Open = o
+}
+
+// attend records an item of the attention list (not in a dry run) and
+// logs it.
+func (r *run) attend(a store.Attention, subject string, line message.Text) {
+	r.mu.Lock()
+	r.tracked++
+	r.mu.Unlock()
+	r.log(store.LevelAttention, subject, line, "")
+	if r.opts.DryRun {
+		return
+	}
+	if err := r.e.p.Store.SetAttention(context.WithoutCancel(r.ctx), a); err != nil {
+		r.e.p.Logger.Error("remember attention", "subject", subject, "err", err)
+	}
+}
+
+// settled removes an item whose check passed this run.
+func (r *run) settled(kind store.AttentionKind, subject string) {
+	if r.opts.DryRun {
+		return
+	}
+	if err := r.e.p.Store.ClearAttention(context.WithoutCancel(r.ctx), kind, subject); err != nil {
+		r.e.p.Logger.Error("clear attention", "subject", subject, "err", err)
+	}
+}
+
+// noteLogin puts a refused login on the attention list, and takes it off
+// once a run got past the service.
+func (r *run) noteLogin() {
+	err := r.sum.Err
+	for _, svc := range []struct {
+		name    string
+		refused error
+		cause   string
+	}{
+		{"eboekhouden", eboekhouden.ErrBadCredentials, "@cause.eboekhouden.credentials"},
+		{"outsmart", outsmart.ErrUnauthorized, "@cause.outsmart.credentials"},
+	} {
+		switch {
+		case errors.Is(err, svc.refused):
+			r.attend(store.Attention{Kind: store.AttentionLogin, Subject: svc.name, Cause: svc.name, TitleKey: "subject.login",
+				ReasonKey: "login.refused", FixKey: "login.refused.fix", Args: message.Args{"Cause": svc.cause}},
+				"inloggen", message.T("login.refused", "Cause", svc.cause))
+		case err == nil:
+			r.settled(store.AttentionLogin, svc.name)
+		}
+	}
+}
