@@ -103,6 +103,25 @@ func colours(t *testing.T, b []byte) int {
 	return len(seen)
 }
 
+// waitForScreen takes screenshots of display until cond holds for one and
+// returns it; after 15 s it keeps the last one as artifact and fails.
+func (g *guiProcess) waitForScreen(t *testing.T, display, what, artifact string, cond func([]byte) bool) []byte {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		b := screenshot(t, display)
+		if cond(b) {
+			return b
+		}
+		if time.Now().After(deadline) {
+			p := filepath.Join(artifactDir(t), artifact)
+			_ = os.WriteFile(p, b, 0o644)
+			t.Fatalf("%s: not after 15 s (screenshot %s)\nstderr:\n%s", what, p, g.stderr.String())
+		}
+		time.Sleep(150 * time.Millisecond)
+	}
+}
+
 // artifactDir is where the test keeps what a person should look at.
 func artifactDir(t *testing.T) string {
 	dir := os.Getenv("KOPPELING_ARTIFACTS")
@@ -533,20 +552,9 @@ func TestHideAndShowAlwaysPaints(t *testing.T) {
 		return p
 	}
 	shot("hide-show-first.png", first)
-	// waitFor takes screenshots until cond holds for one.
 	waitFor := func(what string, cond func([]byte) bool) []byte {
 		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			b := screenshot(t, display)
-			if cond(b) {
-				return b
-			}
-			if time.Now().After(deadline) {
-				t.Fatalf("%s: not after 15 s (screenshot %s)\nstderr:\n%s", what, shot("hide-show-timeout.png", b), g.stderr.String())
-			}
-			time.Sleep(150 * time.Millisecond)
-		}
+		return g.waitForScreen(t, display, what, "hide-show-timeout.png", cond)
 	}
 	const cycles = 30
 	blank := 0
@@ -699,19 +707,7 @@ func TestTrayClickAlwaysPaints(t *testing.T) {
 	}
 	waitFor := func(what string, cond func([]byte) bool) []byte {
 		t.Helper()
-		deadline := time.Now().Add(15 * time.Second)
-		for {
-			b := screenshot(t, display)
-			if cond(b) {
-				return b
-			}
-			if time.Now().After(deadline) {
-				p := filepath.Join(artifactDir(t), "tray-click-timeout.png")
-				os.WriteFile(p, b, 0o644)
-				t.Fatalf("%s: not after 15 s (screenshot %s)\nstderr:\n%s", what, p, g.stderr.String())
-			}
-			time.Sleep(150 * time.Millisecond)
-		}
+		return g.waitForScreen(t, display, what, "tray-click-timeout.png", cond)
 	}
 	const cycles = 30
 	blank := 0

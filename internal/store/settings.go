@@ -5,9 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -430,26 +430,7 @@ func (s *Store) SetSetting(ctx context.Context, key, value string) error {
 // invoices without a template), and stores all of them in one transaction,
 // or none when one is refused (the screen's "Instellingen opslaan").
 func (s *Store) SetSettings(ctx context.Context, values map[string]string) error {
-	keys := make([]string, 0, len(values))
-	for k := range values {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	canon := make(map[string]string, len(values))
-	var errs []error
-	for _, k := range keys {
-		d, ok := lookupDef(k)
-		if !ok {
-			errs = append(errs, unknownKey(k))
-			continue
-		}
-		v, err := d.parse(values[k])
-		if err != nil {
-			errs = append(errs, &SettingError{Key: k, Value: values[k], Reason: err.Error()})
-			continue
-		}
-		canon[k] = v
-	}
+	canon, errs := parseValues(values)
 	var refused error
 	err := s.tx(ctx, func(tx *sql.Tx) error {
 		stored, err := readSettings(ctx, tx)
@@ -461,7 +442,7 @@ func (s *Store) SetSettings(ctx context.Context, values map[string]string) error
 			refused = errors.Join(errs...)
 			return refused
 		}
-		for _, k := range keys {
+		for _, k := range slices.Sorted(maps.Keys(canon)) {
 			if _, err := tx.ExecContext(ctx,
 				`INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?)
 				 ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,

@@ -11,6 +11,14 @@ import (
 // when SetSettings would accept values on a store holding the defaults. The
 // window uses it to clear a field's message as soon as its value is right.
 func CheckSettings(values map[string]string) error {
+	canon, errs := parseValues(values)
+	errs = append(errs, checkCombination(DefaultSettings(), canon, values)...)
+	return errors.Join(errs...)
+}
+
+// parseValues checks every value on its own, in key order, and returns the
+// accepted ones in their stored form and the refusals (*SettingError).
+func parseValues(values map[string]string) (map[string]string, []error) {
 	keys := make([]string, 0, len(values))
 	for k := range values {
 		keys = append(keys, k)
@@ -31,6 +39,5 @@ func CheckSettings(values map[string]string) error {
 		}
 		canon[k] = v
 	}
-	errs = append(errs, checkCombination(DefaultSettings(), canon, values)...)
-	return errors.Join(errs...)
+	return canon, errs
 }
