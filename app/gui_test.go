@@ -287,6 +287,34 @@ func TestDemoModeUnderXvfb(t *testing.T) {
 	}
 }
 
+// TestGUIQuietUnderTheCLocale starts the real binary under the C locale's
+// dotted forms (LANG=C.UTF-8, LC_ALL=C.UTF-8), where Fyne used to print
+// "Fyne error: Error parsing user locale C" to the console before the app
+// could route its log: the console must stay empty, and the app's own log
+// must not hold the warning either.
+func TestGUIQuietUnderTheCLocale(t *testing.T) {
+	display := xvfb(t)
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Skip("ImageMagick is not installed (make test installs it)")
+	}
+	for _, v := range []string{"LANG", "LC_ALL"} {
+		t.Run(v, func(t *testing.T) {
+			g := startGUIWith(t, display, func(g *guiProcess) {
+				g.env = append(g.env, "LANG=", "LC_ALL=", "LC_MESSAGES=", v+"=C.UTF-8")
+			}, "--demo")
+			g.waitForWindow(t, display)
+			g.stop(t)
+			if s := g.stderr.String(); s != "" {
+				t.Errorf("the console is not quiet under %s=C.UTF-8:\n%s", v, s)
+			}
+			b, _ := os.ReadFile(filepath.Join(g.dataDir, GUILogFile))
+			if strings.Contains(string(b), "locale") {
+				t.Errorf("the app's log has a locale warning:\n%s", b)
+			}
+		})
+	}
+}
+
 // TestTrayStartWakesForASecondStart starts the real binary hidden in the
 // tray (a fake tray host on a session bus of the test's own; without one
 // the window would show), where the patched Fyne loop sleeps until it is

@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"log"
 	"os"
 	"regexp"
 	"slices"
@@ -44,6 +46,38 @@ func TestChooseLanguage(t *testing.T) {
 	}
 }
 
+// TestLanguageSetUpIsQuietUnderTheCLocale sets up the window's language
+// under the C locale's forms: nothing may reach the log (Fyne's "Error
+// parsing user locale C" did, three lines per translation loaded), the
+// window speaks Dutch, and Fyne's own locale lookups afterwards stay quiet
+// as well.
+func TestLanguageSetUpIsQuietUnderTheCLocale(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"LANG": "C.UTF-8"}, {"LANG": "C.utf8"}, {"LC_ALL": "C.UTF-8"}, {"LANG": "POSIX"}, {"LC_MESSAGES": "C"},
+	} {
+		// QuietCLocale may set every LC_ category: t.Setenv restores them.
+		for _, v := range []string{"LANG", "LC_ALL", "LANGUAGE", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
+			"LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT",
+			"LC_IDENTIFICATION"} {
+			t.Setenv(v, env[v])
+		}
+		var logged bytes.Buffer
+		log.SetOutput(&logged)
+		got, err := setUpLanguage()
+		lang.SystemLocale()
+		log.SetOutput(os.Stderr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != Dutch {
+			t.Errorf("%v: language %q, want Dutch", env, got)
+		}
+		if logged.Len() > 0 {
+			t.Errorf("%v: setting up the language logged:\n%s", env, logged.String())
+		}
+	}
+}
+
 // TestWindowLanguageFollowsTheSystem starts the window under several system
 // languages: English for English, Dutch for everything else, Fyne's own
 // dialogs and the tray's Quit included.
@@ -58,6 +92,7 @@ func TestWindowLanguageFollowsTheSystem(t *testing.T) {
 	} {
 		t.Run(c.lang, func(t *testing.T) {
 			t.Setenv("LANG", c.lang)
+			t.Setenv("LC_MESSAGES", "") // C.UTF-8 sets it to C (cliinit.QuietCLocale)
 			h := newHarness(t, harnessOptions{loggedIn: true})
 			u := h.u
 			if got := u.tabs.Items[tabLogin].Text; got != c.login {
