@@ -10,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
@@ -242,5 +243,34 @@ func TestRunNotifications(t *testing.T) {
 	}
 	if notes, _ := runNotifications(failed, nil, true, 0, message.Dutch); notes[0].body != "mislukt" {
 		t.Errorf("failed run notification says %q", notes[0].body)
+	}
+}
+
+// TestDatesFollowTheLogsRule: the last run's time reads the same in the
+// status line, the tray menu and the tray's tooltip as in the log's Tijd
+// column: dd-mm-jjjj in Dutch, "06 Dec 2026" in English, never ISO.
+func TestDatesFollowTheLogsRule(t *testing.T) {
+	for _, c := range []struct{ lang, want string }{
+		{"nl_NL.UTF-8", "06-12-2026 09:30"},
+		{"en_US.UTF-8", "06 Dec 2026 09:30"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			t.Setenv("LANG", c.lang)
+			h := newHarness(t, harnessOptions{})
+			u := h.u
+			at := time.Date(2026, 12, 6, 9, 30, 0, 0, time.Local)
+			u.lastRun = &store.Run{ID: 1, StartedAt: at.Add(-time.Minute), FinishedAt: at, Outcome: store.RunOK,
+				SummaryMessage: message.T(message.KeyText, "Text", "Klaar")}
+			u.updateStatus()
+			if got := message.DateTime(u.messageLang(), at); got != c.want {
+				t.Fatalf("the log's form is %q, want %q", got, c.want)
+			}
+			for what, s := range map[string]string{"status line": u.status.Text, "tray menu": u.tray.last.Label,
+				"tooltip": h.app.tooltip} {
+				if !strings.Contains(s, c.want) || strings.Contains(s, "2026-12-06") {
+					t.Errorf("%s %q, want the time as %q", what, s, c.want)
+				}
+			}
+		})
 	}
 }

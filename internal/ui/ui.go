@@ -32,6 +32,7 @@ import (
 
 	"github.com/koppeling/koppeling/assets"
 	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
@@ -706,7 +707,10 @@ func (u *UI) runText() string {
 	return tr("tray.last", map[string]any{"Time": u.formatTime(runTime(*u.lastRun)), "Result": tr(resultKey(*u.lastRun))})
 }
 
-func (u *UI) formatTime(t time.Time) string { return t.Local().Format(tr("format.datetime")) }
+// formatTime is a moment as the window shows it everywhere (status line,
+// tray menu and tooltip), the same as the log's Tijd column: dd-mm-jjjj
+// in Dutch, "06 Dec 2026" in English (internal/message).
+func (u *UI) formatTime(t time.Time) string { return message.DateTime(u.messageLang(), t.Local()) }
 
 // runTime is when a run ended, or started when it never finished.
 func runTime(r store.Run) time.Time {
