@@ -15,6 +15,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/redact"
 )
 
@@ -109,6 +110,46 @@ type Source struct {
 // Service running), as opposed to an item that is simply not there.
 var ErrKeychain = errors.New("de sleutelbos van het systeem is niet bereikbaar")
 
+// ErrUnreadableItem: the keychain item exists but does not hold
+// credentials Koppeling can read.
+var ErrUnreadableItem = errors.New("het opgeslagen item is onleesbaar; log opnieuw in")
+
+// Problem is a keychain failure (an error that wraps ErrKeychain, or a
+// Keychain's own error) as a message of internal/message, so that a screen
+// says it in its own language: the known cause with what to do, or else
+// the keychain's own text (which never holds a credential: Save redacts
+// it). Its Dutch rendering reads as the error's own text did, without the
+// keychain library's technical detail of a known cause.
+func Problem(err error) message.Text {
+	for _, c := range []struct {
+		err error
+		key string
+	}{
+		{ErrKeychainTimeout, "keychain.timeout"}, {ErrNoSession, "keychain.nosession"},
+		{ErrNoSecretService, "keychain.noservice"}, {ErrKeychainLocked, "keychain.locked"},
+		{ErrUnreadableItem, "keychain.unreadable"},
+	} {
+		if errors.Is(err, c.err) {
+			return message.T("keychain.unreachable", "KeychainCause", "@"+c.key)
+		}
+	}
+	return message.T("keychain.unreachable", "KeychainCause", "@keychain.other", "Detail", keychainDetail(err))
+}
+
+// keychainDetail is the keychain's own text in err: the last error that
+// Load, Save or Delete wrapped after ErrKeychain, or err itself.
+func keychainDetail(err error) string {
+	if multi, ok := err.(interface{ Unwrap() []error }); ok {
+		if errs := multi.Unwrap(); len(errs) > 1 && errors.Is(errs[0], ErrKeychain) {
+			return keychainDetail(errs[len(errs)-1])
+		}
+	}
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
 func (v *Vault) service() string {
 	if v.Service != "" {
 		return v.Service
@@ -139,7 +180,7 @@ func (v *Vault) Load() (Credentials, Source, error) {
 	case err == nil:
 		if err := json.Unmarshal([]byte(raw), &c); err != nil {
 			// Never include raw: it holds the secrets.
-			kcErr = fmt.Errorf("%w: het opgeslagen item is onleesbaar; log opnieuw in", ErrKeychain)
+			kcErr = fmt.Errorf("%w: %w", ErrKeychain, ErrUnreadableItem)
 			c = Credentials{}
 		} else {
 			src.Keychain = true

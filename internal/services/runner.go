@@ -40,8 +40,12 @@ func (r *Runner) Run(ctx context.Context, opts engine.RunOptions) engine.Summary
 	if err != nil {
 		line := message.T("run.notstarted", "Cause", "@cause.nocredentials")
 		if errors.Is(err, secrets.ErrKeychain) {
-			// The keychain's own message names the cause and what to do.
-			line = message.T("run.notstarted", "Cause", "@cause.other", "CauseText", red.String(err.Error()))
+			// The keychain's cause says what to do, in either language.
+			p := secrets.Problem(err)
+			line = message.Text{Key: "run.notstarted", Args: message.Args{"Cause": "@" + p.Key}}
+			for k, v := range p.Args {
+				line.Args[k] = red.String(v)
+			}
 		}
 		return r.cannotStart(ctx, opts, fmt.Errorf("%w: %w", engine.ErrCannotRun, err), line)
 	}

@@ -138,6 +138,10 @@ func TestRunnerNamesTheKeychainFailure(t *testing.T) {
 	if !strings.Contains(sum.Line, "sleutelbos antwoordt niet") || !strings.Contains(sum.Line, "KOPPELING_") || strings.Contains(sum.Line, "Vul ze in bij Inloggen") {
 		t.Fatalf("line does not name the cause: %q", sum.Line)
 	}
+	// The English window reads the same cause in English.
+	if en := sum.Message.Render(message.English); !strings.Contains(en, "the keychain does not answer") || strings.Contains(en, "sleutelbos") {
+		t.Errorf("English line: %q", en)
+	}
 }
 
 // TestCheckLoginAgainstAWebPage: a proxy or Wi-Fi page answering in a

@@ -349,7 +349,7 @@ func (u *UI) loadAll() error {
 	u.savedCreds = creds
 	u.login.show(creds)
 	if credErr != nil {
-		u.login.showResult(tr("login.keychain.problem", map[string]any{"Error": credErr.Error(), "Advice": keychainAdvice()}), true)
+		u.login.showResult(tr("login.keychain.problem", map[string]any{"Error": u.keychainText(credErr), "Advice": keychainAdvice()}), true)
 	}
 	s := u.gather(u.logView.filter())
 	for _, x := range s.parked {
@@ -436,7 +436,7 @@ func (u *UI) saveAll(then func()) {
 			}
 			u.updateDirty()
 			if credErr != nil {
-				showMessage(u.win, tr("save.refused.title"), tr("login.keychain.failed", map[string]any{"Error": credErr.Error()}))
+				showMessage(u.win, tr("save.refused.title"), tr("login.keychain.failed", map[string]any{"Error": u.keychainText(credErr)}))
 				return
 			}
 			u.saveNote.SetText(tr("save.done"))
@@ -512,7 +512,7 @@ func (u *UI) loadWorkflowStatuses() {
 			f.loadingStatuses = false
 			f.enableInvoiceFields()
 			if err != nil {
-				f.note(tr("export.workflowstatus.failed", map[string]any{"Error": err.Error()}))
+				f.note(tr("export.workflowstatus.failed", map[string]any{"Error": u.errorText(err)}))
 				return
 			}
 			f.note("")
