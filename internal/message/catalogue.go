@@ -113,6 +113,15 @@ var catalogue = map[string]entry{
 	"settings.workflowstatus.fix": {
 		nl: "Kies bij Export instellingen een van: {Choices}.",
 		en: "Choose one of these under Export settings: {Choices}."},
+	"login.missing": {
+		nl: "De inloggegevens ontbreken of zijn onvolledig, dus Koppeling synchroniseert niet.",
+		en: "The login details are missing or incomplete, so Koppeling does not synchronise."},
+	"login.unreadable": {
+		nl: "Koppeling kan de inloggegevens niet lezen, dus synchroniseert niet: {Cause}.",
+		en: "Koppeling cannot read the login details, so it does not synchronise: {Cause}."},
+	"login.missing.fix": {
+		nl: "Vul de inloggegevens in op het tabblad Inloggen (daar staat ook wat er mis is) en kies daarna Opnieuw proberen.",
+		en: "Fill in the login details on the Login tab (which also says what is wrong), then choose Retry."},
 	"login.refused": {nl: "{Cause}.", en: "{Cause}."},
 	"login.refused.fix": {
 		nl: "Vul de inloggegevens opnieuw in op het tabblad Inloggen en kies daarna Opnieuw proberen.",
