@@ -164,16 +164,37 @@ func (v *Vault) service() string {
 // EnvComplete), the keychain is not asked at all: a server or a scheduled
 // task then never waits for, or starts, a keychain daemon.
 func (v *Vault) Load() (Credentials, Source, error) {
-	getenv := v.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	var c Credentials
-	var src Source
 	if v.EnvComplete() {
-		v.applyEnv(&c, &src, getenv)
+		var c Credentials
+		var src Source
+		v.applyEnv(&c, &src, v.getenv())
 		return c, src, nil
 	}
+	return v.load()
+}
+
+// LoadAll is Load for a screen that shows the credentials: it reads the
+// keychain even when the environment supplies every credential a run
+// needs, so that what only the keychain holds (the OutSmart company id,
+// which a run does not need) shows too, with the environment's values
+// over it. A keychain failure is then no error, as for Load. The command
+// line and the runs use Load, which leaves the keychain alone.
+func (v *Vault) LoadAll() (Credentials, Source, error) {
+	return v.load()
+}
+
+func (v *Vault) getenv() func(string) string {
+	if v.Getenv == nil {
+		return os.Getenv
+	}
+	return v.Getenv
+}
+
+// load reads the keychain and applies the environment over it.
+func (v *Vault) load() (Credentials, Source, error) {
+	getenv := v.getenv()
+	var c Credentials
+	var src Source
 	raw, err := v.Keychain.Get(v.service(), Account)
 	var kcErr error
 	switch {
@@ -233,12 +254,8 @@ func (v *Vault) applyEnv(c *Credentials, src *Source, getenv func(string) string
 // token, plus the software token from the environment or this build. The
 // OutSmart company id is not needed for a run.
 func (v *Vault) EnvComplete() bool {
-	getenv := v.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
 	var c Credentials
-	v.applyEnv(&c, &Source{}, getenv)
+	v.applyEnv(&c, &Source{}, v.getenv())
 	return c.EBoekhoudenComplete() && c.OutSmartComplete()
 }
 
