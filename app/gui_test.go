@@ -144,7 +144,10 @@ func startGUIWith(t *testing.T, display string, prepare func(g *guiProcess), arg
 	home := t.TempDir()
 	g := &guiProcess{dataDir: filepath.Join(home, "Koppeling-demo"), exited: make(chan error, 1)}
 	g.env = append(os.Environ(), "DISPLAY="+display, "KOPPELING_DATA_DIR="+g.dataDir,
-		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=")
+		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=",
+		// The test binary itself may run with LC_MESSAGES=C (cliinit.QuietCLocale
+		// under LANG=C.UTF-8): the app must read LANG.
+		"LC_MESSAGES=")
 	if prepare != nil {
 		if err := os.MkdirAll(g.dataDir, 0o700); err != nil {
 			t.Fatal(err)
