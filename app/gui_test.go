@@ -163,7 +163,10 @@ func startGUIWith(t *testing.T, display string, prepare func(g *guiProcess), arg
 	home := t.TempDir()
 	g := &guiProcess{dataDir: filepath.Join(home, "Koppeling-demo"), exited: make(chan error, 1)}
 	g.env = append(os.Environ(), "DISPLAY="+display, "KOPPELING_DATA_DIR="+g.dataDir,
-		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=")
+		"XDG_CONFIG_HOME="+filepath.Join(home, "config"), "LANG=nl_NL.UTF-8", "LC_ALL=", "LANGUAGE=",
+		// The test binary itself may run with LC_MESSAGES=C (cliinit.QuietCLocale
+		// under LANG=C.UTF-8): the app must read LANG.
+		"LC_MESSAGES=")
 	if prepare != nil {
 		if err := os.MkdirAll(g.dataDir, 0o700); err != nil {
 			t.Fatal(err)
@@ -303,6 +306,34 @@ func TestDemoModeUnderXvfb(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dataDir, instance.InfoFile)); !os.IsNotExist(err) {
 		t.Errorf("instance file left after exit: %v", err)
+	}
+}
+
+// TestGUIQuietUnderTheCLocale starts the real binary under the C locale's
+// dotted forms (LANG=C.UTF-8, LC_ALL=C.UTF-8), where Fyne used to print
+// "Fyne error: Error parsing user locale C" to the console before the app
+// could route its log: the console must stay empty, and the app's own log
+// must not hold the warning either.
+func TestGUIQuietUnderTheCLocale(t *testing.T) {
+	display := xvfb(t)
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Skip("ImageMagick is not installed (make test installs it)")
+	}
+	for _, v := range []string{"LANG", "LC_ALL"} {
+		t.Run(v, func(t *testing.T) {
+			g := startGUIWith(t, display, func(g *guiProcess) {
+				g.env = append(g.env, "LANG=", "LC_ALL=", "LC_MESSAGES=", v+"=C.UTF-8")
+			}, "--demo")
+			g.waitForWindow(t, display)
+			g.stop(t)
+			if s := g.stderr.String(); s != "" {
+				t.Errorf("the console is not quiet under %s=C.UTF-8:\n%s", v, s)
+			}
+			b, _ := os.ReadFile(filepath.Join(g.dataDir, GUILogFile))
+			if strings.Contains(string(b), "locale") {
+				t.Errorf("the app's log has a locale warning:\n%s", b)
+			}
+		})
 	}
 }
 

@@ -10,8 +10,15 @@
 // lang package. For a command-line command it sets LC_ALL=C for the time of
 // package initialisation, which makes the locale lookup find no locale and
 // stay silent; main calls Restore first thing, so the command itself and any
-// process it starts see the environment as it was given. The desktop app is
-// left alone: its language choice (internal/ui) reads the real locale.
+// process it starts see the environment as it was given.
+//
+// The desktop app reads the real locale for its language choice
+// (internal/ui), but the same lookup fails on the C locale's dotted forms
+// (C.UTF-8, POSIX.UTF-8): the locale library Fyne uses treats only a bare
+// "C" or "POSIX" as "no locale". QuietCLocale names the messages' locale
+// plainly "C" in those cases; init does that for a desktop start, and
+// internal/ui again before it loads its translations, so the desktop app's
+// console stays quiet too.
 package cliinit
 
 import "os"
@@ -42,6 +49,7 @@ var (
 
 func init() {
 	if len(os.Args) < 2 || !IsCommand(os.Args[1]) {
+		QuietCLocale()
 		return
 	}
 	saved, savedSet = os.LookupEnv(localeVar)
@@ -62,4 +70,56 @@ func Restore() {
 	} else {
 		_ = os.Unsetenv(localeVar)
 	}
+}
+
+// categories are the locale categories LC_ALL stands for.
+var categories = []string{"LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE", "LC_MONETARY", "LC_MESSAGES",
+	"LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT", "LC_IDENTIFICATION"}
+
+// QuietCLocale makes a C locale in a dotted form (C.UTF-8, POSIX.UTF-8,
+// C@euro) read as the plain C locale for the messages' language, which the
+// locale lookup of Fyne (github.com/jeandeaual/go-locale) then takes as "no
+// locale" instead of logging "Error parsing user locale C". That lookup
+// reads the first set of LC_ALL, LC_MESSAGES and LANG (LANGUAGE only when
+// that one is not C). Only the messages' category changes: with LC_ALL
+// set, it is replaced by the same value for every category but
+// LC_MESSAGES, so the character set C libraries use stays as it was. It
+// does nothing for any other locale, for a bare C or POSIX, and when
+// LANGUAGE names the languages (the lookup then reads LANGUAGE). It
+// reports whether it changed the environment.
+func QuietCLocale() bool {
+	if os.Getenv("LANGUAGE") != "" {
+		return false
+	}
+	name, value := "", ""
+	for _, v := range []string{localeVar, "LC_MESSAGES", "LANG"} {
+		if value = os.Getenv(v); value != "" {
+			name = v
+			break
+		}
+	}
+	if name == "" || value == "C" || value == "POSIX" || !isCLocale(value) {
+		return false
+	}
+	if name == localeVar {
+		for _, c := range categories {
+			if c != "LC_MESSAGES" {
+				_ = os.Setenv(c, value)
+			}
+		}
+		_ = os.Unsetenv(localeVar)
+	}
+	return os.Setenv("LC_MESSAGES", "C") == nil
+}
+
+// isCLocale reports whether a locale value names the C (or POSIX) locale,
+// with or without a character set or modifier: C, C.UTF-8, POSIX@x.
+func isCLocale(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if v[i] == '.' || v[i] == '@' {
+			v = v[:i]
+			break
+		}
+	}
+	return v == "C" || v == "POSIX"
 }

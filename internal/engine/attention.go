@@ -268,6 +268,20 @@ func (r *run) settled(kind store.AttentionKind, subject string) {
 	}
 }
 
+// credentialsSubject is the subject of the login item for credentials that
+// are missing or cannot be read (a refused login has the service's name).
+const credentialsSubject = "credentials"
+
+// NoteNoCredentials puts a run refused for want of credentials on the
+// attention list: reason says why (missing, or the keychain's cause), the
+// fix sends the user to Inloggen. The next run that starts with credentials
+// takes it off (Run).
+func (e *Engine) NoteNoCredentials(ctx context.Context, reason message.Text) error {
+	return e.p.Store.SetAttention(ctx, store.Attention{Kind: store.AttentionLogin, Subject: credentialsSubject,
+		Cause: credentialsSubject, TitleKey: "subject.login", ReasonKey: reason.Key, FixKey: "login.missing.fix",
+		Args: reason.Args})
+}
+
 // noteLogin puts a refused login on the attention list, and takes it off
 // once a run got past the service.
 func (r *run) noteLogin() {

@@ -229,6 +229,8 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) Summary {
 			return r.sum
 		}
 		r.id, r.sum.RunID = id, id
+		// It started with credentials: they are no longer missing.
+		r.settled(store.AttentionLogin, credentialsSubject)
 	}
 
 	set, err := e.p.Store.Settings(ctx)

@@ -44,6 +44,28 @@ var catalogue = map[string]entry{
 	"cause.nocredentials": {
 		nl: "de inloggegevens ontbreken of zijn niet te lezen. Vul ze in bij Inloggen",
 		en: "the login details are missing or cannot be read. Fill them in on the Login tab"},
+	// A keychain that cannot be read or written (internal/secrets.Problem):
+	// KeychainCause names one of the keychain.* causes, Detail is the
+	// keychain's own redacted text for a cause Koppeling does not know.
+	"keychain.unreachable": {
+		nl: "de sleutelbos van het systeem is niet bereikbaar: {KeychainCause}",
+		en: "the system keychain cannot be reached: {KeychainCause}"},
+	"keychain.timeout": {
+		nl: "de sleutelbos antwoordt niet (misschien wacht hij op een ontgrendelvenster dat niemand ziet); ontgrendel de sleutelbos, of zet de inloggegevens in de KOPPELING_*-omgevingsvariabelen",
+		en: "the keychain does not answer (it may be waiting for an unlock prompt nobody sees); unlock the keychain, or put the login details in the KOPPELING_* environment variables"},
+	"keychain.nosession": {
+		nl: "er is geen D-Bus-sessie (bijv. op een server of in een geplande taak), dus geen sleutelbos; zet de inloggegevens in de KOPPELING_*-omgevingsvariabelen",
+		en: "there is no D-Bus session (on a server or in a scheduled task, for example), so no keychain; put the login details in the KOPPELING_* environment variables"},
+	"keychain.noservice": {
+		nl: "er draait geen sleutelbosdienst (Secret Service, zoals gnome-keyring of KeePassXC); installeer of start er een, of zet de inloggegevens in de KOPPELING_*-omgevingsvariabelen",
+		en: "no keychain service is running (Secret Service, such as gnome-keyring or KeePassXC); install or start one, or put the login details in the KOPPELING_* environment variables"},
+	"keychain.locked": {
+		nl: "de sleutelbos is vergrendeld; ontgrendel hem (bijv. door in te loggen op het bureaublad) en probeer opnieuw",
+		en: "the keychain is locked; unlock it (by logging in to the desktop, for example) and try again"},
+	"keychain.unreadable": {
+		nl: "het opgeslagen item is onleesbaar; log opnieuw in",
+		en: "the stored item cannot be read; log in again"},
+	"keychain.other": {nl: "{Detail}", en: "{Detail}"},
 	"cause.store":    {nl: "de opslag is niet bruikbaar", en: "the store cannot be used"},
 	"cause.other":    {nl: "{CauseText}", en: "{CauseText}"},
 	"run.notstarted": {nl: "Synchronisatie niet gestart: {Cause}.", en: "Synchronisation not started: {Cause}."},
@@ -91,6 +113,15 @@ var catalogue = map[string]entry{
 	"settings.workflowstatus.fix": {
 		nl: "Kies bij Export instellingen een van: {Choices}.",
 		en: "Choose one of these under Export settings: {Choices}."},
+	"login.missing": {
+		nl: "De inloggegevens ontbreken of zijn onvolledig, dus Koppeling synchroniseert niet.",
+		en: "The login details are missing or incomplete, so Koppeling does not synchronise."},
+	"login.unreadable": {
+		nl: "Koppeling kan de inloggegevens niet lezen, dus synchroniseert niet: {Cause}.",
+		en: "Koppeling cannot read the login details, so it does not synchronise: {Cause}."},
+	"login.missing.fix": {
+		nl: "Vul de inloggegevens in op het tabblad Inloggen (daar staat ook wat er mis is) en kies daarna Opnieuw proberen.",
+		en: "Fill in the login details on the Login tab (which also says what is wrong), then choose Retry."},
 	"login.refused": {nl: "{Cause}.", en: "{Cause}."},
 	"login.refused.fix": {
 		nl: "Vul de inloggegevens opnieuw in op het tabblad Inloggen en kies daarna Opnieuw proberen.",

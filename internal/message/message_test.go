@@ -11,8 +11,9 @@ import (
 func TestEveryKeyHasBothLanguages(t *testing.T) {
 	sample := Args{"Text": "x", "Code": "1034", "Name": "Bakkerij Jansen", "Number": "WB1", "Missing": "adres, postcode",
 		"Relations": "2", "Invoices": "1", "OpenRelations": "2", "Cause": "@cause.locked", "CauseText": "x",
-		"Problem": "@problem.hourtype.noname", "Subject": "@subject.relation", "Status": "Gereed", "Choices": "A, B"}
-	same := map[string]bool{KeyText: true, "cause.other": true, "attention.line": true}
+		"Problem": "@problem.hourtype.noname", "Subject": "@subject.relation", "Status": "Gereed", "Choices": "A, B",
+		"KeychainCause": "@keychain.locked", "Detail": "x"}
+	same := map[string]bool{KeyText: true, "cause.other": true, "attention.line": true, "keychain.other": true}
 	for _, k := range Keys() {
 		e := catalogue[k]
 		if e.compose == nil && (strings.TrimSpace(e.nl) == "" || strings.TrimSpace(e.en) == "") {

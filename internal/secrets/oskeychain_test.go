@@ -192,3 +192,35 @@ func silentBusChild(t *testing.T, addr string) {
 		t.Fatalf("Load: %v", err)
 	}
 }
+
+// TestLoadAllShowsWhatOnlyTheKeychainHolds: with every credential a run
+// needs in the environment, Load leaves the keychain alone (the command
+// line on a server), while LoadAll, for the login form, still reads the
+// company id kept only there, with the environment's values over the
+// keychain's; a keychain that fails is then no error.
+func TestLoadAllShowsWhatOnlyTheKeychainHolds(t *testing.T) {
+	env := map[string]string{
+		EnvEBoekhoudenUsername: "u", EnvEBoekhoudenSecurityCode1: "c1c1", EnvEBoekhoudenSecurityCode2: "c2c2",
+		EnvOutSmartToken: "tttt", EnvOutSmartSoftwareToken: "ssss",
+	}
+	kc := &MemoryKeychain{}
+	stored := sample
+	v := &Vault{Keychain: kc, Getenv: func(k string) string { return env[k] }}
+	if err := v.Save(stored); err != nil {
+		t.Fatal(err)
+	}
+	if c, _, err := (&Vault{Keychain: refusingKeychain{t}, Getenv: v.Getenv}).Load(); err != nil || c.OutSmartCompanyID != "" {
+		t.Fatalf("Load: %v %v", c, err)
+	}
+	c, src, err := v.LoadAll()
+	if err != nil || !src.Keychain || len(src.Env) != 5 {
+		t.Fatalf("LoadAll: %v %+v %v", c, src, err)
+	}
+	if c.OutSmartCompanyID != stored.OutSmartCompanyID || c.EBoekhoudenUsername != "u" || c.OutSmartToken != "tttt" {
+		t.Errorf("LoadAll = %v, want the keychain's company id under the environment's values", c)
+	}
+	v.Keychain = &MemoryKeychain{Err: ErrNoSecretService}
+	if c, _, err := v.LoadAll(); err != nil || !c.EBoekhoudenComplete() || !c.OutSmartComplete() {
+		t.Errorf("LoadAll with a failing keychain and a complete environment: %v %v", c, err)
+	}
+}

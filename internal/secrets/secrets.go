@@ -15,6 +15,7 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/redact"
 )
 
@@ -109,6 +110,46 @@ type Source struct {
 // Service running), as opposed to an item that is simply not there.
 var ErrKeychain = errors.New("de sleutelbos van het systeem is niet bereikbaar")
 
+// ErrUnreadableItem: the keychain item exists but does not hold
+// credentials Koppeling can read.
+var ErrUnreadableItem = errors.New("het opgeslagen item is onleesbaar; log opnieuw in")
+
+// Problem is a keychain failure (an error that wraps ErrKeychain, or a
+// Keychain's own error) as a message of internal/message, so that a screen
+// says it in its own language: the known cause with what to do, or else
+// the keychain's own text (which never holds a credential: Save redacts
+// it). Its Dutch rendering reads as the error's own text did, without the
+// keychain library's technical detail of a known cause.
+func Problem(err error) message.Text {
+	for _, c := range []struct {
+		err error
+		key string
+	}{
+		{ErrKeychainTimeout, "keychain.timeout"}, {ErrNoSession, "keychain.nosession"},
+		{ErrNoSecretService, "keychain.noservice"}, {ErrKeychainLocked, "keychain.locked"},
+		{ErrUnreadableItem, "keychain.unreadable"},
+	} {
+		if errors.Is(err, c.err) {
+			return message.T("keychain.unreachable", "KeychainCause", "@"+c.key)
+		}
+	}
+	return message.T("keychain.unreachable", "KeychainCause", "@keychain.other", "Detail", keychainDetail(err))
+}
+
+// keychainDetail is the keychain's own text in err: the last error that
+// Load, Save or Delete wrapped after ErrKeychain, or err itself.
+func keychainDetail(err error) string {
+	if multi, ok := err.(interface{ Unwrap() []error }); ok {
+		if errs := multi.Unwrap(); len(errs) > 1 && errors.Is(errs[0], ErrKeychain) {
+			return keychainDetail(errs[len(errs)-1])
+		}
+	}
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
 func (v *Vault) service() string {
 	if v.Service != "" {
 		return v.Service
@@ -123,23 +164,44 @@ func (v *Vault) service() string {
 // EnvComplete), the keychain is not asked at all: a server or a scheduled
 // task then never waits for, or starts, a keychain daemon.
 func (v *Vault) Load() (Credentials, Source, error) {
-	getenv := v.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
-	var c Credentials
-	var src Source
 	if v.EnvComplete() {
-		v.applyEnv(&c, &src, getenv)
+		var c Credentials
+		var src Source
+		v.applyEnv(&c, &src, v.getenv())
 		return c, src, nil
 	}
+	return v.load()
+}
+
+// LoadAll is Load for a screen that shows the credentials: it reads the
+// keychain even when the environment supplies every credential a run
+// needs, so that what only the keychain holds (the OutSmart company id,
+// which a run does not need) shows too, with the environment's values
+// over it. A keychain failure is then no error, as for Load. The command
+// line and the runs use Load, which leaves the keychain alone.
+func (v *Vault) LoadAll() (Credentials, Source, error) {
+	return v.load()
+}
+
+func (v *Vault) getenv() func(string) string {
+	if v.Getenv == nil {
+		return os.Getenv
+	}
+	return v.Getenv
+}
+
+// load reads the keychain and applies the environment over it.
+func (v *Vault) load() (Credentials, Source, error) {
+	getenv := v.getenv()
+	var c Credentials
+	var src Source
 	raw, err := v.Keychain.Get(v.service(), Account)
 	var kcErr error
 	switch {
 	case err == nil:
 		if err := json.Unmarshal([]byte(raw), &c); err != nil {
 			// Never include raw: it holds the secrets.
-			kcErr = fmt.Errorf("%w: het opgeslagen item is onleesbaar; log opnieuw in", ErrKeychain)
+			kcErr = fmt.Errorf("%w: %w", ErrKeychain, ErrUnreadableItem)
 			c = Credentials{}
 		} else {
 			src.Keychain = true
@@ -192,12 +254,8 @@ func (v *Vault) applyEnv(c *Credentials, src *Source, getenv func(string) string
 // token, plus the software token from the environment or this build. The
 // OutSmart company id is not needed for a run.
 func (v *Vault) EnvComplete() bool {
-	getenv := v.Getenv
-	if getenv == nil {
-		getenv = os.Getenv
-	}
 	var c Credentials
-	v.applyEnv(&c, &Source{}, getenv)
+	v.applyEnv(&c, &Source{}, v.getenv())
 	return c.EBoekhoudenComplete() && c.OutSmartComplete()
 }
 

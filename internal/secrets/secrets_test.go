@@ -133,3 +133,41 @@ func TestOSKeychain(t *testing.T) {
 		t.Fatalf("after delete: %v %+v %v", got, src, err)
 	}
 }
+
+// TestProblemSaysTheCauseInEitherLanguage: a keychain failure reads as its
+// cause with what to do, in Dutch as the error did and in English for an
+// English window; an unknown cause shows the keychain's own (redacted)
+// text; no rendering holds a credential.
+func TestProblemSaysTheCauseInEitherLanguage(t *testing.T) {
+	corrupt := &MemoryKeychain{}
+	corrupt.Set(Service, Account, `{"os_token":"`+sample.OutSmartToken+`"`)
+	_, _, unreadable := (&Vault{Keychain: corrupt, Getenv: noEnv}).Load()
+	_, _, unknown := (&Vault{Keychain: &MemoryKeychain{Err: errors.New("dbus: strange failure")}, Getenv: noEnv}).Load()
+	leaky := &MemoryKeychain{Err: fmt.Errorf("refused %s", sample.OutSmartToken)}
+	saveErr := (&Vault{Keychain: leaky, Getenv: noEnv}).Save(sample)
+	for _, c := range []struct {
+		name   string
+		err    error
+		nl, en string
+	}{
+		{"timeout", fmt.Errorf("%w: %w", ErrKeychain, fmt.Errorf("%w (geen antwoord binnen 5s)", ErrKeychainTimeout)),
+			"de sleutelbos van het systeem is niet bereikbaar: de sleutelbos antwoordt niet",
+			"the system keychain cannot be reached: the keychain does not answer"},
+		{"no session", fmt.Errorf("%w: %w", ErrKeychain, ErrNoSession), "er is geen D-Bus-sessie", "there is no D-Bus session"},
+		{"no service", ErrNoSecretService, "er draait geen sleutelbosdienst", "no keychain service is running"},
+		{"locked", fmt.Errorf("%w (x)", ErrKeychainLocked), "de sleutelbos is vergrendeld", "the keychain is locked"},
+		{"unreadable", unreadable, "het opgeslagen item is onleesbaar", "the stored item cannot be read"},
+		{"unknown", unknown, "de sleutelbos van het systeem is niet bereikbaar: dbus: strange failure",
+			"the system keychain cannot be reached: dbus: strange failure"},
+		{"save", saveErr, "niet bereikbaar: refused", "cannot be reached: refused"},
+	} {
+		p := Problem(c.err)
+		nl, en := p.Render("nl"), p.Render("en")
+		if !strings.Contains(nl, c.nl) || !strings.Contains(en, c.en) {
+			t.Errorf("%s: Dutch %q, English %q; want %q and %q", c.name, nl, en, c.nl, c.en)
+		}
+		if strings.Contains(nl+en, sample.OutSmartToken) {
+			t.Errorf("%s: a credential in %q / %q", c.name, nl, en)
+		}
+	}
+}

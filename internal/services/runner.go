@@ -39,9 +39,21 @@ func (r *Runner) Run(ctx context.Context, opts engine.RunOptions) engine.Summary
 	red := redact.New(creds.Secrets()...)
 	if err != nil {
 		line := message.T("run.notstarted", "Cause", "@cause.nocredentials")
+		reason := message.T("login.missing")
 		if errors.Is(err, secrets.ErrKeychain) {
-			// The keychain's own message names the cause and what to do.
-			line = message.T("run.notstarted", "Cause", "@cause.other", "CauseText", red.String(err.Error()))
+			// The keychain's cause says what to do, in either language.
+			p := secrets.Problem(err)
+			line = message.Text{Key: "run.notstarted", Args: message.Args{"Cause": "@" + p.Key}}
+			for k, v := range p.Args {
+				line.Args[k] = red.String(v)
+			}
+			reason = message.Text{Key: "login.unreadable", Args: line.Args}
+		}
+		if !opts.DryRun {
+			// On the attention list until a run starts with credentials. A
+			// store that cannot take it fails the run's record below too,
+			// and the refusal is said either way.
+			_ = r.engine().NoteNoCredentials(ctx, reason)
 		}
 		return r.cannotStart(ctx, opts, fmt.Errorf("%w: %w", engine.ErrCannotRun, err), line)
 	}

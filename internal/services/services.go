@@ -170,22 +170,29 @@ func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *Login
 		return &LoginProblem{Service: EBoekhouden, Kind: Unreachable, Detail: red.String(err.Error())}
 	}
 	if err := os.CheckLogin(ctx); err != nil {
-		var apiErr *outsmart.APIError
-		switch {
-		case errors.As(err, &apiErr) && (apiErr.Code == outsmart.CodeBadSoftToken || apiErr.Code == outsmart.CodeMissingSoftToken):
-			return &LoginProblem{Service: OutSmart, Kind: Refused, Field: FieldSoftwareToken, Detail: red.String(err.Error())}
-		case errors.Is(err, outsmart.ErrUnauthorized):
-			return &LoginProblem{Service: OutSmart, Kind: Refused, Field: FieldToken, Detail: red.String(err.Error())}
-		case errors.Is(err, outsmart.ErrNotTheService):
-			return &LoginProblem{Service: OutSmart, Kind: NotTheService, Detail: red.String(err.Error())}
-		}
-		return &LoginProblem{Service: OutSmart, Kind: Unreachable, Detail: red.String(err.Error())}
+		return outSmartProblem(err, red)
 	}
 	return nil
 }
 
+// outSmartProblem is a failed OutSmart call as a login problem: a refused
+// token or software token, a web page instead of OutSmart, or else
+// OutSmart out of reach.
+func outSmartProblem(err error, red redact.Redactor) *LoginProblem {
+	var apiErr *outsmart.APIError
+	switch {
+	case errors.As(err, &apiErr) && (apiErr.Code == outsmart.CodeBadSoftToken || apiErr.Code == outsmart.CodeMissingSoftToken):
+		return &LoginProblem{Service: OutSmart, Kind: Refused, Field: FieldSoftwareToken, Detail: red.String(err.Error())}
+	case errors.Is(err, outsmart.ErrUnauthorized):
+		return &LoginProblem{Service: OutSmart, Kind: Refused, Field: FieldToken, Detail: red.String(err.Error())}
+	case errors.Is(err, outsmart.ErrNotTheService):
+		return &LoginProblem{Service: OutSmart, Kind: NotTheService, Detail: red.String(err.Error())}
+	}
+	return &LoginProblem{Service: OutSmart, Kind: Unreachable, Detail: red.String(err.Error())}
+}
+
 // WorkflowStatuses returns the names of OutSmart's workflow statuses, sorted,
-// for the settings screen.
+// for the settings screen. A failed call is a *LoginProblem.
 func WorkflowStatuses(ctx context.Context, c secrets.Credentials, ep Endpoints) ([]string, error) {
 	_, os, err := Clients(c, ep)
 	if err != nil {
@@ -193,7 +200,8 @@ func WorkflowStatuses(ctx context.Context, c secrets.Credentials, ep Endpoints) 
 	}
 	sts, err := os.WorkStatuses(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("werkbonstatussen ophalen uit OutSmart: %w", err)
+		// A LoginProblem, so that a screen can say it in its language.
+		return nil, outSmartProblem(err, redact.New(c.Secrets()...))
 	}
 	names := make([]string, len(sts))
 	for i, s := range sts {

@@ -109,10 +109,48 @@ func TestRunnerRecordsARunThatCannotStart(t *testing.T) {
 	if err != nil || last.Outcome != store.RunFailed || !strings.Contains(last.Summary, "Inloggen") {
 		t.Fatalf("run history: %+v %v", last, err)
 	}
-	// With credentials the run works; the next run reads them again.
+	// The refusal is on the attention list, with its fix on Inloggen, and
+	// counted as open.
+	login := func() []engine.AttentionItem {
+		t.Helper()
+		items, err := r.Attention(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []engine.AttentionItem
+		for _, it := range items {
+			if it.Kind == engine.AttentionLogin {
+				out = append(out, it)
+			}
+		}
+		return out
+	}
+	items := login()
+	if len(items) != 1 || sum.Open.Login != 1 {
+		t.Fatalf("attention after a run without credentials: %+v (open %+v)", items, sum.Open)
+	}
+	it := items[0]
+	if nl := it.Reason.Render(message.Dutch); !strings.Contains(nl, "inloggegevens ontbreken") {
+		t.Errorf("reason %q", nl)
+	}
+	if en := it.Fix.Render(message.English); !strings.Contains(en, "on the Login tab") || !strings.Contains(it.Fix.Render(message.Dutch), "tabblad Inloggen") {
+		t.Errorf("fix %q", en)
+	}
+	if !it.CanRetry || it.CanSkip || it.Title.Render(message.Dutch) != "Inloggen" {
+		t.Errorf("item %+v", it)
+	}
+	r.Run(ctx, engine.RunOptions{Trigger: "test"}) // a second refusal: still one item
+	if n := len(login()); n != 1 {
+		t.Errorf("%d login items after a second refusal", n)
+	}
+	// With credentials the run works and the item is gone; the next run
+	// reads them again.
 	r.Credentials = func() (secrets.Credentials, error) { return c, nil }
-	if sum := r.Run(ctx, engine.RunOptions{Trigger: "test"}); sum.Err != nil || sum.Relations == 0 {
+	if sum := r.Run(ctx, engine.RunOptions{Trigger: "test"}); sum.Err != nil || sum.Relations == 0 || sum.Open.Login != 0 {
 		t.Fatalf("run with credentials: %+v", sum)
+	}
+	if items := login(); len(items) != 0 {
+		t.Errorf("the missing credentials stay on the list after a run with them: %+v", items)
 	}
 	if sb.EBoekhouden.State().Sessions != 0 {
 		t.Error("the e-Boekhouden session was left open")
@@ -137,6 +175,16 @@ func TestRunnerNamesTheKeychainFailure(t *testing.T) {
 	}
 	if !strings.Contains(sum.Line, "sleutelbos antwoordt niet") || !strings.Contains(sum.Line, "KOPPELING_") || strings.Contains(sum.Line, "Vul ze in bij Inloggen") {
 		t.Fatalf("line does not name the cause: %q", sum.Line)
+	}
+	// The attention list says the keychain's cause too.
+	items, err := r.Attention(ctx)
+	if err != nil || len(items) != 1 || !strings.Contains(items[0].Reason.Render(message.English), "cannot read the login details") ||
+		!strings.Contains(items[0].Reason.Render(message.English), "the keychain does not answer") {
+		t.Errorf("attention for an unreadable keychain: %+v %v", items, err)
+	}
+	// The English window reads the same cause in English.
+	if en := sum.Message.Render(message.English); !strings.Contains(en, "the keychain does not answer") || strings.Contains(en, "sleutelbos") {
+		t.Errorf("English line: %q", en)
 	}
 }
 

@@ -103,9 +103,11 @@ func (p *Parts) SaveSettings(ctx context.Context, values map[string]string) erro
 	return nil
 }
 
-// Credentials loads the credentials.
+// Credentials loads the credentials to show: from the keychain even when
+// the environment supplies every credential a run needs (secrets.LoadAll),
+// so that the form shows what the app uses, the company id included.
 func (p *Parts) Credentials() (secrets.Credentials, error) {
-	c, _, err := p.Vault.Load()
+	c, _, err := p.Vault.LoadAll()
 	return c, err
 }
 

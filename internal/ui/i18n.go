@@ -9,6 +9,7 @@ import (
 	"golang.org/x/text/language"
 
 	"github.com/koppeling/koppeling/assets"
+	"github.com/koppeling/koppeling/internal/cliinit"
 )
 
 // Language is a language the window speaks: "nl" or "en".
@@ -68,7 +69,11 @@ func registrationLocales(choice Language, system []string) []string {
 // setUpLanguage chooses the window's language from the system and loads its
 // translations into Fyne's lang package (for Fyne's own dialogs and menus
 // too). It can run again, e.g. after the system language changed in a test.
+// A C locale in a dotted form (C.UTF-8) counts as no locale, as a bare C
+// does, before Fyne looks at it: otherwise Fyne logs "Error parsing user
+// locale C" for every translation loaded and every locale lookup after.
 func setUpLanguage() (Language, error) {
+	cliinit.QuietCLocale()
 	system, err := locale.GetLocales()
 	if err != nil {
 		system = nil // unknown: the default language

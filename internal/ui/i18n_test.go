@@ -1,13 +1,16 @@
 package ui
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
+	"log"
 	"os"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
@@ -44,6 +47,38 @@ func TestChooseLanguage(t *testing.T) {
 	}
 }
 
+// TestLanguageSetUpIsQuietUnderTheCLocale sets up the window's language
+// under the C locale's forms: nothing may reach the log (Fyne's "Error
+// parsing user locale C" did, three lines per translation loaded), the
+// window speaks Dutch, and Fyne's own locale lookups afterwards stay quiet
+// as well.
+func TestLanguageSetUpIsQuietUnderTheCLocale(t *testing.T) {
+	for _, env := range []map[string]string{
+		{"LANG": "C.UTF-8"}, {"LANG": "C.utf8"}, {"LC_ALL": "C.UTF-8"}, {"LANG": "POSIX"}, {"LC_MESSAGES": "C"},
+	} {
+		// QuietCLocale may set every LC_ category: t.Setenv restores them.
+		for _, v := range []string{"LANG", "LC_ALL", "LANGUAGE", "LC_CTYPE", "LC_NUMERIC", "LC_TIME", "LC_COLLATE",
+			"LC_MONETARY", "LC_MESSAGES", "LC_PAPER", "LC_NAME", "LC_ADDRESS", "LC_TELEPHONE", "LC_MEASUREMENT",
+			"LC_IDENTIFICATION"} {
+			t.Setenv(v, env[v])
+		}
+		var logged bytes.Buffer
+		log.SetOutput(&logged)
+		got, err := setUpLanguage()
+		lang.SystemLocale()
+		log.SetOutput(os.Stderr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != Dutch {
+			t.Errorf("%v: language %q, want Dutch", env, got)
+		}
+		if logged.Len() > 0 {
+			t.Errorf("%v: setting up the language logged:\n%s", env, logged.String())
+		}
+	}
+}
+
 // TestWindowLanguageFollowsTheSystem starts the window under several system
 // languages: English for English, Dutch for everything else, Fyne's own
 // dialogs and the tray's Quit included.
@@ -58,6 +93,7 @@ func TestWindowLanguageFollowsTheSystem(t *testing.T) {
 	} {
 		t.Run(c.lang, func(t *testing.T) {
 			t.Setenv("LANG", c.lang)
+			t.Setenv("LC_MESSAGES", "") // C.UTF-8 sets it to C (cliinit.QuietCLocale)
 			h := newHarness(t, harnessOptions{loggedIn: true})
 			u := h.u
 			if got := u.tabs.Items[tabLogin].Text; got != c.login {
@@ -207,5 +243,34 @@ func TestRunNotifications(t *testing.T) {
 	}
 	if notes, _ := runNotifications(failed, nil, true, 0, message.Dutch); notes[0].body != "mislukt" {
 		t.Errorf("failed run notification says %q", notes[0].body)
+	}
+}
+
+// TestDatesFollowTheLogsRule: the last run's time reads the same in the
+// status line, the tray menu and the tray's tooltip as in the log's Tijd
+// column: dd-mm-jjjj in Dutch, "06 Dec 2026" in English, never ISO.
+func TestDatesFollowTheLogsRule(t *testing.T) {
+	for _, c := range []struct{ lang, want string }{
+		{"nl_NL.UTF-8", "06-12-2026 09:30"},
+		{"en_US.UTF-8", "06 Dec 2026 09:30"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			t.Setenv("LANG", c.lang)
+			h := newHarness(t, harnessOptions{})
+			u := h.u
+			at := time.Date(2026, 12, 6, 9, 30, 0, 0, time.Local)
+			u.lastRun = &store.Run{ID: 1, StartedAt: at.Add(-time.Minute), FinishedAt: at, Outcome: store.RunOK,
+				SummaryMessage: message.T(message.KeyText, "Text", "Klaar")}
+			u.updateStatus()
+			if got := message.DateTime(u.messageLang(), at); got != c.want {
+				t.Fatalf("the log's form is %q, want %q", got, c.want)
+			}
+			for what, s := range map[string]string{"status line": u.status.Text, "tray menu": u.tray.last.Label,
+				"tooltip": h.app.tooltip} {
+				if !strings.Contains(s, c.want) || strings.Contains(s, "2026-12-06") {
+					t.Errorf("%s %q, want the time as %q", what, s, c.want)
+				}
+			}
+		})
 	}
 }

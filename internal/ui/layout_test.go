@@ -299,7 +299,8 @@ func TestFirstStartWithoutAKeychainSaysWhatToDo(t *testing.T) {
 	for _, c := range []struct{ lang, want string }{
 		{"nl_NL.UTF-8", "Koppeling kan de inloggegevens niet lezen: de sleutelbos van het systeem is niet bereikbaar: " +
 			errNoSecretService.Error() + ". " + tr("login.keychain.advice.linux")},
-		{"en_US.UTF-8", "Koppeling cannot read the credentials: "},
+		{"en_US.UTF-8", "Koppeling cannot read the credentials: the system keychain cannot be reached: " +
+			errNoSecretService.Error() + ". Koppeling keeps them in the system keychain"},
 	} {
 		t.Run(c.lang, func(t *testing.T) {
 			t.Setenv("LANG", c.lang)
@@ -310,6 +311,9 @@ func TestFirstStartWithoutAKeychainSaysWhatToDo(t *testing.T) {
 			}
 			if !strings.Contains(f.result.Text, "gnome-keyring") || !strings.Contains(f.result.Text, "README") {
 				t.Errorf("no advice what to install: %q", f.result.Text)
+			}
+			if strings.HasPrefix(c.lang, "en") && strings.Contains(f.result.Text, "sleutelbos") {
+				t.Errorf("the English window says the keychain problem in Dutch: %q", f.result.Text)
 			}
 			if strings.Contains(f.result.Text, "inloggegevens opnieuw in") {
 				t.Errorf("the form asks to fill the credentials in again: %q", f.result.Text)

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"errors"
 	"runtime"
 	"strings"
 
@@ -176,6 +177,24 @@ func (u *UI) loginChanged() {
 	}
 }
 
+// keychainText says what went wrong with the keychain in the window's
+// language: its cause and what to do (secrets.Problem).
+func (u *UI) keychainText(err error) string { return secrets.Problem(err).Render(u.messageLang()) }
+
+// errorText is an error of the login's parts as the window says it: a
+// login problem or a keychain failure in the window's language, anything
+// else as it is.
+func (u *UI) errorText(err error) string {
+	var p *services.LoginProblem
+	switch {
+	case errors.As(err, &p):
+		return problemText(p)
+	case errors.Is(err, secrets.ErrKeychain):
+		return u.keychainText(err)
+	}
+	return err.Error()
+}
+
 // keychainAdvice says what to install or do when the system keychain
 // cannot be reached on this kind of computer.
 func keychainAdvice() string {
@@ -215,7 +234,7 @@ func (u *UI) submitLogin() {
 					d.SetOnClosed(func() { u.win.Canvas().Focus(e) })
 				}
 			case saveErr != nil:
-				msg := tr("login.keychain.failed", map[string]any{"Error": saveErr.Error()})
+				msg := tr("login.keychain.failed", map[string]any{"Error": u.keychainText(saveErr)})
 				f.showResult(msg, true)
 				showMessage(u.win, tr("login.failed.title"), msg)
 			default:

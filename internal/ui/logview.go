@@ -187,8 +187,16 @@ func (u *UI) messageLang() message.Lang {
 	return message.Dutch
 }
 
-// retryItem asks for one item to be tried again and starts a run.
+// retryItem asks for one item to be tried again and starts a run. A
+// login item stays while the login details are still missing: the note
+// says why no run starts.
 func (u *UI) retryItem(it engine.AttentionItem) {
+	if reason := u.runRefusal(); reason != "" && it.Kind == engine.AttentionLogin {
+		u.logView.note.SetText(reason)
+		u.logView.note.Show()
+		u.relayout()
+		return
+	}
 	u.async(func() {
 		err := u.b.RetryAttention(u.ctx, it.Kind, it.ID)
 		u.onMain(func() { u.afterRetry(err) })

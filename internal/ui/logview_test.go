@@ -5,6 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+
+	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -66,6 +69,46 @@ func TestLogAndAttentionFollowTheWindowLanguage(t *testing.T) {
 			list := strings.Join(texts(v.attention), " | ")
 			if !strings.Contains(list, c.title) || strings.Count(list, c.fix) != 2 || findButton(v.attention, c.all) == nil {
 				t.Errorf("attention list: %s", list)
+			}
+		})
+	}
+}
+
+// TestMissingCredentialsInTheAttentionList: a run refused for want of
+// login details is an item of the attention list with its one fix, in
+// the window's language; Retry while they are still missing keeps the
+// item and says why no run starts.
+func TestMissingCredentialsInTheAttentionList(t *testing.T) {
+	for _, c := range []struct{ lang, title, reason, fix, retry string }{
+		{"nl_NL.UTF-8", "Inloggen", "De inloggegevens ontbreken", "tabblad Inloggen", "Opnieuw proberen"},
+		{"en_US.UTF-8", "Login", "The login details are missing", "on the Login tab", "Retry"},
+	} {
+		t.Run(c.lang, func(t *testing.T) {
+			t.Setenv("LANG", c.lang)
+			h := newHarness(t, harnessOptions{seed: func(st *store.Store) {
+				if err := (engine.New(engine.Params{Store: st})).NoteNoCredentials(t.Context(), message.T("login.missing")); err != nil {
+					t.Fatal(err)
+				}
+			}})
+			v := h.u.logView
+			list := strings.Join(texts(v.attention), " | ")
+			if !strings.HasPrefix(list, c.title+" | "+c.reason) || strings.Count(list, c.fix) != 1 {
+				t.Fatalf("attention list: %s", list)
+			}
+			if strings.Contains(list, "Overslaan") || strings.Contains(list, "Skip") {
+				t.Errorf("a missing login can be skipped: %s", list)
+			}
+			b := findButton(v.attention, c.retry)
+			if b == nil {
+				t.Fatalf("no %s in %s", c.retry, list)
+			}
+			test.Tap(b)
+			h.settle()
+			if got := strings.Join(texts(v.attention), " | "); got != list {
+				t.Errorf("after %s with the login still missing: %s", c.retry, got)
+			}
+			if !v.note.Visible() || v.note.Text != tr("attention.retry.nologin") {
+				t.Errorf("note %q (visible %v)", v.note.Text, v.note.Visible())
 			}
 		})
 	}

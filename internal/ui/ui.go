@@ -32,6 +32,7 @@ import (
 
 	"github.com/koppeling/koppeling/assets"
 	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
@@ -348,7 +349,7 @@ func (u *UI) loadAll() error {
 	u.savedCreds = creds
 	u.login.show(creds)
 	if credErr != nil {
-		u.login.showResult(tr("login.keychain.problem", map[string]any{"Error": credErr.Error(), "Advice": keychainAdvice()}), true)
+		u.login.showResult(tr("login.keychain.problem", map[string]any{"Error": u.keychainText(credErr), "Advice": keychainAdvice()}), true)
 	}
 	s := u.gather(u.logView.filter())
 	for _, x := range s.parked {
@@ -435,7 +436,7 @@ func (u *UI) saveAll(then func()) {
 			}
 			u.updateDirty()
 			if credErr != nil {
-				showMessage(u.win, tr("save.refused.title"), tr("login.keychain.failed", map[string]any{"Error": credErr.Error()}))
+				showMessage(u.win, tr("save.refused.title"), tr("login.keychain.failed", map[string]any{"Error": u.keychainText(credErr)}))
 				return
 			}
 			u.saveNote.SetText(tr("save.done"))
@@ -511,7 +512,7 @@ func (u *UI) loadWorkflowStatuses() {
 			f.loadingStatuses = false
 			f.enableInvoiceFields()
 			if err != nil {
-				f.note(tr("export.workflowstatus.failed", map[string]any{"Error": err.Error()}))
+				f.note(tr("export.workflowstatus.failed", map[string]any{"Error": u.errorText(err)}))
 				return
 			}
 			f.note("")
@@ -706,7 +707,10 @@ func (u *UI) runText() string {
 	return tr("tray.last", map[string]any{"Time": u.formatTime(runTime(*u.lastRun)), "Result": tr(resultKey(*u.lastRun))})
 }
 
-func (u *UI) formatTime(t time.Time) string { return t.Local().Format(tr("format.datetime")) }
+// formatTime is a moment as the window shows it everywhere (status line,
+// tray menu and tooltip), the same as the log's Tijd column: dd-mm-jjjj
+// in Dutch, "06 Dec 2026" in English (internal/message).
+func (u *UI) formatTime(t time.Time) string { return message.DateTime(u.messageLang(), t.Local()) }
 
 // runTime is when a run ended, or started when it never finished.
 func runTime(r store.Run) time.Time {

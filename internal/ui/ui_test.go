@@ -15,6 +15,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -892,5 +893,34 @@ func TestStoredAmount(t *testing.T) {
 		if got := storedAmount(typed); got != want {
 			t.Errorf("storedAmount(%q) = %q, want %q", typed, got, want)
 		}
+	}
+}
+
+// TestLoginFormShowsTheKeychainsCompanyIDUnderACompleteEnvironment: with
+// every credential a run needs in the environment, the runs leave the
+// keychain alone, but the login form still shows what the app would use:
+// the environment's values and the company id kept only in the keychain.
+func TestLoginFormShowsTheKeychainsCompanyIDUnderACompleteEnvironment(t *testing.T) {
+	h := newHarness(t, harnessOptions{loggedIn: true})
+	stored := h.demoCredentials()
+	env := map[string]string{
+		secrets.EnvEBoekhoudenUsername: "from-env", secrets.EnvEBoekhoudenSecurityCode1: stored.EBoekhoudenSecurityCode1,
+		secrets.EnvEBoekhoudenSecurityCode2: stored.EBoekhoudenSecurityCode2, secrets.EnvOutSmartToken: stored.OutSmartToken,
+		secrets.EnvOutSmartSoftwareToken: stored.OutSmartSoftwareToken,
+	}
+	h.vault.Getenv = func(k string) string { return env[k] }
+	if !h.vault.EnvComplete() || stored.OutSmartCompanyID == "" {
+		t.Fatalf("the test needs a complete environment and a stored company id (%q)", stored.OutSmartCompanyID)
+	}
+	if err := h.u.loadAll(); err != nil {
+		t.Fatal(err)
+	}
+	f := h.u.login
+	if f.companyID.Text != stored.OutSmartCompanyID || f.username.Text != "from-env" {
+		t.Errorf("login form: company id %q, user name %q; want %q from the keychain and the environment's user name",
+			f.companyID.Text, f.username.Text, stored.OutSmartCompanyID)
+	}
+	if f.result.Visible() {
+		t.Errorf("the form reports a problem: %q", f.result.Text)
 	}
 }
