@@ -9,7 +9,7 @@ import (
 	"fmt"
 )
 
-//go:embed icon.png tray/*.png translations/*.json help/*.md
+//go:embed icon.png icons/koppeling-128.png tray/*.png translations/*.json help/*.md
 var files embed.FS
 
 // Languages are the languages of the window, the first being the default.
@@ -31,6 +31,13 @@ const (
 
 // Icon returns the application icon (PNG, 512x512).
 func Icon() []byte { return mustRead("icon.png") }
+
+// WindowIcon returns the application icon at the size a window hands the
+// window manager (PNG, 128x128, the installers' icons/koppeling-128.png):
+// task bars and window switchers draw it at 128 px at most, and a window
+// holds its icon decoded, four times the memory of 256x256 and sixteen of
+// 512x512.
+func WindowIcon() []byte { return mustRead("icons/koppeling-128.png") }
 
 // TrayIcon returns the tray icon for a state (PNG, 64x64).
 func TrayIcon(s TrayState) ([]byte, error) { return read("tray/" + string(s) + ".png") }

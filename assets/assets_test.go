@@ -60,7 +60,18 @@ func TestHelpAndIcons(t *testing.T) {
 			t.Errorf("tray icon %s is %v, want 64x64", s, img.Bounds())
 		}
 	}
-	if _, err := png.Decode(bytes.NewReader(Icon())); err != nil {
-		t.Errorf("app icon: %v", err)
+	for _, c := range []struct {
+		name string
+		b    []byte
+		size int
+	}{{"app icon", Icon(), 512}, {"window icon", WindowIcon(), 128}} {
+		img, err := png.Decode(bytes.NewReader(c.b))
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if img.Bounds().Dx() != c.size || img.Bounds().Dy() != c.size {
+			t.Errorf("%s is %v, want %dx%d", c.name, img.Bounds(), c.size, c.size)
+		}
 	}
 }

@@ -162,7 +162,7 @@ func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI
 	}
 	u.lang = lng
 	a.Settings().SetTheme(koppelingTheme{theme.DefaultTheme()})
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon()))
 
 	title := tr("app.title")
 	if opts.Demo {
