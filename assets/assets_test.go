@@ -75,3 +75,18 @@ func TestHelpAndIcons(t *testing.T) {
 		}
 	}
 }
+
+// TestFonts checks that each style has its own TrueType font.
+func TestFonts(t *testing.T) {
+	seen := map[string]bool{}
+	for _, style := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+		b := Font(style[0], style[1])
+		if !bytes.HasPrefix(b, []byte{0, 1, 0, 0}) {
+			t.Errorf("font %v is not TrueType", style)
+		}
+		if seen[string(b)] {
+			t.Errorf("font %v is the same as another style's", style)
+		}
+		seen[string(b)] = true
+	}
+}
