@@ -1,7 +1,8 @@
 // Package assets owns the files Koppeling ships inside its binary: the
-// application icon, the tray icons for each state, the translations of the
-// desktop window (Dutch and English) and the built-in help text. It hands out
-// bytes only, so that it imports no UI toolkit.
+// application icon, the tray icons for each state, the window's text fonts,
+// the translations of the desktop window (Dutch and English) and the
+// built-in help text. It hands out bytes only, so that it imports no UI
+// toolkit.
 package assets
 
 import (
@@ -9,7 +10,7 @@ import (
 	"fmt"
 )
 
-//go:embed icon.png tray/*.png translations/*.json help/*.md
+//go:embed icon.png icons/koppeling-128.png fonts/*.ttf tray/*.png translations/*.json help/*.md
 var files embed.FS
 
 // Languages are the languages of the window, the first being the default.
@@ -31,6 +32,22 @@ const (
 
 // Icon returns the application icon (PNG, 512x512).
 func Icon() []byte { return mustRead("icon.png") }
+
+// WindowIcon returns the application icon at the size a window hands the
+// window manager (PNG, 128x128, the installers' icons/koppeling-128.png):
+// task bars and window switchers draw it at 128 px at most, and a window
+// holds its icon decoded, four times the memory of 256x256 and sixteen of
+// 512x512.
+func WindowIcon() []byte { return mustRead("icons/koppeling-128.png") }
+
+// Font returns the window's text font (TrueType) in a style: Fyne's Noto
+// Sans, cut down to the Latin scripts (fonts/subset.sh), a sixth of the
+// size and of the memory it takes parsed.
+func Font(bold, italic bool) []byte {
+	name := map[[2]bool]string{{false, false}: "Regular", {true, false}: "Bold",
+		{false, true}: "Italic", {true, true}: "BoldItalic"}[[2]bool{bold, italic}]
+	return mustRead("fonts/NotoSans-" + name + ".ttf")
+}
 
 // TrayIcon returns the tray icon for a state (PNG, 64x64).
 func TrayIcon(s TrayState) ([]byte, error) { return read("tray/" + string(s) + ".png") }

@@ -60,7 +60,33 @@ func TestHelpAndIcons(t *testing.T) {
 			t.Errorf("tray icon %s is %v, want 64x64", s, img.Bounds())
 		}
 	}
-	if _, err := png.Decode(bytes.NewReader(Icon())); err != nil {
-		t.Errorf("app icon: %v", err)
+	for _, c := range []struct {
+		name string
+		b    []byte
+		size int
+	}{{"app icon", Icon(), 512}, {"window icon", WindowIcon(), 128}} {
+		img, err := png.Decode(bytes.NewReader(c.b))
+		if err != nil {
+			t.Errorf("%s: %v", c.name, err)
+			continue
+		}
+		if img.Bounds().Dx() != c.size || img.Bounds().Dy() != c.size {
+			t.Errorf("%s is %v, want %dx%d", c.name, img.Bounds(), c.size, c.size)
+		}
+	}
+}
+
+// TestFonts checks that each style has its own TrueType font.
+func TestFonts(t *testing.T) {
+	seen := map[string]bool{}
+	for _, style := range [][2]bool{{false, false}, {true, false}, {false, true}, {true, true}} {
+		b := Font(style[0], style[1])
+		if !bytes.HasPrefix(b, []byte{0, 1, 0, 0}) {
+			t.Errorf("font %v is not TrueType", style)
+		}
+		if seen[string(b)] {
+			t.Errorf("font %v is the same as another style's", style)
+		}
+		seen[string(b)] = true
 	}
 }

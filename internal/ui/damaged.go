@@ -51,7 +51,7 @@ func newDamagedStore(a fyne.App, d *store.DamagedError, onMain, async func(func(
 		return nil, fmt.Errorf("set up the window's language: %w", err)
 	}
 	a.Settings().SetTheme(koppelingTheme{theme.DefaultTheme()})
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon()))
 	w := &DamagedStore{app: a, damage: d, onMain: onMain, async: async}
 	w.win = a.NewWindow(tr("damaged.window"))
 	w.build()

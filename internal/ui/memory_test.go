@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 
 	"github.com/koppeling/koppeling/internal/scheduler"
 )
@@ -81,5 +83,66 @@ func TestHiddenWindowGivesMemoryBack(t *testing.T) {
 	waitFrees(4)
 	if drv.releases != 2 {
 		t.Fatal("a run that ended with the window shown dropped the font caches")
+	}
+}
+
+// TestTabsGetTheirContentWhenFirstSelected checks that at start only the
+// tab the window opens on has its content (the others are neither laid out
+// nor measured), and that every tab shows its own content, with its first
+// field focused, from its first selection on: by a click, a shortcut, or the
+// app (Instellingen in the tray, a refused save).
+func TestTabsGetTheirContentWhenFirstSelected(t *testing.T) {
+	h := newHarness(t, harnessOptions{})
+	u := h.u
+	want := []fyne.CanvasObject{u.login.tab, u.settings.importTab, u.settings.exportTab,
+		u.settings.generalTab, u.logView.tab}
+	// holds says whether tab i's content is the form or view it shows,
+	// visible or not.
+	var contains func(o, target fyne.CanvasObject) bool
+	contains = func(o, target fyne.CanvasObject) bool {
+		switch c := o.(type) {
+		case *container.Scroll:
+			return contains(c.Content, target)
+		case *fyne.Container:
+			if c == target {
+				return true
+			}
+			for _, child := range c.Objects {
+				if contains(child, target) {
+					return true
+				}
+			}
+		}
+		return o == target
+	}
+	holds := func(i int) bool { return contains(u.tabs.Items[i].Content, want[i]) }
+	if u.tabs.SelectedIndex() != tabLogin || !holds(tabLogin) {
+		t.Fatalf("the window opens on tab %d, the login form in it: %v", u.tabs.SelectedIndex(), holds(tabLogin))
+	}
+	for i := range want {
+		if i != tabLogin && holds(i) {
+			t.Errorf("tab %s has its content before it was selected", u.tabs.Items[i].Text)
+		}
+	}
+
+	sc := u.win.Canvas().(fyne.Shortcutable)
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key4, Modifier: fyne.KeyModifierShortcutDefault})
+	u.tabs.Select(u.tabs.Items[tabImport]) // what a click on the tab does
+	u.showWindow(tabExport)
+	u.tabs.SelectIndex(tabLog)
+	for i := range want {
+		if !holds(i) {
+			t.Errorf("tab %s has no content after it was selected", u.tabs.Items[i].Text)
+		}
+	}
+	for i, first := range []fyne.Focusable{u.login.username, u.settings.importRelations, u.settings.exportInvoices,
+		u.settings.interval, u.logView.problemsOnly} {
+		u.tabs.SelectIndex(i)
+		if u.win.Canvas().Focused() != first {
+			t.Errorf("tab %s focuses %T", u.tabs.Items[i].Text, u.win.Canvas().Focused())
+		}
+		if got, min := u.tabs.Items[i].Content.Size(), u.tabs.Items[i].Content.MinSize(); got.Width < min.Width {
+			t.Errorf("tab %s is laid out at %v, narrower than it needs (%v)", u.tabs.Items[i].Text, got, min)
+		}
 	}
 }

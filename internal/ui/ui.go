@@ -88,12 +88,15 @@ type UI struct {
 	onMain func(func())
 	async  func(func())
 
-	win      fyne.Window
-	tabs     *container.AppTabs
-	login    *loginForm
-	settings *settingsForm
-	logView  *logView
-	tray     *tray
+	win  fyne.Window
+	tabs *container.AppTabs
+	// tabContent holds the content of each tab until its first selection
+	// (fillTab), nil after.
+	tabContent []fyne.CanvasObject
+	login      *loginForm
+	settings   *settingsForm
+	logView    *logView
+	tray       *tray
 	// winPause is Pauzeren/Hervatten in the window's own menu (without a
 	// tray only).
 	winPause *fyne.MenuItem
@@ -163,7 +166,7 @@ func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI
 	}
 	u.lang = lng
 	a.Settings().SetTheme(koppelingTheme{theme.DefaultTheme()})
-	a.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon()))
+	a.SetIcon(fyne.NewStaticResource("icon.png", assets.WindowIcon()))
 
 	title := tr("app.title")
 	if opts.Demo {
@@ -190,6 +193,7 @@ func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI
 	} else {
 		u.tabs.SelectIndex(tabLog)
 	}
+	u.fillTab(u.tabs.SelectedIndex()) // the first tab is selected without OnSelected
 	return u, nil
 }
 
@@ -212,13 +216,16 @@ func (u *UI) build() {
 	u.settings = u.newSettingsForm()
 	u.logView = u.newLogView()
 	padded := func(o fyne.CanvasObject) fyne.CanvasObject { return container.NewVScroll(container.NewPadded(o)) }
-	u.tabs = container.NewAppTabs(
-		container.NewTabItem(tr("tab.login"), padded(u.login.tab)),
-		container.NewTabItem(tr("tab.import"), padded(u.settings.importTab)),
-		container.NewTabItem(tr("tab.export"), padded(u.settings.exportTab)),
-		container.NewTabItem(tr("tab.general"), padded(u.settings.generalTab)),
-		container.NewTabItem(tr("tab.log"), container.NewPadded(u.logView.tab)),
-	)
+	// A tab gets its content when it is first selected (fillTab): until
+	// then Fyne neither lays it out nor measures its texts, which the app in
+	// the tray or on its first tab does not need.
+	u.tabContent = []fyne.CanvasObject{padded(u.login.tab), padded(u.settings.importTab),
+		padded(u.settings.exportTab), padded(u.settings.generalTab), container.NewPadded(u.logView.tab)}
+	var items []*container.TabItem
+	for _, name := range []string{tr("tab.login"), tr("tab.import"), tr("tab.export"), tr("tab.general"), tr("tab.log")} {
+		items = append(items, container.NewTabItem(name, container.NewStack()))
+	}
+	u.tabs = container.NewAppTabs(items...)
 	// The status wraps rather than cut off the attention count, the next
 	// run or the pause.
 	u.status = widget.NewLabel("")
@@ -240,7 +247,9 @@ func (u *UI) build() {
 	focusFirst := []fyne.Focusable{u.login.username, u.settings.importRelations, u.settings.exportInvoices,
 		u.settings.interval, u.logView.problemsOnly}
 	u.tabs.OnSelected = func(*container.TabItem) {
-		if i := u.tabs.SelectedIndex(); i >= 0 && i < len(focusFirst) {
+		i := u.tabs.SelectedIndex()
+		u.fillTab(i)
+		if i >= 0 && i < len(focusFirst) {
 			u.win.Canvas().Focus(focusFirst[i])
 		}
 	}
@@ -255,6 +264,16 @@ func (u *UI) build() {
 	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5} {
 		add(k, func() { u.tabs.SelectIndex(i) })
 	}
+}
+
+// fillTab gives tab i its content the first time it is selected.
+func (u *UI) fillTab(i int) {
+	if i < 0 || i >= len(u.tabContent) || u.tabContent[i] == nil {
+		return
+	}
+	u.tabs.Items[i].Content = u.tabContent[i]
+	u.tabContent[i] = nil
+	u.tabs.Refresh()
 }
 
 func (u *UI) demoBanner() fyne.CanvasObject {

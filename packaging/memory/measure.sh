@@ -5,8 +5,10 @@
 # -trimpath; Koppeling with the Makefile's TAGS, the minimal app once with the
 # tag migrated_fynedo and once with exactly Koppeling's tags) and run the same
 # way: each process on its own Xvfb, in its own D-Bus session with an
-# unlocked gnome-keyring in a temporary directory, with its own data and
-# config directories. BENCHMARKS.md, "Memory (issue 14 item 9)".
+# unlocked gnome-keyring in a temporary directory and a system tray
+# (packaging/memory/trayhost: without one Koppeling's window is its home and
+# closing it does not hide it), with its own data and config directories.
+# BENCHMARKS.md, "Memory (issue 14 item 9)".
 #
 #   packaging/memory/measure.sh [--baseline REV]     (make memory)
 #
@@ -79,6 +81,7 @@ build_koppeling "$root" "$out/bin/koppeling"
 build_minimal migrated_fynedo "$out/bin/minimal"
 [ "$tags" != migrated_fynedo ] && build_minimal "$tags" "$out/bin/minimal-tags"
 gcc -o "$out/bin/xwin" packaging/memory/xwin.c -lX11
+go build -o "$out/bin/trayhost" ./packaging/memory/trayhost
 if [ -n "$baseline" ]; then
 	rev=$(git rev-parse --short "$baseline")
 	mkdir -p "$out/baseline-src"
@@ -106,7 +109,11 @@ start() {
 	DISPLAY=":$(cat "$dir/display")" KOPPELING_DATA_DIR="$dir/data" XDG_DATA_HOME="$dir/xdg-data" \
 		XDG_CONFIG_HOME="$dir/xdg-config" KOPPELING_KEYCHAIN_SERVICE=nl.koppeling.memory \
 		KOPPELING_MEMPROFILE="$dir/heap.pprof" \
-		dbus-run-session -- sh -c 'echo $$ >"$0"; printf memory | gnome-keyring-daemon --unlock --components=secrets >/dev/null; exec "$@"' \
+		TRAYHOST="$out/bin/trayhost" TRAY_READY="$dir/tray-ready" \
+		dbus-run-session -- sh -c 'echo $$ >"$0"; printf memory | gnome-keyring-daemon --unlock --components=secrets >/dev/null
+			"$TRAYHOST" "$TRAY_READY" & i=0
+			while [ ! -e "$TRAY_READY" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+			exec "$@"' \
 		"$dir/pid" "$@" >"$dir/stdout" 2>"$dir/stderr" &
 	session_pid=$!
 	for _ in $(seq 100); do [ -s "$dir/pid" ] && break; sleep 0.1; done
@@ -122,7 +129,10 @@ stop() {
 	wait "$session_pid" 2>/dev/null || true
 	kill "$xvfb_pid" 2>/dev/null || true
 	wait "$xvfb_pid" 2>/dev/null || true
+	pid=""
 }
+# A case that fails leaves no process behind.
+trap 'if [ -n "$pid" ]; then stop; fi' EXIT
 
 alive() { kill -0 "$pid" 2>/dev/null || { cat "$dir/stderr" >&2; echo "the process of $dir ended" >&2; exit 1; }; }
 window_state() { DISPLAY=":$(cat "$dir/display")" "$out/bin/xwin" "$pid" state; }
