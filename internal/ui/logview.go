@@ -146,7 +146,12 @@ func (u *UI) showAttention(items []engine.AttentionItem) {
 		title := widget.NewLabelWithStyle(it.Title.Render(lang), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		text := container.NewVBox(title, wrapped(it.Reason.Render(lang), widget.MediumImportance))
 		if !it.Fix.IsZero() {
-			text.Add(wrapped(it.Fix.Render(lang), widget.LowImportance))
+			// The fix in the normal colour, set apart in italics as the
+			// forms' hints are: low importance greys it out like a
+			// disabled field, hard to read for what the user must do.
+			fix := wrapped(it.Fix.Render(lang), widget.MediumImportance)
+			fix.TextStyle = fyne.TextStyle{Italic: true}
+			text.Add(fix)
 		}
 		var buttons []fyne.CanvasObject
 		switch {

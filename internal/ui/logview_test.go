@@ -5,7 +5,9 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
@@ -70,6 +72,12 @@ func TestLogAndAttentionFollowTheWindowLanguage(t *testing.T) {
 			if !strings.Contains(list, c.title) || strings.Count(list, c.fix) != 2 || findButton(v.attention, c.all) == nil {
 				t.Errorf("attention list: %s", list)
 			}
+			// The fix is what the user must do: readable, not greyed out.
+			walk(v.attention, func(o fyne.CanvasObject) {
+				if l, ok := o.(*widget.Label); ok && strings.HasPrefix(l.Text, c.fix) && l.Importance == widget.LowImportance {
+					t.Errorf("the fix %q is greyed out", l.Text)
+				}
+			})
 		})
 	}
 }
