@@ -116,7 +116,7 @@ func (g *guiProcess) waitForScreen(t *testing.T, display, what, artifact string,
 		if time.Now().After(deadline) {
 			p := filepath.Join(artifactDir(t), artifact)
 			_ = os.WriteFile(p, b, 0o644)
-			t.Fatalf("%s: not after 15 s (screenshot %s)\nstderr:\n%s", what, p, g.stderr.String())
+			t.Fatalf("%s: not after 15 s (screenshot %s)\nstderr:\n%s", what, p, g.diagnostics())
 		}
 		time.Sleep(150 * time.Millisecond)
 	}
@@ -212,6 +212,16 @@ func (g *guiProcess) secondStart(t *testing.T, args ...string) {
 	}
 }
 
+// diagnostics is what the app said: its stderr and its GUILogFile (where
+// Fyne's and GLFW's own messages go, such as a display it cannot open).
+func (g *guiProcess) diagnostics() string {
+	out := g.stderr.String()
+	if b, err := os.ReadFile(filepath.Join(g.dataDir, GUILogFile)); err == nil {
+		out += "\n" + GUILogFile + ":\n" + string(b)
+	}
+	return out
+}
+
 // waitForWindow waits until a window is drawn on display (the empty
 // display has one colour), lets it finish its first frames and returns a
 // screenshot of the display.
@@ -221,14 +231,14 @@ func (g *guiProcess) waitForWindow(t *testing.T, display string) []byte {
 	for {
 		select {
 		case err := <-g.exited:
-			t.Fatalf("koppeling exited early: %v\nstderr:\n%s", err, g.stderr.String())
+			t.Fatalf("koppeling exited early: %v\nstderr:\n%s", err, g.diagnostics())
 		default:
 		}
 		if colours(t, screenshot(t, display)) > 50 {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("no window on the display after 60s\nstderr:\n%s", g.stderr.String())
+			t.Fatalf("no window on the display after 60s\nstderr:\n%s", g.diagnostics())
 		}
 		time.Sleep(500 * time.Millisecond)
 	}
@@ -245,7 +255,7 @@ func (g *guiProcess) stop(t *testing.T) {
 	select {
 	case err := <-g.exited:
 		if err != nil {
-			t.Fatalf("exit after SIGTERM: %v\nstderr:\n%s", err, g.stderr.String())
+			t.Fatalf("exit after SIGTERM: %v\nstderr:\n%s", err, g.diagnostics())
 		}
 	case <-time.After(20 * time.Second):
 		t.Fatal("koppeling did not stop after SIGTERM")
@@ -359,7 +369,7 @@ func TestTrayStartWakesForASecondStart(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("koppeling --demo --tray did not start\nstderr:\n%s", g.stderr.String())
+			t.Fatalf("koppeling --demo --tray did not start\nstderr:\n%s", g.diagnostics())
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
@@ -372,7 +382,7 @@ func TestTrayStartWakesForASecondStart(t *testing.T) {
 	deadline = time.Now().Add(30 * time.Second)
 	for colours(t, screenshot(t, display)) <= 50 {
 		if time.Now().After(deadline) {
-			t.Fatalf("the hidden app did not show its window for a second start\nstderr:\n%s", g.stderr.String())
+			t.Fatalf("the hidden app did not show its window for a second start\nstderr:\n%s", g.diagnostics())
 		}
 		time.Sleep(300 * time.Millisecond)
 	}
@@ -732,7 +742,7 @@ func TestTrayClickAlwaysPaints(t *testing.T) {
 			break
 		}
 		if time.Now().After(deadline) {
-			t.Fatalf("the app registered no tray icon\nstderr:\n%s", g.stderr.String())
+			t.Fatalf("the app registered no tray icon\nstderr:\n%s", g.diagnostics())
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
