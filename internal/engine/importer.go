@@ -243,7 +243,7 @@ func (r *run) importProducts() error {
 // list existed is put on it without a new log line.
 func (r *run) reportRefused(prev, m store.Mapping, a store.Attention) {
 	m.Hash = store.RefusedHashPrefix + m.Hash
-	subject := string(a.Kind) + " " + a.Subject
+	subject := subjectOf(a)
 	if prev.Hash == m.Hash {
 		if !r.opts.DryRun && !r.listed(a.Kind, a.Subject) {
 			if err := r.e.p.Store.SetAttention(r.ctx, a); err != nil {
@@ -295,10 +295,10 @@ func (r *run) listed(kind store.AttentionKind, subject string) bool {
 			return true // unknown: leave the list as it is
 		}
 		for _, a := range all {
-			r.attention[string(a.Kind)+" "+a.Subject] = true
+			r.attention[subjectOf(a)] = true
 		}
 	}
-	return r.attention[string(kind)+" "+subject]
+	return r.attention[subjectOf(store.Attention{Kind: kind, Subject: subject})]
 }
 
 // upsertInBatches posts records in batches and saves the mappings of each

@@ -11,6 +11,8 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+
+	"github.com/koppeling/koppeling/internal/decimal"
 )
 
 // Page is a sandbox's state as a person reads it: a title and tables.
@@ -134,12 +136,9 @@ func Money(amount string) string {
 			frac += "0"
 		}
 	}
-	var b strings.Builder
-	for i, r := range whole {
-		if i > 0 && (len(whole)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteRune(r)
+	d, err := decimal.Parse(whole + "." + frac)
+	if err != nil {
+		return amount
 	}
-	return "€ " + sign + b.String() + "," + frac
+	return "€ " + sign + d.Grouped(len(frac))
 }
