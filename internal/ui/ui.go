@@ -680,7 +680,8 @@ func (u *UI) updateStatus() {
 		text = tr("status.last", map[string]any{"Time": u.formatTime(runTime(*u.lastRun)), "Summary": u.lastRun.Text(u.messageLang())})
 	}
 	text = sentence(text) // a summary may end without a full stop
-	switch n := len(u.logView.parked); {
+	// Everything on the one attention list counts, not only work orders.
+	switch n := len(u.logView.items); {
 	case n == 1:
 		text += "  " + tr("status.attention.one")
 	case n > 1:

@@ -309,6 +309,8 @@ func TestStartSynchronisatieRunsAgainstTheSandbox(t *testing.T) {
 	if h.app.icon.Name() != "tray-problem.png" {
 		t.Errorf("tray icon with relations still open: %s", h.app.icon.Name())
 	}
+	// The status line counts the one attention list, relations too.
+	h.pump("the status line", func() bool { return strings.Contains(u.status.Text, "2 punten vragen aandacht") })
 	assertNoSecretsIn(t, h.dir, h.secrets())
 }
 
