@@ -64,6 +64,10 @@ type Params struct {
 	BatchSize int
 	// OnLog receives every log line as it is written (CLI printer, UI).
 	OnLog func(store.LogEntry)
+	// OnProgress receives the progress of a long read of master data (a
+	// large administration's first import); nil ignores it. It is called
+	// from the run's goroutine and must not block.
+	OnProgress func(Progress)
 	// Checkpoint, when set, is called at each step of a run: after an
 	// OutSmart upsert was accepted ("import.sent"), after a relation was
 	// created in e-Boekhouden ("export.relation"), and at each step of a work

@@ -375,6 +375,49 @@ func init() {
 	// here because the composer renders the catalogue's causes.
 	catalogue[KeySummary] = entry{compose: summary}
 	catalogue[KeyOpenItems] = entry{compose: openItems}
+	catalogue[KeyProgress] = entry{compose: progress}
+}
+
+// KeyProgress is the key of a long read's progress ("Relaties ophalen:
+// 6.000 van ongeveer 15.000"). Arguments: Kind ("relations" or
+// "products"), Read (records read so far) and About (the number expected,
+// "0" or absent when not known yet).
+const KeyProgress = "progress.masterdata"
+
+func progress(lang Lang, a Args) string {
+	en := lang == English
+	what := pick(en, "Relaties ophalen", "Reading relations")
+	if a["Kind"] == "products" {
+		what = pick(en, "Producten ophalen", "Reading products")
+	}
+	read, about := count(a, "Read"), count(a, "About")
+	if about > 0 {
+		return fmt.Sprintf("%s: %s %s %s", what, Number(lang, read), pick(en, "van ongeveer", "of about"), Number(lang, about))
+	}
+	return fmt.Sprintf("%s: %s %s", what, Number(lang, read), pick(en, "gelezen", "read"))
+}
+
+// Number writes a whole number with thousands separators: "15.000" in
+// Dutch, "15,000" in English.
+func Number(lang Lang, n int) string {
+	s := strconv.Itoa(n)
+	sign := ""
+	if n < 0 {
+		sign, s = "-", s[1:]
+	}
+	sep := "."
+	if lang == English {
+		sep = ","
+	}
+	var b strings.Builder
+	b.WriteString(sign)
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
 }
 
 // KeySummary is the key of a run's summary line. Its arguments are counts:

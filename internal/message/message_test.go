@@ -132,3 +132,23 @@ func TestFromEnvironment(t *testing.T) {
 		}
 	}
 }
+
+func TestProgressReadsAsABookkeeperWritesNumbers(t *testing.T) {
+	for _, c := range []struct {
+		lang Lang
+		args Args
+		want string
+	}{
+		{Dutch, Args{"Kind": "relations", "Read": "6000", "About": "15000"}, "Relaties ophalen: 6.000 van ongeveer 15.000"},
+		{English, Args{"Kind": "relations", "Read": "6000", "About": "15000"}, "Reading relations: 6,000 of about 15,000"},
+		{Dutch, Args{"Kind": "products", "Read": "1250000"}, "Producten ophalen: 1.250.000 gelezen"},
+		{English, Args{"Kind": "products", "Read": "999", "About": "0"}, "Reading products: 999 read"},
+	} {
+		if got := Render(c.lang, KeyProgress, c.args); got != c.want {
+			t.Errorf("%v %v: %q, want %q", c.lang, c.args, got, c.want)
+		}
+	}
+	if got := Number(Dutch, -1234); got != "-1.234" {
+		t.Errorf("Number(-1234) = %q", got)
+	}
+}

@@ -26,7 +26,9 @@ type Runner struct {
 	Credentials func() (secrets.Credentials, error)
 	Endpoints   Endpoints
 	OnLog       func(store.LogEntry)
-	Checkpoint  func(step string)
+	// OnProgress receives the progress of a long read (engine.Params).
+	OnProgress func(engine.Progress)
+	Checkpoint func(step string)
 }
 
 // Run performs one run. A run that cannot start (no credentials, bad
@@ -64,7 +66,7 @@ func (r *Runner) Run(ctx context.Context, opts engine.RunOptions) engine.Summary
 	}
 	defer eb.Close(context.WithoutCancel(ctx))
 	eng := engine.New(engine.Params{
-		Store: r.Store, Bookkeeping: eb, FieldService: os, OnLog: r.OnLog,
+		Store: r.Store, Bookkeeping: eb, FieldService: os, OnLog: r.OnLog, OnProgress: r.OnProgress,
 		Redactor: red, Checkpoint: r.Checkpoint,
 	})
 	return eng.Run(ctx, opts)
