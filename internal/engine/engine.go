@@ -197,6 +197,9 @@ type run struct {
 	prods  map[string]eboekhouden.Product
 	rels   map[string]eboekhouden.Relation
 	relsOK bool // rels holds every relation (not cut off)
+	// prodsOK: prods holds every product as read in this run (not a
+	// large administration's kept copy).
+	prodsOK bool
 	// tracked counts this run's attention lines that are items of the
 	// attention list (the rest are Open.OtherNew).
 	tracked int

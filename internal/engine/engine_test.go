@@ -365,11 +365,30 @@ func TestCutOffRelationListsAreReadInParts(t *testing.T) {
 	if h.logged(store.LevelWarning, "mogelijk niet alle") {
 		t.Fatal("warned although the parts were complete")
 	}
-	// With a cap so small that even the parts are cut off, say so.
+	// Even a cap of 3 reads the demo whole: every relation has a search
+	// term (its code, at least) that fewer than 3 others contain.
 	h2 := newHarness(t, sandbox.Options{ResultCap: 3}, map[string]string{store.KeyExportInvoices: "false"})
 	h2.eng.p.ResultCap = 3
-	h2.run(RunOptions{})
-	if !h2.logged(store.LevelWarning, "mogelijk niet alle") {
+	if sum := h2.run(RunOptions{}); sum.Relations != len(h2.sb.Dataset.EBoekhouden.Relations)-2 || h2.logged(store.LevelWarning, "mogelijk niet alle") {
+		t.Fatalf("cap 3: %d relations synced, want %d, or a warning", sum.Relations, len(h2.sb.Dataset.EBoekhouden.Relations)-2)
+	}
+
+	// Relations that no term can single out: the same long texts, codes
+	// that are each part of the others, the shortest with the highest ID
+	// (so it is never among an answer's first three). Say so.
+	ds := demodata.Default().Clone()
+	base := ds.EBoekhouden.Relations[0]
+	for i, code := range []string{"77777", "7777", "777", "77", "7"} {
+		rel := base
+		rel.ID, rel.Code = int64(9_000_000+i), code
+		rel.Bedrijf = "Zelfde Bedrijf Zelfde Straat Zelfde Plaats Holding"
+		rel.Contactpersoon, rel.Plaats, rel.Email = "Zelfde Persoon", "Zelfde Plaats", "zelfde@zelfde.example"
+		ds.EBoekhouden.Relations = append(ds.EBoekhouden.Relations, rel)
+	}
+	h3 := newHarness(t, sandbox.Options{ResultCap: 3, Dataset: ds}, map[string]string{store.KeyExportInvoices: "false"})
+	h3.eng.p.ResultCap = 3
+	h3.run(RunOptions{})
+	if !h3.logged(store.LevelWarning, "mogelijk niet alle") {
 		t.Fatal("no warning about a cut-off list")
 	}
 }

@@ -88,6 +88,9 @@ func (r *run) exportAll() error {
 	if err != nil {
 		return err
 	}
+	if err := x.completeProducts(orders); err != nil {
+		return err
+	}
 	if len(orders) == 0 && len(stale) == 0 {
 		return nil
 	}
@@ -539,6 +542,51 @@ func (x *exporter) markHandled(j store.Export) {
 	x.mu.Unlock()
 }
 
+// completeProducts looks up, by code, the products the work orders use that
+// a large administration's kept products do not hold (new since they were
+// last read), so that no invoice waits a whole watch cycle for them. A code
+// e-Boekhouden does not know stays unknown (an hour type OutSmart defines,
+// or a mistake the export explains).
+func (x *exporter) completeProducts(orders []outsmart.WorkOrder) error {
+	if x.prodsOK {
+		return nil
+	}
+	asked := map[string]bool{}
+	ask := func(code string) error {
+		code = strings.TrimSpace(code)
+		if code == "" || asked[code] {
+			return nil
+		}
+		asked[code] = true
+		if _, ok := x.prods[code]; ok {
+			return nil
+		}
+		found, err := x.e.p.Bookkeeping.Products(x.ctx, eboekhouden.ProductFilter{Code: code})
+		if err != nil {
+			return fmt.Errorf("product %s opzoeken in e-Boekhouden: %w", code, err)
+		}
+		for _, p := range found {
+			if strings.TrimSpace(p.Code) == code {
+				x.prods[code] = p
+			}
+		}
+		return nil
+	}
+	for _, wo := range orders {
+		for _, m := range wo.Materials {
+			if err := ask(m.Code); err != nil {
+				return err
+			}
+		}
+		for _, p := range wo.WorkPeriods {
+			if err := ask(p.HourType); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
 // relationExists reports whether e-Boekhouden has a relation with this code,
 // from the relations read this run or, when those may be incomplete, by
 // asking for the code.
@@ -547,9 +595,16 @@ func (x *exporter) relationExists(code string) (bool, error) {
 		return false, nil
 	}
 	if x.rels == nil {
-		if err := x.loadRelations(); err != nil {
-			return false, err
+		// Relations are not imported: one answer, and by code beyond it.
+		all, err := x.e.p.Bookkeeping.Relations(x.ctx, eboekhouden.RelationFilter{})
+		if err != nil {
+			return false, fmt.Errorf("relaties ophalen uit e-Boekhouden: %w", err)
 		}
+		x.rels = make(map[string]eboekhouden.Relation, len(all))
+		for _, rel := range all {
+			x.rels[strings.TrimSpace(rel.Code)] = rel
+		}
+		x.relsOK = len(all) < x.e.p.ResultCap
 	}
 	if _, ok := x.rels[code]; ok || x.relsOK {
 		return ok, nil

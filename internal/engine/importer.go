@@ -8,7 +8,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
@@ -23,84 +22,42 @@ func (r *run) importAll() error {
 		}
 	}
 	if r.set.ImportMaterials || r.set.ImportHourTypes || r.set.ExportInvoices {
-		if err := r.loadProducts(); err != nil {
-			return err
+		loadErr := r.loadProducts()
+		if r.set.ImportMaterials || r.set.ImportHourTypes {
+			if err := r.importProducts(); err != nil {
+				return errors.Join(loadErr, err)
+			}
 		}
-	}
-	if r.set.ImportMaterials || r.set.ImportHourTypes {
-		if err := r.importProducts(); err != nil {
-			return err
-		}
+		return loadErr
 	}
 	return nil
 }
 
-// loadRelations reads every relation of the administration. When an answer
-// has ResultCap records it may be cut off (e-Boekhouden has no paging): the
-// relations are then read again by search term (Trefwoord, a substring
-// search [inferred: over code, name, contact, city and e-mail]), one letter
-// or digit at a time, refining a term that is still cut off with a second
-// and third character, and merged by ID. When even a three-character term is
-// cut off, a warning says how many relations were found.
+// loadRelations reads the relations of the administration: all of them
+// when they fit in one answer, else this run's share (sweep.go). r.rels
+// holds what was read; relsOK says whether that is every relation. On an
+// error r.rels still holds what was read before it.
 func (r *run) loadRelations() error {
-	all, err := r.e.p.Bookkeeping.Relations(r.ctx, eboekhouden.RelationFilter{})
+	got, err := readMaster(r, r.relationSource())
+	r.rels, r.relsOK = got.read, got.complete
 	if err != nil {
 		return fmt.Errorf("relaties ophalen uit e-Boekhouden: %w", err)
 	}
-	complete := len(all) < r.e.p.ResultCap
-	if !complete {
-		byID := map[int64]eboekhouden.Relation{}
-		for _, rel := range all {
-			byID[rel.ID] = rel
-		}
-		const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
-		var terms []string
-		for _, c := range alphabet {
-			terms = append(terms, string(c))
-		}
-		complete = true
-		for len(terms) > 0 {
-			term := terms[0]
-			terms = terms[1:]
-			part, err := r.e.p.Bookkeeping.Relations(r.ctx, eboekhouden.RelationFilter{Keyword: term})
-			if err != nil {
-				return fmt.Errorf("relaties ophalen uit e-Boekhouden (zoekterm %q): %w", term, err)
-			}
-			for _, rel := range part {
-				byID[rel.ID] = rel
-			}
-			if len(part) >= r.e.p.ResultCap {
-				if len(term) >= 3 {
-					complete = false
-					continue
-				}
-				for _, c := range alphabet {
-					terms = append(terms, term+string(c))
-				}
-			}
-		}
-		all = all[:0]
-		for _, rel := range byID {
-			all = append(all, rel)
-		}
-		sort.Slice(all, func(i, j int) bool { return all[i].ID < all[j].ID })
-		if !complete {
-			r.log(store.LevelWarning, "relaties", message.T("relations.capped",
-				"Count", strconv.Itoa(len(all)), "Cap", strconv.Itoa(r.e.p.ResultCap)), "")
-		}
-	}
-	r.rels = make(map[string]eboekhouden.Relation, len(all))
-	for _, rel := range all {
-		r.rels[strings.TrimSpace(rel.Code)] = rel
-	}
-	r.relsOK = complete
 	return nil
 }
 
+// importRelations sends the relations read in this run that changed. When
+// the reading stopped on an error (E003.1), what was read is still sent
+// before the error ends the run.
 func (r *run) importRelations() error {
-	if err := r.loadRelations(); err != nil {
-		return err
+	loadErr := r.loadRelations()
+	if err := r.sendRelations(); err != nil {
+		return errors.Join(loadErr, err)
 	}
+	return loadErr
+}
+
+func (r *run) sendRelations() error {
 	known, err := r.e.p.Store.Mappings(r.ctx, store.MappingRelation)
 	if err != nil {
 		return err
@@ -137,18 +94,18 @@ func (r *run) importRelations() error {
 	return err
 }
 
+// loadProducts reads the products like loadRelations. r.prods holds every
+// product known (those not read this run as last read, from the store), so
+// that invoices are priced from them; prodsOK says whether that is every
+// product.
 func (r *run) loadProducts() error {
-	all, err := r.e.p.Bookkeeping.Products(r.ctx, eboekhouden.ProductFilter{})
+	got, err := readMaster(r, r.productSource())
+	r.prods, r.prodsOK = got.known, got.complete
+	if r.prods == nil {
+		r.prods = got.read
+	}
 	if err != nil {
 		return fmt.Errorf("producten ophalen uit e-Boekhouden: %w", err)
-	}
-	if len(all) >= r.e.p.ResultCap {
-		r.log(store.LevelWarning, "producten", message.T("products.capped",
-			"Count", strconv.Itoa(len(all)), "Cap", strconv.Itoa(r.e.p.ResultCap)), "")
-	}
-	r.prods = make(map[string]eboekhouden.Product, len(all))
-	for _, p := range all {
-		r.prods[strings.TrimSpace(p.Code)] = p
 	}
 	return nil
 }

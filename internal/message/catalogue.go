@@ -134,6 +134,7 @@ var catalogue = map[string]entry{
 	"products.capped": {
 		nl: "{Count} producten opgehaald uit e-Boekhouden, mogelijk niet alle: e-Boekhouden geeft hoogstens {Cap} per opvraging.",
 		en: "{Count} products read from e-Boekhouden, possibly not all: e-Boekhouden returns at most {Cap} per request."},
+	"masterdata.read": {compose: masterdataRead},
 	"material.inactive": {
 		nl: "Materiaal {Code}, {Name} is inactief in e-Boekhouden. OutSmart kent voor materialen geen inactief-vlag; verwijder het daar zelf als het niet meer gebruikt mag worden.",
 		en: "Material {Code}, {Name} is inactive in e-Boekhouden. OutSmart has no inactive flag for materials; remove it there yourself if it may no longer be used."},
@@ -395,6 +396,20 @@ func progress(lang Lang, a Args) string {
 		return fmt.Sprintf("%s: %s %s %s", what, Number(lang, read), pick(en, "van ongeveer", "of about"), Number(lang, about))
 	}
 	return fmt.Sprintf("%s: %s %s", what, Number(lang, read), pick(en, "gelezen", "read"))
+}
+
+// masterdataRead says that a large administration's master data was read
+// whole (Kind "relations" or "products", Count, Calls, Cap, Runs).
+func masterdataRead(lang Lang, a Args) string {
+	n, calls, limit := Number(lang, count(a, "Count")), Number(lang, count(a, "Calls")), Number(lang, count(a, "Cap"))
+	if lang == English {
+		what := pick(a["Kind"] == "products", "relations", "products")
+		return fmt.Sprintf("All %s %s read from e-Boekhouden, in %s requests (e-Boekhouden returns at most %s per request). From now on each run reads a part again: a change reaches OutSmart within %s runs.",
+			n, what, calls, limit, a["Runs"])
+	}
+	what := pick(a["Kind"] == "products", "relaties", "producten")
+	return fmt.Sprintf("Alle %s %s gelezen uit e-Boekhouden, in %s opvragingen (e-Boekhouden geeft hoogstens %s per opvraging). Voortaan leest elke ronde een deel opnieuw: een wijziging komt binnen %s rondes in OutSmart.",
+		n, what, calls, limit, a["Runs"])
 }
 
 // Number writes a whole number with thousands separators: "15.000" in

@@ -111,6 +111,26 @@ CREATE TABLE attention (
 	PRIMARY KEY (kind, subject)
 );
 `,
+	// 4: what is known of a large administration's master data (more
+	// records than e-Boekhouden answers per request), and how far the
+	// reading of it has come (engine/sweep.go).
+	`
+CREATE TABLE source_records (
+	kind        TEXT NOT NULL,              -- relation | product
+	code        TEXT NOT NULL,
+	source_id   TEXT NOT NULL,
+	search      TEXT NOT NULL,              -- the text the record is watched by (lower case)
+	data        TEXT NOT NULL DEFAULT '',   -- JSON of the record when the engine needs it (products)
+	seen_cycle  INTEGER NOT NULL,           -- the last watch cycle that read it
+	PRIMARY KEY (kind, code)
+);
+
+CREATE TABLE sweeps (
+	kind        TEXT PRIMARY KEY,
+	state       TEXT NOT NULL,              -- JSON, the engine's
+	updated_at  TEXT NOT NULL
+);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

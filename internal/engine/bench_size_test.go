@@ -1,0 +1,136 @@
+package engine
+
+import (
+	"fmt"
+	"os"
+	"runtime"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/sandbox"
+	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
+)
+
+// BenchmarkEngineAnySize is issue 15's measure: an administration of N
+// relations and N products (plus the demo's) against e-Boekhouden's answer
+// cap of 2,000, wired as the product runs (new clients and session per
+// run; the invoice export on, no work order waiting). It measures the first import, then a day of steady runs (96 at
+// the 15-minute interval; KOPPELING_BENCH_RUNS overrides it, e.g. for a
+// quick baseline of an engine whose runs are all alike), and then how many
+// runs a relation added at the far end of the list (the next code of the
+// series, the highest ID: beyond every answer's first 2,000) takes to
+// reach OutSmart. Requests are counted by the clients' transports (every
+// e-Boekhouden request, OpenSession and CloseSession included). The heap
+// is sampled during the first import and during the steady runs; the
+// sandboxes share the process, so their state is in it too.
+//
+//	go test -run '^$' -bench 'BenchmarkEngineAnySize' -benchtime 1x -timeout 120m ./internal/engine
+func BenchmarkEngineAnySize(b *testing.B) {
+	runs := 96
+	if s := os.Getenv("KOPPELING_BENCH_RUNS"); s != "" {
+		if n, err := strconv.Atoi(s); err == nil && n > 0 {
+			runs = n
+		}
+	}
+	for _, n := range []int{150, 1500, 15000, 50000} {
+		b.Run(fmt.Sprintf("records=%d", n), func(b *testing.B) {
+			for range b.N {
+				benchAnySize(b, n, runs)
+			}
+		})
+	}
+}
+
+func benchAnySize(b *testing.B, n, runs int) {
+	b.StopTimer()
+	env := newBenchEnv(b, sandbox.Options{Dataset: benchDataset(n, n, 0)}, 500, true, nil)
+	defer env.close()
+	env.resetCounts(false)
+	runtime.GC()
+
+	hs := startHeapSampler()
+	t0 := time.Now()
+	b.StartTimer()
+	sum := env.mustRun("first import")
+	b.StopTimer()
+	firstWall := time.Since(t0)
+	hs.finish()
+	first := env.counts()
+	// What reached OutSmart is measured, not required: an engine that cuts
+	// lists off is measured too (the baseline).
+	inOutSmart := map[string]bool{}
+	osState := env.sb.OutSmart.State()
+	for _, r := range osState.Relations {
+		inOutSmart[r.DebtorNumber] = true
+	}
+	for _, m := range osState.Materials {
+		inOutSmart[m.Code] = true
+	}
+	for _, h := range osState.HourTypes {
+		inOutSmart[h.Code] = true
+	}
+	relsIn, prodsIn := 0, 0
+	for i := range n {
+		if inOutSmart[benchRelationCode(i)] {
+			relsIn++
+		}
+		if inOutSmart[benchProductCode(i)] {
+			prodsIn++
+		}
+	}
+	b.Logf("first import: %s", sum.Line)
+
+	var total, most, all int
+	var wall time.Duration
+	steadyHeap := startHeapSampler()
+	for i := range runs {
+		env.clock.advance(15 * time.Minute)
+		env.resetCounts(false)
+		t0 := time.Now()
+		sum := env.mustRun(fmt.Sprintf("steady run %d", i+1))
+		wall += time.Since(t0)
+		if sum.Changed() || sum.Attention != 0 {
+			b.Fatalf("steady run %d changed something: %s", i+1, sum.Line)
+		}
+		c := env.counts()
+		total += c.eb
+		all += c.total()
+		most = max(most, c.eb)
+	}
+	steadyHeap.finish()
+
+	code := benchRelationCode(n)
+	env.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+		rel := st.Relations[len(st.Relations)-1]
+		rel.ID += 1000
+		rel.Code, rel.Bedrijf = code, "Nieuwe klant aan het eind"
+		st.Relations = append(st.Relations, rel)
+	})
+	arrived := 0
+	for i := 1; i <= 20 && arrived == 0; i++ {
+		env.clock.advance(15 * time.Minute)
+		env.mustRun("new relation")
+		for _, r := range env.sb.OutSmart.State().Relations {
+			if r.DebtorNumber == code {
+				arrived = i
+			}
+		}
+	}
+	if arrived == 0 {
+		b.Errorf("relation %s did not reach OutSmart within 20 runs", code)
+	}
+
+	b.ReportMetric(float64(relsIn), "relations-in-outsmart")
+	b.ReportMetric(float64(prodsIn), "products-in-outsmart")
+	b.ReportMetric(float64(first.eb), "first-eb-requests")
+	b.ReportMetric(firstWall.Seconds(), "first-wall-s")
+	b.ReportMetric(mb(hs.objects), "first-peak-heap-MB")
+	b.ReportMetric(float64(total)/float64(runs), "steady-eb-requests-avg")
+	b.ReportMetric(float64(most), "steady-eb-requests-max")
+	b.ReportMetric(float64(all)/float64(runs), "steady-requests-avg")
+	b.ReportMetric(wall.Seconds()/float64(runs), "steady-wall-s-avg")
+	b.ReportMetric(mb(steadyHeap.objects), "steady-peak-heap-MB")
+	b.ReportMetric(float64(arrived), "runs-until-new-relation")
+	b.Logf("first import: %s", first.ops())
+}

@@ -1,0 +1,290 @@
+package engine
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+
+	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/sandbox"
+	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
+	"github.com/koppeling/koppeling/internal/sandbox/fault"
+	"github.com/koppeling/koppeling/internal/store"
+)
+
+// The sweep tests use a small answer cap and an administration 7.5 times
+// larger than it, the proportion of 15,000 records to e-Boekhouden's 2,000.
+const (
+	sweepCap       = 100
+	sweepRelations = 750
+	sweepProducts  = 750
+)
+
+func newSweepHarness(t *testing.T) (*harness, *countingBooks) {
+	t.Helper()
+	h := newHarness(t, sandbox.Options{Dataset: benchDataset(sweepRelations, sweepProducts, 0), ResultCap: sweepCap},
+		map[string]string{store.KeyExportInvoices: "false"})
+	h.eng.p.ResultCap = sweepCap
+	c := &countingBooks{Bookkeeping: h.eng.p.Bookkeeping}
+	h.eng.p.Bookkeeping = c
+	return h, c
+}
+
+// countingBooks counts the engine's reads of relations and products (the
+// sandbox's request log keeps only the last 1,000 requests).
+type countingBooks struct {
+	Bookkeeping
+	relations, products int
+}
+
+func (c *countingBooks) Relations(ctx context.Context, f eboekhouden.RelationFilter) ([]eboekhouden.Relation, error) {
+	c.relations++
+	return c.Bookkeeping.Relations(ctx, f)
+}
+
+func (c *countingBooks) Products(ctx context.Context, f eboekhouden.ProductFilter) ([]eboekhouden.Product, error) {
+	c.products++
+	return c.Bookkeeping.Products(ctx, f)
+}
+
+func (c *countingBooks) reads() int { return c.relations + c.products }
+
+// outSmartHas reads what OutSmart holds: relations by debtor number (their
+// name), materials and hour types by code (their price).
+func outSmartHas(h *harness) (rels, mats, hts map[string]string) {
+	st := h.sb.OutSmart.State()
+	rels, mats, hts = map[string]string{}, map[string]string{}, map[string]string{}
+	for _, r := range st.Relations {
+		rels[r.DebtorNumber] = r.Name
+	}
+	for _, m := range st.Materials {
+		mats[m.Code] = m.Price
+	}
+	for _, ht := range st.HourTypes {
+		hts[ht.Code] = ht.SalePrice
+	}
+	return rels, mats, hts
+}
+
+// TestLargeAdministrationIsImportedWholeInOneRun: with 7.5 times more
+// relations and products than one answer holds, the first run sends every
+// one of them to OutSmart, reports its progress, and says in the log that
+// everything was read; no warning that some could not be.
+func TestLargeAdministrationIsImportedWholeInOneRun(t *testing.T) {
+	h, _ := newSweepHarness(t)
+	var reports []Progress
+	h.eng.p.OnProgress = func(p Progress) { reports = append(reports, p) }
+	sum := h.run(RunOptions{})
+	if sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	rels, mats, hts := outSmartHas(h)
+	for i := range sweepRelations {
+		if _, ok := rels[benchRelationCode(i)]; !ok {
+			t.Fatalf("relation %s did not reach OutSmart (%d of %d did)", benchRelationCode(i), len(rels), sweepRelations)
+		}
+	}
+	for i := range sweepProducts {
+		code := benchProductCode(i)
+		if _, ok := mats[code]; !ok {
+			if _, ok := hts[code]; !ok {
+				t.Fatalf("product %s did not reach OutSmart", code)
+			}
+		}
+	}
+	if h.logged(store.LevelWarning, "mogelijk niet alle") {
+		t.Error("warned that not every record could be read")
+	}
+	for _, what := range []string{"relaties gelezen uit e-Boekhouden", "producten gelezen uit e-Boekhouden"} {
+		if !h.logged(store.LevelInfo, what) {
+			t.Errorf("the log does not say %q", what)
+		}
+	}
+	// Progress: per kind, growing, ending with Done at the full count.
+	last := map[string]Progress{}
+	for _, p := range reports {
+		if prev, ok := last[p.Kind]; ok && (p.Read < prev.Read || prev.Done) {
+			t.Fatalf("progress went back or went on after Done: %+v after %+v", p, prev)
+		}
+		last[p.Kind] = p
+	}
+	for kind, n := range map[string]int{"relations": sweepRelations, "products": sweepProducts} {
+		if p := last[kind]; !p.Done || p.Read < n {
+			t.Errorf("last %s progress %+v, want Done with at least %d read", kind, p, n)
+		}
+	}
+	if len(reports) < 10 {
+		t.Errorf("only %d progress reports for a read of many requests", len(reports))
+	}
+}
+
+// TestLargeAdministrationChangesArriveWithinFourRuns changes, adds and
+// renames records at each point of the watch cycle, and checks that each
+// change reaches OutSmart within watchRuns+1 runs, that a steady run stays
+// within its share of requests, and that a relation whose code follows no
+// known series is still found, within one discovery pass.
+func TestLargeAdministrationChangesArriveWithinFourRuns(t *testing.T) {
+	h, books := newSweepHarness(t)
+	if sum := h.run(RunOptions{}); sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	next := sweepRelations
+	nextProduct := sweepProducts
+	for phase := range watchRuns + 1 {
+		for range phase {
+			h.run(RunOptions{})
+		}
+		newCode := benchRelationCode(next) // the next of the series, with the highest ID: beyond every answer
+		next++
+		changed := benchRelationCode(37 * (phase + 1))
+		moved := benchProductCode(3*(100+phase) + 1) // a material whose description changes entirely
+		newProduct := benchProductCode(nextProduct)
+		nextProduct++
+		h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+			rel := st.Relations[len(st.Relations)-1]
+			rel.ID += 1000
+			rel.Code, rel.Bedrijf = newCode, fmt.Sprintf("Nieuwe klant fase %d", phase)
+			st.Relations = append(st.Relations, rel)
+			for i := range st.Relations {
+				if st.Relations[i].Code == changed {
+					st.Relations[i].Bedrijf = fmt.Sprintf("Gewijzigd fase %d", phase)
+				}
+			}
+			for i := range st.Articles {
+				if st.Articles[i].ArtikelCode == moved {
+					st.Articles[i].ArtikelOmschrijving = fmt.Sprintf("Zeldzame koppelbuis fase %d", phase)
+					st.Articles[i].VerkoopprijsExclBTW = "99.99"
+				}
+			}
+			var art ebsandbox.Article
+			for _, a := range st.Articles {
+				if a.ArtikelCode == benchProductCode(0) { // a material ("stuk")
+					art = a
+				}
+			}
+			art.ArtikelID = st.Articles[len(st.Articles)-1].ArtikelID + 1000
+			art.ArtikelCode, art.ArtikelOmschrijving = newProduct, fmt.Sprintf("Artikel %s", newProduct[2:])
+			st.Articles = append(st.Articles, art)
+		})
+		arrived := false
+		for run := 1; run <= watchRuns+1 && !arrived; run++ {
+			before := books.reads()
+			if sum := h.run(RunOptions{}); sum.Err != nil {
+				t.Fatal(sum.Err)
+			}
+			// Each request's own calls, not the OutSmart ones: a steady
+			// run reads the unfiltered lists, its shares and look-ups.
+			if n := books.reads() - before; n > 120 {
+				t.Errorf("phase %d run %d: %d e-Boekhouden requests, more than 120", phase, run, n)
+			}
+			if ps := sweepStateOf(t, h, store.SourceProduct); testing.Verbose() {
+				t.Logf("phase %d run %d: cycle %d cursor %d watch %v lookups %v", phase, run, ps.Cycle, ps.Cursor, ps.Watch, ps.Lookups)
+			}
+			rels, mats, _ := outSmartHas(h)
+			arrived = rels[newCode] != "" && rels[changed] == fmt.Sprintf("Gewijzigd fase %d", phase) &&
+				mats[moved] == "99,99" && mats[newProduct] != ""
+			if arrived {
+				t.Logf("phase %d: every change in OutSmart after %d runs", phase, run)
+			}
+		}
+		if !arrived {
+			rels, mats, _ := outSmartHas(h)
+			t.Fatalf("phase %d: after %d runs OutSmart has new relation %q, changed %q, moved material %q, new material %q",
+				phase, watchRuns+1, rels[newCode], rels[changed], mats[moved], mats[newProduct])
+		}
+	}
+
+	// A code outside every series, with a rare name: found by discovery.
+	state := sweepStateOf(t, h, store.SourceRelation)
+	// The pass under way may have read its term just before the relation
+	// was added: then the next pass finds it.
+	bound := 2*((state.LastCalls+minDiscoveryPerRun-1)/minDiscoveryPerRun) + 1
+	h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+		rel := st.Relations[len(st.Relations)-1]
+		rel.ID += 1000
+		rel.Code, rel.Bedrijf = "QX-7", "Quirijn Xylofoonbouw"
+		st.Relations = append(st.Relations, rel)
+	})
+	for run := 1; ; run++ {
+		h.run(RunOptions{})
+		rels, _, _ := outSmartHas(h)
+		if rels["QX-7"] != "" {
+			t.Logf("a relation outside every series reached OutSmart after %d runs (pass bound %d)", run, bound)
+			break
+		}
+		if run > bound {
+			t.Fatalf("a relation outside every series did not reach OutSmart within %d runs (two discovery passes)", bound)
+		}
+	}
+}
+
+func sweepStateOf(t *testing.T, h *harness, kind store.SourceKind) sweepState {
+	t.Helper()
+	raw, err := h.st.SweepState(context.Background(), kind)
+	if err != nil || raw == "" {
+		t.Fatalf("sweep state of %s: %q, %v", kind, raw, err)
+	}
+	var st sweepState
+	if err := json.Unmarshal([]byte(raw), &st); err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestCallLimitDuringTheFirstReadGoesOnWhereItStopped: E003.1 halfway
+// through a first import stops the run; the next run reads on from where
+// the first stopped (fewer requests than starting over), and together they
+// bring every relation to OutSmart, what the first had read already in the
+// first run.
+func TestCallLimitDuringTheFirstReadGoesOnWhereItStopped(t *testing.T) {
+	whole, wholeBooks := newSweepHarness(t)
+	whole.run(RunOptions{})
+	wholeCalls := wholeBooks.relations
+
+	h, books := newSweepHarness(t)
+	h.sb.EBoekhouden.Faults().Add(fault.Rule{Op: "GetRelaties", Kind: fault.CallLimit, After: wholeCalls / 2, Times: 1})
+	sum := h.run(RunOptions{})
+	if !sum.CallLimited {
+		t.Fatalf("first run not stopped by the call limit: %v %s", sum.Err, sum.Line)
+	}
+	rels, _, _ := outSmartHas(h)
+	if len(rels) < sweepCap {
+		t.Fatalf("what was read before E003.1 was not sent: %d relations in OutSmart", len(rels))
+	}
+	firstRelations := len(rels)
+	before := books.relations
+	if sum := h.run(RunOptions{}); sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	second := books.relations - before
+	if second >= wholeCalls*3/4 {
+		t.Errorf("the second run made %d GetRelaties requests, a whole read makes %d: it started over", second, wholeCalls)
+	}
+	rels, _, _ = outSmartHas(h)
+	for i := range sweepRelations {
+		if _, ok := rels[benchRelationCode(i)]; !ok {
+			t.Fatalf("relation %s missing after the resumed read (%d before, %d now)", benchRelationCode(i), firstRelations, len(rels))
+		}
+	}
+}
+
+// TestSmallAdministrationStaysAtOneRequestPerKind: an administration that
+// fits in one answer is read with one request per kind, as before, and
+// nothing is kept for it.
+func TestSmallAdministrationStaysAtOneRequestPerKind(t *testing.T) {
+	h := newHarness(t, sandbox.Options{}, map[string]string{store.KeyExportInvoices: "false"})
+	h.run(RunOptions{})
+	h.clearRequests()
+	h.run(RunOptions{})
+	count := map[string]int{}
+	for _, r := range h.sb.EBoekhouden.Requests().All() {
+		count[r.Op]++
+	}
+	if count["GetRelaties"] != 1 || count["GetArtikelen"] != 1 {
+		t.Fatalf("a steady run of a small administration: %v, want one GetRelaties and one GetArtikelen", count)
+	}
+	if raw, _ := h.st.SweepState(context.Background(), store.SourceRelation); raw != "" {
+		t.Fatalf("a small administration keeps a sweep state: %s", raw)
+	}
+}
