@@ -1,12 +1,22 @@
 package main
 
 import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/sandbox/demodata"
+	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/services"
+	"github.com/koppeling/koppeling/internal/store"
 )
 
 // TestProgressLinesAreStepsNotAFlood feeds sequences of progress reports,
@@ -113,6 +123,125 @@ func TestProgressLinesOfALongRead(t *testing.T) {
 				t.Errorf("about %d: %q printed twice", about, l)
 			}
 			seen[l] = true
+		}
+	}
+}
+
+// largeAdministration is the demo administration with n more relations,
+// each with a full address: more than e-Boekhouden answers in one request
+// when n is above 2,000.
+func largeAdministration(n int) *demodata.Dataset {
+	ds := demodata.Default().Clone()
+	for i := range n {
+		ds.EBoekhouden.Relations = append(ds.EBoekhouden.Relations, demodata.Relatie{
+			ID: int64(8_000_000 + i), AddDatum: "2025-01-02", Code: fmt.Sprintf("GR%05d", i),
+			Bedrijf: fmt.Sprintf("Klant %05d B.V.", i), Contactpersoon: "J. de Boer", Geslacht: "m",
+			Adres: fmt.Sprintf("Dorpsstraat %d", 1+i%180), Postcode: fmt.Sprintf("3511 %c%c", 'A'+rune(i%26), 'A'+rune((i/26)%26)),
+			Plaats: "Utrecht", Land: "NL", Email: fmt.Sprintf("administratie%05d@klant.nl", i), BP: "B", LA: "0",
+		})
+	}
+	return ds
+}
+
+// TestSyncOnceShowsTheProgressOfALongRead runs the first import of a large
+// administration twice: in-process with the real runner, which says what
+// the engine reports, and as the real binary, whose progress lines must be
+// those reports' steps (the first and the last of each kind, never a line
+// twice, not a flood). While the engine reports no progress for this
+// administration there is nothing to check, and the test says so.
+func TestSyncOnceShowsTheProgressOfALongRead(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports a large administration twice")
+	}
+	const relations = 2500
+	opts := sandbox.Options{Dataset: largeAdministration(relations)}
+
+	// In-process: what the engine reports.
+	sb, err := sandbox.Start(opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sb.Close()
+	ctx := context.Background()
+	st, err := store.Open(ctx, filepath.Join(t.TempDir(), "data"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	ebc, osc := sb.Dataset.EBoekhouden.Credentials, sb.Dataset.OutSmart.Credentials
+	creds := secrets.Credentials{EBoekhoudenUsername: ebc.Username, EBoekhoudenSecurityCode1: ebc.SecurityCode1,
+		EBoekhoudenSecurityCode2: ebc.SecurityCode2, OutSmartCompanyID: osc.CompanyID, OutSmartToken: osc.Token,
+		OutSmartSoftwareToken: osc.SoftwareToken}
+	var (
+		mu      sync.Mutex
+		reports []engine.Progress
+	)
+	runner := &services.Runner{Store: st,
+		Endpoints:   services.Endpoints{EBoekhoudenURL: sb.EBoekhoudenURL, OutSmartURL: sb.OutSmartURL},
+		Credentials: func() (secrets.Credentials, error) { return creds, nil },
+		OnProgress: func(p engine.Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			reports = append(reports, p)
+		}}
+	if sum := runner.Run(ctx, engine.RunOptions{Trigger: "test"}); sum.Outcome == store.RunFailed {
+		t.Fatalf("in-process run failed: %v", sum.Err)
+	}
+	if len(reports) == 0 {
+		t.Skipf("the engine reports no progress for %d relations yet: no progress line to check", relations)
+	}
+	var steps progressSteps
+	first, last := map[string]string{}, map[string]string{}
+	for _, p := range reports {
+		line, ok := steps.next(p, message.Dutch)
+		if !ok {
+			continue
+		}
+		if first[p.Kind] == "" {
+			first[p.Kind] = line
+		}
+		last[p.Kind] = line
+	}
+
+	// The binary, on a fresh copy of the same administration.
+	c := newCLIWith(t, opts)
+	out, errOut, code := c.run(nil, "", "sync", "--once")
+	if code == exitCannotRun {
+		t.Fatalf("sync --once: exit %d\n%s\n%s", code, out, errOut)
+	}
+	lineForm := regexp.MustCompile(`^\d\d:\d\d:\d\d  info         ((Relaties|Producten) ophalen: .*)$`)
+	printed := map[string][]string{}
+	seen := map[string]bool{}
+	for _, l := range strings.Split(out, "\n") {
+		m := lineForm.FindStringSubmatch(l)
+		if m == nil {
+			if strings.Contains(l, " ophalen: ") {
+				t.Errorf("a progress line not in the log lines' form: %q", l)
+			}
+			continue
+		}
+		if seen[m[1]] {
+			t.Errorf("printed twice: %q", m[1])
+		}
+		seen[m[1]] = true
+		kind := map[string]string{"Relaties": "relations", "Producten": "products"}[m[2]]
+		printed[kind] = append(printed[kind], m[1])
+	}
+	for kind := range first {
+		got := printed[kind]
+		// The first, at most one per tenth (or per 5,000 records of the
+		// relations and products there are), and the last.
+		if limit := 12 + (relations+100)/progressStepUnknown; len(got) == 0 || len(got) > limit {
+			t.Errorf("%s: %d progress lines (at most %d), from %d reports:\n%s", kind, len(got), limit, len(reports), out)
+			continue
+		}
+		if got[0] != first[kind] || got[len(got)-1] != last[kind] {
+			t.Errorf("%s: lines %q, want them to run from %q to %q", kind, got, first[kind], last[kind])
+		}
+	}
+	for kind := range printed {
+		if first[kind] == "" {
+			t.Errorf("progress lines of %s, which the engine did not report in-process: %q", kind, printed[kind])
 		}
 	}
 }
