@@ -29,7 +29,13 @@ type cli struct {
 
 func newCLI(t *testing.T) *cli {
 	t.Helper()
-	sb, err := sandbox.Start(sandbox.Options{})
+	return newCLIWith(t, sandbox.Options{})
+}
+
+// newCLIWith is newCLI against a sandbox started with opts.
+func newCLIWith(t *testing.T, opts sandbox.Options) *cli {
+	t.Helper()
+	sb, err := sandbox.Start(opts)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -137,6 +137,8 @@ func runGUI(args []string, e env) int {
 		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
 		return exitCannotRun
 	}
+	// Before the scheduler starts, which runs the runner on its goroutine.
+	runner.OnProgress = app.HandleProgress
 	defer sched.Subscribe(app.HandleEvent)()
 	claim.Serve(app.Show)
 	if err := sched.Start(ctx); err != nil {

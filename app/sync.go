@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync"
 	"syscall"
 	"time"
 
@@ -50,15 +51,27 @@ func runSync(args []string, e env) int {
 	vault := e.vault()
 	var red redact.Redactor
 	lang := message.FromEnvironment(e.getenv)
-	printLine := func(l store.LogEntry) {
-		t := l.Time
+	// The engine may report from more than one goroutine: one line at a
+	// time.
+	var printing sync.Mutex
+	writeLine := func(t time.Time, level store.Level, text string) {
 		if t.IsZero() {
 			t = time.Now()
 		}
-		fmt.Fprintf(e.stdout, "%s  %-12s %s\n", t.Local().Format("15:04:05"), levelLabel(lang, l.Level), red.String(l.Text(lang)))
+		printing.Lock()
+		defer printing.Unlock()
+		fmt.Fprintf(e.stdout, "%s  %-12s %s\n", t.Local().Format("15:04:05"), levelLabel(lang, level), red.String(text))
+	}
+	printLine := func(l store.LogEntry) { writeLine(l.Time, l.Level, l.Text(lang)) }
+	steps := progressSteps{}
+	printProgress := func(p engine.Progress) {
+		if text, ok := steps.next(p, lang); ok {
+			writeLine(time.Time{}, store.LevelInfo, text)
+		}
 	}
 	runner := &services.Runner{
-		Store: st, Endpoints: e.endpoints(), OnLog: printLine, Checkpoint: crashHook(e.getenv(envCrashAt)),
+		Store: st, Endpoints: e.endpoints(), OnLog: printLine, OnProgress: printProgress,
+		Checkpoint: crashHook(e.getenv(envCrashAt)),
 		Credentials: func() (secrets.Credentials, error) {
 			c, _, err := vault.Load()
 			red = redact.New(c.Secrets()...)
@@ -104,4 +117,53 @@ func levelLabel(lang message.Lang, l store.Level) string {
 		return "aandacht"
 	}
 	return "info"
+}
+
+// progressSteps picks the progress reports of a long read that become a
+// line of "sync --once": a line per step, not a flood. A kind's first
+// report is a line, then one whenever Read has grown by a tenth of About
+// since the last line (by progressStepUnknown records while About is not
+// known), and its Done report; a line the same as one printed before is
+// never printed again. Its methods are safe for concurrent use.
+type progressSteps struct {
+	mu      sync.Mutex
+	printed map[string]engine.Progress // per kind: the last report printed in this read
+	seen    map[string]bool            // every line printed
+}
+
+// progressStepUnknown is how many more records make a new line while the
+// size of the administration is not known.
+const progressStepUnknown = 5000
+
+// next reports whether p makes a line, and the line in lang.
+func (s *progressSteps) next(p engine.Progress, lang message.Lang) (string, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.printed == nil {
+		s.printed, s.seen = map[string]engine.Progress{}, map[string]bool{}
+	}
+	last, started := s.printed[p.Kind]
+	if started && !p.Done && p.Read-last.Read < progressStep(p.About) {
+		return "", false
+	}
+	text := p.Text().Render(lang)
+	if p.Done {
+		delete(s.printed, p.Kind) // a later read of this kind starts afresh
+	} else {
+		s.printed[p.Kind] = p
+	}
+	if s.seen[text] {
+		return "", false
+	}
+	s.seen[text] = true
+	return text, true
+}
+
+// progressStep is how far Read must grow for a new line: a tenth of about,
+// rounded up, or progressStepUnknown when about is not known.
+func progressStep(about int) int {
+	if about <= 0 {
+		return progressStepUnknown
+	}
+	return (about + 9) / 10
 }

@@ -50,9 +50,11 @@ type fakeDesktop struct {
 	icon       fyne.Resource
 	trayWindow fyne.Window
 	tooltip    string
-	tapped     func()
-	notes      []*fyne.Notification
-	quits      int
+	// tooltips are every tooltip set, in order.
+	tooltips []string
+	tapped   func()
+	notes    []*fyne.Notification
+	quits    int
 	// opened are the URLs given to OpenURL; openErr is its answer.
 	opened  []*url.URL
 	openErr error
@@ -69,7 +71,9 @@ func (s lightSettings) SetTheme(t fyne.Theme) { s.Settings.SetTheme(lightTheme{t
 func (f *fakeDesktop) SetSystemTrayMenu(m *fyne.Menu)    { f.menu = m }
 func (f *fakeDesktop) SetSystemTrayIcon(r fyne.Resource) { f.icon = r }
 func (f *fakeDesktop) SetSystemTrayWindow(w fyne.Window) { f.trayWindow = w }
-func (f *fakeDesktop) SetSystemTrayTooltip(s string)     { f.tooltip = s }
+func (f *fakeDesktop) SetSystemTrayTooltip(s string) {
+	f.tooltip, f.tooltips = s, append(f.tooltips, s)
+}
 func (f *fakeDesktop) SetSystemTrayTapped(tapped func()) { f.tapped = tapped }
 
 // NewWindow is the test app's window, which records whether it is shown.
@@ -171,7 +175,10 @@ type harnessOptions struct {
 	service string
 	// keychain, when set, stands in for the OS keychain (one that fails).
 	keychain secrets.Keychain
-	opts     Options
+	// run, when set, is the scheduler's run function instead of a run of
+	// the real runner (a fake run that the test steers).
+	run  scheduler.RunFunc
+	opts Options
 }
 
 func newHarness(t *testing.T, o harnessOptions) *harness {
@@ -218,7 +225,11 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h.sched = scheduler.New(RunFunc(runner), scheduler.Options{Interval: time.Duration(set.IntervalMinutes) * time.Minute, Paused: set.Paused})
+	run := RunFunc(runner)
+	if o.run != nil {
+		run = o.run
+	}
+	h.sched = scheduler.New(run, scheduler.Options{Interval: time.Duration(set.IntervalMinutes) * time.Minute, Paused: set.Paused})
 	t.Cleanup(h.sched.Stop)
 	h.parts = &Parts{Store: h.st, Vault: h.vault, Runner: runner, Scheduler: h.sched, Endpoints: ep}
 	h.app = &fakeDesktop{App: test.NewTempApp(t)}

@@ -27,6 +27,11 @@ type tray struct {
 	// app records it).
 	setTooltip  func(string)
 	tooltipText string
+	// menuSet says the system has the menu with its labels as they are;
+	// the menu is given again only when one changed (a long read's
+	// progress changes the first line a few times a second, and the system
+	// rebuilds the whole menu each time).
+	menuSet bool
 }
 
 // trayIcon is one picture of the tray: a state, faded while paused.
@@ -90,9 +95,11 @@ func (u *UI) newTray(desk desktop.App) *tray {
 
 // update shows the state of the runs in the menu, the icon and its tooltip.
 func (t *tray) update(u *UI) {
-	t.last.Label = u.runText()
-	t.pause.Label = pauseLabel(u.paused)
-	t.desk.SetSystemTrayMenu(t.menu)
+	if last, pause := u.runText(), pauseLabel(u.paused); !t.menuSet || last != t.last.Label || pause != t.pause.Label {
+		t.last.Label, t.pause.Label = last, pause
+		t.desk.SetSystemTrayMenu(t.menu)
+		t.menuSet = true
+	}
 	if s := (trayIcon{state: u.trayState(), paused: u.paused && !u.running}); s != t.shown && t.icons[s] != nil {
 		t.desk.SetSystemTrayIcon(t.icons[s])
 		t.shown = s

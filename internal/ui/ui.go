@@ -116,8 +116,13 @@ type UI struct {
 	savedCreds secrets.Credentials
 	lastRun    *store.Run
 	running    bool
-	paused     bool
-	nextRun    time.Time
+	// progress is the newest report of a long read of the current run
+	// (nil when there is none, or its read is done); progressFeed brings
+	// the reports (progress.go).
+	progress     *engine.Progress
+	progressFeed *progressFeed
+	paused       bool
+	nextRun      time.Time
 	// knownParked are parked work orders the user has been told about (or
 	// that were parked before the app started).
 	knownParked map[string]bool
@@ -160,6 +165,9 @@ func New(a fyne.App, b Backend, opts Options) (*UI, error) {
 func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI, error) {
 	u := &UI{app: a, b: b, opts: opts, ctx: context.Background(), knownParked: map[string]bool{},
 		onMain: onMain, async: async, notify: appNotifier{a}}
+	u.progressFeed = newProgressFeed(func(run int, p engine.Progress) {
+		u.onMain(func() { u.showProgress(run, p) })
+	})
 	lng, err := setUpLanguage()
 	if err != nil {
 		return nil, fmt.Errorf("set up the window's language: %w", err)
@@ -631,14 +639,18 @@ func (u *UI) Run() {
 }
 
 // HandleEvent takes a scheduler event; it runs on the scheduler's goroutine
-// and only hands the event to the UI thread.
+// and only hands the event to the UI thread. A run's start and end also
+// end the progress reports of the run before.
 func (u *UI) HandleEvent(ev scheduler.Event) {
+	if ev.Kind == scheduler.EventStarted || ev.Kind == scheduler.EventFinished {
+		u.progressFeed.newRun()
+	}
 	u.onMain(func() {
 		switch ev.Kind {
 		case scheduler.EventStarted:
-			u.running = true
+			u.running, u.progress = true, nil
 		case scheduler.EventFinished:
-			u.running = false
+			u.running, u.progress = false, nil
 			f := u.logView.filter()
 			u.async(func() {
 				s := u.gather(f)
@@ -715,10 +727,12 @@ func sentence(s string) string {
 	return s + "."
 }
 
-// runText is the short state of the runs: running, never run, or the last
-// run's time and result.
+// runText is the short state of the runs: running (with the progress of a
+// long read), never run, or the last run's time and result.
 func (u *UI) runText() string {
 	switch {
+	case u.running && u.progress != nil:
+		return u.progress.Text().Render(u.messageLang())
 	case u.running:
 		return tr("status.running")
 	case u.lastRun == nil:
