@@ -124,6 +124,7 @@ type sweeper[T any] struct {
 	keys   []watchKey       // sorted; built when first needed
 	calls  int
 	report bool // report progress (a discovery without a budget)
+	about  int  // Progress.About
 }
 
 type watchKey struct{ key, code string }
@@ -192,6 +193,9 @@ func (s *sweeper[T]) sweep() error {
 	first := s.st.Passes == 0
 	s.report = first && s.r.e.p.OnProgress != nil
 	if first {
+		if s.report {
+			s.about = s.expected()
+		}
 		s.progress(false)
 		// The first import completes in one run.
 		if err := s.discover(-1); err != nil {
@@ -391,7 +395,27 @@ func (s *sweeper[T]) progress(done bool) {
 	if !s.report {
 		return
 	}
-	s.r.e.p.OnProgress(Progress{Kind: s.src.progress, Read: len(s.got.read), About: len(s.kept), Done: done})
+	s.r.e.p.OnProgress(Progress{Kind: s.src.progress, Read: len(s.got.read), About: s.about, Done: done})
+}
+
+// expected is about how many records a first read will find: as many as
+// OutSmart received before (an earlier version of Koppeling, or a read that
+// was stopped), or as many as were kept; 0 when neither is known.
+func (s *sweeper[T]) expected() int {
+	n := len(s.kept)
+	kinds := []store.MappingKind{store.MappingRelation}
+	if s.src.kind == store.SourceProduct {
+		kinds = []store.MappingKind{store.MappingMaterial, store.MappingHourType}
+	}
+	sent := 0
+	for _, k := range kinds {
+		m, err := s.r.e.p.Store.Mappings(s.r.ctx, k)
+		if err != nil {
+			return n
+		}
+		sent += len(m)
+	}
+	return max(n, sent)
 }
 
 // knownCount is how many records are known: kept or read.

@@ -4,12 +4,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
 	"github.com/koppeling/koppeling/internal/sandbox/fault"
+	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -254,10 +257,15 @@ func TestCallLimitDuringTheFirstReadGoesOnWhereItStopped(t *testing.T) {
 	}
 	firstRelations := len(rels)
 	before := books.relations
+	var reports []Progress
+	h.eng.p.OnProgress = func(p Progress) { reports = append(reports, p) }
 	if sum := h.run(RunOptions{}); sum.Err != nil {
 		t.Fatal(sum.Err)
 	}
 	second := books.relations - before
+	if len(reports) == 0 || reports[0].Kind != "relations" || reports[0].About < sweepCap {
+		t.Errorf("the resumed read's first progress %+v: want about at least the %d relations already sent", reports[:1], sweepCap)
+	}
 	if second >= wholeCalls*3/4 {
 		t.Errorf("the second run made %d GetRelaties requests, a whole read makes %d: it started over", second, wholeCalls)
 	}
@@ -286,5 +294,152 @@ func TestSmallAdministrationStaysAtOneRequestPerKind(t *testing.T) {
 	}
 	if raw, _ := h.st.SweepState(context.Background(), store.SourceRelation); raw != "" {
 		t.Fatalf("a small administration keeps a sweep state: %s", raw)
+	}
+}
+
+func TestNextTermCountsUpTheTrailingDigits(t *testing.T) {
+	for in, want := range map[string]string{
+		"br14": "br15", "k0999": "k1000", "2499": "2500", "abz": "", "99": "", "artikel 007": "artikel 008", "": "",
+	} {
+		if got := nextTerm(in); got != want {
+			t.Errorf("nextTerm(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestATermHoldingATermAnsweredInFullIsNotAsked(t *testing.T) {
+	full := map[string]bool{"q": true, "br0": true}
+	for term, want := range map[string]bool{"aq": true, "xbr0y": true, "br": false, "br1": false, "b": false, "qq": true} {
+		if got := containsAnsweredTerm(term, full); got != want {
+			t.Errorf("containsAnsweredTerm(%q) = %v, want %v", term, got, want)
+		}
+	}
+}
+
+// TestWatchTermsCoverEveryKnownRecord: the terms chosen for a watch cycle
+// each hold at most 3/4 of the cap, together start every known text, and
+// end with the next block of the series; a text that is itself a too
+// common prefix, or empty, is looked up by code.
+func TestWatchTermsCoverEveryKnownRecord(t *testing.T) {
+	r := &run{e: New(Params{ResultCap: 40})}
+	s := &sweeper[int]{r: r, kept: map[string]store.SourceRecord{}, gone: map[string]bool{}}
+	s.got.read = map[string]int{}
+	var texts []string
+	for i := range 200 {
+		code := fmt.Sprintf("K%04d", i)
+		s.kept[code] = store.SourceRecord{Code: code, Search: strings.ToLower(code)}
+		texts = append(texts, strings.ToLower(code))
+	}
+	for i := range 31 { // "k01" and 30 longer texts starting with it: too many for one term
+		code := fmt.Sprintf("X%d", i)
+		text := "k01"
+		if i > 0 {
+			text = fmt.Sprintf("k01 extra %02d", i)
+		}
+		s.kept[code] = store.SourceRecord{Code: code, Search: text}
+		texts = append(texts, text)
+	}
+	s.kept["EMPTY"] = store.SourceRecord{Code: "EMPTY"}
+	terms := s.watchTerms()
+	if len(terms) == 0 || terms[len(terms)-1] != "k020" {
+		t.Fatalf("terms %v: want the next block k020 last", terms)
+	}
+	for _, term := range terms {
+		n := 0
+		for _, text := range texts {
+			if strings.HasPrefix(text, term) {
+				n++
+			}
+		}
+		if n > 30 {
+			t.Errorf("term %q starts %d texts, more than 3/4 of the cap", term, n)
+		}
+	}
+	for _, text := range texts {
+		covered := text == "k01" // looked up by code
+		for _, term := range terms {
+			covered = covered || strings.HasPrefix(text, term)
+		}
+		if !covered {
+			t.Errorf("text %q is not covered by %v", text, terms)
+		}
+	}
+	if !contains(s.st.Lookups, "EMPTY") || !contains(s.st.Lookups, "X0") {
+		t.Errorf("look-ups %v: want the empty text and the too common prefix", s.st.Lookups)
+	}
+}
+
+// TestProductsBeyondTheCapPriceTheInvoice: an invoice's hours are priced
+// from an hour type far beyond every answer's first records (its price and
+// VAT code come from e-Boekhouden), and a work order with an hour type
+// added to e-Boekhouden after the last read is priced from e-Boekhouden in
+// the next run, before any watch cycle read it (OutSmart's own price of
+// that hour type differs).
+func TestProductsBeyondTheCapPriceTheInvoice(t *testing.T) {
+	ds := benchDataset(sweepRelations, sweepProducts, 1)
+	far := benchProductCode(sweepProducts - 1) // an hour type ("uur"), LAAG_VERK_9
+	first := &ds.OutSmart.Workorders[0]
+	for j := range first.Workperiods {
+		first.Workperiods[j].HourType = far
+	}
+	h := newHarness(t, sandbox.Options{Dataset: ds, ResultCap: sweepCap}, nil)
+	h.eng.p.ResultCap = sweepCap
+	h.run(RunOptions{})
+	lineOf := func(orderNr, code string) (demodata.FactuurRegel, bool) {
+		for _, inv := range h.sb.EBoekhouden.State().Invoices {
+			for _, l := range inv.Regels {
+				if l.Code == code && strings.Contains(inv.Regels[0].Omschrijving, orderNr) {
+					return l, true
+				}
+			}
+		}
+		return demodata.FactuurRegel{}, false
+	}
+	l, ok := lineOf(first.OrderNr, far)
+	if !ok || l.BTWCode != "LAAG_VERK_9" || l.PrijsPerEenheid != "52.49" {
+		t.Fatalf("hours of %s: line %+v (found %v), want LAAG_VERK_9 at 52.49", far, l, ok)
+	}
+
+	h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+		var art ebsandbox.Article
+		for _, a := range st.Articles {
+			if a.ArtikelCode == far {
+				art = a
+			}
+		}
+		art.ArtikelID = st.Articles[len(st.Articles)-1].ArtikelID + 1000
+		art.ArtikelCode, art.ArtikelOmschrijving, art.VerkoopprijsExclBTW, art.BTWCode = "BPNIEUW", "Arbeid spoed", "77.77", "HOOG_VERK_21"
+		st.Articles = append(st.Articles, art)
+	})
+	second := ds.OutSmart.Workorders[0]
+	second.ID, second.OrderNr, second.WorksheetCode = "899999", "WB9NIEUW", fmt.Sprintf("%032x", 0xbeffff)
+	second.Workperiods = append([]demodata.WorkorderPeriod(nil), second.Workperiods...)
+	for j := range second.Workperiods {
+		second.Workperiods[j].HourType = "BPNIEUW"
+	}
+	h.sb.OutSmart.Update(func(st *ossandbox.State) {
+		st.HourTypes = append(st.HourTypes, demodata.HourType{Code: "BPNIEUW", Name: "Spoed (OutSmart)", SaleBooking: "1", SalePrice: "10,00", Active: "1"})
+		st.Workorders = append(st.Workorders, second)
+	})
+	h.run(RunOptions{})
+	if l, ok := lineOf(second.OrderNr, "BPNIEUW"); !ok || l.PrijsPerEenheid != "77.77" || l.BTWCode != "HOOG_VERK_21" {
+		t.Fatalf("hours of the new hour type: %+v (found %v), want HOOG_VERK_21 at 77.77 from e-Boekhouden", l, ok)
+	}
+}
+
+// TestADryRunOfALargeAdministrationKeepsNothing: a dry run reads what a run
+// would, but leaves the store as it was.
+func TestADryRunOfALargeAdministrationKeepsNothing(t *testing.T) {
+	h, _ := newSweepHarness(t)
+	sum := h.run(RunOptions{DryRun: true})
+	if sum.Err != nil || len(sum.Planned) < sweepRelations+sweepProducts {
+		t.Fatalf("dry run: %v, %d planned, want at least %d", sum.Err, len(sum.Planned), sweepRelations+sweepProducts)
+	}
+	for _, kind := range []store.SourceKind{store.SourceRelation, store.SourceProduct} {
+		state, err := h.st.SweepState(context.Background(), kind)
+		kept, _ := h.st.SourceRecords(context.Background(), kind)
+		if err != nil || state != "" || len(kept) != 0 {
+			t.Fatalf("%s after a dry run: state %q, %d kept, %v", kind, state, len(kept), err)
+		}
 	}
 }
