@@ -100,25 +100,49 @@ func benchAnySize(b *testing.B, n, runs int) {
 	}
 	steadyHeap.finish()
 
-	code := benchRelationCode(n)
-	env.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
-		rel := st.Relations[len(st.Relations)-1]
-		rel.ID += 1000
-		rel.Code, rel.Bedrijf = code, "Nieuwe klant aan het eind"
-		st.Relations = append(st.Relations, rel)
-	})
-	arrived := 0
-	for i := 1; i <= 20 && arrived == 0; i++ {
-		env.clock.advance(15 * time.Minute)
-		env.mustRun("new relation")
-		for _, r := range env.sb.OutSmart.State().Relations {
-			if r.DebtorNumber == code {
-				arrived = i
+	// A relation and a product added at the far end, at each point of a
+	// watch cycle: the next codes of the series, the highest IDs.
+	worstRel, worstProd := 0, 0
+	for phase := range 3 {
+		relCode, prodCode := benchRelationCode(n+phase), benchProductCode(n+phase)
+		env.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+			rel := st.Relations[len(st.Relations)-1]
+			rel.ID += 1000
+			rel.Code, rel.Bedrijf = relCode, "Nieuwe klant aan het eind"
+			st.Relations = append(st.Relations, rel)
+			var art ebsandbox.Article
+			for _, a := range st.Articles {
+				if a.ArtikelCode == benchProductCode(0) { // a material
+					art = a
+				}
+			}
+			art.ArtikelID = st.Articles[len(st.Articles)-1].ArtikelID + 1000
+			art.ArtikelCode, art.ArtikelOmschrijving = prodCode, "Artikel "+prodCode[2:]
+			st.Articles = append(st.Articles, art)
+		})
+		relRuns, prodRuns := 0, 0
+		for i := 1; i <= 20 && (relRuns == 0 || prodRuns == 0); i++ {
+			env.clock.advance(15 * time.Minute)
+			env.mustRun("new records")
+			st := env.sb.OutSmart.State()
+			for _, r := range st.Relations {
+				if r.DebtorNumber == relCode && relRuns == 0 {
+					relRuns = i
+				}
+			}
+			for _, m := range st.Materials {
+				if m.Code == prodCode && prodRuns == 0 {
+					prodRuns = i
+				}
 			}
 		}
-	}
-	if arrived == 0 {
-		b.Errorf("relation %s did not reach OutSmart within 20 runs", code)
+		if relRuns == 0 || prodRuns == 0 {
+			b.Errorf("phase %d: relation %s after %d runs, product %s after %d runs (0: not within 20)", phase, relCode, relRuns, prodCode, prodRuns)
+		}
+		worstRel, worstProd = max(worstRel, relRuns), max(worstProd, prodRuns)
+		// The next phase starts one run later in the cycle.
+		env.clock.advance(15 * time.Minute)
+		env.mustRun("between phases")
 	}
 
 	b.ReportMetric(float64(relsIn), "relations-in-outsmart")
@@ -131,6 +155,7 @@ func benchAnySize(b *testing.B, n, runs int) {
 	b.ReportMetric(float64(all)/float64(runs), "steady-requests-avg")
 	b.ReportMetric(wall.Seconds()/float64(runs), "steady-wall-s-avg")
 	b.ReportMetric(mb(steadyHeap.objects), "steady-peak-heap-MB")
-	b.ReportMetric(float64(arrived), "runs-until-new-relation")
+	b.ReportMetric(float64(worstRel), "runs-until-new-relation-max")
+	b.ReportMetric(float64(worstProd), "runs-until-new-product-max")
 	b.Logf("first import: %s", first.ops())
 }
