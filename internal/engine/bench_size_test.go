@@ -1,6 +1,8 @@
 package engine
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"runtime"
@@ -10,6 +12,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/sandbox"
 	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
+	"github.com/koppeling/koppeling/internal/store"
 )
 
 // BenchmarkEngineAnySize is issue 15's measure: an administration of N
@@ -99,6 +102,21 @@ func benchAnySize(b *testing.B, n, runs int) {
 		most = max(most, c.eb)
 	}
 	steadyHeap.finish()
+	// How many runs a whole discovery pass takes at the pace of the steady
+	// runs (what a record outside every series waits at most, twice over).
+	passRuns := map[store.SourceKind]float64{}
+	for _, kind := range []store.SourceKind{store.SourceRelation, store.SourceProduct} {
+		raw, err := env.st.SweepState(context.Background(), kind)
+		var st sweepState
+		if err != nil || raw == "" || json.Unmarshal([]byte(raw), &st) != nil || st.PassRuns == 0 {
+			continue // small: no sweep
+		}
+		perRun := float64(st.PassCalls) / float64(st.PassRuns)
+		if st.Passes > 1 {
+			perRun = float64(st.LastCalls) / float64(st.LastRuns)
+		}
+		passRuns[kind] = float64(st.LastCalls) / perRun
+	}
 
 	// A relation and a product added at the far end, at each point of a
 	// watch cycle: the next codes of the series, the highest IDs.
@@ -155,6 +173,8 @@ func benchAnySize(b *testing.B, n, runs int) {
 	b.ReportMetric(float64(all)/float64(runs), "steady-requests-avg")
 	b.ReportMetric(wall.Seconds()/float64(runs), "steady-wall-s-avg")
 	b.ReportMetric(mb(steadyHeap.objects), "steady-peak-heap-MB")
+	b.ReportMetric(passRuns[store.SourceRelation], "relation-pass-runs")
+	b.ReportMetric(passRuns[store.SourceProduct], "product-pass-runs")
 	b.ReportMetric(float64(worstRel), "runs-until-new-relation-max")
 	b.ReportMetric(float64(worstProd), "runs-until-new-product-max")
 	b.Logf("first import: %s", first.ops())
