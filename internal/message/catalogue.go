@@ -452,12 +452,13 @@ func count(a Args, name string) int {
 	return n
 }
 
-// plural is "1 one" or "n many".
-func plural(n int, one, many string) string {
+// plural is "1 one" or "n many", n grouped as the language writes it
+// ("15.035 relaties", "15,035 relations").
+func plural(lang Lang, n int, one, many string) string {
 	if n == 1 {
 		return "1 " + one
 	}
-	return fmt.Sprintf("%d %s", n, many)
+	return Number(lang, n) + " " + many
 }
 
 type pluralForm struct{ arg, nlOne, nlMany, enOne, enMany string }
@@ -470,9 +471,9 @@ func forms(lang Lang, a Args, fs []pluralForm) []string {
 			continue
 		}
 		if lang == English {
-			out = append(out, plural(n, f.enOne, f.enMany))
+			out = append(out, plural(lang, n, f.enOne, f.enMany))
 		} else {
-			out = append(out, plural(n, f.nlOne, f.nlMany))
+			out = append(out, plural(lang, n, f.nlOne, f.nlMany))
 		}
 	}
 	return out

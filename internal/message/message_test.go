@@ -152,3 +152,13 @@ func TestProgressReadsAsABookkeeperWritesNumbers(t *testing.T) {
 		t.Errorf("Number(-1234) = %q", got)
 	}
 }
+
+func TestSummaryCountsAreGrouped(t *testing.T) {
+	a := Args{"Relations": "15035", "Materials": "10021", "HourTypes": "1"}
+	if got, want := Render(Dutch, KeySummary, a), "15.035 relaties, 10.021 materialen, 1 uursoort gesynchroniseerd"; got != want {
+		t.Errorf("nl: %q, want %q", got, want)
+	}
+	if got, want := Render(English, KeySummary, a), "15,035 relations, 10,021 materials, 1 hour type synchronised"; got != want {
+		t.Errorf("en: %q, want %q", got, want)
+	}
+}
