@@ -2,6 +2,7 @@ package demodata
 
 import (
 	"encoding/json"
+	"reflect"
 	"strings"
 	"testing"
 )
@@ -89,5 +90,42 @@ func TestIsHourUnit(t *testing.T) {
 		if IsHourUnit(u) {
 			t.Errorf("IsHourUnit(%q) = true", u)
 		}
+	}
+}
+
+func TestGeneratedIsValidAndDeterministic(t *testing.T) {
+	base := Default()
+	ds := Generated(300, 200, true)
+	if err := ds.Validate(); err != nil {
+		t.Fatalf("generated dataset invalid:\n%v", err)
+	}
+	eb, fs := ds.EBoekhouden, ds.OutSmart
+	if got, want := len(eb.Relations), len(base.EBoekhouden.Relations)+300; got != want {
+		t.Errorf("%d e-Boekhouden relations, want %d", got, want)
+	}
+	if got, want := len(eb.Articles), len(base.EBoekhouden.Articles)+200; got != want {
+		t.Errorf("%d articles, want %d", got, want)
+	}
+	if got, want := len(fs.Relations), len(base.OutSmart.Relations)+300; got != want {
+		t.Errorf("%d OutSmart relations, want %d", got, want)
+	}
+	last := eb.Relations[len(eb.Relations)-1]
+	if last.Code != "BR00299" || last.Bedrijf != "Klant 00299 B.V." || last.ID != 6_000_299 {
+		t.Errorf("last relation %+v", last)
+	}
+	hours := 0
+	for _, a := range eb.Articles[len(base.EBoekhouden.Articles):] {
+		if IsHourUnit(a.Eenheid) {
+			hours++
+		}
+	}
+	if hours != 66 {
+		t.Errorf("%d generated hour products, want every third of 200 (66)", hours)
+	}
+	if again := Generated(300, 200, true); !reflect.DeepEqual(ds, again) {
+		t.Error("two calls generate different datasets")
+	}
+	if plain := Generated(10, 0, false); len(plain.OutSmart.Relations) != len(base.OutSmart.Relations) {
+		t.Error("inOutSmart false still added relations to OutSmart")
 	}
 }
