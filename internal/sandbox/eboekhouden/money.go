@@ -37,6 +37,9 @@ func formatAmount(r *big.Rat) string {
 	if r.IsInt() {
 		return r.Num().String()
 	}
+	if n, ok := decimalPlaces(r.Denom()); ok {
+		return r.FloatString(n)
+	}
 	scaled := new(big.Rat).Set(r)
 	ten := big.NewRat(10, 1)
 	for n := 1; n <= 60; n++ {
@@ -46,6 +49,29 @@ func formatAmount(r *big.Rat) string {
 		}
 	}
 	return strings.TrimRight(r.FloatString(20), "0")
+}
+
+// decimalPlaces is the quick answer for a denominator that fits in 64 bits:
+// the least n <= 60 for which den divides 10^n, the number of decimals of a
+// fraction with this (reduced) denominator; ok is false when there is none
+// or den is larger. den divides some 10^n exactly when it is 2^a·5^b, and
+// then n is max(a, b).
+func decimalPlaces(den *big.Int) (n int, ok bool) {
+	if !den.IsUint64() {
+		return 0, false
+	}
+	d := den.Uint64()
+	twos, fives := 0, 0
+	for d%2 == 0 {
+		d /= 2
+		twos++
+	}
+	for d%5 == 0 {
+		d /= 5
+		fives++
+	}
+	n = max(twos, fives)
+	return n, d == 1 && n <= 60
 }
 
 // round2 rounds to cents, half away from zero.

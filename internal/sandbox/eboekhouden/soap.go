@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 )
 
@@ -190,11 +191,23 @@ const envelopeEnd = `</soap:Body></soap:Envelope>`
 
 func (w *xmlWriter) raw(s string) { w.b.WriteString(s) }
 
-func (w *xmlWriter) open(name string) { w.b.WriteString("<" + name + ">") }
+func (w *xmlWriter) open(name string) {
+	w.b.WriteByte('<')
+	w.b.WriteString(name)
+	w.b.WriteByte('>')
+}
 
-func (w *xmlWriter) close(name string) { w.b.WriteString("</" + name + ">") }
+func (w *xmlWriter) close(name string) {
+	w.b.WriteString("</")
+	w.b.WriteString(name)
+	w.b.WriteByte('>')
+}
 
-func (w *xmlWriter) empty(name string) { w.b.WriteString("<" + name + " />") }
+func (w *xmlWriter) empty(name string) {
+	w.b.WriteByte('<')
+	w.b.WriteString(name)
+	w.b.WriteString(" />")
+}
 
 // leaf writes <name>text</name>, or <name /> for an empty text, as .NET
 // writes an empty string.
@@ -204,8 +217,44 @@ func (w *xmlWriter) leaf(name, text string) {
 		return
 	}
 	w.open(name)
-	_ = xml.EscapeText(&w.b, []byte(text))
+	if plainText(text) {
+		w.b.WriteString(text)
+	} else {
+		_ = xml.EscapeText(&w.b, []byte(text))
+	}
 	w.close(name)
+}
+
+// int writes a leaf holding an integer.
+func (w *xmlWriter) int(name string, v int64) {
+	w.open(name)
+	w.b.Write(strconv.AppendInt(w.b.AvailableBuffer(), v, 10))
+	w.close(name)
+}
+
+// date writes a leaf holding a date "YYYY-MM-DD" as a dateTime, as
+// leaf(name, formatDate(date)) does.
+func (w *xmlWriter) date(name, date string) {
+	w.open(name)
+	if plainText(date) {
+		w.b.WriteString(date)
+	} else {
+		_ = xml.EscapeText(&w.b, []byte(date))
+	}
+	w.b.WriteString("T00:00:00")
+	w.close(name)
+}
+
+// plainText reports whether xml.EscapeText would write text unchanged:
+// printable ASCII without the characters it escapes.
+func plainText(text string) bool {
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case c < 0x20 || c > 0x7e, c == '<', c == '>', c == '&', c == '\'', c == '"':
+			return false
+		}
+	}
+	return true
 }
 
 // escape returns text escaped for element content.

@@ -292,16 +292,13 @@ func deriveInvoice(inv *Invoice, relationName string, vatPerLine bool) (*OpenIte
 	}, nil
 }
 
-// addInvoice adds a new, checked invoice and updates only what it changes
+// addInvoice adds a new, checked invoice of the relation named relationName
+// and updates only what it changes
 // (its totals, its open item, the next number of its year): a full
 // normalize per invoice would make AddFactuur slower as the administration
 // grows, which the real service is not.
-func (st *State) addInvoice(inv Invoice) error {
-	name := ""
-	if i := st.relationByCode(inv.Relatiecode); i >= 0 {
-		name = st.Relations[i].Bedrijf
-	}
-	item, err := deriveInvoice(&inv, name, st.VATRounding == VATPerLine)
+func (st *State) addInvoice(inv Invoice, relationName string) error {
+	item, err := deriveInvoice(&inv, relationName, st.VATRounding == VATPerLine)
 	if err != nil {
 		return err
 	}
@@ -364,24 +361,22 @@ func allDigits(s string) bool {
 	return true
 }
 
-// relationByCode returns the index of the relation with this code, or -1.
-func (st *State) relationByCode(code string) int {
-	for i, r := range st.Relations {
-		if r.Code == code {
-			return i
+// refreshOpenItemNames sets the RelBedrijf of every open item of these
+// relation codes to the current name of the relation with that code, as
+// normalize derives it, after a relation was added or changed.
+func (st *State) refreshOpenItemNames(ix *index, codes ...string) {
+	for i := range st.OpenItems {
+		p := &st.OpenItems[i]
+		for _, code := range codes {
+			if p.RelCode != code {
+				continue
+			}
+			p.RelBedrijf = ""
+			if r := ix.relationByCode(code); r >= 0 {
+				p.RelBedrijf = st.Relations[r].Bedrijf
+			}
 		}
 	}
-	return -1
-}
-
-// relationByID returns the index of the relation with this ID, or -1.
-func (st *State) relationByID(id int64) int {
-	for i, r := range st.Relations {
-		if r.ID == id {
-			return i
-		}
-	}
-	return -1
 }
 
 func (st *State) hasTemplate(name string) bool {
