@@ -18,6 +18,12 @@ type State struct {
 	Materials     []Material            `json:"materials"`
 	HourTypes     []demodata.HourType   `json:"hourtypes"`
 	Workorders    []demodata.Workorder  `json:"workorders"`
+
+	// keys are the positions of the master data by upsert key, per
+	// endpoint (see entity.keyIndex): built when a POST first needs them,
+	// kept in step by the upserts and dropped whenever the lists may have
+	// changed otherwise (Update; a copy starts without them).
+	keys map[string]map[string]int
 }
 
 // Relation is a stored relation: the dataset's fields plus the newer GitBook
