@@ -30,6 +30,51 @@ func parseAmount(s string) (*big.Rat, error) {
 	return r, nil
 }
 
+// canonicalText rewrites a decimal string in canonical form like canonical,
+// without computing its value: for the dataset's own notation
+// ("-12.40", "12,4", "007") by moving digits, which is exactly what
+// parsing and formatAmount give, and through canonical for anything else.
+func canonicalText(s *string) error {
+	if out, ok := canonicalDecimal(*s); ok {
+		*s = out
+		return nil
+	}
+	_, err := canonical(s)
+	return err
+}
+
+// canonicalDecimal is the quick path of canonicalText: ok is false unless s
+// is "" or matches datasetDecimal.
+func canonicalDecimal(s string) (string, bool) {
+	if s == "" {
+		return "0", true
+	}
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	whole, frac, hasFrac := s, "", false
+	if i := strings.IndexAny(s, ".,"); i >= 0 {
+		whole, frac, hasFrac = s[:i], s[i+1:], true
+	}
+	if !allDigits(whole) || (hasFrac && !allDigits(frac)) {
+		return "", false
+	}
+	whole = strings.TrimLeft(whole, "0")
+	if whole == "" {
+		whole = "0"
+	}
+	frac = strings.TrimRight(frac, "0")
+	sign := ""
+	if neg && (whole != "0" || frac != "") {
+		sign = "-"
+	}
+	if frac == "" {
+		return sign + whole, true
+	}
+	return sign + whole + "." + frac, true
+}
+
 // formatAmount writes r as the shortest exact decimal. Values that came from
 // decimal text always have a finite expansion; anything else (never produced
 // by the sandbox) is written with 20 decimals.

@@ -129,3 +129,20 @@ func TestFormatAmountMatchesScaling(t *testing.T) {
 		}
 	}
 }
+
+// TestCanonicalTextMatchesCanonical checks the quick path of canonicalText
+// against parsing and formatting.
+func TestCanonicalTextMatchesCanonical(t *testing.T) {
+	for _, in := range []string{
+		"", "0", "00", "-0", "-0.00", "0,000", "12.40", "12,40", "-12.40", "007", "-007.50", "1.000001",
+		"123456789012345678901234567890.123456789012345678901234567890", "-5", "5.", ".5", "1.2.3", "1,2.3",
+		"+1", "1e3", " 1", "1 ", "--1", "-", "x", "١٢", "0.1000", "10", "100.0",
+	} {
+		fast, slow := in, in
+		errFast := canonicalText(&fast)
+		_, errSlow := canonical(&slow)
+		if (errFast == nil) != (errSlow == nil) || fast != slow {
+			t.Errorf("canonicalText(%q) = %q, %v; canonical gives %q, %v", in, fast, errFast, slow, errSlow)
+		}
+	}
+}

@@ -1,10 +1,12 @@
 package eboekhouden
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/big"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -114,8 +116,11 @@ func stateFromDataset(ds demodata.EBoekhouden) State {
 		LedgerAccounts:   append([]demodata.LedgerAccount(nil), ds.LedgerAccounts...),
 		Relations:        append([]demodata.Relatie(nil), ds.Relations...),
 	}
-	for _, a := range ds.Articles {
-		st.Articles = append(st.Articles, Article{Artikel: a})
+	if len(ds.Articles) > 0 {
+		st.Articles = make([]Article, len(ds.Articles))
+		for i, a := range ds.Articles {
+			st.Articles[i] = Article{Artikel: a}
+		}
 	}
 	for _, f := range ds.Invoices {
 		st.Invoices = append(st.Invoices, Invoice{
@@ -163,8 +168,11 @@ func (st *State) normalize(now time.Time) error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
-	sort.SliceStable(st.Relations, func(i, j int) bool { return st.Relations[i].ID < st.Relations[j].ID })
-	codes, ids := map[string]bool{}, map[int64]bool{}
+	byRelationID := func(a, b demodata.Relatie) int { return cmp.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(st.Relations, byRelationID) {
+		slices.SortStableFunc(st.Relations, byRelationID)
+	}
+	codes, ids := make(map[string]bool, len(st.Relations)), make(map[int64]bool, len(st.Relations))
 	for _, r := range st.Relations {
 		if r.ID <= 0 || ids[r.ID] {
 			bad("relation %q: missing or duplicate ID %d", r.Code, r.ID)
@@ -178,22 +186,34 @@ func (st *State) normalize(now time.Time) error {
 		codes[r.Code], ids[r.ID] = true, true
 	}
 
-	sort.SliceStable(st.Articles, func(i, j int) bool { return st.Articles[i].ArtikelID < st.Articles[j].ArtikelID })
+	byArticleID := func(a, b Article) int { return cmp.Compare(a.ArtikelID, b.ArtikelID) }
+	if !slices.IsSortedFunc(st.Articles, byArticleID) {
+		slices.SortStableFunc(st.Articles, byArticleID)
+	}
+	// Articles share few prices and codes: derive each pair's prices once.
+	type priceKey struct{ excl, code string }
+	prices := map[priceKey][2]string{}
 	for i := range st.Articles {
 		a := &st.Articles[i]
-		_, err1 := canonical(&a.VerkoopprijsExclBTW)
-		_, err2 := canonical(&a.InkoopprijsExclBTW)
+		err1 := canonicalText(&a.VerkoopprijsExclBTW)
+		err2 := canonicalText(&a.InkoopprijsExclBTW)
 		if err := errors.Join(err1, err2); err != nil {
 			bad("article %q: %w", a.ArtikelCode, err)
 			continue
 		}
-		a.VerkoopprijsInclBTW, a.BtwPercentage, _ = articlePrices(a.Artikel, now.Year())
+		key := priceKey{a.VerkoopprijsExclBTW, a.BTWCode}
+		p, done := prices[key]
+		if !done {
+			p[0], p[1], _ = articlePrices(a.Artikel, now.Year())
+			prices[key] = p
+		}
+		a.VerkoopprijsInclBTW, a.BtwPercentage = p[0], p[1]
 	}
 
 	sort.SliceStable(st.Invoices, func(i, j int) bool {
 		return lessInvoiceNumber(st.Invoices[i].Factuurnummer, st.Invoices[j].Factuurnummer)
 	})
-	bedrijf := map[string]string{}
+	bedrijf := make(map[string]string, len(st.Relations))
 	for _, r := range st.Relations {
 		bedrijf[r.Code] = r.Bedrijf
 	}
