@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strings"
 	"testing"
 
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
@@ -46,8 +45,8 @@ func newBenchServer(b *testing.B) *benchServer {
 }
 
 // do sends one call and returns the envelope's response, failing on any
-// code but 200.
-func (bs *benchServer) do(method, endpoint, extraQuery string, body []byte) json.RawMessage {
+// answer but a success.
+func (bs *benchServer) do(method, endpoint, extraQuery string, body []byte) []byte {
 	req, err := http.NewRequest(method, bs.srv.URL+basePath+"/"+endpoint+"/"+bs.query+extraQuery, bytes.NewReader(body))
 	if err != nil {
 		bs.b.Fatal(err)
@@ -61,14 +60,13 @@ func (bs *benchServer) do(method, endpoint, extraQuery string, body []byte) json
 	if err != nil {
 		bs.b.Fatal(err)
 	}
-	var env struct {
-		Code     int             `json:"code"`
-		Response json.RawMessage `json:"response"`
+	// A success starts like this; decoding the whole envelope would make the
+	// client, not the sandbox, the larger part of a 50,000-record answer.
+	const okStart = `{"code":200,"messages":[],"response":`
+	if !bytes.HasPrefix(raw, []byte(okStart)) || !bytes.HasSuffix(raw, []byte("}")) {
+		bs.b.Fatalf("%s %s: %.500s", method, endpoint, raw)
 	}
-	if err := json.Unmarshal(raw, &env); err != nil || env.Code != codeOK {
-		bs.b.Fatalf("%s %s: %v %.500s", method, endpoint, err, raw)
-	}
-	return env.Response
+	return raw[len(okStart) : len(raw)-1]
 }
 
 // relationsBody is a POST body of benchBatch relations with debtor numbers
@@ -130,7 +128,7 @@ func BenchmarkGetRelationByDebtor50k(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		if got := bs.do(http.MethodGet, "relations", filter, nil); strings.Count(string(got), `"debtor_number"`) != 1 {
+		if got := bs.do(http.MethodGet, "relations", filter, nil); bytes.Count(got, []byte(`"debtor_number"`)) != 1 {
 			b.Fatalf("GET relations by debtor: %.300s", got)
 		}
 	}
@@ -143,7 +141,7 @@ func BenchmarkGetRelationsAll50k(b *testing.B) {
 	b.ReportAllocs()
 	b.ResetTimer()
 	for range b.N {
-		if got := bs.do(http.MethodGet, "relations", "", nil); strings.Count(string(got), `"debtor_number"`) != want {
+		if got := bs.do(http.MethodGet, "relations", "", nil); bytes.Count(got, []byte(`"debtor_number"`)) != want {
 			b.Fatalf("GET relations answered fewer than %d relations", want)
 		}
 	}

@@ -174,13 +174,15 @@ func (e *entity[T]) applyDefaults(t *T) {
 }
 
 // value returns what the field is answered as: unset coordinates are null as
-// in the Blueprint's GET example; other unset fields are "" [inferred].
+// in the Blueprint's GET example; other unset fields are "" [inferred]. It
+// points into the record: answers are encoded under the server's lock,
+// before the state can change again.
 func (f field[T]) value(t *T) *string {
-	v := *f.ref(t)
-	if v == "" && (f.kind == latitudeField || f.kind == longitudeField) {
+	v := f.ref(t)
+	if *v == "" && (f.kind == latitudeField || f.kind == longitudeField) {
 		return nil
 	}
-	return &v
+	return v
 }
 
 // output renders a record with every field, in documented order.
