@@ -171,3 +171,18 @@ func BenchmarkUpdateRelatie50k(b *testing.B) {
 		bs.call("UpdateRelatie", auth(bs.sid)+relatieXML(int64(6_000_000+n), fmt.Sprintf("BR%05d", n), fmt.Sprintf("Klant %05d B.V. (%d)", n, i), ""))
 	}
 }
+
+// BenchmarkAddFactuur50k adds one automatically numbered, booked invoice per
+// call to an administration of 50,000 relations; the invoices accumulate.
+func BenchmarkAddFactuur50k(b *testing.B) {
+	bs := newBenchServer(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := range b.N {
+		f := validFactuur()
+		f.relatie = fmt.Sprintf("BR%05d", i%benchSize)
+		if body := bs.call("AddFactuur", auth(bs.sid)+f.xml()); !bytes.Contains(body, []byte("<Factuurnummer>")) {
+			b.Fatalf("AddFactuur: %s", body)
+		}
+	}
+}

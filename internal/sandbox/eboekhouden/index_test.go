@@ -1,7 +1,10 @@
 package eboekhouden
 
 import (
+	"fmt"
 	"reflect"
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -190,5 +193,32 @@ func TestKeywordNeverMatchesAcrossFields(t *testing.T) {
 	})
 	if !reflect.DeepEqual(got, []int64{2}) {
 		t.Errorf("keyword across fields matched relations %v, want only [2]", got)
+	}
+}
+
+// TestNextInvoiceNumberMatchesItsPattern checks nextInvoiceNumber against
+// its definition: one more than the highest "<year><3 or more digits>".
+func TestNextInvoiceNumberMatchesItsPattern(t *testing.T) {
+	numbers := []string{"2026", "202601", "2026001", "2026001x", "X2026002", "2026-003", "20261234", "2026٠٠٩",
+		"2026" + strings.Repeat("9", 20), "2025999", "F-0042", "2026000", "2026 004", "20260100"}
+	for _, year := range []int{2025, 2026, 2027} {
+		for n := range len(numbers) + 1 {
+			st := State{}
+			for _, nr := range numbers[:n] {
+				st.Invoices = append(st.Invoices, Invoice{Factuurnummer: nr})
+			}
+			pattern := regexp.MustCompile(fmt.Sprintf(`^%d([0-9]{3,})$`, year))
+			var highest int64
+			for _, nr := range numbers[:n] {
+				if m := pattern.FindStringSubmatch(nr); m != nil {
+					if v, err := strconv.ParseInt(m[1], 10, 64); err == nil && v > highest {
+						highest = v
+					}
+				}
+			}
+			if got, want := st.nextInvoiceNumber(year), fmt.Sprintf("%d%03d", year, highest+1); got != want {
+				t.Errorf("year %d after %q: got %s, want %s", year, numbers[:n], got, want)
+			}
+		}
 	}
 }

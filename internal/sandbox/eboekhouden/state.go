@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -345,13 +344,15 @@ func (st *State) addInvoice(inv Invoice, relationName string) error {
 
 func (st *State) nextInvoiceNumber(year int) string {
 	prefix := strconv.Itoa(year)
-	pattern := regexp.MustCompile(`^` + prefix + `([0-9]{3,})$`)
 	var highest int64
 	for _, inv := range st.Invoices {
-		if m := pattern.FindStringSubmatch(inv.Factuurnummer); m != nil {
-			if n, err := strconv.ParseInt(m[1], 10, 64); err == nil && n > highest {
-				highest = n
-			}
+		// The year followed by three or more digits.
+		seq, ok := strings.CutPrefix(inv.Factuurnummer, prefix)
+		if !ok || len(seq) < 3 || !allDigits(seq) {
+			continue
+		}
+		if n, err := strconv.ParseInt(seq, 10, 64); err == nil && n > highest {
+			highest = n
 		}
 	}
 	return fmt.Sprintf("%s%03d", prefix, highest+1)
