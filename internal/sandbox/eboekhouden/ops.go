@@ -64,7 +64,7 @@ func (s *Server) apply(req *request, r *http.Request) reply {
 		w.errorMsg("ErrorMsg", nil)
 		w.leaf("SessionID", id)
 		w.close("OpenSessionResult")
-		return okReply(op, w.b.Bytes())
+		return okReply(op, w.bytes())
 	case "CloseSession":
 		// CloseSessionResponse has no content, so an unknown session cannot
 		// be reported; closing it is a no-op. [inferred]
@@ -117,7 +117,7 @@ func errorResult(op *operation, e *bizError) []byte {
 	var w xmlWriter
 	if res.typ.name == "cError" {
 		w.errorMsg(res.name, e)
-		return w.b.Bytes()
+		return w.bytes()
 	}
 	w.open(res.name)
 	for _, f := range res.typ.fields {
@@ -140,7 +140,7 @@ func errorResult(op *operation, e *bizError) []byte {
 		}
 	}
 	w.close(res.name)
-	return w.b.Bytes()
+	return w.bytes()
 }
 
 func baseURL(r *http.Request) string {
@@ -179,6 +179,10 @@ func relatieStrings(r *demodata.Relatie) [relatieStringCount]namedString {
 		{"Def9", &r.Def9}, {"Def10", &r.Def10}, {"LA", &r.LA},
 	}
 }
+
+// relatieSizeHint is about the size of a written cRelatie with an address,
+// to size an answer's buffer once.
+const relatieSizeHint = 1024
 
 func writeRelatie(w *xmlWriter, r *demodata.Relatie) {
 	w.open("cRelatie")
@@ -246,22 +250,25 @@ func (s *Server) getRelaties(el *node, _ callCtx) ([]byte, error) {
 		code: f.str("Code"), id: f.long("ID"),
 		keyword: strings.ToLower(strings.TrimSpace(f.str("Trefwoord"))),
 	}
+	var found []int
+	s.ix.relations(s.st.Relations, filter, func(i int) bool {
+		if len(found) >= s.opts.ResultCap {
+			return false
+		}
+		found = append(found, i)
+		return true
+	})
 	var w xmlWriter
+	w.grow(256 + len(found)*relatieSizeHint)
 	w.open("GetRelatiesResult")
 	w.errorMsg("ErrorMsg", nil)
 	w.open("Relaties")
-	n := 0
-	s.ix.relations(s.st.Relations, filter, func(i int) bool {
-		if n >= s.opts.ResultCap {
-			return false
-		}
+	for _, i := range found {
 		writeRelatie(&w, &s.st.Relations[i])
-		n++
-		return true
-	})
+	}
 	w.close("Relaties")
 	w.close("GetRelatiesResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 func containsFold(lowerNeedle string, fields ...string) bool {
@@ -305,7 +312,7 @@ func (s *Server) addRelatie(el *node, _ callCtx) ([]byte, error) {
 	w.errorMsg("ErrorMsg", nil)
 	w.leaf("Rel_ID", strconv.FormatInt(rel.ID, 10))
 	w.close("AddRelatieResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 // updateRelatie replaces the whole record with the given ID. Changing Code to
@@ -332,33 +339,41 @@ func (s *Server) updateRelatie(el *node, _ callCtx) ([]byte, error) {
 	s.st.refreshOpenItemNames(s.ix, old.Code, rel.Code)
 	var w xmlWriter
 	w.errorMsg("UpdateRelatieResult", nil)
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 // getArtikelen filters on ArtikelID (exact when not 0), ArtikelCode and
 // GroepCode (exact), ArtikelOmschrijving and GroepOmschrijving
 // (case-insensitive substring) [inferred]; empty means no filter. Inactive
 // articles are listed too, with Actief false. [inferred]
+// artikelSizeHint is about the size of a written cArtikel, to size an
+// answer's buffer once.
+const artikelSizeHint = 640
+
 func (s *Server) getArtikelen(el *node, c callCtx) ([]byte, error) {
 	f := el.child("cFilter")
 	filter := articleFilter{
 		id: f.long("ArtikelID"), code: f.str("ArtikelCode"), groupCode: f.str("GroepCode"),
 		desc: strings.ToLower(f.str("ArtikelOmschrijving")), groupDesc: strings.ToLower(f.str("GroepOmschrijving")),
 	}
+	var found []int
+	s.ix.articles(s.st.Articles, filter, func(i int) bool {
+		if len(found) >= s.opts.ResultCap {
+			return false
+		}
+		found = append(found, i)
+		return true
+	})
 	var w xmlWriter
+	w.grow(256 + len(found)*artikelSizeHint)
 	w.open("GetArtikelenResult")
 	w.errorMsg("ErrorMsg", nil)
 	w.open("Artikelen")
-	n := 0
-	var err error
-	s.ix.articles(s.st.Articles, filter, func(i int) bool {
-		if n >= s.opts.ResultCap {
-			return false
-		}
+	for _, i := range found {
 		a := &s.st.Articles[i]
-		var incl, pct string
-		if incl, pct, err = s.ix.articlePrices(i, a, c.now.Year()); err != nil {
-			return false
+		incl, pct, err := s.ix.articlePrices(i, a, c.now.Year())
+		if err != nil {
+			return nil, err
 		}
 		w.open("cArtikel")
 		w.int("ArtikelID", a.ArtikelID)
@@ -376,15 +391,10 @@ func (s *Server) getArtikelen(el *node, c callCtx) ([]byte, error) {
 		w.int("KostenplaatsID", a.KostenplaatsID)
 		w.leaf("Actief", strconv.FormatBool(a.Actief))
 		w.close("cArtikel")
-		n++
-		return true
-	})
-	if err != nil {
-		return nil, err
 	}
 	w.close("Artikelen")
 	w.close("GetArtikelenResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 // articlePrices derives VerkoopprijsInclBTW (rounded to cents) and
@@ -486,7 +496,7 @@ func (s *Server) addFactuur(el *node, c callCtx) ([]byte, error) {
 	w.errorMsg("ErrorMsg", nil)
 	w.leaf("Factuurnummer", inv.Factuurnummer)
 	w.close("AddFactuurResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 // lineFromNode checks and reads invoice line nr (1-based).
@@ -581,7 +591,7 @@ func (s *Server) getFacturen(el *node, c callCtx) ([]byte, error) {
 	}
 	w.close("Facturen")
 	w.close("GetFacturenResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 // pdfPath is where the sandbox answers the URLPDFBestand of an invoice.
@@ -619,5 +629,5 @@ func (s *Server) getOpenPosten(el *node, _ callCtx) ([]byte, error) {
 	}
 	w.close("Openposten")
 	w.close("GetOpenPostenResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }

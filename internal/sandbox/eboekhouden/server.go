@@ -102,9 +102,13 @@ func New(opts Options) *Server {
 	if err := st.normalize(opts.Now()); err != nil {
 		panic(fmt.Sprintf("eboekhouden sandbox: invalid dataset: %v", err))
 	}
+	creds := opts.Dataset.Credentials
+	// The server keeps its own copy: holding on to the dataset as well would
+	// keep a large administration in memory twice.
+	opts.Dataset = demodata.EBoekhouden{}
 	s := &Server{
 		opts:     opts,
-		creds:    opts.Dataset.Credentials,
+		creds:    creds,
 		schema:   loadSchema(),
 		start:    st.clone(),
 		faults:   fault.NewInjector(opts.Seed),
