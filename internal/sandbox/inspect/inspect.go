@@ -53,16 +53,22 @@ func (l *RequestLog) Add(r Request) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.reqs = append(l.reqs, r)
-	if l.max > 0 && len(l.reqs) > l.max {
+	// Drop the oldest in bulk, when twice max have gathered: dropping one per
+	// call would copy the whole log on every call once it is full.
+	if l.max > 0 && len(l.reqs) >= 2*l.max {
 		l.reqs = append(l.reqs[:0:0], l.reqs[len(l.reqs)-l.max:]...)
 	}
 }
 
-// All returns a copy of the logged requests, oldest first.
+// All returns a copy of the logged requests (the last max), oldest first.
 func (l *RequestLog) All() []Request {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]Request(nil), l.reqs...)
+	kept := l.reqs
+	if l.max > 0 && len(kept) > l.max {
+		kept = kept[len(kept)-l.max:]
+	}
+	return append([]Request(nil), kept...)
 }
 
 // Count returns how many logged requests have the given op.
