@@ -37,9 +37,10 @@ const maxLoggedBody = 64 << 10
 
 // RequestLog is a bounded, concurrency-safe list of requests.
 type RequestLog struct {
-	mu   sync.Mutex
-	reqs []Request
-	max  int
+	mu     sync.Mutex
+	reqs   []Request
+	oldest int // where the oldest request is once the log is full
+	max    int
 }
 
 // NewRequestLog keeps at most max requests (the oldest are dropped).
@@ -52,23 +53,23 @@ func (l *RequestLog) Add(r Request) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.reqs = append(l.reqs, r)
-	// Drop the oldest in bulk, when twice max have gathered: dropping one per
-	// call would copy the whole log on every call once it is full.
-	if l.max > 0 && len(l.reqs) >= 2*l.max {
-		l.reqs = append(l.reqs[:0:0], l.reqs[len(l.reqs)-l.max:]...)
+	if l.max <= 0 || len(l.reqs) < l.max {
+		l.reqs = append(l.reqs, r)
+		return
 	}
+	// Full: overwrite the oldest, a ring, instead of copying the whole log
+	// on every call.
+	l.reqs[l.oldest] = r
+	l.oldest = (l.oldest + 1) % l.max
 }
 
-// All returns a copy of the logged requests (the last max), oldest first.
+// All returns a copy of the logged requests, oldest first.
 func (l *RequestLog) All() []Request {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	kept := l.reqs
-	if l.max > 0 && len(kept) > l.max {
-		kept = kept[len(kept)-l.max:]
-	}
-	return append([]Request(nil), kept...)
+	out := make([]Request, 0, len(l.reqs))
+	out = append(out, l.reqs[l.oldest:]...)
+	return append(out, l.reqs[:l.oldest]...)
 }
 
 // Count returns how many logged requests have the given op.
@@ -86,7 +87,7 @@ func (l *RequestLog) Count(op string) int {
 func (l *RequestLog) Clear() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.reqs = nil
+	l.reqs, l.oldest = nil, 0
 }
 
 // Target is a sandbox server as the inspection API sees it.
