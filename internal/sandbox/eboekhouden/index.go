@@ -23,14 +23,14 @@ const searchSep = "\x00"
 type index struct {
 	relByCode map[string]int // position in Relations; codes are unique
 	relByID   map[int64]int  // position in Relations; IDs are unique
-	// relText is, per relation, its lower-cased Trefwoord fields joined by
-	// searchSep.
-	relText []string
+	// relText holds, per relation, its lower-cased Trefwoord fields joined
+	// by searchSep.
+	relText *textIndex
 
 	artByCode map[string][]int // positions in Articles, ascending
 	artByID   map[int64][]int  // positions in Articles, ascending
-	artDesc   []string         // lower-cased ArtikelOmschrijving
-	artGroup  []string         // lower-cased GroepOmschrijving
+	artDesc   *textIndex       // lower-cased ArtikelOmschrijving
+	artGroup  *textIndex       // lower-cased GroepOmschrijving
 	// artPrices caches what articlePrices derived, per position.
 	artPrices []cachedPrices
 }
@@ -43,25 +43,39 @@ type cachedPrices struct {
 
 // newIndex indexes a normalized state.
 func newIndex(st *State) *index {
+	relSize, descSize, groupSize := 0, 0, 0
+	for i := range st.Relations {
+		for _, f := range relationFields(&st.Relations[i]) {
+			relSize += len(f) + len(searchSep)
+		}
+	}
+	for _, a := range st.Articles {
+		descSize, groupSize = descSize+len(a.ArtikelOmschrijving), groupSize+len(a.GroepOmschrijving)
+	}
 	ix := &index{
 		relByCode: make(map[string]int, len(st.Relations)),
 		relByID:   make(map[int64]int, len(st.Relations)),
-		relText:   make([]string, 0, len(st.Relations)),
+		relText: newTextIndex(len(st.Relations), relSize, func(dst []byte, i int) []byte {
+			return appendRelationText(dst, &st.Relations[i])
+		}),
 		artByCode: make(map[string][]int, len(st.Articles)),
 		artByID:   make(map[int64][]int, len(st.Articles)),
-		artDesc:   make([]string, len(st.Articles)),
-		artGroup:  make([]string, len(st.Articles)),
+		artDesc: newTextIndex(len(st.Articles), descSize, func(dst []byte, i int) []byte {
+			return appendLower(dst, st.Articles[i].ArtikelOmschrijving)
+		}),
+		artGroup: newTextIndex(len(st.Articles), groupSize, func(dst []byte, i int) []byte {
+			return appendLower(dst, st.Articles[i].GroepOmschrijving)
+		}),
 		artPrices: make([]cachedPrices, len(st.Articles)),
 	}
-	for i := range st.Relations {
-		ix.addRelation(i, &st.Relations[i])
+	for i, r := range st.Relations {
+		ix.relByCode[r.Code] = i
+		ix.relByID[r.ID] = i
 	}
 	for i := range st.Articles {
 		a := &st.Articles[i]
 		ix.artByCode[a.ArtikelCode] = append(ix.artByCode[a.ArtikelCode], i)
 		ix.artByID[a.ArtikelID] = append(ix.artByID[a.ArtikelID], i)
-		ix.artDesc[i] = strings.ToLower(a.ArtikelOmschrijving)
-		ix.artGroup[i] = strings.ToLower(a.GroepOmschrijving)
 	}
 	return ix
 }
@@ -71,17 +85,18 @@ func relationFields(r *demodata.Relatie) [5]string {
 	return [5]string{r.Code, r.Bedrijf, r.Contactpersoon, r.Plaats, r.Email}
 }
 
-// relationText is the search text of a relation.
-func relationText(r *demodata.Relatie) string {
-	fields := relationFields(r)
-	var b strings.Builder
-	for i, f := range fields {
+// relationText is the search text of a relation: its Trefwoord fields in
+// lower case, joined by searchSep.
+func relationText(r *demodata.Relatie) string { return string(appendRelationText(nil, r)) }
+
+func appendRelationText(dst []byte, r *demodata.Relatie) []byte {
+	for i, f := range relationFields(r) {
 		if i > 0 {
-			b.WriteString(searchSep)
+			dst = append(dst, searchSep...)
 		}
-		b.WriteString(strings.ToLower(f))
+		dst = appendLower(dst, f)
 	}
-	return b.String()
+	return dst
 }
 
 // addRelation indexes the relation at position i, which must be the end of
@@ -89,7 +104,7 @@ func relationText(r *demodata.Relatie) string {
 func (ix *index) addRelation(i int, r *demodata.Relatie) {
 	ix.relByCode[r.Code] = i
 	ix.relByID[r.ID] = i
-	ix.relText = append(ix.relText[:i], relationText(r))
+	ix.relText.set(i, relationText(r))
 }
 
 // replaceRelation re-indexes position i after old became r (same ID).
@@ -99,7 +114,7 @@ func (ix *index) replaceRelation(i int, old, r *demodata.Relatie) {
 	}
 	ix.relByCode[r.Code] = i
 	ix.relByID[r.ID] = i
-	ix.relText[i] = relationText(r)
+	ix.relText.set(i, relationText(r))
 }
 
 // relationByCode returns the position of the relation with this code, or -1.
@@ -129,19 +144,20 @@ type relationFilter struct {
 // relations calls fn with the position of every relation that matches f, in
 // list order, until fn returns false.
 func (ix *index) relations(rels []demodata.Relatie, f relationFilter, fn func(i int) bool) {
+	acrossFields := strings.Contains(f.keyword, searchSep)
 	match := func(i int) bool {
 		r := &rels[i]
 		if (f.code != "" && r.Code != f.code) || (f.id != 0 && r.ID != f.id) {
 			return false
 		}
-		if f.keyword == "" {
+		switch {
+		case f.keyword == "":
 			return true
-		}
-		if strings.Contains(f.keyword, searchSep) {
+		case acrossFields:
 			fields := relationFields(r)
 			return containsFold(f.keyword, fields[:]...)
 		}
-		return strings.Contains(ix.relText[i], f.keyword)
+		return strings.Contains(ix.relText.texts[i], f.keyword)
 	}
 	switch {
 	case f.code != "":
@@ -152,6 +168,8 @@ func (ix *index) relations(rels []demodata.Relatie, f relationFilter, fn func(i 
 		if i := ix.relationByID(f.id); i >= 0 && match(i) {
 			fn(i)
 		}
+	case f.keyword != "" && !acrossFields:
+		ix.relText.search(f.keyword, fn)
 	default:
 		for i := range rels {
 			if match(i) && !fn(i) {
@@ -177,8 +195,11 @@ func (ix *index) articles(arts []Article, f articleFilter, fn func(i int) bool) 
 		if (f.id != 0 && a.ArtikelID != f.id) || (f.code != "" && a.ArtikelCode != f.code) || (f.groupCode != "" && a.GroepCode != f.groupCode) {
 			return false
 		}
-		return (f.desc == "" || strings.Contains(ix.artDesc[i], f.desc)) &&
-			(f.groupDesc == "" || strings.Contains(ix.artGroup[i], f.groupDesc))
+		return (f.desc == "" || strings.Contains(ix.artDesc.texts[i], f.desc)) &&
+			(f.groupDesc == "" || strings.Contains(ix.artGroup.texts[i], f.groupDesc))
+	}
+	search := func(ti *textIndex, needle string) {
+		ti.search(needle, func(i int) bool { return !match(i) || fn(i) })
 	}
 	each := func(positions []int) {
 		for _, i := range positions {
@@ -192,6 +213,10 @@ func (ix *index) articles(arts []Article, f articleFilter, fn func(i int) bool) 
 		each(ix.artByID[f.id])
 	case f.code != "":
 		each(ix.artByCode[f.code])
+	case f.desc != "":
+		search(ix.artDesc, f.desc)
+	case f.groupDesc != "":
+		search(ix.artGroup, f.groupDesc)
 	default:
 		for i := range arts {
 			if match(i) && !fn(i) {
