@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -185,4 +186,50 @@ func BenchmarkAddFactuur50k(b *testing.B) {
 			b.Fatalf("AddFactuur: %s", body)
 		}
 	}
+}
+
+// BenchmarkTrefwoordSweep50k reads every relation of an administration of
+// 50,000 the way a client must without paging: the unfiltered list, then by
+// search term, one character at a time, refining a term whose answer is cut
+// off at the cap with a second and third character. Only the calls are
+// timed; reading the IDs out of the answers is not.
+func BenchmarkTrefwoordSweep50k(b *testing.B) {
+	bs := newBenchServer(b)
+	idPattern := regexp.MustCompile(`<ID>([0-9]+)</ID>`)
+	const alphabet = "0123456789abcdefghijklmnopqrstuvwxyz"
+	calls, found := 0, 0
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		seen := map[string]bool{}
+		read := func(trefwoord string) int {
+			body := bs.call("GetRelaties", auth(bs.sid)+"<cFilter><Trefwoord>"+trefwoord+"</Trefwoord><ID>0</ID></cFilter>")
+			calls++
+			b.StopTimer()
+			defer b.StartTimer()
+			ids := idPattern.FindAllSubmatch(body, -1)
+			for _, m := range ids {
+				seen[string(m[1])] = true
+			}
+			return len(ids)
+		}
+		terms := []string{}
+		if read("") >= DefaultResultCap {
+			for _, c := range alphabet {
+				terms = append(terms, string(c))
+			}
+		}
+		for len(terms) > 0 {
+			term := terms[0]
+			terms = terms[1:]
+			if read(term) >= DefaultResultCap && len(term) < 3 {
+				for _, c := range alphabet {
+					terms = append(terms, term+string(c))
+				}
+			}
+		}
+		found = len(seen)
+	}
+	b.ReportMetric(float64(calls)/float64(b.N), "calls/op")
+	b.ReportMetric(float64(found), "relations-found")
 }
