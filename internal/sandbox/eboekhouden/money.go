@@ -30,12 +30,60 @@ func parseAmount(s string) (*big.Rat, error) {
 	return r, nil
 }
 
+// canonicalText rewrites a decimal string in canonical form like canonical,
+// without computing its value: for the dataset's own notation
+// ("-12.40", "12,4", "007") by moving digits, which is exactly what
+// parsing and formatAmount give, and through canonical for anything else.
+func canonicalText(s *string) error {
+	if out, ok := canonicalDecimal(*s); ok {
+		*s = out
+		return nil
+	}
+	_, err := canonical(s)
+	return err
+}
+
+// canonicalDecimal is the quick path of canonicalText: ok is false unless s
+// is "" or matches datasetDecimal.
+func canonicalDecimal(s string) (string, bool) {
+	if s == "" {
+		return "0", true
+	}
+	neg := s[0] == '-'
+	if neg {
+		s = s[1:]
+	}
+	whole, frac, hasFrac := s, "", false
+	if i := strings.IndexAny(s, ".,"); i >= 0 {
+		whole, frac, hasFrac = s[:i], s[i+1:], true
+	}
+	if !allDigits(whole) || (hasFrac && !allDigits(frac)) {
+		return "", false
+	}
+	whole = strings.TrimLeft(whole, "0")
+	if whole == "" {
+		whole = "0"
+	}
+	frac = strings.TrimRight(frac, "0")
+	sign := ""
+	if neg && (whole != "0" || frac != "") {
+		sign = "-"
+	}
+	if frac == "" {
+		return sign + whole, true
+	}
+	return sign + whole + "." + frac, true
+}
+
 // formatAmount writes r as the shortest exact decimal. Values that came from
 // decimal text always have a finite expansion; anything else (never produced
 // by the sandbox) is written with 20 decimals.
 func formatAmount(r *big.Rat) string {
 	if r.IsInt() {
 		return r.Num().String()
+	}
+	if n, ok := decimalPlaces(r.Denom()); ok {
+		return r.FloatString(n)
 	}
 	scaled := new(big.Rat).Set(r)
 	ten := big.NewRat(10, 1)
@@ -46,6 +94,29 @@ func formatAmount(r *big.Rat) string {
 		}
 	}
 	return strings.TrimRight(r.FloatString(20), "0")
+}
+
+// decimalPlaces is the quick answer for a denominator that fits in 64 bits:
+// the least n <= 60 for which den divides 10^n, the number of decimals of a
+// fraction with this (reduced) denominator; ok is false when there is none
+// or den is larger. den divides some 10^n exactly when it is 2^a·5^b, and
+// then n is max(a, b).
+func decimalPlaces(den *big.Int) (n int, ok bool) {
+	if !den.IsUint64() {
+		return 0, false
+	}
+	d := den.Uint64()
+	twos, fives := 0, 0
+	for d%2 == 0 {
+		d /= 2
+		twos++
+	}
+	for d%5 == 0 {
+		d /= 5
+		fives++
+	}
+	n = max(twos, fives)
+	return n, d == 1 && n <= 60
 }
 
 // round2 rounds to cents, half away from zero.

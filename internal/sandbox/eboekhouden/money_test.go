@@ -2,6 +2,7 @@ package eboekhouden
 
 import (
 	"math/big"
+	"strings"
 	"testing"
 )
 
@@ -93,5 +94,55 @@ func TestComputeTotalsPerLine(t *testing.T) {
 	got := computeTotals([]invoiceLine{l("1", "0.07", "HOOG_VERK_21"), l("1", "0.07", "HOOG_VERK_21"), l("1", "0.07", "HOOG_VERK_21")}, 2026, true)
 	if formatAmount(got.btw) != "0.03" || formatAmount(got.incl) != "0.24" {
 		t.Errorf("per line: VAT %s, total %s; want 0.03 and 0.24", formatAmount(got.btw), formatAmount(got.incl))
+	}
+}
+
+// TestFormatAmountMatchesScaling checks the quick path of formatAmount
+// against the definition it shortcuts: multiply by ten until the value is
+// whole.
+func TestFormatAmountMatchesScaling(t *testing.T) {
+	byScaling := func(r *big.Rat) string {
+		if r.IsInt() {
+			return r.Num().String()
+		}
+		scaled := new(big.Rat).Set(r)
+		for n := 1; n <= 60; n++ {
+			scaled.Mul(scaled, big.NewRat(10, 1))
+			if scaled.IsInt() {
+				return r.FloatString(n)
+			}
+		}
+		return strings.TrimRight(r.FloatString(20), "0")
+	}
+	var cases []*big.Rat
+	for _, den := range []int64{1, 2, 3, 4, 5, 8, 10, 16, 20, 25, 40, 100, 125, 128, 625, 1000, 1024, 3125, 7, 12, 15, 6, 1 << 40, 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5 * 5} {
+		for _, num := range []int64{-123457, -1, 0, 1, 7, 99, 12345678901} {
+			cases = append(cases, big.NewRat(num, den))
+		}
+	}
+	huge, _ := new(big.Rat).SetString("1/" + new(big.Int).Exp(big.NewInt(10), big.NewInt(45), nil).String())
+	tooLong, _ := new(big.Rat).SetString("3/" + new(big.Int).Exp(big.NewInt(2), big.NewInt(61), nil).String())
+	cases = append(cases, huge, tooLong, new(big.Rat).Mul(huge, big.NewRat(7, 3)))
+	for _, r := range cases {
+		if got, want := formatAmount(r), byScaling(r); got != want {
+			t.Errorf("formatAmount(%s) = %s, want %s", r, got, want)
+		}
+	}
+}
+
+// TestCanonicalTextMatchesCanonical checks the quick path of canonicalText
+// against parsing and formatting.
+func TestCanonicalTextMatchesCanonical(t *testing.T) {
+	for _, in := range []string{
+		"", "0", "00", "-0", "-0.00", "0,000", "12.40", "12,40", "-12.40", "007", "-007.50", "1.000001",
+		"123456789012345678901234567890.123456789012345678901234567890", "-5", "5.", ".5", "1.2.3", "1,2.3",
+		"+1", "1e3", " 1", "1 ", "--1", "-", "x", "١٢", "0.1000", "10", "100.0",
+	} {
+		fast, slow := in, in
+		errFast := canonicalText(&fast)
+		_, errSlow := canonical(&slow)
+		if (errFast == nil) != (errSlow == nil) || fast != slow {
+			t.Errorf("canonicalText(%q) = %q, %v; canonical gives %q, %v", in, fast, errFast, slow, errSlow)
+		}
 	}
 }

@@ -64,7 +64,7 @@ func (s *Server) apply(req *request, r *http.Request) reply {
 		w.errorMsg("ErrorMsg", nil)
 		w.leaf("SessionID", id)
 		w.close("OpenSessionResult")
-		return okReply(op, w.b.Bytes())
+		return okReply(op, w.bytes())
 	case "CloseSession":
 		// CloseSessionResponse has no content, so an unknown session cannot
 		// be reported; closing it is a no-op. [inferred]
@@ -117,7 +117,7 @@ func errorResult(op *operation, e *bizError) []byte {
 	var w xmlWriter
 	if res.typ.name == "cError" {
 		w.errorMsg(res.name, e)
-		return w.b.Bytes()
+		return w.bytes()
 	}
 	w.open(res.name)
 	for _, f := range res.typ.fields {
@@ -140,7 +140,7 @@ func errorResult(op *operation, e *bizError) []byte {
 		}
 	}
 	w.close(res.name)
-	return w.b.Bytes()
+	return w.bytes()
 }
 
 func baseURL(r *http.Request) string {
@@ -159,10 +159,13 @@ type namedString struct {
 	ptr  *string
 }
 
+// relatieStringCount is the number of string fields of cRelatie.
+const relatieStringCount = 37
+
 // relatieStrings lists the string fields of cRelatie, Code to LA, in WSDL
-// order.
-func relatieStrings(r *demodata.Relatie) []namedString {
-	return []namedString{
+// order. It returns an array, so that writing a relation allocates nothing.
+func relatieStrings(r *demodata.Relatie) [relatieStringCount]namedString {
+	return [relatieStringCount]namedString{
 		{"Code", &r.Code}, {"Bedrijf", &r.Bedrijf}, {"Contactpersoon", &r.Contactpersoon},
 		{"Geslacht", &r.Geslacht}, {"Adres", &r.Adres}, {"Postcode", &r.Postcode},
 		{"Plaats", &r.Plaats}, {"Land", &r.Land}, {"Adres2", &r.Adres2},
@@ -177,16 +180,21 @@ func relatieStrings(r *demodata.Relatie) []namedString {
 	}
 }
 
-func writeRelatie(w *xmlWriter, r demodata.Relatie) {
+// relatieSizeHint is about the size of a written cRelatie with an address,
+// to size an answer's buffer once.
+const relatieSizeHint = 1024
+
+func writeRelatie(w *xmlWriter, r *demodata.Relatie) {
 	w.open("cRelatie")
-	w.leaf("ID", strconv.FormatInt(r.ID, 10))
-	w.leaf("AddDatum", formatDate(r.AddDatum))
-	for _, f := range relatieStrings(&r) {
+	w.int("ID", r.ID)
+	w.date("AddDatum", r.AddDatum)
+	fields := relatieStrings(r)
+	for _, f := range fields {
 		w.leaf(f.name, *f.ptr)
 	}
-	w.leaf("Gb_ID", strconv.FormatInt(r.GbID, 10))
-	w.leaf("GeenEmail", strconv.FormatInt(r.GeenEmail, 10))
-	w.leaf("NieuwsbriefgroepenCount", strconv.FormatInt(r.NieuwsbriefgroepenCount, 10))
+	w.int("Gb_ID", r.GbID)
+	w.int("GeenEmail", r.GeenEmail)
+	w.int("NieuwsbriefgroepenCount", r.NieuwsbriefgroepenCount)
 	w.close("cRelatie")
 }
 
@@ -238,29 +246,29 @@ func codeInUse(code string) *bizError {
 // Email [inferred]), combined with AND; ordered by ID, capped.
 func (s *Server) getRelaties(el *node, _ callCtx) ([]byte, error) {
 	f := el.child("cFilter")
-	keyword := strings.ToLower(strings.TrimSpace(f.str("Trefwoord")))
-	code, id := f.str("Code"), f.long("ID")
+	filter := relationFilter{
+		code: f.str("Code"), id: f.long("ID"),
+		keyword: strings.ToLower(strings.TrimSpace(f.str("Trefwoord"))),
+	}
+	var found []int
+	s.ix.relations(s.st.Relations, filter, func(i int) bool {
+		if len(found) >= s.opts.ResultCap {
+			return false
+		}
+		found = append(found, i)
+		return true
+	})
 	var w xmlWriter
+	w.grow(256 + len(found)*relatieSizeHint)
 	w.open("GetRelatiesResult")
 	w.errorMsg("ErrorMsg", nil)
 	w.open("Relaties")
-	n := 0
-	for _, r := range s.st.Relations {
-		if n >= s.opts.ResultCap {
-			break
-		}
-		if (code != "" && r.Code != code) || (id != 0 && r.ID != id) {
-			continue
-		}
-		if keyword != "" && !containsFold(keyword, r.Code, r.Bedrijf, r.Contactpersoon, r.Plaats, r.Email) {
-			continue
-		}
-		writeRelatie(&w, r)
-		n++
+	for _, i := range found {
+		writeRelatie(&w, &s.st.Relations[i])
 	}
 	w.close("Relaties")
 	w.close("GetRelatiesResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 func containsFold(lowerNeedle string, fields ...string) bool {
@@ -273,7 +281,7 @@ func containsFold(lowerNeedle string, fields ...string) bool {
 }
 
 // addRelatie stores every field sent (AddDatum as given) under a new ID.
-func (s *Server) addRelatie(el *node, c callCtx) ([]byte, error) {
+func (s *Server) addRelatie(el *node, _ callCtx) ([]byte, error) {
 	o := el.child("oRel")
 	if o == nil || o.isNil {
 		return nil, bizErr(CodeMissingObject, "Er is geen relatie (oRel) meegestuurd.")
@@ -285,84 +293,90 @@ func (s *Server) addRelatie(el *node, c callCtx) ([]byte, error) {
 	if e := checkRelation(&rel); e != nil {
 		return nil, e
 	}
-	if s.st.relationByCode(rel.Code) >= 0 {
+	if s.ix.relationByCode(rel.Code) >= 0 {
 		return nil, codeInUse(rel.Code)
 	}
-	// New IDs continue after the highest one. [inferred]
-	for _, r := range s.st.Relations {
-		rel.ID = max(rel.ID, r.ID)
+	// New IDs continue after the highest one [inferred], so the new relation
+	// goes at the end of the list ordered by ID. Only what it changes is
+	// updated, not the whole state: the real service does not get slower
+	// per relation as the administration grows.
+	if n := len(s.st.Relations); n > 0 {
+		rel.ID = s.st.Relations[n-1].ID
 	}
 	rel.ID++
 	s.st.Relations = append(s.st.Relations, rel)
-	if err := s.st.normalize(c.now); err != nil {
-		return nil, fmt.Errorf("add relation %s: %w", rel.Code, err)
-	}
+	s.ix.addRelation(len(s.st.Relations)-1, &rel)
+	s.st.refreshOpenItemNames(s.ix, rel.Code)
 	var w xmlWriter
 	w.open("AddRelatieResult")
 	w.errorMsg("ErrorMsg", nil)
 	w.leaf("Rel_ID", strconv.FormatInt(rel.ID, 10))
 	w.close("AddRelatieResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 // updateRelatie replaces the whole record with the given ID. Changing Code to
 // another relation's code answers CREL001 like AddRelatie. [inferred]
-func (s *Server) updateRelatie(el *node, c callCtx) ([]byte, error) {
+func (s *Server) updateRelatie(el *node, _ callCtx) ([]byte, error) {
 	o := el.child("oRel")
 	if o == nil || o.isNil {
 		return nil, bizErr(CodeMissingObject, "Er is geen relatie (oRel) meegestuurd.")
 	}
 	rel := relatieFromNode(o)
-	idx := s.st.relationByID(rel.ID)
+	idx := s.ix.relationByID(rel.ID)
 	if idx < 0 {
 		return nil, bizErr(CodeRelationUnknown, "Er bestaat geen relatie met ID %d.", rel.ID)
 	}
 	if e := checkRelation(&rel); e != nil {
 		return nil, e
 	}
-	if other := s.st.relationByCode(rel.Code); other >= 0 && other != idx {
+	if other := s.ix.relationByCode(rel.Code); other >= 0 && other != idx {
 		return nil, codeInUse(rel.Code)
 	}
+	old := s.st.Relations[idx]
 	s.st.Relations[idx] = rel
-	if err := s.st.normalize(c.now); err != nil {
-		return nil, fmt.Errorf("update relation %d: %w", rel.ID, err)
-	}
+	s.ix.replaceRelation(idx, &old, &rel)
+	s.st.refreshOpenItemNames(s.ix, old.Code, rel.Code)
 	var w xmlWriter
 	w.errorMsg("UpdateRelatieResult", nil)
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 // getArtikelen filters on ArtikelID (exact when not 0), ArtikelCode and
 // GroepCode (exact), ArtikelOmschrijving and GroepOmschrijving
 // (case-insensitive substring) [inferred]; empty means no filter. Inactive
 // articles are listed too, with Actief false. [inferred]
+// artikelSizeHint is about the size of a written cArtikel, to size an
+// answer's buffer once.
+const artikelSizeHint = 640
+
 func (s *Server) getArtikelen(el *node, c callCtx) ([]byte, error) {
 	f := el.child("cFilter")
-	id := f.long("ArtikelID")
-	code, groupCode := f.str("ArtikelCode"), f.str("GroepCode")
-	desc := strings.ToLower(f.str("ArtikelOmschrijving"))
-	groupDesc := strings.ToLower(f.str("GroepOmschrijving"))
+	filter := articleFilter{
+		id: f.long("ArtikelID"), code: f.str("ArtikelCode"), groupCode: f.str("GroepCode"),
+		desc: strings.ToLower(f.str("ArtikelOmschrijving")), groupDesc: strings.ToLower(f.str("GroepOmschrijving")),
+	}
+	var found []int
+	s.ix.articles(s.st.Articles, filter, func(i int) bool {
+		if len(found) >= s.opts.ResultCap {
+			return false
+		}
+		found = append(found, i)
+		return true
+	})
 	var w xmlWriter
+	w.grow(256 + len(found)*artikelSizeHint)
 	w.open("GetArtikelenResult")
 	w.errorMsg("ErrorMsg", nil)
 	w.open("Artikelen")
-	n := 0
-	for _, a := range s.st.Articles {
-		if n >= s.opts.ResultCap {
-			break
-		}
-		if (id != 0 && a.ArtikelID != id) || (code != "" && a.ArtikelCode != code) || (groupCode != "" && a.GroepCode != groupCode) {
-			continue
-		}
-		if (desc != "" && !containsFold(desc, a.ArtikelOmschrijving)) || (groupDesc != "" && !containsFold(groupDesc, a.GroepOmschrijving)) {
-			continue
-		}
-		incl, pct, err := articlePrices(a.Artikel, c.now.Year())
+	for _, i := range found {
+		a := &s.st.Articles[i]
+		incl, pct, err := s.ix.articlePrices(i, a, c.now.Year())
 		if err != nil {
 			return nil, err
 		}
 		w.open("cArtikel")
-		w.leaf("ArtikelID", strconv.FormatInt(a.ArtikelID, 10))
+		w.int("ArtikelID", a.ArtikelID)
 		w.leaf("ArtikelOmschrijving", a.ArtikelOmschrijving)
 		w.leaf("ArtikelCode", a.ArtikelCode)
 		w.leaf("GroepOmschrijving", a.GroepOmschrijving)
@@ -374,14 +388,13 @@ func (s *Server) getArtikelen(el *node, c callCtx) ([]byte, error) {
 		w.leaf("BTWCode", a.BTWCode)
 		w.leaf("TegenrekeningCode", a.TegenrekeningCode)
 		w.leaf("BtwPercentage", pct)
-		w.leaf("KostenplaatsID", strconv.FormatInt(a.KostenplaatsID, 10))
+		w.int("KostenplaatsID", a.KostenplaatsID)
 		w.leaf("Actief", strconv.FormatBool(a.Actief))
 		w.close("cArtikel")
-		n++
 	}
 	w.close("Artikelen")
 	w.close("GetArtikelenResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 // articlePrices derives VerkoopprijsInclBTW (rounded to cents) and
@@ -447,7 +460,8 @@ func (s *Server) addFactuur(el *node, c callCtx) ([]byte, error) {
 	if e := checkLengths(invoiceLengths, o.str); e != nil {
 		return nil, e
 	}
-	if inv.Relatiecode == "" || s.st.relationByCode(inv.Relatiecode) < 0 {
+	rel := s.ix.relationByCode(inv.Relatiecode)
+	if inv.Relatiecode == "" || rel < 0 {
 		return nil, bizErr(CodeInvoiceRelation, "Relatie met code '%s' niet gevonden. Voeg de relatie eerst toe.", inv.Relatiecode)
 	}
 	if !s.st.hasTemplate(inv.Factuursjabloon) {
@@ -474,7 +488,7 @@ func (s *Server) addFactuur(el *node, c callCtx) ([]byte, error) {
 	if inv.Factuurnummer == "" {
 		inv.Factuurnummer = s.st.nextInvoiceNumber(year)
 	}
-	if err := s.st.addInvoice(inv); err != nil {
+	if err := s.st.addInvoice(inv, s.st.Relations[rel].Bedrijf); err != nil {
 		return nil, fmt.Errorf("add invoice %s: %w", inv.Factuurnummer, err)
 	}
 	var w xmlWriter
@@ -482,7 +496,7 @@ func (s *Server) addFactuur(el *node, c callCtx) ([]byte, error) {
 	w.errorMsg("ErrorMsg", nil)
 	w.leaf("Factuurnummer", inv.Factuurnummer)
 	w.close("AddFactuurResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 // lineFromNode checks and reads invoice line nr (1-based).
@@ -577,7 +591,7 @@ func (s *Server) getFacturen(el *node, c callCtx) ([]byte, error) {
 	}
 	w.close("Facturen")
 	w.close("GetFacturenResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }
 
 // pdfPath is where the sandbox answers the URLPDFBestand of an invoice.
@@ -615,5 +629,5 @@ func (s *Server) getOpenPosten(el *node, _ callCtx) ([]byte, error) {
 	}
 	w.close("Openposten")
 	w.close("GetOpenPostenResult")
-	return w.b.Bytes(), nil
+	return w.bytes(), nil
 }

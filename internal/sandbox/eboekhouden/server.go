@@ -79,6 +79,7 @@ type Server struct {
 
 	mu       sync.Mutex
 	st       State
+	ix       *index // of st, replaced with it
 	sessions map[string]*session
 	calls    map[string][]time.Time // accepted call times per username, for CallLimitPerMinute
 }
@@ -101,14 +102,19 @@ func New(opts Options) *Server {
 	if err := st.normalize(opts.Now()); err != nil {
 		panic(fmt.Sprintf("eboekhouden sandbox: invalid dataset: %v", err))
 	}
+	creds := opts.Dataset.Credentials
+	// The server keeps its own copy: holding on to the dataset as well would
+	// keep a large administration in memory twice.
+	opts.Dataset = demodata.EBoekhouden{}
 	s := &Server{
 		opts:     opts,
-		creds:    opts.Dataset.Credentials,
+		creds:    creds,
 		schema:   loadSchema(),
 		start:    st.clone(),
 		faults:   fault.NewInjector(opts.Seed),
 		log:      inspect.NewRequestLog(requestLogSize),
 		st:       st,
+		ix:       newIndex(&st),
 		sessions: map[string]*session{},
 		calls:    map[string][]time.Time{},
 	}
@@ -207,7 +213,7 @@ func (s *Server) Update(fn func(st *State)) {
 		panic(fmt.Sprintf("eboekhouden sandbox: Update made the state inconsistent: %v", err))
 	}
 	st.Sessions = 0
-	s.st = st
+	s.st, s.ix = st, newIndex(&st)
 }
 
 // Reset restores the starting dataset and clears sessions, call counts,
@@ -215,6 +221,7 @@ func (s *Server) Update(fn func(st *State)) {
 func (s *Server) Reset() {
 	s.mu.Lock()
 	s.st = s.start.clone()
+	s.ix = newIndex(&s.st)
 	s.sessions = map[string]*session{}
 	s.calls = map[string][]time.Time{}
 	s.mu.Unlock()

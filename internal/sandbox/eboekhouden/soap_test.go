@@ -1,6 +1,8 @@
 package eboekhouden
 
 import (
+	"bytes"
+	"encoding/xml"
 	"net/http"
 	"strings"
 	"testing"
@@ -165,6 +167,31 @@ func TestRedact(t *testing.T) {
 	for in, want := range cases {
 		if got := redact([]byte(in)); got != want {
 			t.Errorf("redact(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// TestXMLWriterTextMatchesEscapeText checks the writer's quick paths
+// against xml.EscapeText.
+func TestXMLWriterTextMatchesEscapeText(t *testing.T) {
+	texts := []string{"", "plain", "Brasserie 't Pleintje < & >", `"quoted"`, "tab\tnew\nline\r", "é ü 漢字", "bad \xff utf-8", "\uFFFD", "\x7f\x1b"}
+	for c := range 0x80 {
+		texts = append(texts, "a"+string(rune(c))+"b")
+	}
+	for _, text := range texts {
+		var w xmlWriter
+		w.text(text)
+		var want bytes.Buffer
+		if err := xml.EscapeText(&want, []byte(text)); err != nil {
+			t.Fatal(err)
+		}
+		if string(w.bytes()) != want.String() {
+			t.Errorf("text(%q) = %q, want %q", text, w.bytes(), want.String())
+		}
+		w = xmlWriter{}
+		w.date("D", text)
+		if got, wantDate := string(w.bytes()), "<D>"+want.String()+"T00:00:00</D>"; got != wantDate {
+			t.Errorf("date(%q) = %q, want %q", text, got, wantDate)
 		}
 	}
 }

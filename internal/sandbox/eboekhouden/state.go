@@ -1,10 +1,11 @@
 package eboekhouden
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"math/big"
-	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -114,8 +115,11 @@ func stateFromDataset(ds demodata.EBoekhouden) State {
 		LedgerAccounts:   append([]demodata.LedgerAccount(nil), ds.LedgerAccounts...),
 		Relations:        append([]demodata.Relatie(nil), ds.Relations...),
 	}
-	for _, a := range ds.Articles {
-		st.Articles = append(st.Articles, Article{Artikel: a})
+	if len(ds.Articles) > 0 {
+		st.Articles = make([]Article, len(ds.Articles))
+		for i, a := range ds.Articles {
+			st.Articles[i] = Article{Artikel: a}
+		}
 	}
 	for _, f := range ds.Invoices {
 		st.Invoices = append(st.Invoices, Invoice{
@@ -163,8 +167,11 @@ func (st *State) normalize(now time.Time) error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
 
-	sort.SliceStable(st.Relations, func(i, j int) bool { return st.Relations[i].ID < st.Relations[j].ID })
-	codes, ids := map[string]bool{}, map[int64]bool{}
+	byRelationID := func(a, b demodata.Relatie) int { return cmp.Compare(a.ID, b.ID) }
+	if !slices.IsSortedFunc(st.Relations, byRelationID) {
+		slices.SortStableFunc(st.Relations, byRelationID)
+	}
+	codes, ids := make(map[string]bool, len(st.Relations)), make(map[int64]bool, len(st.Relations))
 	for _, r := range st.Relations {
 		if r.ID <= 0 || ids[r.ID] {
 			bad("relation %q: missing or duplicate ID %d", r.Code, r.ID)
@@ -178,22 +185,34 @@ func (st *State) normalize(now time.Time) error {
 		codes[r.Code], ids[r.ID] = true, true
 	}
 
-	sort.SliceStable(st.Articles, func(i, j int) bool { return st.Articles[i].ArtikelID < st.Articles[j].ArtikelID })
+	byArticleID := func(a, b Article) int { return cmp.Compare(a.ArtikelID, b.ArtikelID) }
+	if !slices.IsSortedFunc(st.Articles, byArticleID) {
+		slices.SortStableFunc(st.Articles, byArticleID)
+	}
+	// Articles share few prices and codes: derive each pair's prices once.
+	type priceKey struct{ excl, code string }
+	prices := map[priceKey][2]string{}
 	for i := range st.Articles {
 		a := &st.Articles[i]
-		_, err1 := canonical(&a.VerkoopprijsExclBTW)
-		_, err2 := canonical(&a.InkoopprijsExclBTW)
+		err1 := canonicalText(&a.VerkoopprijsExclBTW)
+		err2 := canonicalText(&a.InkoopprijsExclBTW)
 		if err := errors.Join(err1, err2); err != nil {
 			bad("article %q: %w", a.ArtikelCode, err)
 			continue
 		}
-		a.VerkoopprijsInclBTW, a.BtwPercentage, _ = articlePrices(a.Artikel, now.Year())
+		key := priceKey{a.VerkoopprijsExclBTW, a.BTWCode}
+		p, done := prices[key]
+		if !done {
+			p[0], p[1], _ = articlePrices(a.Artikel, now.Year())
+			prices[key] = p
+		}
+		a.VerkoopprijsInclBTW, a.BtwPercentage = p[0], p[1]
 	}
 
 	sort.SliceStable(st.Invoices, func(i, j int) bool {
 		return lessInvoiceNumber(st.Invoices[i].Factuurnummer, st.Invoices[j].Factuurnummer)
 	})
-	bedrijf := map[string]string{}
+	bedrijf := make(map[string]string, len(st.Relations))
 	for _, r := range st.Relations {
 		bedrijf[r.Code] = r.Bedrijf
 	}
@@ -292,16 +311,13 @@ func deriveInvoice(inv *Invoice, relationName string, vatPerLine bool) (*OpenIte
 	}, nil
 }
 
-// addInvoice adds a new, checked invoice and updates only what it changes
+// addInvoice adds a new, checked invoice of the relation named relationName
+// and updates only what it changes
 // (its totals, its open item, the next number of its year): a full
 // normalize per invoice would make AddFactuur slower as the administration
 // grows, which the real service is not.
-func (st *State) addInvoice(inv Invoice) error {
-	name := ""
-	if i := st.relationByCode(inv.Relatiecode); i >= 0 {
-		name = st.Relations[i].Bedrijf
-	}
-	item, err := deriveInvoice(&inv, name, st.VATRounding == VATPerLine)
+func (st *State) addInvoice(inv Invoice, relationName string) error {
+	item, err := deriveInvoice(&inv, relationName, st.VATRounding == VATPerLine)
 	if err != nil {
 		return err
 	}
@@ -328,13 +344,15 @@ func (st *State) addInvoice(inv Invoice) error {
 
 func (st *State) nextInvoiceNumber(year int) string {
 	prefix := strconv.Itoa(year)
-	pattern := regexp.MustCompile(`^` + prefix + `([0-9]{3,})$`)
 	var highest int64
 	for _, inv := range st.Invoices {
-		if m := pattern.FindStringSubmatch(inv.Factuurnummer); m != nil {
-			if n, err := strconv.ParseInt(m[1], 10, 64); err == nil && n > highest {
-				highest = n
-			}
+		// The year followed by three or more digits.
+		seq, ok := strings.CutPrefix(inv.Factuurnummer, prefix)
+		if !ok || len(seq) < 3 || !allDigits(seq) {
+			continue
+		}
+		if n, err := strconv.ParseInt(seq, 10, 64); err == nil && n > highest {
+			highest = n
 		}
 	}
 	return fmt.Sprintf("%s%03d", prefix, highest+1)
@@ -364,24 +382,22 @@ func allDigits(s string) bool {
 	return true
 }
 
-// relationByCode returns the index of the relation with this code, or -1.
-func (st *State) relationByCode(code string) int {
-	for i, r := range st.Relations {
-		if r.Code == code {
-			return i
+// refreshOpenItemNames sets the RelBedrijf of every open item of these
+// relation codes to the current name of the relation with that code, as
+// normalize derives it, after a relation was added or changed.
+func (st *State) refreshOpenItemNames(ix *index, codes ...string) {
+	for i := range st.OpenItems {
+		p := &st.OpenItems[i]
+		for _, code := range codes {
+			if p.RelCode != code {
+				continue
+			}
+			p.RelBedrijf = ""
+			if r := ix.relationByCode(code); r >= 0 {
+				p.RelBedrijf = st.Relations[r].Bedrijf
+			}
 		}
 	}
-	return -1
-}
-
-// relationByID returns the index of the relation with this ID, or -1.
-func (st *State) relationByID(id int64) int {
-	for i, r := range st.Relations {
-		if r.ID == id {
-			return i
-		}
-	}
-	return -1
 }
 
 func (st *State) hasTemplate(name string) bool {

@@ -37,9 +37,10 @@ const maxLoggedBody = 64 << 10
 
 // RequestLog is a bounded, concurrency-safe list of requests.
 type RequestLog struct {
-	mu   sync.Mutex
-	reqs []Request
-	max  int
+	mu     sync.Mutex
+	reqs   []Request
+	oldest int // where the oldest request is once the log is full
+	max    int
 }
 
 // NewRequestLog keeps at most max requests (the oldest are dropped).
@@ -52,17 +53,23 @@ func (l *RequestLog) Add(r Request) {
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.reqs = append(l.reqs, r)
-	if l.max > 0 && len(l.reqs) > l.max {
-		l.reqs = append(l.reqs[:0:0], l.reqs[len(l.reqs)-l.max:]...)
+	if l.max <= 0 || len(l.reqs) < l.max {
+		l.reqs = append(l.reqs, r)
+		return
 	}
+	// Full: overwrite the oldest, a ring, instead of copying the whole log
+	// on every call.
+	l.reqs[l.oldest] = r
+	l.oldest = (l.oldest + 1) % l.max
 }
 
 // All returns a copy of the logged requests, oldest first.
 func (l *RequestLog) All() []Request {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return append([]Request(nil), l.reqs...)
+	out := make([]Request, 0, len(l.reqs))
+	out = append(out, l.reqs[l.oldest:]...)
+	return append(out, l.reqs[:l.oldest]...)
 }
 
 // Count returns how many logged requests have the given op.
@@ -80,7 +87,7 @@ func (l *RequestLog) Count(op string) int {
 func (l *RequestLog) Clear() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	l.reqs = nil
+	l.reqs, l.oldest = nil, 0
 }
 
 // Target is a sandbox server as the inspection API sees it.

@@ -2,6 +2,7 @@ package inspect
 
 import (
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -109,5 +110,34 @@ func TestRequestLogBoundsAndTruncates(t *testing.T) {
 	l.Clear()
 	if len(l.All()) != 0 {
 		t.Fatal("Clear left requests")
+	}
+}
+
+// TestRequestLogKeepsTheLastMax: however many requests came, the log
+// answers exactly the last max, oldest first, and Count sees only those.
+func TestRequestLogKeepsTheLastMax(t *testing.T) {
+	l := NewRequestLog(4)
+	for n := 1; n <= 25; n++ {
+		l.Add(Request{Op: fmt.Sprint(n)})
+		all := l.All()
+		if want := min(n, 4); len(all) != want {
+			t.Fatalf("after %d requests: %d kept, want %d", n, len(all), want)
+		}
+		for i, r := range all {
+			if want := fmt.Sprint(n - len(all) + 1 + i); r.Op != want {
+				t.Fatalf("after %d requests: entry %d is %s, want %s", n, i, r.Op, want)
+			}
+		}
+		if n > 4 && l.Count(fmt.Sprint(n-4)) != 0 {
+			t.Fatalf("after %d requests: Count sees the dropped request %d", n, n-4)
+		}
+	}
+	if len(l.reqs) > 4 {
+		t.Errorf("the log holds %d requests, want at most max", len(l.reqs))
+	}
+	l.Clear()
+	l.Add(Request{Op: "after"})
+	if all := l.All(); len(all) != 1 || all[0].Op != "after" {
+		t.Errorf("after Clear and one request: %+v", all)
 	}
 }

@@ -1,12 +1,14 @@
 package outsmart
 
 import (
+	"cmp"
 	"fmt"
 	"net/url"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 )
 
 // This file implements OutSmart's "Advanced filters" (Blueprint, 24-10-2018):
@@ -22,6 +24,7 @@ import (
 // filter is one parsed condition.
 type filter struct {
 	key, value, op string
+	lowerValue     string         // value in lower case, for text comparisons
 	like           *regexp.Regexp // for op "li"
 }
 
@@ -73,7 +76,7 @@ func readFilters(q url.Values) ([]filter, error) {
 		if !ok {
 			return nil, fmt.Errorf("filter key %s has no value", f.key)
 		}
-		f.value = v
+		f.value, f.lowerValue = v, strings.ToLower(v)
 		if op, ok := ops[idx]; ok {
 			f.op = op
 		}
@@ -183,7 +186,7 @@ func (f filter) match(v *string, numeric bool) (bool, error) {
 	if f.op == "li" {
 		return f.like.MatchString(*v), nil
 	}
-	var cmp int
+	var order int
 	if numeric {
 		want, err := parseDecimal(f.value)
 		if err != nil {
@@ -193,22 +196,45 @@ func (f filter) match(v *string, numeric bool) (bool, error) {
 		if err != nil {
 			return false, nil // a stored value that is not a number matches nothing
 		}
-		cmp = have.Cmp(want)
+		order = have.Cmp(want)
 	} else {
-		cmp = strings.Compare(strings.ToLower(*v), strings.ToLower(f.value))
+		order = compareLower(*v, f.lowerValue)
 	}
 	switch f.op {
 	case "eq":
-		return cmp == 0, nil
+		return order == 0, nil
 	case "ne":
-		return cmp != 0, nil
+		return order != 0, nil
 	case "gt":
-		return cmp > 0, nil
+		return order > 0, nil
 	case "ge":
-		return cmp >= 0, nil
+		return order >= 0, nil
 	case "lt":
-		return cmp < 0, nil
+		return order < 0, nil
 	default: // "le"; readFilters admits nothing else
-		return cmp <= 0, nil
+		return order <= 0, nil
 	}
+}
+
+// compareLower is strings.Compare(strings.ToLower(s), lower), without
+// allocating for an ASCII s: a filter compares it with every record.
+func compareLower(s, lower string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Compare(strings.ToLower(s), lower)
+		}
+	}
+	for i := 0; i < len(s) && i < len(lower); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			if c < lower[i] {
+				return -1
+			}
+			return 1
+		}
+	}
+	return cmp.Compare(len(s), len(lower))
 }

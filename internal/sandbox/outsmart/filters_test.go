@@ -3,6 +3,7 @@ package outsmart
 import (
 	"net/url"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -205,6 +206,19 @@ func TestLikePattern(t *testing.T) {
 	for _, tt := range tests {
 		if got := likePattern(tt.pattern).MatchString(tt.value); got != tt.want {
 			t.Errorf("%q LIKE %q = %v, want %v", tt.value, tt.pattern, got, tt.want)
+		}
+	}
+}
+
+func TestCompareLowerMatchesToLower(t *testing.T) {
+	values := []string{"", "a", "A", "BR25000", "br25000", "br2500", "BR250000", "Zeist", "zeist", "[", "_", "`", "@",
+		"ÉCOLE", "école", "ſ", "s", "İ", "i̇", "\xff", "Ab\x00", "ab"}
+	for _, s := range values {
+		for _, other := range values {
+			lower := strings.ToLower(other)
+			if got, want := compareLower(s, lower), strings.Compare(strings.ToLower(s), lower); got != want {
+				t.Errorf("compareLower(%q, %q) = %d, want %d", s, lower, got, want)
+			}
 		}
 	}
 }

@@ -291,6 +291,7 @@ func (s *Server) Update(fn func(st *State)) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	fn(&s.state)
+	s.state.keys = nil
 	s.state.normalise()
 }
 

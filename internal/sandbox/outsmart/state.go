@@ -1,8 +1,6 @@
 package outsmart
 
 import (
-	"encoding/json"
-	"fmt"
 	"slices"
 
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
@@ -18,6 +16,12 @@ type State struct {
 	Materials     []Material            `json:"materials"`
 	HourTypes     []demodata.HourType   `json:"hourtypes"`
 	Workorders    []demodata.Workorder  `json:"workorders"`
+
+	// keys are the positions of the master data by upsert key, per
+	// endpoint (see entity.keyIndex): built when a POST first needs them,
+	// kept in step by the upserts and dropped whenever the lists may have
+	// changed otherwise (Update; a copy starts without them).
+	keys map[string]map[string]int
 }
 
 // Relation is a stored relation: the dataset's fields plus the newer GitBook
@@ -44,39 +48,50 @@ type Material struct {
 
 // stateFromDataset makes the server's own deep copy of a dataset.
 func stateFromDataset(ds demodata.OutSmart) State {
-	// The dataset types and the State types share their JSON keys (Relation
-	// and Material embed the dataset types), so one round trip converts and
-	// deep-copies at once.
-	src := struct {
-		Employees     []demodata.Employee   `json:"employees"`
-		Workstatusses []demodata.Workstatus `json:"workstatusses"`
-		Relations     []demodata.Relation   `json:"relations"`
-		Materials     []demodata.Material   `json:"materials"`
-		HourTypes     []demodata.HourType   `json:"hourtypes"`
-		Workorders    []demodata.Workorder  `json:"workorders"`
-	}{ds.Employees, ds.Workstatusses, ds.Relations, ds.Materials, ds.HourTypes, ds.Workorders}
-	var st State
-	roundTrip(src, &st)
+	st := State{
+		Employees:     slices.Clone(ds.Employees),
+		Workstatusses: slices.Clone(ds.Workstatusses),
+		HourTypes:     slices.Clone(ds.HourTypes),
+		Workorders:    cloneWorkorders(ds.Workorders),
+	}
+	if ds.Relations != nil {
+		st.Relations = make([]Relation, len(ds.Relations))
+		for i, r := range ds.Relations {
+			st.Relations[i] = Relation{Relation: r}
+		}
+	}
+	if ds.Materials != nil {
+		st.Materials = make([]Material, len(ds.Materials))
+		for i, m := range ds.Materials {
+			st.Materials[i] = Material{Material: m}
+		}
+	}
 	st.normalise()
 	return st
 }
 
-// clone returns a deep copy.
+// clone returns a deep copy, without the key index. It copies field by
+// field (a JSON round trip costs seconds at 50,000 records);
+// TestStateCloneCopiesEveryField fails when a type gains a slice or pointer
+// that clone does not know.
 func (st *State) clone() State {
-	var out State
-	roundTrip(st, &out)
-	return out
+	return State{
+		Employees:     slices.Clone(st.Employees),
+		Workstatusses: slices.Clone(st.Workstatusses),
+		Relations:     slices.Clone(st.Relations),
+		Materials:     slices.Clone(st.Materials),
+		HourTypes:     slices.Clone(st.HourTypes),
+		Workorders:    cloneWorkorders(st.Workorders),
+	}
 }
 
-// roundTrip copies plain data through JSON.
-func roundTrip(src, dst any) {
-	b, err := json.Marshal(src)
-	if err != nil {
-		panic(fmt.Sprintf("outsmart: copy state: %v", err)) // plain data: cannot fail
+// cloneWorkorders deep-copies a list of work orders; nil stays nil.
+func cloneWorkorders(list []demodata.Workorder) []demodata.Workorder {
+	out := slices.Clone(list)
+	for i := range out {
+		out[i] = out[i].Clone()
 	}
-	if err := json.Unmarshal(b, dst); err != nil {
-		panic(fmt.Sprintf("outsmart: copy state: %v", err))
-	}
+	return out
 }
 
 // normalise brings values into the form the sandbox stores and answers with,
