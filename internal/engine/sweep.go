@@ -373,7 +373,7 @@ func (s *sweeper[T]) read(term string) ([]T, error) {
 	recs, err := s.src.read(s.r.ctx, term)
 	s.calls++
 	if err != nil {
-		return nil, fmt.Errorf("%s ophalen uit e-Boekhouden (zoekterm %q): %w", s.src.word, term, err)
+		return nil, fmt.Errorf("zoekterm %q: %w", term, err)
 	}
 	for _, rec := range recs {
 		s.take(rec)
@@ -564,6 +564,9 @@ func (s *sweeper[T]) knownRecords() {
 func (s *sweeper[T]) save() error {
 	put := make([]store.SourceRecord, 0, len(s.got.read))
 	for code, rec := range s.got.read {
+		if code == "" {
+			continue // nothing to key on (e-Boekhouden requires a code)
+		}
 		sr := store.SourceRecord{Code: code, SourceID: strconv.FormatInt(s.src.id(rec), 10),
 			Search: s.src.search(rec), Cycle: s.seen[code]}
 		if s.src.keepData {
