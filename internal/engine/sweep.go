@@ -40,8 +40,8 @@ import (
 //   - Watching reads the records already known again: their codes
 //     (relations) or descriptions (products) are grouped by common prefix
 //     into terms that each answer at most 3/4 of ResultCap, plus the term
-//     after the last prefix (the next block of a numbered series:
-//     BR14xxx, then BR15xxx). Each run reads 1/watchRuns of them, so every
+//     after the last block of each numbered series (BR14xxx, then
+//     BR15xxx). Each run reads 1/watchRuns of them, so every
 //     known record is read again within watchRuns runs. A watched term
 //     that comes back cut off is split at once.
 //   - Looking up: a known record that no term of a whole watch cycle
@@ -453,17 +453,28 @@ func (s *sweeper[T]) watchKeys() []watchKey {
 
 // watchTerms chooses the terms of a watch cycle: the shortest prefixes of
 // the known watch texts that stay within 3/4 of ResultCap and were not
-// answered cut off before, plus the term after the last one. Records a
+// answered cut off before, plus the term after the last of each numbered
+// series (BR14 -> BR15, "artikel 14" -> "artikel 15") that no term covers
+// yet. Records a
 // prefix cannot single out (an empty text, or one that is itself a prefix
 // that answers too many) are looked up by code instead.
 func (s *sweeper[T]) watchTerms() []string {
 	terms := s.watchTermsUnder("")
-	if n := len(terms); n > 0 {
-		if next := nextTerm(terms[n-1]); next != "" && !contains(terms, next) {
-			terms = append(terms, next)
+	var next []string
+	for _, t := range terms {
+		n := nextTerm(t)
+		if n == "" || contains(next, n) {
+			continue
+		}
+		covered := false
+		for _, other := range terms {
+			covered = covered || strings.Contains(n, other)
+		}
+		if !covered {
+			next = append(next, n)
 		}
 	}
-	return terms
+	return append(terms, next...)
 }
 
 // watchTermsUnder chooses watch terms for the known texts that start with

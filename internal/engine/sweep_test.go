@@ -340,9 +340,18 @@ func TestWatchTermsCoverEveryKnownRecord(t *testing.T) {
 		texts = append(texts, text)
 	}
 	s.kept["EMPTY"] = store.SourceRecord{Code: "EMPTY"}
+	for i := range 40 { // a second series
+		code := fmt.Sprintf("P%04d", i)
+		s.kept[code] = store.SourceRecord{Code: code, Search: strings.ToLower(code)}
+		texts = append(texts, strings.ToLower(code))
+	}
 	terms := s.watchTerms()
-	if len(terms) == 0 || terms[len(terms)-1] != "k020" {
-		t.Fatalf("terms %v: want the next block k020 last", terms)
+	count := map[string]int{}
+	for _, term := range terms {
+		count[term]++
+	}
+	if count["k020"] != 1 || count["p004"] != 1 || count["k011"] != 1 {
+		t.Fatalf("terms %v: want the next block of each series (k020, p004) once, and k011 once", terms)
 	}
 	for _, term := range terms {
 		n := 0
