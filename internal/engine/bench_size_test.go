@@ -155,7 +155,14 @@ func benchAnySize(b *testing.B, n, runs int) {
 			}
 		}
 		if relRuns == 0 || prodRuns == 0 {
-			b.Errorf("phase %d: relation %s after %d runs, product %s after %d runs (0: not within 20)", phase, relCode, relRuns, prodCode, prodRuns)
+			// A miss is measured, not fatal: the metric says "more than".
+			b.Logf("phase %d: relation %s after %d runs, product %s after %d runs (0: not within the limit)", phase, relCode, relRuns, prodCode, prodRuns)
+			if relRuns == 0 {
+				relRuns = 1000
+			}
+			if prodRuns == 0 {
+				prodRuns = 1000
+			}
 		}
 		worstRel, worstProd = max(worstRel, relRuns), max(worstProd, prodRuns)
 		// The next phase starts one run later in the cycle.
