@@ -44,10 +44,12 @@ import (
 //     BR15xxx). Each run reads 1/watchRuns of them, so every
 //     known record is read again within watchRuns runs. A watched term
 //     that comes back cut off is split at once.
-//   - Looking up: a known record that no term of a whole watch cycle
-//     returned (its description or code changed, or it was removed) is
-//     asked for by its code, up to lookupsPerRun per run. Not found by
-//     its code means it no longer exists under that code.
+//   - Looking up: a known record that its watched term's complete answer
+//     no longer holds (its description or code changed, or it was
+//     removed) is asked for by its code in the same run, as is one that
+//     no request of a whole watch cycle returned; up to lookupsPerRun per
+//     run. Not found by its code means it no longer exists under that
+//     code.
 //
 // What a run read is what it imports; unchanged records are skipped by
 // their mappings' hashes as before. Everything is saved when the reading
@@ -314,18 +316,43 @@ func (s *sweeper[T]) watch() error {
 			return err
 		}
 		s.st.Cursor++
+		if len(recs) < s.r.e.p.ResultCap {
+			s.lookUpMissing(term, recs)
+		}
 		if len(recs) >= s.r.e.p.ResultCap && !contains(s.st.Capped, term) {
-			// Other fields match too: split the term now, so this cycle
-			// still reads its records.
+			// Other fields match too: split the term and read the parts
+			// in this run, so that the cycle does not grow longer.
 			s.st.Capped = append(s.st.Capped, term)
 			parts := s.watchTermsUnder(term)
 			s.st.Watch = append(s.st.Watch[:s.st.Cursor], append(parts, s.st.Watch[s.st.Cursor:]...)...)
+			share += len(parts)
 		}
 	}
 	if s.st.Cursor >= len(s.st.Watch) {
 		s.endCycle()
 	}
 	return nil
+}
+
+// lookUpMissing puts up for looking up, in this run, the known records
+// whose text starts with term but that its complete answer did not hold:
+// their text or code changed (or they were removed) since they were read.
+func (s *sweeper[T]) lookUpMissing(term string, recs []T) {
+	answered := make(map[string]bool, len(recs))
+	for _, rec := range recs {
+		answered[strings.TrimSpace(s.src.code(rec))] = true
+	}
+	keys := s.watchKeys()
+	for i := sort.Search(len(keys), func(i int) bool { return keys[i].key >= term }); i < len(keys) && strings.HasPrefix(keys[i].key, term); i++ {
+		code := keys[i].code
+		if answered[code] || contains(s.st.Lookups, code) {
+			continue
+		}
+		if _, read := s.got.read[code]; read {
+			continue // read under its new text in this run already
+		}
+		s.st.Lookups = append([]string{code}, s.st.Lookups...)
+	}
 }
 
 // endCycle closes a watch cycle: every known record no request of the

@@ -452,3 +452,54 @@ func TestADryRunOfALargeAdministrationKeepsNothing(t *testing.T) {
 		}
 	}
 }
+
+// TestARecordWhoseTextChangesRightAfterItWasReadArrivesWithinACycle: the
+// worst moment for a changed description is just after its watched term
+// was read; the next read of that term misses it and looks it up by code
+// in the same run, so it is in OutSmart within watchRuns runs, not a whole
+// cycle later.
+func TestARecordWhoseTextChangesRightAfterItWasReadArrivesWithinACycle(t *testing.T) {
+	h, _ := newSweepHarness(t)
+	h.run(RunOptions{})
+	h.run(RunOptions{}) // the first watch run
+	st := sweepStateOf(t, h, store.SourceProduct)
+	if st.Cursor == 0 {
+		t.Fatalf("no watched term read: %+v", st.Watch)
+	}
+	justRead := st.Watch[st.Cursor-1]
+	kept, err := h.st.SourceRecords(context.Background(), store.SourceProduct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code := ""
+	for c, k := range kept {
+		if strings.HasPrefix(k.Search, justRead) && strings.HasPrefix(c, "BP") && (code == "" || c < code) {
+			code = c
+		}
+	}
+	if code == "" {
+		t.Fatalf("no generated product under the term just read, %q", justRead)
+	}
+	h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+		for i := range st.Articles {
+			if st.Articles[i].ArtikelCode == code {
+				st.Articles[i].ArtikelOmschrijving = "Artikeltarief" // only common letters: no rare term finds it sooner
+				st.Articles[i].VerkoopprijsExclBTW = "12.34"
+			}
+		}
+	})
+	for run := 1; run <= watchRuns; run++ {
+		h.run(RunOptions{})
+		if testing.Verbose() {
+			ps := sweepStateOf(t, h, store.SourceProduct)
+			t.Logf("run %d: cycle %d cursor %d of %d, look-ups %v", run, ps.Cycle, ps.Cursor, len(ps.Watch), ps.Lookups)
+		}
+		_, mats, hts := outSmartHas(h)
+		if mats[code] == "12,34" || hts[code] == "12.34" { // OutSmart writes materials with a comma
+			t.Logf("product %s (term %q) in OutSmart after %d runs", code, justRead, run)
+			return
+		}
+	}
+	_, mats, hts := outSmartHas(h)
+	t.Fatalf("product %s, whose description changed right after its term %q was read, is not in OutSmart after %d runs (material %q, hour type %q)", code, justRead, watchRuns, mats[code], hts[code])
+}
