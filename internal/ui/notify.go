@@ -68,7 +68,7 @@ func runNotifications(res scheduler.Result, newlyParked []store.Export, notifySu
 			body = failureCause(sum.Message, lang)
 		}
 		if haveSum {
-			if done := doneText(sum); done != "" {
+			if done := doneText(sum, lang); done != "" {
 				body += "\n" + tr("notify.failed.done", map[string]any{"Done": done})
 			}
 		}
@@ -106,14 +106,14 @@ func runNotifications(res scheduler.Result, newlyParked []store.Export, notifySu
 	if res.Err == nil || other > 0 { // a failed run may not have got that far
 		if other > 0 && other != told {
 			out = append(out, notification{kind: "attention", expire: expireAttention,
-				title: oneOrMany(other, tr("notify.attention.one"), tr("notify.attention", counted(other))), body: body})
+				title: oneOrMany(other, tr("notify.attention.one"), tr("notify.attention", counted(other, lang))), body: body})
 		}
 		told = other
 	}
 	if res.Err == nil && res.Changed && notifySuccess {
 		body := res.Summary
 		if haveSum {
-			if done := doneText(sum); done != "" {
+			if done := doneText(sum, lang); done != "" {
 				body = done
 			}
 		}
@@ -125,18 +125,18 @@ func runNotifications(res scheduler.Result, newlyParked []store.Export, notifySu
 // doneText says what a run did, from the engine's counts ("3 facturen
 // aangemaakt; 4 relaties bijgewerkt in OutSmart"); empty when it did
 // nothing.
-func doneText(s engine.Summary) string {
+func doneText(s engine.Summary, lang message.Lang) string {
 	var parts []string
 	for _, p := range []struct {
 		n         int
 		one, many string
 	}{
-		{s.Invoices, tr("notify.done.invoices.one"), tr("notify.done.invoices", counted(s.Invoices))},
-		{s.RelationsCreated, tr("notify.done.relationscreated.one"), tr("notify.done.relationscreated", counted(s.RelationsCreated))},
-		{s.Relations, tr("notify.done.relations.one"), tr("notify.done.relations", counted(s.Relations))},
-		{s.Materials, tr("notify.done.materials.one"), tr("notify.done.materials", counted(s.Materials))},
-		{s.HourTypes, tr("notify.done.hourtypes.one"), tr("notify.done.hourtypes", counted(s.HourTypes))},
-		{s.Handled - s.Invoices, tr("notify.done.handled.one"), tr("notify.done.handled", counted(s.Handled-s.Invoices))},
+		{s.Invoices, tr("notify.done.invoices.one"), tr("notify.done.invoices", counted(s.Invoices, lang))},
+		{s.RelationsCreated, tr("notify.done.relationscreated.one"), tr("notify.done.relationscreated", counted(s.RelationsCreated, lang))},
+		{s.Relations, tr("notify.done.relations.one"), tr("notify.done.relations", counted(s.Relations, lang))},
+		{s.Materials, tr("notify.done.materials.one"), tr("notify.done.materials", counted(s.Materials, lang))},
+		{s.HourTypes, tr("notify.done.hourtypes.one"), tr("notify.done.hourtypes", counted(s.HourTypes, lang))},
+		{s.Handled - s.Invoices, tr("notify.done.handled.one"), tr("notify.done.handled", counted(s.Handled-s.Invoices, lang))},
 	} {
 		if p.n > 0 {
 			parts = append(parts, oneOrMany(p.n, p.one, p.many))
@@ -146,7 +146,10 @@ func doneText(s engine.Summary) string {
 }
 
 // counted is the data of a translation with a count.
-func counted(n int) map[string]any { return map[string]any{"Count": n} }
+// The count is grouped as lang writes numbers ("15.035", "15,035").
+func counted(n int, lang message.Lang) map[string]any {
+	return map[string]any{"Count": message.Number(lang, n)}
+}
 
 // oneOrMany is one when n is 1, else many.
 func oneOrMany(n int, one, many string) string {

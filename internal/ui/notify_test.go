@@ -52,6 +52,12 @@ func TestNotificationTexts(t *testing.T) {
 	if got := notes(result(sum), nil, false); !equalNotes(got, want[:1]) {
 		t.Errorf("success notifications off: %q, want only the attention", got)
 	}
+	// A large first import: the counts read as a bookkeeper writes them.
+	big := engine.Summary{Relations: 15035, Materials: 10021, HourTypes: 5005}
+	if got := notes(result(big), nil, true); len(got) != 1 ||
+		got[0].body != "15.035 relaties bijgewerkt in OutSmart; 10.021 materialen bijgewerkt in OutSmart; 5.005 uursoorten bijgewerkt in OutSmart" {
+		t.Errorf("large import: %q", got)
+	}
 	// The next run finds the same two: the user knows, no new notification;
 	// a third one notifies again.
 	if ns, told := runNotifications(result(sum), nil, false, 2, message.Dutch); len(ns) != 0 || told != 2 {
