@@ -503,3 +503,31 @@ func TestARecordWhoseTextChangesRightAfterItWasReadArrivesWithinACycle(t *testin
 	_, mats, hts := outSmartHas(h)
 	t.Fatalf("product %s, whose description changed right after its term %q was read, is not in OutSmart after %d runs (material %q, hour type %q)", code, justRead, watchRuns, mats[code], hts[code])
 }
+
+// TestAnotherAdministrationIsReadWhole: after a login to another large
+// administration, what was kept of the first is dropped and the new one is
+// read whole in one run, not found slowly by discovery.
+func TestAnotherAdministrationIsReadWhole(t *testing.T) {
+	h, _ := newSweepHarness(t)
+	h.run(RunOptions{})
+	h.run(RunOptions{})
+	h.sb.EBoekhouden.Update(func(st *ebsandbox.State) {
+		for i := range st.Relations {
+			st.Relations[i].ID += 50_000_000
+			st.Relations[i].Code = "Z" + st.Relations[i].Code
+		}
+	})
+	if sum := h.run(RunOptions{}); sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	rels, _, _ := outSmartHas(h)
+	for i := range sweepRelations {
+		if code := "Z" + benchRelationCode(i); rels[code] == "" {
+			t.Fatalf("relation %s of the other administration is not in OutSmart after one run", code)
+		}
+	}
+	kept, _ := h.st.SourceRecords(context.Background(), store.SourceRelation)
+	if _, old := kept[benchRelationCode(0)]; old {
+		t.Error("the first administration's relations are still kept")
+	}
+}
