@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -344,7 +345,7 @@ func (s *sweeper[T]) watch() error {
 		if len(recs) < s.r.e.p.ResultCap {
 			s.lookUpMissing(term, recs)
 		}
-		if len(recs) >= s.r.e.p.ResultCap && !contains(s.st.Capped, term) {
+		if len(recs) >= s.r.e.p.ResultCap && !slices.Contains(s.st.Capped, term) {
 			// Other fields match too: split the term and read the parts
 			// in this run, so that the cycle does not grow longer.
 			s.st.Capped = append(s.st.Capped, term)
@@ -370,7 +371,7 @@ func (s *sweeper[T]) lookUpMissing(term string, recs []T) {
 	keys := s.watchKeys()
 	for i := sort.Search(len(keys), func(i int) bool { return keys[i].key >= term }); i < len(keys) && strings.HasPrefix(keys[i].key, term); i++ {
 		code := keys[i].code
-		if answered[code] || contains(s.st.Lookups, code) {
+		if answered[code] || slices.Contains(s.st.Lookups, code) {
 			continue
 		}
 		if _, read := s.got.read[code]; read {
@@ -384,7 +385,7 @@ func (s *sweeper[T]) lookUpMissing(term string, recs []T) {
 // cycle returned is looked up by its code.
 func (s *sweeper[T]) endCycle() {
 	for code, k := range s.kept {
-		if k.Cycle < s.st.Cycle && s.seen[code] == 0 && !s.gone[code] && !contains(s.st.Lookups, code) {
+		if k.Cycle < s.st.Cycle && s.seen[code] == 0 && !s.gone[code] && !slices.Contains(s.st.Lookups, code) {
 			s.st.Lookups = append(s.st.Lookups, code)
 		}
 	}
@@ -515,7 +516,7 @@ func (s *sweeper[T]) watchTerms() []string {
 	var next []string
 	for _, t := range terms {
 		n := nextTerm(t)
-		if n == "" || contains(next, n) {
+		if n == "" || slices.Contains(next, n) {
 			continue
 		}
 		covered := false
@@ -555,7 +556,7 @@ func (s *sweeper[T]) watchTermsUnder(prefix string) []string {
 		}
 		i := 0
 		for i < len(ks) && ks[i].key == prefix {
-			if !contains(s.st.Lookups, ks[i].code) {
+			if !slices.Contains(s.st.Lookups, ks[i].code) {
 				s.st.Lookups = append(s.st.Lookups, ks[i].code)
 			}
 			i++
@@ -677,15 +678,6 @@ func containsAnsweredTerm(term string, full map[string]bool) bool {
 			if full[string(runes[i:i+n])] {
 				return true
 			}
-		}
-	}
-	return false
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
 		}
 	}
 	return false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 
@@ -373,7 +374,7 @@ func TestWatchTermsCoverEveryKnownRecord(t *testing.T) {
 			t.Errorf("text %q is not covered by %v", text, terms)
 		}
 	}
-	if !contains(s.st.Lookups, "EMPTY") || !contains(s.st.Lookups, "X0") {
+	if !slices.Contains(s.st.Lookups, "EMPTY") || !slices.Contains(s.st.Lookups, "X0") {
 		t.Errorf("look-ups %v: want the empty text and the too common prefix", s.st.Lookups)
 	}
 }
