@@ -1,7 +1,7 @@
 # Koppeling. The whole set-up is two commands:
 #   make run    install what is missing, then start the demo
 #   make test   install what is missing, then run every test
-# Other targets: build, lint, deps, clean.
+# Other targets: test-short (the edit-test loop), build, lint, deps, clean.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -39,6 +39,7 @@ TEST_TAGS := ci,$(TAGS)
 help:
 	@echo "make run    start Koppeling in demo mode (installs what is missing)"
 	@echo "make test   run every test (installs what is missing)"
+	@echo "make test-short  the quick loop while editing: go test -short, no D-Bus, no Fyne patch"
 	@echo "make build  build $(BIN)"
 	@echo "make lint   gofmt, go vet and staticcheck"
 
@@ -123,6 +124,27 @@ lint: deps-go
 	$(GO) mod verify
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
+	@$(MAKE) --no-print-directory commit-subjects
+
+# commit-subjects refuses commit subjects over 72 characters (the detail goes
+# in the body), counted from the commit after SUBJECTS_SINCE, the last one
+# before the rule; a tree without git history has nothing to check.
+SUBJECTS_SINCE := b448fde
+.PHONY: commit-subjects
+commit-subjects:
+	@if git rev-parse -q --verify "$(SUBJECTS_SINCE)^{commit}" >/dev/null 2>&1; then \
+	  long="$$(git log --format='%h %s' "$(SUBJECTS_SINCE)..HEAD" | awk '{ s = $$0; sub(/^[^ ]+ /, "", s); if (length(s) > 72) print }')"; \
+	  if [ -n "$$long" ]; then echo "Commit subjects over 72 characters (put the detail in the body):"; echo "$$long"; exit 1; fi; \
+	else echo "commit-subjects: no git history here, nothing to check"; fi
+
+# test-short is the loop while editing: the fast tests of every package
+# (go test -short), without the race detector, the Fyne patch or a D-Bus
+# session. The end-to-end tests that need the real binary, Xvfb, the
+# keychain or minutes (fault and crash matrices, soak) skip themselves under
+# -short; make test runs everything and stays the gate.
+.PHONY: test-short
+test-short:
+	env -u DBUS_SESSION_BUS_ADDRESS $(GO) test -short -count=1 -tags $(TEST_TAGS) ./...
 
 # test runs the linters and every test, with the race detector. On Linux the
 # tests run inside their own D-Bus session with an unlocked gnome-keyring, so

@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"flag"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -20,6 +22,14 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	flag.Parse()
+	if testing.Short() {
+		// Every test of the composition root runs the real binary, most of
+		// them under Xvfb or with a keychain: end to end, so `make test`
+		// runs them and the short loop (`make test-short`) does not.
+		fmt.Println("app: end-to-end tests of the real binary, skipped under -short (make test runs them)")
+		os.Exit(0)
+	}
 	dir, err := os.MkdirTemp("", "koppeling-bin-")
 	if err != nil {
 		panic(err)

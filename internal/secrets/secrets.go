@@ -110,7 +110,7 @@ type Source struct {
 // Service running), as opposed to an item that is simply not there.
 var ErrKeychain = errors.New("de sleutelbos van het systeem is niet bereikbaar")
 
-// ErrUnreadableItem: the keychain item exists but does not hold
+// ErrUnreadableItem says the keychain item exists but does not hold
 // credentials Koppeling can read.
 var ErrUnreadableItem = errors.New("het opgeslagen item is onleesbaar; log opnieuw in")
 

@@ -39,10 +39,14 @@ type Attention struct {
 	UpdatedAt string
 }
 
-// Title, Reason and Fix are the item's texts as messages.
-func (a Attention) Title() message.Text  { return message.Text{Key: a.TitleKey, Args: a.Args} }
+// Title is the item's title as a message.
+func (a Attention) Title() message.Text { return message.Text{Key: a.TitleKey, Args: a.Args} }
+
+// Reason is why the item needs the user, as a message.
 func (a Attention) Reason() message.Text { return message.Text{Key: a.ReasonKey, Args: a.Args} }
-func (a Attention) Fix() message.Text    { return message.Text{Key: a.FixKey, Args: a.Args} }
+
+// Fix is what the user can do about the item, as a message.
+func (a Attention) Fix() message.Text { return message.Text{Key: a.FixKey, Args: a.Args} }
 
 // SetAttention records an item (again): a new version of the problem is
 // no longer skipped.

@@ -164,9 +164,19 @@ func (st *State) clone() State {
 // lists and recomputes every derived field. now decides the rate of LAAG_*
 // article prices and the current year of NextInvoiceNumbers.
 func (st *State) normalize(now time.Time) error {
+	return errors.Join(
+		st.normalizeRelations(),
+		st.normalizeArticles(now),
+		st.normalizeInvoices(),
+		st.deriveNextInvoiceNumbers(now),
+	)
+}
+
+// normalizeRelations sorts the relations by ID and checks that IDs and
+// codes are unique and dates parse.
+func (st *State) normalizeRelations() error {
 	var errs []error
 	bad := func(format string, args ...any) { errs = append(errs, fmt.Errorf(format, args...)) }
-
 	byRelationID := func(a, b demodata.Relatie) int { return cmp.Compare(a.ID, b.ID) }
 	if !slices.IsSortedFunc(st.Relations, byRelationID) {
 		slices.SortStableFunc(st.Relations, byRelationID)
@@ -184,7 +194,13 @@ func (st *State) normalize(now time.Time) error {
 		}
 		codes[r.Code], ids[r.ID] = true, true
 	}
+	return errors.Join(errs...)
+}
 
+// normalizeArticles sorts the articles by ID, writes their prices in
+// canonical form and derives the price including VAT and the percentage.
+func (st *State) normalizeArticles(now time.Time) error {
+	var errs []error
 	byArticleID := func(a, b Article) int { return cmp.Compare(a.ArtikelID, b.ArtikelID) }
 	if !slices.IsSortedFunc(st.Articles, byArticleID) {
 		slices.SortStableFunc(st.Articles, byArticleID)
@@ -197,7 +213,7 @@ func (st *State) normalize(now time.Time) error {
 		err1 := canonicalText(&a.VerkoopprijsExclBTW)
 		err2 := canonicalText(&a.InkoopprijsExclBTW)
 		if err := errors.Join(err1, err2); err != nil {
-			bad("article %q: %w", a.ArtikelCode, err)
+			errs = append(errs, fmt.Errorf("article %q: %w", a.ArtikelCode, err))
 			continue
 		}
 		key := priceKey{a.VerkoopprijsExclBTW, a.BTWCode}
@@ -208,7 +224,13 @@ func (st *State) normalize(now time.Time) error {
 		}
 		a.VerkoopprijsInclBTW, a.BtwPercentage = p[0], p[1]
 	}
+	return errors.Join(errs...)
+}
 
+// normalizeInvoices sorts the invoices by number, checks that numbers are
+// unique and derives each invoice's totals and its open item.
+func (st *State) normalizeInvoices() error {
+	var errs []error
 	sort.SliceStable(st.Invoices, func(i, j int) bool {
 		return lessInvoiceNumber(st.Invoices[i].Factuurnummer, st.Invoices[j].Factuurnummer)
 	})
@@ -221,7 +243,7 @@ func (st *State) normalize(now time.Time) error {
 	for i := range st.Invoices {
 		inv := &st.Invoices[i]
 		if inv.Factuurnummer == "" || numbers[inv.Factuurnummer] {
-			bad("invoice %q: missing or duplicate number", inv.Factuurnummer)
+			errs = append(errs, fmt.Errorf("invoice %q: missing or duplicate number", inv.Factuurnummer))
 		}
 		numbers[inv.Factuurnummer] = true
 		item, err := deriveInvoice(inv, bedrijf[inv.Relatiecode], st.VATRounding == VATPerLine)
@@ -235,7 +257,12 @@ func (st *State) normalize(now time.Time) error {
 	}
 	// Open items in booking order. [inferred]
 	sort.SliceStable(st.OpenItems, func(i, j int) bool { return st.OpenItems[i].MutDatum < st.OpenItems[j].MutDatum })
+	return errors.Join(errs...)
+}
 
+// deriveNextInvoiceNumbers fills NextInvoiceNumbers for the current year
+// and every year an invoice is dated in.
+func (st *State) deriveNextInvoiceNumbers(now time.Time) error {
 	years := map[int]bool{now.Year(): true}
 	for _, inv := range st.Invoices {
 		if d, err := time.Parse(dateLayout, inv.Datum); err == nil {
@@ -246,7 +273,7 @@ func (st *State) normalize(now time.Time) error {
 	for y := range years {
 		st.NextInvoiceNumbers[strconv.Itoa(y)] = st.nextInvoiceNumber(y)
 	}
-	return errors.Join(errs...)
+	return nil
 }
 
 // canonical rewrites a decimal string in canonical form ("12,40" -> "12.4",

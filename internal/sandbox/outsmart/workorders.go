@@ -198,23 +198,51 @@ func (s *Server) updateWorkorder(q url.Values) reply {
 		}
 	}
 	if len(vals) == 0 {
-		msgs := []string{"Update workorder request is missing update data: send workdate, worktime, employee_nr or workstatus"} // [inferred message]
-		// A client using the JSON names (WorkDate, EmployeeNr, ...) sends
-		// nothing the server reads [CODE S4; inferred that they are ignored].
-		for k := range q {
-			for _, p := range updateParams {
-				if k != p && strings.EqualFold(strings.ReplaceAll(k, "_", ""), strings.ReplaceAll(p, "_", "")) {
-					msgs = append(msgs, fmt.Sprintf("Parameter %s is not read; the parameter is %s", k, p))
-				}
-			}
-		}
-		slices.Sort(msgs[1:])
-		return fail(codeNoUpdateData, msgs...)
+		return noUpdateData(q)
+	}
+	next, msgs := s.checkUpdateValues(vals)
+	if len(msgs) > 0 {
+		return fail(codeUpdateParseProblem, msgs...)
 	}
 
 	w := &s.state.Workorders[i]
-	next := map[string]string{}
-	var msgs []string
+	changed := false
+	for p, target := range map[string]*string{
+		"workdate": &w.WorkDate, "worktime": &w.WorkTime, "employee_nr": &w.EmployeeNr, "workstatus": &w.WorkStatus,
+	} {
+		if v, ok := next[p]; ok && v != *target {
+			*target = v
+			changed = true
+		}
+	}
+	if !changed {
+		return fail(codeNoDataChanged, "No data changed") // [inferred message]
+	}
+	return success(nil)
+}
+
+// noUpdateData is UpdateWorkorder's answer when no update parameter is
+// sent, naming each parameter sent under its JSON name instead.
+func noUpdateData(q url.Values) reply {
+	msgs := []string{"Update workorder request is missing update data: send workdate, worktime, employee_nr or workstatus"} // [inferred message]
+	// A client using the JSON names (WorkDate, EmployeeNr, ...) sends
+	// nothing the server reads [CODE S4; inferred that they are ignored].
+	for k := range q {
+		for _, p := range updateParams {
+			if k != p && strings.EqualFold(strings.ReplaceAll(k, "_", ""), strings.ReplaceAll(p, "_", "")) {
+				msgs = append(msgs, fmt.Sprintf("Parameter %s is not read; the parameter is %s", k, p))
+			}
+		}
+	}
+	slices.Sort(msgs[1:])
+	return fail(codeNoUpdateData, msgs...)
+}
+
+// checkUpdateValues checks every value sent to UpdateWorkorder before
+// anything changes: the values to set in stored form, and a message for
+// each value that is refused.
+func (s *Server) checkUpdateValues(vals map[string]string) (next map[string]string, msgs []string) {
+	next = map[string]string{}
 	if v, ok := vals["workdate"]; ok {
 		if d, err := time.Parse(dateParseLayout, v); err != nil {
 			msgs = append(msgs, "Date invalid. Format: 20-02-2016")
@@ -243,21 +271,5 @@ func (s *Server) updateWorkorder(q url.Values) reply {
 			next["workstatus"] = v
 		}
 	}
-	if len(msgs) > 0 {
-		return fail(codeUpdateParseProblem, msgs...)
-	}
-
-	changed := false
-	for p, target := range map[string]*string{
-		"workdate": &w.WorkDate, "worktime": &w.WorkTime, "employee_nr": &w.EmployeeNr, "workstatus": &w.WorkStatus,
-	} {
-		if v, ok := next[p]; ok && v != *target {
-			*target = v
-			changed = true
-		}
-	}
-	if !changed {
-		return fail(codeNoDataChanged, "No data changed") // [inferred message]
-	}
-	return success(nil)
+	return next, msgs
 }
