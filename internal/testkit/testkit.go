@@ -2,8 +2,10 @@
 // net/http/httptest: Start starts both sandbox servers for the test, and the
 // Env it returns holds what reaches them (their endpoints and the demo
 // credentials) and builds the e-Boekhouden and OutSmart clients; OpenStore
-// opens a store in a temporary directory. Everything fails the test itself
-// when it cannot be made, and is closed when the test ends.
+// opens a store in a temporary directory; OSVault keeps credentials in the
+// OS keychain under an item of the test's own. Everything fails the test
+// itself when it cannot be made, and is closed (or deleted) when the test
+// ends.
 //
 // A child process (a crash test) gets the same endpoints and credentials
 // through its environment: Link.Environ and LinkFromEnv.

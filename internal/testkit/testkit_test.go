@@ -17,6 +17,7 @@ import (
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/retry"
 	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -247,5 +248,34 @@ func TestLinkThroughTheEnvironment(t *testing.T) {
 		if strings.Contains(msg, s) {
 			t.Errorf("the failure shows a secret: %q", msg)
 		}
+	}
+}
+
+// TestOSVault: the credentials saved in a test's vault read back, a second
+// vault on the same service sees them, and the item is gone when the test
+// ends. It needs a keychain (make test runs it in a D-Bus session).
+func TestOSVault(t *testing.T) {
+	creds := Credentials(Start(t, sandbox.Options{}).Sandbox.Dataset)
+	var service string
+	t.Run("inner", func(t *testing.T) {
+		v := OSVault(t, "")
+		service = v.Service
+		if !strings.HasPrefix(service, "nl.koppeling.test.TestOSVault-inner") {
+			t.Errorf("service %q is not the test's own", service)
+		}
+		if err := v.Save(creds); err != nil {
+			t.Fatal(err)
+		}
+		got, src, err := OSVault(t, service).Load()
+		if err != nil || got != creds || !src.Keychain {
+			t.Fatalf("read back through a second vault: %v %+v", src, err)
+		}
+	})
+	if service == "" {
+		t.Skip("no keychain here (make test provides one)")
+	}
+	v := &secrets.Vault{Keychain: secrets.OSKeychain{}, Service: service, Getenv: func(string) string { return "" }}
+	if _, src, err := v.Load(); err != nil || src.Keychain {
+		t.Errorf("the item is still there after its test ended: %+v %v", src, err)
 	}
 }
