@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"runtime"
 	"runtime/metrics"
@@ -26,6 +25,7 @@ import (
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/testkit"
 )
 
 // The sync-engine benchmarks: the engine wired to both sandbox servers over
@@ -197,6 +197,7 @@ func (c *benchClock) advance(d time.Duration) { c.offset.Add(int64(d)) }
 // made once and kept, as in harness_test.go.
 type benchEnv struct {
 	b        *testing.B
+	kit      *testkit.Env
 	sb       *sandbox.Sandbox
 	st       *store.Store
 	clock    *benchClock
@@ -206,7 +207,7 @@ type benchEnv struct {
 	ebBase   *http.Transport // the e-Boekhouden client's own, new with each client
 	osBase   *http.Transport // shared by every OutSmart client
 	eb       *eboekhouden.Client
-	os       *outsmart.Client
+	field    *outsmart.Client
 	eng      *Engine
 	once     sync.Once
 }
@@ -216,41 +217,29 @@ type benchEnv struct {
 // "Standaard" plus settings, and wires the engine. batch is the OutSmart
 // client's BatchSize (services.Clients uses 500, the engine's batch).
 //
-// The caller closes the environment (defer env.close()). It is deliberately
-// not a b.Cleanup: the testing package keeps a benchmark's cleanup funcs
+// The caller closes the environment (defer env.close()) as soon as it is
+// done with it: the testing package keeps a benchmark's cleanup funcs
 // reachable until the benchmark ends (and the first *B of a -count series
-// until the series ends), which would keep every iteration's sandboxes on
-// the heap and inflate the heap figures of the next iterations.
-func newBenchEnv(b *testing.B, opts sandbox.Options, batch int, perRun bool, settings map[string]string) (env *benchEnv) {
+// until the series ends), and what the kit's cleanup still held would keep
+// every iteration's sandboxes on the heap and inflate the heap figures of
+// the next iterations. testkit.Env.Close lets go of them; the kit's cleanup
+// only closes what a failed benchmark leaves open.
+func newBenchEnv(b *testing.B, opts sandbox.Options, batch int, perRun bool, settings map[string]string) *benchEnv {
 	b.Helper()
-	env = &benchEnv{b: b, clock: &benchClock{}, batch: batch, perRun: perRun,
+	env := &benchEnv{b: b, clock: &benchClock{}, batch: batch, perRun: perRun,
 		ebT: &benchTransport{}, osT: &benchTransport{}, osBase: &http.Transport{}}
-	ok := false
-	defer func() {
-		if !ok { // b.Fatal below: do not leak the servers
-			env.close()
-		}
-	}()
 	env.ebT.reset(false)
 	env.osT.reset(false)
 	env.osT.setBase(env.osBase)
 	opts.Now = env.clock.now
-	sb, err := sandbox.Start(opts)
-	if err != nil {
-		b.Fatal(err)
-	}
-	env.sb = sb
-	st, err := store.Open(context.Background(), filepath.Join(b.TempDir(), "data"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	env.st = st
-	env.setSettings(map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"})
+	env.kit = testkit.Start(b, opts)
+	env.sb = env.kit.Sandbox
+	env.st = testkit.OpenStore(b, "")
+	env.setSettings(defaultSettings)
 	env.setSettings(settings)
 	if !perRun {
 		env.newClients()
 	}
-	ok = true
 	return env
 }
 
@@ -267,27 +256,15 @@ func (env *benchEnv) setSettings(s map[string]string) {
 // newClients makes fresh clients (the e-Boekhouden one with new connections
 // and no session) and a fresh engine. It makes no call.
 func (env *benchEnv) newClients() {
-	b := env.b
-	b.Helper()
+	env.b.Helper()
 	if env.ebBase != nil {
 		env.ebBase.CloseIdleConnections()
 	}
 	env.ebBase = &http.Transport{}
 	env.ebT.setBase(env.ebBase)
-	ebc := env.sb.Dataset.EBoekhouden.Credentials
-	eb, err := eboekhouden.New(eboekhouden.Config{Endpoint: env.sb.EBoekhoudenURL, HTTPClient: &http.Client{Transport: env.ebT},
-		Credentials: eboekhouden.Credentials{Username: ebc.Username, SecurityCode1: ebc.SecurityCode1, SecurityCode2: ebc.SecurityCode2}})
-	if err != nil {
-		b.Fatal(err)
-	}
-	osc := env.sb.Dataset.OutSmart.Credentials
-	os, err := outsmart.New(outsmart.Config{BaseURL: env.sb.OutSmartURL, Token: osc.Token, SoftwareToken: osc.SoftwareToken,
-		HTTPClient: &http.Client{Transport: env.osT}, BatchSize: env.batch})
-	if err != nil {
-		b.Fatal(err)
-	}
-	env.eb, env.os = eb, os
-	env.eng = New(Params{Store: env.st, Bookkeeping: eb, FieldService: os})
+	env.eb = env.kit.EBoekhoudenClient(env.b, testkit.ClientOptions{Transport: env.ebT})
+	env.field = env.kit.OutSmartClient(env.b, testkit.ClientOptions{Transport: env.osT, BatchSize: env.batch})
+	env.eng = New(Params{Store: env.st, Bookkeeping: env.eb, FieldService: env.field})
 }
 
 func (env *benchEnv) close() {
@@ -299,12 +276,8 @@ func (env *benchEnv) close() {
 			env.ebBase.CloseIdleConnections()
 		}
 		env.osBase.CloseIdleConnections()
-		if env.st != nil {
-			_ = env.st.Close()
-		}
-		if env.sb != nil {
-			_ = env.sb.Close()
-		}
+		_ = env.st.Close()
+		_ = env.kit.Close()
 	})
 }
 
@@ -345,7 +318,8 @@ func (env *benchEnv) resetCounts(record bool) {
 // sandboxes logged (or, beyond what their logs keep, that the clients sent),
 // and the time the clients spent in HTTP exchanges.
 type requestCount struct {
-	eb, os    int
+	eb        int
+	outSmart  int
 	byOp      map[string]int // "e-Boekhouden AddFactuur", "OutSmart GET GetWorkorder"
 	callLimit int            // e-Boekhouden answers E003.1
 	expired   int            // e-Boekhouden answers E0023
@@ -355,7 +329,7 @@ type requestCount struct {
 	recorded  []recordedRequest        // e-Boekhouden's first, then OutSmart's
 }
 
-func (c requestCount) total() int { return c.eb + c.os }
+func (c requestCount) total() int { return c.eb + c.outSmart }
 
 // ops lists the operations, most frequent first: "e-Boekhouden GetRelaties 1, ...".
 func (c requestCount) ops() string {
@@ -408,7 +382,7 @@ func (env *benchEnv) counts() requestCount {
 		}
 	}
 	for _, r := range env.sb.OutSmart.Requests().All() {
-		c.os++
+		c.outSmart++
 		c.byOp["OutSmart "+r.Op]++
 	}
 	ebSent, ebCount, ebTook, ebRec := env.ebT.stats()
@@ -423,14 +397,14 @@ func (env *benchEnv) counts() requestCount {
 		c.osHTTP += d
 	}
 	if ebSent < logLimit && osSent < logLimit {
-		if c.eb != ebSent || c.os != osSent {
-			env.b.Errorf("sandbox logs %d + %d requests, clients sent %d + %d", c.eb, c.os, ebSent, osSent)
+		if c.eb != ebSent || c.outSmart != osSent {
+			env.b.Errorf("sandbox logs %d + %d requests, clients sent %d + %d", c.eb, c.outSmart, ebSent, osSent)
 		}
 		return c
 	}
 	// The logs keep only the last logLimit requests: count what the clients
 	// sent instead (the two agree below the cap, checked above).
-	c.eb, c.os, c.byOp = ebSent, osSent, map[string]int{}
+	c.eb, c.outSmart, c.byOp = ebSent, osSent, map[string]int{}
 	for op, n := range ebCount {
 		c.byOp["e-Boekhouden "+op+" (client count)"] = n
 	}
@@ -539,6 +513,45 @@ func (h *heapSampler) finish() *heapSampler {
 	return h
 }
 
+// tally adds up a benchmark's measured runs: their process CPU time and
+// wall time, and their requests.
+type tally struct {
+	cpu, wall          time.Duration
+	reqs, eb, outSmart int
+	ops                string // the requests of the last run counted, per operation
+}
+
+// measure performs one run of env, adding its process CPU time and wall time.
+func (r *tally) measure(b *testing.B, env *benchEnv) Summary {
+	c0, t0 := processCPU(b), time.Now()
+	sum := env.run()
+	r.wall += time.Since(t0)
+	r.cpu += processCPU(b) - c0
+	return sum
+}
+
+// count adds the requests of one run.
+func (r *tally) count(c requestCount) {
+	r.reqs, r.eb, r.outSmart, r.ops = r.reqs+c.total(), r.eb+c.eb, r.outSmart+c.outSmart, c.ops()
+}
+
+// reportRequests reports the requests per run: requests/op,
+// eb-requests/op and os-requests/op.
+func (r *tally) reportRequests(b *testing.B) {
+	n := float64(b.N)
+	b.ReportMetric(float64(r.reqs)/n, "requests/op")
+	b.ReportMetric(float64(r.eb)/n, "eb-requests/op")
+	b.ReportMetric(float64(r.outSmart)/n, "os-requests/op")
+}
+
+// reportTime reports the CPU time per run (cpu-s/op) and the wall time of
+// a run (wall-s).
+func (r *tally) reportTime(b *testing.B) {
+	n := float64(b.N)
+	b.ReportMetric(r.cpu.Seconds()/n, "cpu-s/op")
+	b.ReportMetric(r.wall.Seconds()/n, "wall-s")
+}
+
 // BenchmarkEngineSteadyState is target (a): a run over 1,500 relations and
 // 1,500 products (plus the demo's) in which nothing changed and no work
 // order waits. The first run imports everything and is not measured.
@@ -576,9 +589,8 @@ func BenchmarkEngineSteadyState(b *testing.B) {
 			}
 			replayRT := &http.Transport{}
 			defer replayRT.CloseIdleConnections()
-			var reqs, ebReqs, osReqs int
-			var cpu, replayCPU, wall time.Duration
-			var ops string
+			var runs tally
+			var replayCPU time.Duration
 			b.ResetTimer()
 			for range b.N {
 				b.StopTimer()
@@ -586,21 +598,16 @@ func BenchmarkEngineSteadyState(b *testing.B) {
 				env.resetCounts(true)
 				runtime.GC()
 				b.StartTimer()
-
-				c0, t0 := processCPU(b), time.Now()
-				sum := env.run()
-				wall += time.Since(t0)
-				cpu += processCPU(b) - c0
-
+				sum := runs.measure(b, env)
 				b.StopTimer()
 				if sum.Err != nil || sum.Changed() || sum.Attention != 0 {
 					b.Fatalf("steady-state run: %v: %s", sum.Err, sum.Line)
 				}
 				c := env.counts()
-				reqs, ebReqs, osReqs, ops = reqs+c.total(), ebReqs+c.eb, osReqs+c.os, c.ops()
+				runs.count(c)
 				replay(b, replayRT, c.recorded) // warm the connections, then measure
 				runtime.GC()
-				c0 = processCPU(b)
+				c0 := processCPU(b)
 				if expired := replay(b, replayRT, c.recorded); expired != c.expired {
 					b.Errorf("replay met E0023 %d times, the run %d times", expired, c.expired)
 				}
@@ -608,14 +615,11 @@ func BenchmarkEngineSteadyState(b *testing.B) {
 				b.StartTimer()
 			}
 			n := float64(b.N)
-			b.ReportMetric(float64(reqs)/n, "requests/op")
-			b.ReportMetric(float64(ebReqs)/n, "eb-requests/op")
-			b.ReportMetric(float64(osReqs)/n, "os-requests/op")
-			b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
+			runs.reportRequests(b)
+			runs.reportTime(b)
 			b.ReportMetric(replayCPU.Seconds()/n, "replay-cpu-s/op")
-			b.ReportMetric((cpu-replayCPU).Seconds()/n, "engine-cpu-s/op")
-			b.ReportMetric(wall.Seconds()/n, "wall-s")
-			b.Logf("requests of the last run: %s", ops)
+			b.ReportMetric((runs.cpu-replayCPU).Seconds()/n, "engine-cpu-s/op")
+			b.Logf("requests of the last run: %s", runs.ops)
 		})
 	}
 }
@@ -637,9 +641,7 @@ func BenchmarkEngineFirstImport(b *testing.B) {
 		batch int
 	}{{"batch=500", 500}, {"batch=client-default", 0}} {
 		b.Run(bc.name, func(b *testing.B) {
-			var reqs, ebReqs, osReqs int
-			var cpu, wall time.Duration
-			var ops string
+			var runs tally
 			b.ResetTimer()
 			for range b.N {
 				func() {
@@ -650,28 +652,18 @@ func BenchmarkEngineFirstImport(b *testing.B) {
 					env.resetCounts(false)
 					runtime.GC()
 					b.StartTimer()
-
-					c0, t0 := processCPU(b), time.Now()
-					sum := env.run()
-					wall += time.Since(t0)
-					cpu += processCPU(b) - c0
-
+					sum := runs.measure(b, env)
 					b.StopTimer()
 					if sum.Err != nil || sum.Relations < benchRelations || sum.Materials+sum.HourTypes < benchProducts {
 						b.Fatalf("first import: %v: %s", sum.Err, sum.Line)
 					}
-					c := env.counts()
-					reqs, ebReqs, osReqs, ops = reqs+c.total(), ebReqs+c.eb, osReqs+c.os, c.ops()
+					runs.count(env.counts())
 					b.Logf("imported %d relations, %d materials, %d hour types", sum.Relations, sum.Materials, sum.HourTypes)
 				}()
 			}
-			n := float64(b.N)
-			b.ReportMetric(float64(reqs)/n, "requests/op")
-			b.ReportMetric(float64(ebReqs)/n, "eb-requests/op")
-			b.ReportMetric(float64(osReqs)/n, "os-requests/op")
-			b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
-			b.ReportMetric(wall.Seconds()/n, "wall-s")
-			b.Logf("requests: %s", ops)
+			runs.reportRequests(b)
+			runs.reportTime(b)
+			b.Logf("requests: %s", runs.ops)
 		})
 	}
 }
@@ -687,18 +679,11 @@ func exportEnv(b *testing.B, nRel, nProducts, nOrders int, opts sandbox.Options)
 	b.Helper()
 	opts.Dataset = benchDataset(nRel, nProducts, nOrders)
 	env := newBenchEnv(b, opts, 500, true, map[string]string{store.KeyExportInvoices: "false"})
-	ok := false
-	defer func() {
-		if !ok {
-			env.close()
-		}
-	}()
 	env.resetCounts(false)
 	env.mustRun("import run")
 	setup := env.counts().total()
 	env.setSettings(map[string]string{store.KeyExportInvoices: "true"})
 	env.resetCounts(false)
-	ok = true
 	return env, setup
 }
 
@@ -749,9 +734,10 @@ func BenchmarkEngineExport100At100ms(b *testing.B) {
 		nRel, nProducts int
 	}{{"master=1500", benchRelations, benchProducts}, {"master=small", 100, 30}} {
 		b.Run(mc.name, func(b *testing.B) {
-			var reqs, ebReqs, osReqs, setupReqs, refusals int
-			var cpu, wall, ebHTTP, osHTTP time.Duration
-			var ops, times string
+			var runs tally
+			var setupReqs, refusals int
+			var ebHTTP, osHTTP time.Duration
+			var times string
 			b.ResetTimer()
 			for range b.N {
 				func() {
@@ -763,32 +749,24 @@ func BenchmarkEngineExport100At100ms(b *testing.B) {
 					before := len(env.sb.EBoekhouden.State().Invoices)
 					runtime.GC()
 					b.StartTimer()
-
-					c0, t0 := processCPU(b), time.Now()
-					sum := env.run()
-					wall += time.Since(t0)
-					cpu += processCPU(b) - c0
-
+					sum := runs.measure(b, env)
 					b.StopTimer()
 					c := env.counts()
 					refusals += c.callLimit
 					checkExport(b, env, sum, nOrders, before)
 					ebHTTP, osHTTP = ebHTTP+c.ebHTTP, osHTTP+c.osHTTP
-					reqs, ebReqs, osReqs, setupReqs = reqs+c.total(), ebReqs+c.eb, osReqs+c.os, setupReqs+setup
-					ops, times = c.ops(), c.times()
+					runs.count(c)
+					setupReqs, times = setupReqs+setup, c.times()
 				}()
 			}
 			n := float64(b.N)
-			b.ReportMetric(float64(reqs)/n, "requests/op")
-			b.ReportMetric(float64(ebReqs)/n, "eb-requests/op")
-			b.ReportMetric(float64(osReqs)/n, "os-requests/op")
+			runs.reportRequests(b)
+			runs.reportTime(b)
 			b.ReportMetric(float64(setupReqs)/n, "import-run-requests/op")
 			b.ReportMetric(float64(refusals), "calllimit-refusals")
-			b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
 			b.ReportMetric(ebHTTP.Seconds()/n, "eb-http-s/op")
 			b.ReportMetric(osHTTP.Seconds()/n, "os-http-s/op")
-			b.ReportMetric(wall.Seconds()/n, "wall-s")
-			b.Logf("requests: %s", ops)
+			b.Logf("requests: %s", runs.ops)
 			b.Logf("HTTP time: %s", times)
 		})
 	}
@@ -804,10 +782,8 @@ func BenchmarkEngineExport100At100ms(b *testing.B) {
 // sandboxes still hold the 1,000 new invoices and their request logs.
 func BenchmarkEngineExport1000Heap(b *testing.B) {
 	const nOrders = 1000
-	var reqs int
+	var runs tally
 	var peakObjects, peakInUse, peakLive, baseline, after uint64
-	var cpu, wall time.Duration
-	var ops string
 	b.ResetTimer()
 	for range b.N {
 		func() {
@@ -822,10 +798,7 @@ func BenchmarkEngineExport1000Heap(b *testing.B) {
 			b.StartTimer()
 
 			hs := startHeapSampler()
-			c0, t0 := processCPU(b), time.Now()
-			sum := env.run()
-			wall += time.Since(t0)
-			cpu += processCPU(b) - c0
+			sum := runs.measure(b, env)
 			hs.finish()
 
 			b.StopTimer()
@@ -834,22 +807,19 @@ func BenchmarkEngineExport1000Heap(b *testing.B) {
 			kept, _, _ := readHeap()
 			after = max(after, kept)
 			checkExport(b, env, sum, nOrders, before)
-			c := env.counts()
-			reqs, ops = reqs+c.total(), c.ops()
+			runs.count(env.counts())
 			peakObjects, peakInUse, peakLive = max(peakObjects, hs.objects), max(peakInUse, hs.inUse), max(peakLive, hs.live)
 			baseline = max(baseline, base)
 			b.Logf("%d heap samples", hs.samples)
 		}()
 	}
-	n := float64(b.N)
 	b.ReportMetric(mb(peakObjects), "peak-heap-MB")
 	b.ReportMetric(mb(peakInUse), "peak-heap-inuse-MB")
 	b.ReportMetric(mb(peakLive), "peak-live-heap-MB")
 	b.ReportMetric(mb(baseline), "baseline-heap-MB")
 	b.ReportMetric(mb(peakObjects-min(peakObjects, baseline)), "peak-over-baseline-MB")
 	b.ReportMetric(mb(after), "after-run-heap-MB")
-	b.ReportMetric(float64(reqs)/n, "requests/op")
-	b.ReportMetric(cpu.Seconds()/n, "cpu-s/op")
-	b.ReportMetric(wall.Seconds()/n, "wall-s")
-	b.Logf("requests: %s", ops)
+	b.ReportMetric(float64(runs.reqs)/float64(b.N), "requests/op")
+	runs.reportTime(b)
+	b.Logf("requests: %s", runs.ops)
 }

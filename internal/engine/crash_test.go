@@ -15,10 +15,9 @@ import (
 	"syscall"
 	"testing"
 
-	"github.com/koppeling/koppeling/internal/eboekhouden"
-	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/testkit"
 )
 
 // crashPoints are the checkpoints of a first run over the demo data and the
@@ -77,12 +76,9 @@ func TestCrashAtEveryExportStep(t *testing.T) {
 // crashHelper runs one sync in a child process that SIGKILLs itself at the
 // nth time it reaches step.
 func (h *harness) crashHelper(step string, nth int) error {
-	ebc, osc := h.sb.Dataset.EBoekhouden.Credentials, h.sb.Dataset.OutSmart.Credentials
 	cmd := exec.Command(os.Args[0], "-test.run=^TestCrashHelperProcess$", "-test.count=1")
-	cmd.Env = append(os.Environ(),
-		"KOPPELING_CRASH_HELPER=1", "CRASH_STEP="+step, "CRASH_NTH="+strconv.Itoa(nth), "CRASH_DIR="+h.dir,
-		"CRASH_EB_URL="+h.sb.EBoekhoudenURL, "CRASH_EB_USER="+ebc.Username, "CRASH_EB_SC1="+ebc.SecurityCode1, "CRASH_EB_SC2="+ebc.SecurityCode2,
-		"CRASH_OS_URL="+h.sb.OutSmartURL, "CRASH_OS_TOKEN="+osc.Token, "CRASH_OS_SOFTWARE="+osc.SoftwareToken)
+	cmd.Env = append(os.Environ(), "KOPPELING_CRASH_HELPER=1", "CRASH_STEP="+step, "CRASH_NTH="+strconv.Itoa(nth), "CRASH_DIR="+h.dir)
+	cmd.Env = append(cmd.Env, h.kit.Environ()...)
 	out, err := cmd.CombinedOutput()
 	if ee, ok := err.(*exec.ExitError); err == nil || ok && ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 		h.t.Logf("helper output:\n%s", out)
@@ -96,31 +92,22 @@ func TestCrashHelperProcess(t *testing.T) {
 	if os.Getenv("KOPPELING_CRASH_HELPER") != "1" {
 		return
 	}
-	env := os.Getenv
-	nth, _ := strconv.Atoi(env("CRASH_NTH"))
-	st, err := store.Open(context.Background(), env("CRASH_DIR"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	eb, err := eboekhouden.New(eboekhouden.Config{Endpoint: env("CRASH_EB_URL"), Retry: fastRetry,
-		Credentials: eboekhouden.Credentials{Username: env("CRASH_EB_USER"), SecurityCode1: env("CRASH_EB_SC1"), SecurityCode2: env("CRASH_EB_SC2")}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	os2, err := outsmart.New(outsmart.Config{BaseURL: env("CRASH_OS_URL"), Token: env("CRASH_OS_TOKEN"), SoftwareToken: env("CRASH_OS_SOFTWARE"), Retry: fastRetry})
-	if err != nil {
-		t.Fatal(err)
-	}
+	step, dir := os.Getenv("CRASH_STEP"), os.Getenv("CRASH_DIR")
+	nth, _ := strconv.Atoi(os.Getenv("CRASH_NTH"))
+	link := testkit.LinkFromEnv(t)
 	seen := 0
-	eng := New(Params{Store: st, Bookkeeping: eb, FieldService: os2, Checkpoint: func(step string) {
-		if step == env("CRASH_STEP") {
-			seen++
-			if seen == nth {
-				_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
-				select {} // the signal is on its way
+	eng := New(Params{Store: testkit.OpenStore(t, dir),
+		Bookkeeping:  link.EBoekhoudenClient(t, testkit.ClientOptions{Retry: fastRetry}),
+		FieldService: link.OutSmartClient(t, testkit.ClientOptions{Retry: fastRetry}),
+		Checkpoint: func(s string) {
+			if s == step {
+				seen++
+				if seen == nth {
+					_ = syscall.Kill(os.Getpid(), syscall.SIGKILL)
+					select {} // the signal is on its way
+				}
 			}
-		}
-	}})
+		}})
 	sum := eng.Run(context.Background(), RunOptions{Trigger: "crash-test"})
-	t.Fatalf("reached the end without crashing at %s #%d (store %s): %+v", env("CRASH_STEP"), nth, env("CRASH_DIR"), sum)
+	t.Fatalf("reached the end without crashing at %s #%d (store %s): %+v", step, nth, dir, sum)
 }

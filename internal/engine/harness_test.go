@@ -2,6 +2,7 @@ package engine
 
 import (
 	"context"
+	"maps"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -9,92 +10,69 @@ import (
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/outsmart"
-	"github.com/koppeling/koppeling/internal/retry"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/testkit"
 )
 
 // harness is the engine wired to both sandbox servers over real HTTP and to
 // a real SQLite store in a temporary directory.
 type harness struct {
 	t     *testing.T
+	kit   *testkit.Env
 	sb    *sandbox.Sandbox
 	st    *store.Store
 	dir   string
 	eb    *eboekhouden.Client
-	os    *outsmart.Client
+	field *outsmart.Client
 	eng   *Engine
 	logs  []store.LogEntry
 	check func(step string)
 }
 
 // fastRetry keeps the tests quick when a fault makes the clients retry.
-var fastRetry = retry.Policy{Attempts: 3, Initial: time.Millisecond, Max: 5 * time.Millisecond}
+var fastRetry = testkit.FastRetry
+
+// defaultSettings are the settings every harness starts with: the invoice
+// export on, with the sandbox's invoice template.
+var defaultSettings = map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}
 
 func newHarness(t *testing.T, opts sandbox.Options, settings map[string]string) *harness {
 	t.Helper()
-	sb, err := sandbox.Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	h := &harness{t: t, sb: sb, dir: filepath.Join(t.TempDir(), "data")}
+	kit := testkit.Start(t, opts)
+	h := &harness{t: t, kit: kit, sb: kit.Sandbox, dir: filepath.Join(t.TempDir(), "data")}
 	h.openStore()
-	base := map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}
-	for k, v := range settings {
-		base[k] = v
-	}
-	if err := h.st.SetSettings(context.Background(), base); err != nil {
-		t.Fatal(err)
-	}
+	base := maps.Clone(defaultSettings)
+	maps.Copy(base, settings)
+	h.must(h.st.SetSettings(context.Background(), base))
 	h.newClients()
 	return h
 }
 
-func (h *harness) openStore() {
-	st, err := store.Open(context.Background(), h.dir)
+// must fails the test when err is not nil.
+func (h *harness) must(err error) {
+	h.t.Helper()
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	h.t.Cleanup(func() { st.Close() })
-	h.st = st
 }
+
+func (h *harness) openStore() { h.st = testkit.OpenStore(h.t, h.dir) }
 
 // newClients makes fresh clients and a fresh engine, as a restarted process
 // would have.
-func (h *harness) newClients() {
-	ebc := h.sb.Dataset.EBoekhouden.Credentials
-	eb, err := eboekhouden.New(eboekhouden.Config{Endpoint: h.sb.EBoekhoudenURL, Timeout: 5 * time.Second, Retry: fastRetry,
-		Credentials: eboekhouden.Credentials{Username: ebc.Username, SecurityCode1: ebc.SecurityCode1, SecurityCode2: ebc.SecurityCode2}})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	osc := h.sb.Dataset.OutSmart.Credentials
-	os, err := outsmart.New(outsmart.Config{BaseURL: h.sb.OutSmartURL, Token: osc.Token, SoftwareToken: osc.SoftwareToken,
-		Timeout: 5 * time.Second, Retry: fastRetry, BatchSize: 500})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.eb, h.os = eb, os
-	h.eng = New(Params{Store: h.st, Bookkeeping: eb, FieldService: os,
+func (h *harness) newClients() { h.newClientsWithTimeout(5 * time.Second) }
+
+// newClientsWithTimeout is newClients with the e-Boekhouden client's timeout
+// d instead of 5 s, for the faults that hold an answer back.
+func (h *harness) newClientsWithTimeout(d time.Duration) {
+	h.eb = h.kit.EBoekhoudenClient(h.t, testkit.ClientOptions{Timeout: d, Retry: fastRetry})
+	h.field = h.kit.OutSmartClient(h.t, testkit.ClientOptions{Timeout: 5 * time.Second, Retry: fastRetry, BatchSize: 500})
+	h.eng = New(Params{Store: h.st, Bookkeeping: h.eb, FieldService: h.field,
 		OnLog:      func(e store.LogEntry) { h.logs = append(h.logs, e) },
 		Checkpoint: func(step string) { h.checkpoint(step) }})
-}
-
-// newClientsWithTimeout is newClients with a shorter client timeout d, for
-// the faults that hold an answer back.
-func (h *harness) newClientsWithTimeout(d time.Duration) {
-	h.newClients()
-	ebc := h.sb.Dataset.EBoekhouden.Credentials
-	eb, err := eboekhouden.New(eboekhouden.Config{Endpoint: h.sb.EBoekhoudenURL, Timeout: d, Retry: fastRetry,
-		Credentials: eboekhouden.Credentials{Username: ebc.Username, SecurityCode1: ebc.SecurityCode1, SecurityCode2: ebc.SecurityCode2}})
-	if err != nil {
-		h.t.Fatal(err)
-	}
-	h.eb = eb
-	h.eng.p.Bookkeeping = eb
 }
 
 func (h *harness) checkpoint(step string) {

@@ -198,9 +198,9 @@ func (h *harness) assertNeverTwice(cycle int) {
 // address and every active product is in OutSmart.
 func (h *harness) assertNoMasterRecordLost() {
 	h.t.Helper()
-	os := h.sb.OutSmart.State()
+	outSmart := h.sb.OutSmart.State()
 	debtors := map[string]bool{}
-	for _, r := range os.Relations {
+	for _, r := range outSmart.Relations {
 		debtors[r.DebtorNumber] = true
 	}
 	for _, r := range h.sb.EBoekhouden.State().Relations {
@@ -209,10 +209,10 @@ func (h *harness) assertNoMasterRecordLost() {
 		}
 	}
 	codes := map[string]bool{}
-	for _, m := range os.Materials {
+	for _, m := range outSmart.Materials {
 		codes[m.Code] = true
 	}
-	for _, ht := range os.HourTypes {
+	for _, ht := range outSmart.HourTypes {
 		codes[ht.Code] = true
 	}
 	for _, a := range h.sb.EBoekhouden.State().Articles {

@@ -59,14 +59,14 @@ func (r *Runner) Run(ctx context.Context, opts engine.RunOptions) engine.Summary
 		}
 		return r.cannotStart(ctx, opts, fmt.Errorf("%w: %w", engine.ErrCannotRun, err), line)
 	}
-	eb, os, err := Clients(creds, r.Endpoints)
+	eb, field, err := Clients(creds, r.Endpoints)
 	if err != nil {
 		return r.cannotStart(ctx, opts, fmt.Errorf("%w: %s", engine.ErrCannotRun, red.String(err.Error())),
 			message.T("run.notstarted", "Cause", "@cause.other", "CauseText", red.String(err.Error())))
 	}
 	defer eb.Close(context.WithoutCancel(ctx))
 	eng := engine.New(engine.Params{
-		Store: r.Store, Bookkeeping: eb, FieldService: os, OnLog: r.OnLog, OnProgress: r.OnProgress,
+		Store: r.Store, Bookkeeping: eb, FieldService: field, OnLog: r.OnLog, OnProgress: r.OnProgress,
 		Redactor: red, Checkpoint: r.Checkpoint,
 	})
 	return eng.Run(ctx, opts)

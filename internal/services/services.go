@@ -37,13 +37,13 @@ func Clients(c secrets.Credentials, ep Endpoints) (*eboekhouden.Client, *outsmar
 	if err != nil {
 		return nil, nil, &ConfigError{Service: EBoekhouden, Err: err}
 	}
-	os, err := outsmart.New(outsmart.Config{
+	field, err := outsmart.New(outsmart.Config{
 		BaseURL: ep.OutSmartURL, Token: c.OutSmartToken, SoftwareToken: c.OutSmartSoftwareToken, BatchSize: 500,
 	})
 	if err != nil {
 		return nil, nil, &ConfigError{Service: OutSmart, Err: err}
 	}
-	return eb, os, nil
+	return eb, field, nil
 }
 
 // ConfigError is a client that cannot be built (for example a plain http
@@ -152,7 +152,7 @@ func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *Login
 		}
 	}
 	red := redact.New(c.Secrets()...)
-	eb, os, err := Clients(c, ep)
+	eb, field, err := Clients(c, ep)
 	var cfgErr *ConfigError
 	if errors.As(err, &cfgErr) {
 		return &LoginProblem{Service: cfgErr.Service, Kind: Invalid, Field: FieldAddress, Detail: red.String(err.Error())}
@@ -169,7 +169,7 @@ func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *Login
 		}
 		return &LoginProblem{Service: EBoekhouden, Kind: Unreachable, Detail: red.String(err.Error())}
 	}
-	if err := os.CheckLogin(ctx); err != nil {
+	if err := field.CheckLogin(ctx); err != nil {
 		return outSmartProblem(err, red)
 	}
 	return nil
@@ -194,11 +194,11 @@ func outSmartProblem(err error, red redact.Redactor) *LoginProblem {
 // WorkflowStatuses returns the names of OutSmart's workflow statuses, sorted,
 // for the settings screen. A failed call is a *LoginProblem.
 func WorkflowStatuses(ctx context.Context, c secrets.Credentials, ep Endpoints) ([]string, error) {
-	_, os, err := Clients(c, ep)
+	_, field, err := Clients(c, ep)
 	if err != nil {
 		return nil, err
 	}
-	sts, err := os.WorkStatuses(ctx)
+	sts, err := field.WorkStatuses(ctx)
 	if err != nil {
 		// A LoginProblem, so that a screen can say it in its language.
 		return nil, outSmartProblem(err, redact.New(c.Secrets()...))

@@ -15,21 +15,15 @@ import (
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/testkit"
 )
 
+// demo starts the sandboxes for the test and returns them with the demo
+// credentials and their endpoints.
 func demo(t *testing.T) (*sandbox.Sandbox, secrets.Credentials, Endpoints) {
 	t.Helper()
-	sb, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	eb, os := sb.Dataset.EBoekhouden.Credentials, sb.Dataset.OutSmart.Credentials
-	c := secrets.Credentials{
-		EBoekhoudenUsername: eb.Username, EBoekhoudenSecurityCode1: eb.SecurityCode1, EBoekhoudenSecurityCode2: eb.SecurityCode2,
-		OutSmartCompanyID: os.CompanyID, OutSmartToken: os.Token, OutSmartSoftwareToken: os.SoftwareToken,
-	}
-	return sb, c, Endpoints{EBoekhoudenURL: sb.EBoekhoudenURL, OutSmartURL: sb.OutSmartURL}
+	env := testkit.Start(t, sandbox.Options{})
+	return env.Sandbox, env.Credentials, Endpoints(env.Endpoints)
 }
 
 func TestCheckLogin(t *testing.T) {
@@ -85,11 +79,7 @@ func TestWorkflowStatuses(t *testing.T) {
 func TestRunnerRecordsARunThatCannotStart(t *testing.T) {
 	sb, c, ep := demo(t)
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.OpenStore(t, "")
 	var lines []store.LogEntry
 	r := &Runner{Store: st, Endpoints: ep, OnLog: func(e store.LogEntry) { lines = append(lines, e) },
 		Credentials: func() (secrets.Credentials, error) { return secrets.Credentials{}, nil }}
@@ -162,11 +152,7 @@ func TestRunnerRecordsARunThatCannotStart(t *testing.T) {
 // "fill in the credentials".
 func TestRunnerNamesTheKeychainFailure(t *testing.T) {
 	ctx := context.Background()
-	st, err := store.Open(ctx, t.TempDir())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := testkit.OpenStore(t, "")
 	v := &secrets.Vault{Keychain: &secrets.MemoryKeychain{Err: secrets.ErrKeychainTimeout}, Getenv: func(string) string { return "" }}
 	r := &Runner{Store: st, Credentials: func() (secrets.Credentials, error) { c, _, err := v.Load(); return c, err }}
 	sum := r.Run(ctx, engine.RunOptions{Trigger: "test"})

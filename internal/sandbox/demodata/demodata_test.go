@@ -13,7 +13,7 @@ func TestDefaultIsValid(t *testing.T) {
 	if err := ds.Validate(); err != nil {
 		t.Fatalf("embedded dataset invalid:\n%v", err)
 	}
-	eb, os := ds.EBoekhouden, ds.OutSmart
+	eb, outSmart := ds.EBoekhouden, ds.OutSmart
 	if len(eb.Relations) < 24 {
 		t.Errorf("want dozens of relations, got %d", len(eb.Relations))
 	}
@@ -27,7 +27,7 @@ func TestDefaultIsValid(t *testing.T) {
 		}
 	}
 	statuses := map[string]int{}
-	for _, w := range os.Workorders {
+	for _, w := range outSmart.Workorders {
 		statuses[w.Status]++
 	}
 	for _, s := range []string{"Klaargezet", "Opgehaald", "Compleet", "Afgehandeld"} {
@@ -36,7 +36,7 @@ func TestDefaultIsValid(t *testing.T) {
 		}
 	}
 	found := false
-	for _, s := range os.Workstatusses {
+	for _, s := range outSmart.Workstatusses {
 		found = found || s.Name == "1 naar E-boekhouden"
 	}
 	if !found {

@@ -107,33 +107,33 @@ func (ds *Dataset) Validate() error {
 		}
 	}
 
-	os := &ds.OutSmart
-	if os.Credentials.Token == "" || os.Credentials.SoftwareToken == "" {
+	outSmart := &ds.OutSmart
+	if outSmart.Credentials.Token == "" || outSmart.Credentials.SoftwareToken == "" {
 		bad("outsmart: credentials incomplete")
 	}
 	employees := map[string]bool{}
-	for _, e := range os.Employees {
+	for _, e := range outSmart.Employees {
 		if employees[e.Number] || e.Number == "" {
 			bad("outsmart: employee number %q missing or twice", e.Number)
 		}
 		employees[e.Number] = true
 	}
 	statuses := map[string]bool{"": true}
-	for _, s := range os.Workstatusses {
+	for _, s := range outSmart.Workstatusses {
 		if statuses[s.Code] {
 			bad("outsmart: workstatus code %q missing or twice", s.Code)
 		}
 		statuses[s.Code] = true
 	}
 	debtors := map[string]bool{}
-	for _, r := range os.Relations {
+	for _, r := range outSmart.Relations {
 		if debtors[r.DebtorNumber] || r.DebtorNumber == "" {
 			bad("outsmart: relation debtor_number %q missing or twice", r.DebtorNumber)
 		}
 		debtors[r.DebtorNumber] = true
 	}
 	hourTypes := map[string]bool{}
-	for _, h := range os.HourTypes {
+	for _, h := range outSmart.HourTypes {
 		hourTypes[h.Code] = true
 	}
 	for _, a := range eb.Articles {
@@ -142,7 +142,7 @@ func (ds *Dataset) Validate() error {
 		}
 	}
 	rowIDs := map[string]bool{}
-	for _, w := range os.Workorders {
+	for _, w := range outSmart.Workorders {
 		where := "outsmart: work order " + w.ID
 		if w.ID == "" || rowIDs[w.ID] {
 			bad("%s: id missing or twice", where)

@@ -1,0 +1,41 @@
+package testkit
+
+// This file owns the keychain a test keeps its credentials in.
+
+import (
+	"os"
+	"regexp"
+	"testing"
+
+	"github.com/koppeling/koppeling/internal/secrets"
+)
+
+// nonName is what a keychain service name built from a test's name leaves
+// out.
+var nonName = regexp.MustCompile(`[^A-Za-z0-9]+`)
+
+// OSVault is a vault on the OS keychain that ignores the environment. With
+// service "" its item is the test's own, "nl.koppeling.test." and the test's
+// name, emptied first of what an earlier run left; a given service is used
+// as it is (to start again on the item of an earlier vault, as a restarted
+// app does). The item is deleted when the test ends. Where there is no
+// keychain the test is skipped, unless KOPPELING_TEST_KEYCHAIN=1 (which make
+// test sets, with a keychain in a D-Bus session) makes that a failure.
+func OSVault(tb testing.TB, service string) *secrets.Vault {
+	tb.Helper()
+	reuse := service != ""
+	if !reuse {
+		service = "nl.koppeling.test." + nonName.ReplaceAllString(tb.Name(), "-")
+	}
+	v := &secrets.Vault{Keychain: secrets.OSKeychain{}, Service: service, Getenv: func(string) string { return "" }}
+	if !reuse {
+		if err := v.Delete(); err != nil {
+			if os.Getenv("KOPPELING_TEST_KEYCHAIN") == "1" {
+				tb.Fatalf("keychain: %v", err)
+			}
+			tb.Skipf("no keychain here (make test provides one): %v", err)
+		}
+	}
+	tb.Cleanup(func() { _ = v.Delete() })
+	return v
+}
