@@ -52,7 +52,7 @@ func (r *run) exportAll() error {
 		return nil
 	}
 	r.settled(store.AttentionSettings, "template")
-	statuses, err := r.e.p.FieldService.WorkStatuses(r.ctx)
+	statuses, err := r.field.WorkStatuses(r.ctx)
 	if err != nil {
 		return fmt.Errorf("werkbonstatussen ophalen uit OutSmart: %w", err)
 	}
@@ -74,7 +74,7 @@ func (r *run) exportAll() error {
 	if err := x.resolveUncertain(); err != nil {
 		return err
 	}
-	orders, err := r.e.p.FieldService.WorkOrders(r.ctx, outsmart.WorkOrderQuery{Status: outsmart.StatusComplete, WorkStatus: code})
+	orders, err := r.field.WorkOrders(r.ctx, outsmart.WorkOrderQuery{Status: outsmart.StatusComplete, WorkStatus: code})
 	var partial *outsmart.PartialError
 	if errors.As(err, &partial) {
 		for _, rec := range partial.Records {
@@ -153,7 +153,7 @@ func (x *exporter) linkCreatedRelations() error {
 			SourceID: strconv.FormatInt(rel.ID, 10), TargetKey: out.DebtorNumber, Hash: contentHash(out), Active: true})
 	}
 	_, err := upsertInBatches(x.run, "relatie", send, maps, func(o outsmart.Relation) string { return o.DebtorNumber },
-		x.e.p.FieldService.UpsertRelations)
+		x.field.UpsertRelations)
 	return err
 }
 
@@ -162,7 +162,7 @@ func (x *exporter) linkCreatedRelations() error {
 // export status: the Afgehandeld call may have landed while the process
 // died before journaling it, or someone changed the work order by hand.
 func (x *exporter) staleInvoiced(orders []outsmart.WorkOrder) ([]store.Export, error) {
-	invoiced, err := x.e.p.Store.Exports(x.ctx, store.ExportInvoiced)
+	invoiced, err := x.store.Exports(x.ctx, store.ExportInvoiced)
 	if err != nil || len(invoiced) == 0 {
 		return nil, err
 	}
@@ -185,14 +185,14 @@ func (x *exporter) staleInvoiced(orders []outsmart.WorkOrder) ([]store.Export, e
 // needs the user.
 func (x *exporter) settleStale(stale []store.Export) error {
 	for _, e := range stale {
-		wo, err := x.e.p.FieldService.WorkOrder(x.ctx, e.RowID)
+		wo, err := x.field.WorkOrder(x.ctx, e.RowID)
 		switch {
 		case errors.Is(err, outsmart.ErrNotFound):
 			x.log(store.LevelAttention, "werkbon "+e.OrderNumber, message.T("workorder.gone",
 				"Number", e.OrderNumber, "Invoice", e.InvoiceNumber), "")
 			if !x.opts.DryRun {
 				e.State, e.Reason = store.ExportHandled, "Werkbon bestaat niet meer in OutSmart."
-				if err := x.e.p.Store.SaveExport(x.ctx, e); err != nil {
+				if err := x.store.SaveExport(x.ctx, e); err != nil {
 					return err
 				}
 			}
@@ -201,13 +201,13 @@ func (x *exporter) settleStale(stale []store.Export) error {
 				return fmt.Errorf("werkbon %s opvragen in OutSmart: %w", e.OrderNumber, err)
 			}
 			x.log(store.LevelWarning, "werkbon "+e.OrderNumber, message.T("workorder.unreachable",
-				"Number", e.OrderNumber, "Invoice", e.InvoiceNumber), x.e.p.redactErr(err))
+				"Number", e.OrderNumber, "Invoice", e.InvoiceNumber), x.p.redactErr(err))
 		case wo.Status == outsmart.StatusHandled:
 			if x.opts.DryRun {
 				continue
 			}
 			e.State, e.Reason = store.ExportHandled, ""
-			if err := x.e.p.Store.SaveExport(x.ctx, e); err != nil {
+			if err := x.store.SaveExport(x.ctx, e); err != nil {
 				return err
 			}
 		default:
@@ -240,7 +240,7 @@ func findWorkStatus(statuses []outsmart.WorkStatus, want string) (string, bool) 
 // order's reference. Found: the work order is invoiced. Not found: it may be
 // sent again. A failed lookup leaves the entry for the next run.
 func (x *exporter) resolveUncertain() error {
-	entries, err := x.e.p.Store.Exports(x.ctx, store.ExportPending, store.ExportUncertain)
+	entries, err := x.store.Exports(x.ctx, store.ExportPending, store.ExportUncertain)
 	if err != nil {
 		return err
 	}
@@ -255,7 +255,7 @@ func (x *exporter) resolveUncertain() error {
 				return fmt.Errorf("factuur van werkbon %s opzoeken in e-Boekhouden: %w", e.OrderNumber, err)
 			}
 			x.log(store.LevelWarning, "werkbon "+e.OrderNumber, message.T("uncertain.lookupfailed", "Number", e.OrderNumber),
-				x.e.p.redactErr(err))
+				x.p.redactErr(err))
 			continue
 		}
 		found := ""
@@ -283,7 +283,7 @@ func (x *exporter) resolveUncertain() error {
 			e.State, e.Reason = store.ExportRetry, "Niet gevonden in e-Boekhouden na een onderbroken verzending; wordt opnieuw verstuurd."
 			x.log(store.LevelInfo, "werkbon "+e.OrderNumber, message.T("uncertain.notfound", "Number", e.OrderNumber), "")
 		}
-		if err := x.e.p.Store.SaveExport(x.ctx, e); err != nil {
+		if err := x.store.SaveExport(x.ctx, e); err != nil {
 			return err
 		}
 	}
@@ -294,7 +294,7 @@ func (x *exporter) resolveUncertain() error {
 // must stop (credentials refused, call limit, store failure).
 func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	subject := "werkbon " + wo.Number
-	prev, err := x.e.p.Store.Export(x.ctx, wo.RowID)
+	prev, err := x.store.Export(x.ctx, wo.RowID)
 	exists := err == nil
 	if err != nil && !errors.Is(err, store.ErrNotFound) {
 		return err
@@ -313,7 +313,7 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	if wo.Archived {
 		if !exists && !x.opts.DryRun {
 			x.log(store.LevelInfo, subject, message.T("workorder.archived", "Number", wo.Number), "")
-			return x.e.p.Store.SaveExport(x.ctx, store.Export{RowID: wo.RowID, OrderNumber: wo.Number,
+			return x.store.SaveExport(x.ctx, store.Export{RowID: wo.RowID, OrderNumber: wo.Number,
 				State: store.ExportSkipped, Reason: "Gearchiveerd in OutSmart."})
 		}
 		return nil
@@ -341,7 +341,7 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 		if stopsRun(err) {
 			return fmt.Errorf("uursoorten ophalen uit OutSmart: %w", err)
 		}
-		x.log(store.LevelWarning, subject, message.T("workorder.waithourtypes", "Number", wo.Number), x.e.p.redactErr(err))
+		x.log(store.LevelWarning, subject, message.T("workorder.waithourtypes", "Number", wo.Number), x.p.redactErr(err))
 		return nil
 	}
 	hash := x.exportHash(wo, relExists, hourTypes)
@@ -357,7 +357,7 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 		if x.opts.DryRun {
 			return nil
 		}
-		return x.e.p.Store.SaveExport(x.ctx, store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportParked,
+		return x.store.SaveExport(x.ctx, store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportParked,
 			RelationCode: debtor, DataHash: hash, Reason: p.Error(), Attempts: prev.Attempts, NeedsConfirmation: confirm,
 			ConfirmedHash: prev.ConfirmedHash, ReasonKey: p.reason, FixKey: p.fix, Args: reason.Args})
 	}
@@ -411,18 +411,18 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 	entry := store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportPending, RelationCode: debtor,
 		InvoiceDate: x.today.Format("2006-01-02"), TotalCents: draft.total.Cents(), DataHash: hash, Attempts: prev.Attempts + 1,
 		Reference: draft.reference, ConfirmedHash: prev.ConfirmedHash}
-	if err := x.e.p.Store.SaveExport(x.ctx, entry); err != nil {
+	if err := x.store.SaveExport(x.ctx, entry); err != nil {
 		return fmt.Errorf("journaal bijwerken voor werkbon %s: %w", wo.Number, err)
 	}
 	x.checkpoint("export.journaled")
-	number, err := x.e.p.Bookkeeping.AddInvoice(x.ctx, draft.invoice)
+	number, err := x.books.AddInvoice(x.ctx, draft.invoice)
 	x.checkpoint("export.sent")
 	var apiErr *eboekhouden.APIError
 	var fault *eboekhouden.FaultError
 	switch {
 	case err == nil:
 		entry.State, entry.InvoiceNumber, entry.Reason = store.ExportInvoiced, number, ""
-		if err := x.e.p.Store.SaveExport(x.ctx, entry); err != nil {
+		if err := x.store.SaveExport(x.ctx, entry); err != nil {
 			return fmt.Errorf("journaal bijwerken voor werkbon %s (factuur %s): %w", wo.Number, number, err)
 		}
 		x.checkpoint("export.invoiced")
@@ -439,8 +439,8 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 		entry.State = store.ExportUncertain
 		line := message.T("invoice.uncertain", "Number", wo.Number)
 		entry.Reason = line.Render(message.Dutch)
-		x.log(store.LevelWarning, subject, line, x.e.p.redactErr(err))
-		return x.e.p.Store.SaveExport(x.ctx, entry)
+		x.log(store.LevelWarning, subject, line, x.p.redactErr(err))
+		return x.store.SaveExport(x.ctx, entry)
 	case errors.As(err, &apiErr) && !stopsRun(err), errors.As(err, &fault) && fault.Refused():
 		// A definite refusal: no invoice was made.
 		return parkIt(newPark("park.invoicerefused", refusalHint(err), "Number", wo.Number,
@@ -451,13 +451,13 @@ func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
 		entry.State = store.ExportRetry
 		line := message.T("invoice.notsent", "Number", wo.Number, "Cause", causeOf(err), "CauseText", err.Error())
 		entry.Reason = line.Render(message.Dutch)
-		if saveErr := x.e.p.Store.SaveExport(x.ctx, entry); saveErr != nil {
+		if saveErr := x.store.SaveExport(x.ctx, entry); saveErr != nil {
 			return saveErr
 		}
 		if stopsRun(err) || errors.Is(err, eboekhouden.ErrTransient) {
 			return fmt.Errorf("factuur voor werkbon %s: %w", wo.Number, err)
 		}
-		x.log(store.LevelWarning, subject, line, x.e.p.redactErr(err))
+		x.log(store.LevelWarning, subject, line, x.p.redactErr(err))
 		return nil
 	}
 }
@@ -514,7 +514,7 @@ func (x *exporter) markHandled(j store.Export) {
 		return
 	}
 	subject := "werkbon " + j.OrderNumber
-	if err := x.e.p.FieldService.MarkHandled(x.ctx, j.RowID); err != nil {
+	if err := x.field.MarkHandled(x.ctx, j.RowID); err != nil {
 		switch {
 		case errors.Is(err, outsmart.ErrNotFound):
 			x.log(store.LevelAttention, subject, message.T("workorder.gone", "Number", j.OrderNumber, "Invoice", j.InvoiceNumber), "")
@@ -524,14 +524,14 @@ func (x *exporter) markHandled(j store.Export) {
 			x.mu.Unlock()
 		default:
 			x.log(store.LevelWarning, subject, message.T("workorder.markfailed", "Number", j.OrderNumber, "Invoice", j.InvoiceNumber),
-				x.e.p.redactErr(err))
+				x.p.redactErr(err))
 		}
 		return
 	}
 	x.checkpoint("export.marked")
 	if j.State != store.ExportHandled {
 		j.State = store.ExportHandled
-		if err := x.e.p.Store.SaveExport(x.ctx, j); err != nil {
+		if err := x.store.SaveExport(x.ctx, j); err != nil {
 			x.log(store.LevelWarning, subject, message.T("journal.notupdated", "Number", j.OrderNumber), err.Error())
 			return
 		}
@@ -561,7 +561,7 @@ func (x *exporter) completeProducts(orders []outsmart.WorkOrder) error {
 		if _, ok := x.prods[code]; ok {
 			return nil
 		}
-		found, err := x.e.p.Bookkeeping.Products(x.ctx, eboekhouden.ProductFilter{Code: code})
+		found, err := x.books.Products(x.ctx, eboekhouden.ProductFilter{Code: code})
 		if err != nil {
 			return fmt.Errorf("product %s opzoeken in e-Boekhouden: %w", code, err)
 		}
@@ -596,7 +596,7 @@ func (x *exporter) relationExists(code string) (bool, error) {
 	}
 	if x.rels == nil {
 		// Relations are not imported: one answer, and by code beyond it.
-		all, err := x.e.p.Bookkeeping.Relations(x.ctx, eboekhouden.RelationFilter{})
+		all, err := x.books.Relations(x.ctx, eboekhouden.RelationFilter{})
 		if err != nil {
 			return false, fmt.Errorf("relaties ophalen uit e-Boekhouden: %w", err)
 		}
@@ -604,12 +604,12 @@ func (x *exporter) relationExists(code string) (bool, error) {
 		for _, rel := range all {
 			x.rels[strings.TrimSpace(rel.Code)] = rel
 		}
-		x.relsOK = len(all) < x.e.p.ResultCap
+		x.relsOK = len(all) < x.p.ResultCap
 	}
 	if _, ok := x.rels[code]; ok || x.relsOK {
 		return ok, nil
 	}
-	found, err := x.e.p.Bookkeeping.Relations(x.ctx, eboekhouden.RelationFilter{Code: code})
+	found, err := x.books.Relations(x.ctx, eboekhouden.RelationFilter{Code: code})
 	if err != nil {
 		return false, fmt.Errorf("relatie %s opzoeken in e-Boekhouden: %w", code, err)
 	}
@@ -652,7 +652,7 @@ func (x *exporter) createRelation(wo outsmart.WorkOrder, code string) (created b
 	rel := relationFromParty(code, party, x.today)
 	// The log line is the durable record that this write is about to go out.
 	x.log(store.LevelInfo, "relatie "+code, message.T("relation.creating", "Code", code, "Name", party.Name, "Number", wo.Number), "")
-	id, err := x.e.p.Bookkeeping.AddRelation(x.ctx, rel)
+	id, err := x.books.AddRelation(x.ctx, rel)
 	x.checkpoint("export.relation")
 	switch {
 	case err == nil, errors.Is(err, eboekhouden.ErrRelationCodeInUse):
@@ -667,7 +667,7 @@ func (x *exporter) createRelation(wo outsmart.WorkOrder, code string) (created b
 		return true, nil, nil
 	case errors.Is(err, eboekhouden.ErrOutcomeUnknown):
 		x.log(store.LevelWarning, "relatie "+code, message.T("relation.uncertain", "Code", code, "Name", party.Name, "Number", wo.Number),
-			x.e.p.redactErr(err))
+			x.p.redactErr(err))
 		return false, nil, nil
 	case stopsRun(err) || errors.Is(err, eboekhouden.ErrTransient):
 		return false, nil, fmt.Errorf("relatie %s aanmaken in e-Boekhouden: %w", code, err)
@@ -692,7 +692,7 @@ func (x *exporter) hourTypesFor(wo outsmart.WorkOrder) (map[string]outsmart.Hour
 	if !need || x.hourTypes != nil {
 		return x.hourTypes, nil
 	}
-	hts, err := x.e.p.FieldService.HourTypes(x.ctx)
+	hts, err := x.field.HourTypes(x.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -743,12 +743,12 @@ func (x *exporter) checkTotals() error {
 	if len(x.created) == 0 || x.opts.DryRun {
 		return nil
 	}
-	invs, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{From: x.today, To: x.today})
+	invs, err := x.books.Invoices(x.ctx, eboekhouden.InvoiceFilter{From: x.today, To: x.today})
 	if err != nil {
 		if stopsRun(err) {
 			return fmt.Errorf("nieuwe facturen teruglezen uit e-Boekhouden: %w", err)
 		}
-		x.log(store.LevelWarning, "facturen", message.T("invoices.unread"), x.e.p.redactErr(err))
+		x.log(store.LevelWarning, "facturen", message.T("invoices.unread"), x.p.redactErr(err))
 		for _, c := range x.created {
 			x.log(store.LevelInfo, "werkbon "+c.orderNumber, message.T("invoice.total.unread",
 				"Invoice", c.number, "Number", c.orderNumber, "Ours", c.total.Euro()), "")
@@ -761,9 +761,9 @@ func (x *exporter) checkTotals() error {
 	}
 	for _, c := range x.created {
 		inv, ok := byNumber[c.number]
-		if !ok && len(invs) >= x.e.p.ResultCap {
+		if !ok && len(invs) >= x.p.ResultCap {
 			// Today's list may be cut off: ask for this one.
-			if one, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{Number: c.number}); err == nil && len(one) == 1 {
+			if one, err := x.books.Invoices(x.ctx, eboekhouden.InvoiceFilter{Number: c.number}); err == nil && len(one) == 1 {
 				inv, ok = one[0], true
 			}
 		}

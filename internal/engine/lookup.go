@@ -63,7 +63,7 @@ func (x *exporter) lookUpUnjournaled(orders []outsmart.WorkOrder) (priorInvoices
 		if wo.Archived || debtorOf(wo) == "" {
 			continue // never invoiced: archived, or no relation to invoice
 		}
-		_, err := x.e.p.Store.Export(x.ctx, wo.RowID)
+		_, err := x.store.Export(x.ctx, wo.RowID)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			todo = append(todo, wo)
@@ -75,8 +75,8 @@ func (x *exporter) lookUpUnjournaled(orders []outsmart.WorkOrder) (priorInvoices
 		return prior, nil
 	}
 	from := x.earliestInvoiceDate(todo)
-	invs, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{From: from, To: x.today})
-	if err == nil && len(invs) >= x.e.p.ResultCap {
+	invs, err := x.books.Invoices(x.ctx, eboekhouden.InvoiceFilter{From: from, To: x.today})
+	if err == nil && len(invs) >= x.p.ResultCap {
 		err = errCutOff
 	}
 	if err == nil {
@@ -136,18 +136,18 @@ func (x *exporter) lookupFailed(orders []outsmart.WorkOrder, prior priorInvoices
 		what = "@lookup.cutoff.what"
 	}
 	x.log(store.LevelWarning, "facturen", message.T("lookup.failed", "Numbers", strings.Join(numbers, ", "), "What", what),
-		x.e.p.redactErr(err))
+		x.p.redactErr(err))
 }
 
 // invoicesInParts reads the invoices of one relation between from and to,
 // halving the date range while an answer may be cut off. A single day that
 // is still cut off is errCutOff.
 func (x *exporter) invoicesInParts(relation string, from, to time.Time) ([]eboekhouden.InvoiceSummary, error) {
-	invs, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{RelationCode: relation, From: from, To: to})
+	invs, err := x.books.Invoices(x.ctx, eboekhouden.InvoiceFilter{RelationCode: relation, From: from, To: to})
 	if err != nil {
 		return nil, err
 	}
-	if len(invs) < x.e.p.ResultCap {
+	if len(invs) < x.p.ResultCap {
 		return invs, nil
 	}
 	days := int(to.Sub(from).Hours() / 24)
@@ -219,7 +219,7 @@ func (x *exporter) adopt(wo outsmart.WorkOrder, debtor string, invs []eboekhoude
 		x.enqueueMark(entry)
 		return nil
 	}
-	if err := x.e.p.Store.SaveExport(x.ctx, entry); err != nil {
+	if err := x.store.SaveExport(x.ctx, entry); err != nil {
 		return fmt.Errorf("journaal bijwerken voor werkbon %s (gevonden factuur %s): %w", wo.Number, inv.Number, err)
 	}
 	x.log(store.LevelInfo, subject, message.T("adopt.done", "Invoice", inv.Number, "Number", wo.Number,
