@@ -46,45 +46,18 @@ func (r *run) exportAll() error {
 	if !r.set.ExportInvoices {
 		return nil
 	}
-	if strings.TrimSpace(r.set.Template) == "" {
-		r.attend(store.Attention{Kind: store.AttentionSettings, Subject: "template", Cause: "template", TitleKey: "subject.settings",
-			ReasonKey: "settings.template", FixKey: "settings.template.fix"},
-			subjectSettings, message.T("settings.template"))
-		return nil
+	code, ok, err := r.exportStatus()
+	if err != nil || !ok {
+		return err
 	}
-	r.settled(store.AttentionSettings, "template")
-	statuses, err := r.field.WorkStatuses(r.ctx)
-	if err != nil {
-		return fmt.Errorf("read work statuses from OutSmart: %w", err)
-	}
-	code, ok := findWorkStatus(statuses, r.set.WorkflowStatus)
-	if !ok {
-		names := make([]string, len(statuses))
-		for i, s := range statuses {
-			names[i] = s.Name
-		}
-		args := message.Args{"Status": r.set.WorkflowStatus, "Choices": strings.Join(names, ", ")}
-		r.attend(store.Attention{Kind: store.AttentionSettings, Subject: "workflowstatus", Cause: "workflowstatus", TitleKey: "subject.settings",
-			ReasonKey: "settings.workflowstatus", FixKey: "settings.workflowstatus.fix", Args: args},
-			subjectSettings, message.Text{Key: "settings.workflowstatus", Args: args})
-		return nil
-	}
-	r.settled(store.AttentionSettings, "workflowstatus")
-
 	x := &exporter{run: r}
 	x.w = x.writer()
 	if err := x.resolveUncertain(); err != nil {
 		return err
 	}
-	orders, err := r.field.WorkOrders(r.ctx, outsmart.WorkOrderQuery{Status: outsmart.StatusComplete, WorkStatus: code})
-	var partial *outsmart.PartialError
-	if errors.As(err, &partial) {
-		for _, rec := range partial.Records {
-			r.log(store.LevelAttention, subjectWorkOrder(firstNonEmpty(rec.Number, rec.ID)), message.T("workorder.unreadable",
-				"Number", firstNonEmpty(rec.Number, rec.ID), "Error", fmt.Sprint(rec.Err)), "")
-		}
-	} else if err != nil {
-		return fmt.Errorf("read work orders from OutSmart: %w", err)
+	orders, err := x.readOrders(code)
+	if err != nil {
+		return err
 	}
 	stale, err := x.staleInvoiced(orders)
 	if err != nil {
@@ -99,7 +72,68 @@ func (r *run) exportAll() error {
 	if x.prior, err = x.lookUpUnjournaled(orders); err != nil {
 		return err
 	}
+	if err := x.exportOrders(orders, stale); err != nil {
+		return err
+	}
+	if err := x.linkCreatedRelations(); err != nil {
+		return err
+	}
+	return x.checkTotals()
+}
 
+// exportStatus checks the settings the export needs and returns the code
+// of the configured workflow status. ok is false when a setting stops the
+// export (it is on the attention list until fixed).
+func (r *run) exportStatus() (code string, ok bool, err error) {
+	if strings.TrimSpace(r.set.Template) == "" {
+		r.attend(store.Attention{Kind: store.AttentionSettings, Subject: "template", Cause: "template", TitleKey: "subject.settings",
+			ReasonKey: "settings.template", FixKey: "settings.template.fix"},
+			subjectSettings, message.T("settings.template"))
+		return "", false, nil
+	}
+	r.settled(store.AttentionSettings, "template")
+	statuses, err := r.field.WorkStatuses(r.ctx)
+	if err != nil {
+		return "", false, fmt.Errorf("read work statuses from OutSmart: %w", err)
+	}
+	code, ok = findWorkStatus(statuses, r.set.WorkflowStatus)
+	if !ok {
+		names := make([]string, len(statuses))
+		for i, s := range statuses {
+			names[i] = s.Name
+		}
+		args := message.Args{"Status": r.set.WorkflowStatus, "Choices": strings.Join(names, ", ")}
+		r.attend(store.Attention{Kind: store.AttentionSettings, Subject: "workflowstatus", Cause: "workflowstatus", TitleKey: "subject.settings",
+			ReasonKey: "settings.workflowstatus", FixKey: "settings.workflowstatus.fix", Args: args},
+			subjectSettings, message.Text{Key: "settings.workflowstatus", Args: args})
+		return "", false, nil
+	}
+	r.settled(store.AttentionSettings, "workflowstatus")
+	return code, true, nil
+}
+
+// readOrders reads the Compleet work orders with workflow status code. The
+// ones OutSmart sends in a shape the client cannot read are logged; the
+// rest go on.
+func (x *exporter) readOrders(code string) ([]outsmart.WorkOrder, error) {
+	orders, err := x.field.WorkOrders(x.ctx, outsmart.WorkOrderQuery{Status: outsmart.StatusComplete, WorkStatus: code})
+	var partial *outsmart.PartialError
+	if errors.As(err, &partial) {
+		for _, rec := range partial.Records {
+			number := firstNonEmpty(rec.Number, rec.ID)
+			x.log(store.LevelAttention, subjectWorkOrder(number), message.T("workorder.unreadable",
+				"Number", number, "Error", fmt.Sprint(rec.Err)), "")
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("read work orders from OutSmart: %w", err)
+	}
+	return orders, nil
+}
+
+// exportOrders exports the work orders one at a time, then settles the
+// stale journal entries, while a worker sets the invoiced work orders to
+// Afgehandeld beside them. It returns what stopped the run, if anything.
+func (x *exporter) exportOrders(orders []outsmart.WorkOrder, stale []store.Export) error {
 	x.marks = make(chan store.Export, len(orders)+len(stale))
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -114,7 +148,7 @@ func (r *run) exportAll() error {
 		if stop = x.exportOne(wo); stop != nil {
 			break
 		}
-		if err := r.ctx.Err(); err != nil {
+		if err := x.ctx.Err(); err != nil {
 			stop = err
 			break
 		}
@@ -127,13 +161,7 @@ func (r *run) exportAll() error {
 	if stop != nil {
 		return stop
 	}
-	if x.stopped != nil {
-		return x.stopped
-	}
-	if err := x.linkCreatedRelations(); err != nil {
-		return err
-	}
-	return x.checkTotals()
+	return x.stopped
 }
 
 // linkCreatedRelations sends the relations this run created in e-Boekhouden

@@ -41,7 +41,7 @@ func (r *run) loadRelations() error {
 	got, err := readMaster(r, r.relationSource())
 	r.rels, r.relsOK = got.read, got.complete
 	if err != nil {
-		return fmt.Errorf("relaties ophalen uit e-Boekhouden: %w", err)
+		return fmt.Errorf("read relations from e-Boekhouden: %w", err)
 	}
 	return nil
 }
@@ -105,7 +105,7 @@ func (r *run) loadProducts() error {
 		r.prods = got.read
 	}
 	if err != nil {
-		return fmt.Errorf("producten ophalen uit e-Boekhouden: %w", err)
+		return fmt.Errorf("read products from e-Boekhouden: %w", err)
 	}
 	return nil
 }
@@ -287,7 +287,7 @@ func upsertInBatches[T any](r *run, kind string, recs []T, maps []store.Mapping,
 		}
 		var apiErr *outsmart.APIError
 		if !errors.As(err, &apiErr) || errors.Is(err, outsmart.ErrUnauthorized) || errors.Is(err, outsmart.ErrTransient) {
-			return fmt.Errorf("%s naar OutSmart sturen: %w", kind, err)
+			return fmt.Errorf("send %s records to OutSmart: %w", kind, err)
 		}
 		// A definite refusal of the content: find the record(s) responsible.
 		if len(recs) == 1 {

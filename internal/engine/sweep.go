@@ -426,7 +426,7 @@ func (s *sweeper[T]) read(term string) ([]T, error) {
 	recs, err := s.src.read(s.r.ctx, term)
 	s.calls++
 	if err != nil {
-		return nil, fmt.Errorf("zoekterm %q: %w", term, err)
+		return nil, fmt.Errorf("search term %q: %w", term, err)
 	}
 	for _, rec := range recs {
 		s.take(rec)
