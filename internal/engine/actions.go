@@ -46,6 +46,6 @@ func (e *Engine) setExportState(ctx context.Context, rowID string, to store.Expo
 	if err := e.p.Store.SaveExport(ctx, j); err != nil {
 		return err
 	}
-	_, err = e.p.Store.AddLog(ctx, logEntry(e.p.Now(), store.LevelInfo, "werkbon "+j.OrderNumber, line))
+	_, err = e.p.Store.AddLog(ctx, logEntry(e.p.Now(), store.LevelInfo, subjectWorkOrder(j.OrderNumber), line))
 	return err
 }

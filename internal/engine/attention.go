@@ -235,7 +235,7 @@ func logEntry(t time.Time, level store.Level, subject string, m message.Text) st
 func (r *run) countOpen() {
 	o, err := r.e.CountOpen(context.WithoutCancel(r.ctx))
 	if err != nil {
-		r.e.p.Logger.Error("count attention", "err", err)
+		r.p.Logger.Error("count attention", "err", err)
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -253,8 +253,8 @@ func (r *run) attend(a store.Attention, subject string, line message.Text) {
 	if r.opts.DryRun {
 		return
 	}
-	if err := r.e.p.Store.SetAttention(context.WithoutCancel(r.ctx), a); err != nil {
-		r.e.p.Logger.Error("remember attention", "subject", subject, "err", err)
+	if err := r.store.SetAttention(context.WithoutCancel(r.ctx), a); err != nil {
+		r.p.Logger.Error("remember attention", "subject", subject, "err", err)
 	}
 }
 
@@ -263,8 +263,8 @@ func (r *run) settled(kind store.AttentionKind, subject string) {
 	if r.opts.DryRun {
 		return
 	}
-	if err := r.e.p.Store.ClearAttention(context.WithoutCancel(r.ctx), kind, subject); err != nil {
-		r.e.p.Logger.Error("clear attention", "subject", subject, "err", err)
+	if err := r.store.ClearAttention(context.WithoutCancel(r.ctx), kind, subject); err != nil {
+		r.p.Logger.Error("clear attention", "subject", subject, "err", err)
 	}
 }
 

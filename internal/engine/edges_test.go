@@ -485,7 +485,8 @@ func TestTotalDifferenceNoRoundingExplainsNeedsAttention(t *testing.T) {
 	c := createdInvoice{number: "2026099", orderNumber: "WB1", total: decimal.MustParse("121.00"), checkable: true, vatCodes: 1,
 		totalPerLine: decimal.MustParse("121.00")}
 	h := newHarness(t, sandbox.Options{}, nil)
-	x := &exporter{run: &run{e: h.eng, ctx: context.Background(), set: store.DefaultSettings()}}
+	x := &exporter{run: h.eng.newRun(context.Background(), RunOptions{})}
+	x.set = store.DefaultSettings()
 	h.logs = nil
 	x.logTotal(c, eboekhouden.InvoiceSummary{Number: "2026099", TotalInclVAT: decimal.MustParse("121.01")}, true)
 	x.logTotal(c, eboekhouden.InvoiceSummary{Number: "2026099", TotalInclVAT: decimal.MustParse("121.02")}, true)

@@ -186,7 +186,13 @@ var ErrCannotRun = errors.New("synchronisatie kon niet draaien")
 
 // run is the state of one run.
 type run struct {
-	e      *Engine
+	e *Engine
+	// p is the engine's wiring; store, books and field are its store and
+	// services, named once here for every part of the run.
+	p      *Params
+	store  *store.Store
+	books  Bookkeeping
+	field  FieldService
 	ctx    context.Context
 	opts   RunOptions
 	id     int64
@@ -211,7 +217,7 @@ type run struct {
 // Run performs one sync: import, then export. It never panics on bad data:
 // a bad record is logged as needing attention and the run goes on.
 func (e *Engine) Run(ctx context.Context, opts RunOptions) Summary {
-	r := &run{e: e, ctx: ctx, opts: opts}
+	r := e.newRun(ctx, opts)
 	now := e.p.Now().In(e.loc)
 	r.today = time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 
@@ -255,6 +261,11 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) Summary {
 		r.fail(err)
 	}
 	return r.finish()
+}
+
+// newRun is the state of a run about to start.
+func (e *Engine) newRun(ctx context.Context, opts RunOptions) *run {
+	return &run{e: e, p: &e.p, store: e.p.Store, books: e.p.Bookkeeping, field: e.p.FieldService, ctx: ctx, opts: opts}
 }
 
 // renewLock keeps the run lock alive during a long run.
@@ -311,12 +322,12 @@ func (r *run) finish() Summary {
 	details := ""
 	if s.Err != nil {
 		level = store.LevelError
-		details = r.e.p.redactErr(s.Err)
+		details = r.p.redactErr(s.Err)
 	}
 	r.log(level, "", s.Message, details)
 	if !r.opts.DryRun && r.id != 0 {
-		if err := r.e.p.Store.FinishRunMessage(context.WithoutCancel(r.ctx), r.id, s.Outcome, s.Message); err != nil {
-			r.e.p.Logger.Error("finish run", "err", err)
+		if err := r.store.FinishRunMessage(context.WithoutCancel(r.ctx), r.id, s.Outcome, s.Message); err != nil {
+			r.p.Logger.Error("finish run", "err", err)
 		}
 	}
 	return *s
@@ -326,7 +337,7 @@ func (r *run) finish() Summary {
 // it to OnLog. The line is a message of the catalogue; it is stored with its
 // Dutch text.
 func (r *run) log(level store.Level, subject string, m message.Text, details string) {
-	e := store.LogEntry{Time: r.e.p.Now(), Level: level, Message: m.Render(message.Dutch), Key: m.Key, Args: m.Args,
+	e := store.LogEntry{Time: r.p.Now(), Level: level, Message: m.Render(message.Dutch), Key: m.Key, Args: m.Args,
 		Details: details, RunID: r.id, Subject: subject}
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -337,19 +348,19 @@ func (r *run) log(level store.Level, subject string, m message.Text, details str
 		r.sum.Warnings++
 	}
 	if !r.opts.DryRun {
-		if _, err := r.e.p.Store.AddLog(context.WithoutCancel(r.ctx), e); err != nil {
-			r.e.p.Logger.Error("write log", "err", err)
+		if _, err := r.store.AddLog(context.WithoutCancel(r.ctx), e); err != nil {
+			r.p.Logger.Error("write log", "err", err)
 		}
 	}
-	if r.e.p.OnLog != nil {
-		r.e.p.OnLog(e)
+	if r.p.OnLog != nil {
+		r.p.OnLog(e)
 	}
 }
 
 // checkpoint marks a step of the run for the crash tests (Params.Checkpoint).
 func (r *run) checkpoint(step string) {
-	if r.e.p.Checkpoint != nil {
-		r.e.p.Checkpoint(step)
+	if r.p.Checkpoint != nil {
+		r.p.Checkpoint(step)
 	}
 }
 

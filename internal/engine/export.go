@@ -32,6 +32,7 @@ type exporter struct {
 	created   []createdInvoice
 	newRels   []eboekhouden.Relation // created in e-Boekhouden this run
 	stopped   error                  // set by the mark worker when OutSmart refuses to go on
+	w         writer                 // makes (or, in a dry run, plans) every write
 	// prior is what e-Boekhouden already holds for the work orders the
 	// journal does not know (lookup.go).
 	prior priorInvoices
@@ -45,44 +46,18 @@ func (r *run) exportAll() error {
 	if !r.set.ExportInvoices {
 		return nil
 	}
-	if strings.TrimSpace(r.set.Template) == "" {
-		r.attend(store.Attention{Kind: store.AttentionSettings, Subject: "template", Cause: "template", TitleKey: "subject.settings",
-			ReasonKey: "settings.template", FixKey: "settings.template.fix"},
-			"instellingen", message.T("settings.template"))
-		return nil
+	code, ok, err := r.exportStatus()
+	if err != nil || !ok {
+		return err
 	}
-	r.settled(store.AttentionSettings, "template")
-	statuses, err := r.e.p.FieldService.WorkStatuses(r.ctx)
-	if err != nil {
-		return fmt.Errorf("werkbonstatussen ophalen uit OutSmart: %w", err)
-	}
-	code, ok := findWorkStatus(statuses, r.set.WorkflowStatus)
-	if !ok {
-		names := make([]string, len(statuses))
-		for i, s := range statuses {
-			names[i] = s.Name
-		}
-		args := message.Args{"Status": r.set.WorkflowStatus, "Choices": strings.Join(names, ", ")}
-		r.attend(store.Attention{Kind: store.AttentionSettings, Subject: "workflowstatus", Cause: "workflowstatus", TitleKey: "subject.settings",
-			ReasonKey: "settings.workflowstatus", FixKey: "settings.workflowstatus.fix", Args: args},
-			"instellingen", message.Text{Key: "settings.workflowstatus", Args: args})
-		return nil
-	}
-	r.settled(store.AttentionSettings, "workflowstatus")
-
 	x := &exporter{run: r}
+	x.w = x.writer()
 	if err := x.resolveUncertain(); err != nil {
 		return err
 	}
-	orders, err := r.e.p.FieldService.WorkOrders(r.ctx, outsmart.WorkOrderQuery{Status: outsmart.StatusComplete, WorkStatus: code})
-	var partial *outsmart.PartialError
-	if errors.As(err, &partial) {
-		for _, rec := range partial.Records {
-			r.log(store.LevelAttention, "werkbon "+firstNonEmpty(rec.Number, rec.ID), message.T("workorder.unreadable",
-				"Number", firstNonEmpty(rec.Number, rec.ID), "Error", fmt.Sprint(rec.Err)), "")
-		}
-	} else if err != nil {
-		return fmt.Errorf("werkbonnen ophalen uit OutSmart: %w", err)
+	orders, err := x.readOrders(code)
+	if err != nil {
+		return err
 	}
 	stale, err := x.staleInvoiced(orders)
 	if err != nil {
@@ -97,7 +72,68 @@ func (r *run) exportAll() error {
 	if x.prior, err = x.lookUpUnjournaled(orders); err != nil {
 		return err
 	}
+	if err := x.exportOrders(orders, stale); err != nil {
+		return err
+	}
+	if err := x.linkCreatedRelations(); err != nil {
+		return err
+	}
+	return x.checkTotals()
+}
 
+// exportStatus checks the settings the export needs and returns the code
+// of the configured workflow status. ok is false when a setting stops the
+// export (it is on the attention list until fixed).
+func (r *run) exportStatus() (code string, ok bool, err error) {
+	if strings.TrimSpace(r.set.Template) == "" {
+		r.attend(store.Attention{Kind: store.AttentionSettings, Subject: "template", Cause: "template", TitleKey: "subject.settings",
+			ReasonKey: "settings.template", FixKey: "settings.template.fix"},
+			subjectSettings, message.T("settings.template"))
+		return "", false, nil
+	}
+	r.settled(store.AttentionSettings, "template")
+	statuses, err := r.field.WorkStatuses(r.ctx)
+	if err != nil {
+		return "", false, fmt.Errorf("read work statuses from OutSmart: %w", err)
+	}
+	code, ok = findWorkStatus(statuses, r.set.WorkflowStatus)
+	if !ok {
+		names := make([]string, len(statuses))
+		for i, s := range statuses {
+			names[i] = s.Name
+		}
+		args := message.Args{"Status": r.set.WorkflowStatus, "Choices": strings.Join(names, ", ")}
+		r.attend(store.Attention{Kind: store.AttentionSettings, Subject: "workflowstatus", Cause: "workflowstatus", TitleKey: "subject.settings",
+			ReasonKey: "settings.workflowstatus", FixKey: "settings.workflowstatus.fix", Args: args},
+			subjectSettings, message.Text{Key: "settings.workflowstatus", Args: args})
+		return "", false, nil
+	}
+	r.settled(store.AttentionSettings, "workflowstatus")
+	return code, true, nil
+}
+
+// readOrders reads the Compleet work orders with workflow status code. The
+// ones OutSmart sends in a shape the client cannot read are logged; the
+// rest go on.
+func (x *exporter) readOrders(code string) ([]outsmart.WorkOrder, error) {
+	orders, err := x.field.WorkOrders(x.ctx, outsmart.WorkOrderQuery{Status: outsmart.StatusComplete, WorkStatus: code})
+	var partial *outsmart.PartialError
+	if errors.As(err, &partial) {
+		for _, rec := range partial.Records {
+			number := firstNonEmpty(rec.Number, rec.ID)
+			x.log(store.LevelAttention, subjectWorkOrder(number), message.T("workorder.unreadable",
+				"Number", number, "Error", fmt.Sprint(rec.Err)), "")
+		}
+	} else if err != nil {
+		return nil, fmt.Errorf("read work orders from OutSmart: %w", err)
+	}
+	return orders, nil
+}
+
+// exportOrders exports the work orders one at a time, then settles the
+// stale journal entries, while a worker sets the invoiced work orders to
+// Afgehandeld beside them. It returns what stopped the run, if anything.
+func (x *exporter) exportOrders(orders []outsmart.WorkOrder, stale []store.Export) error {
 	x.marks = make(chan store.Export, len(orders)+len(stale))
 	var wg sync.WaitGroup
 	wg.Add(1)
@@ -112,7 +148,7 @@ func (r *run) exportAll() error {
 		if stop = x.exportOne(wo); stop != nil {
 			break
 		}
-		if err := r.ctx.Err(); err != nil {
+		if err := x.ctx.Err(); err != nil {
 			stop = err
 			break
 		}
@@ -125,20 +161,15 @@ func (r *run) exportAll() error {
 	if stop != nil {
 		return stop
 	}
-	if x.stopped != nil {
-		return x.stopped
-	}
-	if err := x.linkCreatedRelations(); err != nil {
-		return err
-	}
-	return x.checkTotals()
+	return x.stopped
 }
 
 // linkCreatedRelations sends the relations this run created in e-Boekhouden
 // back to OutSmart with their e-Boekhouden ID (external_id) and records
-// them as imported, so that the next import finds nothing new to send.
+// them as imported, so that the next import finds nothing new to send. A
+// dry run creates none (planner.addRelation).
 func (x *exporter) linkCreatedRelations() error {
-	if len(x.newRels) == 0 || x.opts.DryRun {
+	if len(x.newRels) == 0 {
 		return nil
 	}
 	var send []outsmart.Relation
@@ -153,7 +184,7 @@ func (x *exporter) linkCreatedRelations() error {
 			SourceID: strconv.FormatInt(rel.ID, 10), TargetKey: out.DebtorNumber, Hash: contentHash(out), Active: true})
 	}
 	_, err := upsertInBatches(x.run, "relatie", send, maps, func(o outsmart.Relation) string { return o.DebtorNumber },
-		x.e.p.FieldService.UpsertRelations)
+		x.field.UpsertRelations)
 	return err
 }
 
@@ -162,7 +193,7 @@ func (x *exporter) linkCreatedRelations() error {
 // export status: the Afgehandeld call may have landed while the process
 // died before journaling it, or someone changed the work order by hand.
 func (x *exporter) staleInvoiced(orders []outsmart.WorkOrder) ([]store.Export, error) {
-	invoiced, err := x.e.p.Store.Exports(x.ctx, store.ExportInvoiced)
+	invoiced, err := x.store.Exports(x.ctx, store.ExportInvoiced)
 	if err != nil || len(invoiced) == 0 {
 		return nil, err
 	}
@@ -185,33 +216,28 @@ func (x *exporter) staleInvoiced(orders []outsmart.WorkOrder) ([]store.Export, e
 // needs the user.
 func (x *exporter) settleStale(stale []store.Export) error {
 	for _, e := range stale {
-		wo, err := x.e.p.FieldService.WorkOrder(x.ctx, e.RowID)
+		wo, err := x.field.WorkOrder(x.ctx, e.RowID)
 		switch {
 		case errors.Is(err, outsmart.ErrNotFound):
-			x.log(store.LevelAttention, "werkbon "+e.OrderNumber, message.T("workorder.gone",
+			x.log(store.LevelAttention, subjectWorkOrder(e.OrderNumber), message.T("workorder.gone",
 				"Number", e.OrderNumber, "Invoice", e.InvoiceNumber), "")
-			if !x.opts.DryRun {
-				e.State, e.Reason = store.ExportHandled, "Werkbon bestaat niet meer in OutSmart."
-				if err := x.e.p.Store.SaveExport(x.ctx, e); err != nil {
-					return err
-				}
+			e.State, e.Reason = store.ExportHandled, reasonGone
+			if err := x.w.journal(e); err != nil {
+				return err
 			}
 		case err != nil:
 			if stopsRun(err) {
-				return fmt.Errorf("werkbon %s opvragen in OutSmart: %w", e.OrderNumber, err)
+				return fmt.Errorf("read work order %s from OutSmart: %w", e.OrderNumber, err)
 			}
-			x.log(store.LevelWarning, "werkbon "+e.OrderNumber, message.T("workorder.unreachable",
-				"Number", e.OrderNumber, "Invoice", e.InvoiceNumber), x.e.p.redactErr(err))
+			x.log(store.LevelWarning, subjectWorkOrder(e.OrderNumber), message.T("workorder.unreachable",
+				"Number", e.OrderNumber, "Invoice", e.InvoiceNumber), x.p.redactErr(err))
 		case wo.Status == outsmart.StatusHandled:
-			if x.opts.DryRun {
-				continue
-			}
 			e.State, e.Reason = store.ExportHandled, ""
-			if err := x.e.p.Store.SaveExport(x.ctx, e); err != nil {
+			if err := x.w.journal(e); err != nil {
 				return err
 			}
 		default:
-			x.enqueueMark(e)
+			x.w.mark(e)
 		}
 	}
 	return nil
@@ -240,7 +266,7 @@ func findWorkStatus(statuses []outsmart.WorkStatus, want string) (string, bool) 
 // order's reference. Found: the work order is invoiced. Not found: it may be
 // sent again. A failed lookup leaves the entry for the next run.
 func (x *exporter) resolveUncertain() error {
-	entries, err := x.e.p.Store.Exports(x.ctx, store.ExportPending, store.ExportUncertain)
+	entries, err := x.store.Exports(x.ctx, store.ExportPending, store.ExportUncertain)
 	if err != nil {
 		return err
 	}
@@ -252,10 +278,10 @@ func (x *exporter) resolveUncertain() error {
 		invs, err := x.invoicesInParts(e.RelationCode, date, date)
 		if err != nil {
 			if stopsRun(err) {
-				return fmt.Errorf("factuur van werkbon %s opzoeken in e-Boekhouden: %w", e.OrderNumber, err)
+				return fmt.Errorf("look up the invoice of work order %s in e-Boekhouden: %w", e.OrderNumber, err)
 			}
-			x.log(store.LevelWarning, "werkbon "+e.OrderNumber, message.T("uncertain.lookupfailed", "Number", e.OrderNumber),
-				x.e.p.redactErr(err))
+			x.log(store.LevelWarning, subjectWorkOrder(e.OrderNumber), message.T("uncertain.lookupfailed", "Number", e.OrderNumber),
+				x.p.redactErr(err))
 			continue
 		}
 		found := ""
@@ -268,239 +294,234 @@ func (x *exporter) resolveUncertain() error {
 				break
 			}
 		}
-		if x.opts.DryRun {
-			if found != "" {
-				x.plan(message.T("plan.markinvoiced", "Number", e.OrderNumber, "Invoice", found))
-			} else {
-				x.plan(message.T("plan.resend", "Number", e.OrderNumber))
-			}
-			continue
-		}
-		if found != "" {
-			e.State, e.InvoiceNumber, e.Reason = store.ExportInvoiced, found, ""
-			x.log(store.LevelInfo, "werkbon "+e.OrderNumber, message.T("uncertain.found", "Number", e.OrderNumber, "Invoice", found), "")
-		} else {
-			e.State, e.Reason = store.ExportRetry, "Niet gevonden in e-Boekhouden na een onderbroken verzending; wordt opnieuw verstuurd."
-			x.log(store.LevelInfo, "werkbon "+e.OrderNumber, message.T("uncertain.notfound", "Number", e.OrderNumber), "")
-		}
-		if err := x.e.p.Store.SaveExport(x.ctx, e); err != nil {
+		if err := x.w.settleUncertain(e, found); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// exportOne handles one work order. It returns an error only when the run
-// must stop (credentials refused, call limit, store failure).
+// exportCase is one work order on its way through the export.
+type exportCase struct {
+	wo      outsmart.WorkOrder
+	subject string       // of its log lines
+	debtor  string       // the relation code its invoice goes to
+	prev    store.Export // the journal's entry; zero when known is false
+	known   bool         // the journal knows the work order
+	// What the invoice depends on, gathered before it is built.
+	relExists bool
+	hourTypes map[string]outsmart.HourType
+	hash      string // exportHash
+}
+
+// confirmed reports whether the user confirmed this work order's invoice
+// as it is now (an implausible amount, a legacy invoice).
+func (c *exportCase) confirmed() bool {
+	return c.known && c.prev.ConfirmedHash != "" && c.prev.ConfirmedHash == c.hash
+}
+
+// exportOne handles one work order in three steps: what the journal says
+// decides whether an invoice is to be made; the invoice is prepared, or the
+// work order parked with an explanation; the invoice is journaled, sent and
+// recorded. It returns an error only when the run must stop (credentials
+// refused, call limit, store failure).
 func (x *exporter) exportOne(wo outsmart.WorkOrder) error {
-	subject := "werkbon " + wo.Number
-	prev, err := x.e.p.Store.Export(x.ctx, wo.RowID)
-	exists := err == nil
-	if err != nil && !errors.Is(err, store.ErrNotFound) {
+	c := &exportCase{wo: wo, subject: subjectWorkOrder(wo.Number), debtor: debtorOf(wo)}
+	if goOn, err := x.decideFromJournal(c); err != nil || !goOn {
 		return err
 	}
-	if exists {
+	draft, err := x.prepareOrPark(c)
+	if err != nil || draft == nil {
+		return err
+	}
+	return x.w.sendInvoice(c, *draft)
+}
+
+// decideFromJournal reads what the journal says about the work order and
+// settles the cases that need no new invoice: invoiced earlier (the
+// Afgehandeld call is repeated), unresolved or skipped by the user (left
+// alone), archived (skipped), and, when the journal does not know it, an
+// invoice e-Boekhouden already holds (adopted) or a look-up that could not
+// tell (it waits). goOn is true when an invoice is to be made.
+func (x *exporter) decideFromJournal(c *exportCase) (goOn bool, err error) {
+	prev, err := x.store.Export(x.ctx, c.wo.RowID)
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return false, err
+	}
+	c.prev, c.known = prev, err == nil
+	if c.known {
 		switch prev.State {
 		case store.ExportInvoiced, store.ExportHandled:
 			// Invoiced earlier; OutSmart still lists it as Compleet, so the
 			// Afgehandeld call did not land: repeat it (it is idempotent).
-			x.enqueueMark(prev)
-			return nil
+			x.w.mark(prev)
+			return false, nil
 		case store.ExportPending, store.ExportUncertain, store.ExportSkipped:
-			return nil // unresolved (looked up next run) or skipped by the user
+			return false, nil // unresolved (looked up next run) or skipped by the user
 		}
 	}
-	if wo.Archived {
-		if !exists && !x.opts.DryRun {
-			x.log(store.LevelInfo, subject, message.T("workorder.archived", "Number", wo.Number), "")
-			return x.e.p.Store.SaveExport(x.ctx, store.Export{RowID: wo.RowID, OrderNumber: wo.Number,
-				State: store.ExportSkipped, Reason: "Gearchiveerd in OutSmart."})
-		}
-		return nil
+	switch {
+	case c.wo.Archived && c.known:
+		return false, nil
+	case c.wo.Archived:
+		return false, x.w.skipArchived(c.wo)
+	case c.known:
+		return true, nil
 	}
+	// The journal does not know this work order: a new one, or one whose
+	// journal was lost (a damaged or deleted store, a reinstall, another
+	// computer). What e-Boekhouden already holds decides.
+	if x.prior.unknown[c.wo.RowID] {
+		x.log(store.LevelWarning, c.subject, message.T("workorder.waitlookup", "Number", c.wo.Number), "")
+		return false, nil
+	}
+	if invs := x.prior.byRowID[c.wo.RowID]; len(invs) > 0 {
+		return false, x.adopt(c.wo, c.debtor, invs)
+	}
+	return true, nil
+}
 
-	debtor := debtorOf(wo)
-	if !exists {
-		// The journal does not know this work order: a new one, or one whose
-		// journal was lost (a damaged or deleted store, a reinstall, another
-		// computer). What e-Boekhouden already holds decides.
-		if x.prior.unknown[wo.RowID] {
-			x.log(store.LevelWarning, subject, message.T("workorder.waitlookup", "Number", wo.Number), "")
-			return nil
-		}
-		if invs := x.prior.byRowID[wo.RowID]; len(invs) > 0 {
-			return x.adopt(wo, debtor, invs)
-		}
+// prepareOrPark makes the work order's invoice draft: it gathers what the
+// invoice depends on, checks the work order, creates its relation in
+// e-Boekhouden when missing and builds the invoice. A work order that
+// cannot be invoiced as it is, is parked with an explanation; one that must
+// wait (a read failed, a relation's creation has no known outcome) is left
+// for the next run. Both give no draft and no error.
+func (x *exporter) prepareOrPark(c *exportCase) (*invoiceDraft, error) {
+	if ready, err := x.gather(c); err != nil || !ready {
+		return nil, err
 	}
-	relExists, err := x.relationExists(debtor)
-	if err != nil {
-		return err
+	if c.known && c.prev.State == store.ExportParked && c.prev.DataHash == c.hash {
+		return nil, nil // still the same problem; retried when the data changes or the user asks
 	}
-	hourTypes, err := x.hourTypesFor(wo)
-	if err != nil {
-		if stopsRun(err) {
-			return fmt.Errorf("uursoorten ophalen uit OutSmart: %w", err)
-		}
-		x.log(store.LevelWarning, subject, message.T("workorder.waithourtypes", "Number", wo.Number), x.e.p.redactErr(err))
-		return nil
+	if legacy := x.prior.legacyFor(c.debtor, c.wo.Number); !c.known && legacy != "" {
+		return nil, x.park(c, newPark("park.legacy", "park.legacy.fix", "Invoice", legacy, "Number", c.wo.Number, "Code", c.debtor), true)
 	}
-	hash := x.exportHash(wo, relExists, hourTypes)
-	if exists && prev.State == store.ExportParked && prev.DataHash == hash {
-		return nil // still the same problem; retried when the data changes or the user asks
+	if c.debtor == "" {
+		return nil, x.park(c, newPark("park.nodebtor", "park.nodebtor.fix", "Number", c.wo.Number), false)
 	}
-	parkFor := func(p parkError, confirm bool) error {
-		reason := p.text()
-		x.mu.Lock()
-		x.tracked++
-		x.mu.Unlock()
-		x.log(store.LevelAttention, subject, reason, "")
-		if x.opts.DryRun {
-			return nil
-		}
-		return x.e.p.Store.SaveExport(x.ctx, store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportParked,
-			RelationCode: debtor, DataHash: hash, Reason: p.Error(), Attempts: prev.Attempts, NeedsConfirmation: confirm,
-			ConfirmedHash: prev.ConfirmedHash, ReasonKey: p.reason, FixKey: p.fix, Args: reason.Args})
+	if ready, err := x.ensureRelation(c); err != nil || !ready {
+		return nil, err
 	}
-	parkIt := func(p parkError) error { return parkFor(p, false) }
-	confirmed := exists && prev.ConfirmedHash != "" && prev.ConfirmedHash == hash
-	if !exists {
-		if legacy := x.prior.legacyFor(debtor, wo.Number); legacy != "" {
-			return parkFor(newPark("park.legacy", "park.legacy.fix", "Invoice", legacy, "Number", wo.Number, "Code", debtor), true)
-		}
-	}
-
-	if debtor == "" {
-		return parkIt(newPark("park.nodebtor", "park.nodebtor.fix", "Number", wo.Number))
-	}
-	if !relExists {
-		created, reason, err := x.createRelation(wo, debtor)
-		if err != nil {
-			return err
-		}
-		if reason != nil {
-			return parkIt(*reason)
-		}
-		if !created {
-			return nil // outcome unknown: looked up next run
-		}
-	}
-	draft, err := buildInvoice(wo, debtor, catalog{products: x.prods, hourTypes: hourTypes}, x.set, x.today)
+	draft, err := buildInvoice(c.wo, c.debtor, catalog{products: x.prods, hourTypes: c.hourTypes}, x.set, x.today)
 	var pe *parkError
 	if errors.As(err, &pe) {
-		return parkIt(*pe)
+		return nil, x.park(c, *pe, false)
 	}
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if reason := implausible(wo.Number, draft, x.set.MaxLineAmount); reason != nil {
-		if !confirmed {
-			return parkFor(*reason, true)
+	if reason := implausible(c.wo.Number, draft, x.set.MaxLineAmount); reason != nil {
+		if !c.confirmed() {
+			return nil, x.park(c, *reason, true)
 		}
-		x.log(store.LevelInfo, subject, message.Text{Key: "workorder.confirmedinvoice",
+		x.log(store.LevelInfo, c.subject, message.Text{Key: "workorder.confirmedinvoice",
 			Args: withArg(reason.args, "Reason", "@"+reason.reason)}, "")
 	}
 	for _, n := range draft.notes {
-		x.log(store.LevelInfo, subject, n, "")
+		x.log(store.LevelInfo, c.subject, n, "")
 	}
-	if x.opts.DryRun {
-		x.plan(message.T("plan.invoice", "Number", wo.Number, "Code", debtor, "Name", x.nameOf(debtor, wo),
-			"Lines", strconv.Itoa(len(draft.invoice.Lines)), "Total", draft.total.Euro()))
-		return nil
-	}
+	return &draft, nil
+}
 
-	entry := store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportPending, RelationCode: debtor,
-		InvoiceDate: x.today.Format("2006-01-02"), TotalCents: draft.total.Cents(), DataHash: hash, Attempts: prev.Attempts + 1,
-		Reference: draft.reference, ConfirmedHash: prev.ConfirmedHash}
-	if err := x.e.p.Store.SaveExport(x.ctx, entry); err != nil {
-		return fmt.Errorf("journaal bijwerken voor werkbon %s: %w", wo.Number, err)
+// gather finds out what the invoice depends on: whether the relation
+// exists, OutSmart's hour types when needed, and the hash of it all. ready
+// is false when the work order waits for the next run (the hour types
+// could not be read).
+func (x *exporter) gather(c *exportCase) (ready bool, err error) {
+	if c.relExists, err = x.relationExists(c.debtor); err != nil {
+		return false, err
 	}
-	x.checkpoint("export.journaled")
-	number, err := x.e.p.Bookkeeping.AddInvoice(x.ctx, draft.invoice)
-	x.checkpoint("export.sent")
-	var apiErr *eboekhouden.APIError
-	var fault *eboekhouden.FaultError
-	switch {
-	case err == nil:
-		entry.State, entry.InvoiceNumber, entry.Reason = store.ExportInvoiced, number, ""
-		if err := x.e.p.Store.SaveExport(x.ctx, entry); err != nil {
-			return fmt.Errorf("journaal bijwerken voor werkbon %s (factuur %s): %w", wo.Number, number, err)
+	if c.hourTypes, err = x.hourTypesFor(c.wo); err != nil {
+		if stopsRun(err) {
+			return false, fmt.Errorf("read hour types from OutSmart: %w", err)
 		}
-		x.checkpoint("export.invoiced")
-		x.mu.Lock()
-		x.sum.Invoices++
-		x.created = append(x.created, createdInvoice{number: number, orderNumber: wo.Number, total: draft.total,
-			checkable: draft.checkable, vatCodes: vatCodeCount(draft.invoice.Lines), totalPerLine: draft.totalPerLine})
-		x.mu.Unlock()
-		x.log(store.LevelInfo, subject, message.T("invoice.created", "Invoice", number, "Number", wo.Number,
-			"Code", debtor, "Name", x.nameOf(debtor, wo)), "")
-		x.enqueueMark(entry)
-		return nil
-	case errors.Is(err, eboekhouden.ErrOutcomeUnknown):
+		x.log(store.LevelWarning, c.subject, message.T("workorder.waithourtypes", "Number", c.wo.Number), x.p.redactErr(err))
+		return false, nil
+	}
+	c.hash = x.exportHash(c.wo, c.relExists, c.hourTypes)
+	return true, nil
+}
+
+// ensureRelation creates the work order's debtor in e-Boekhouden when it
+// does not exist. ready is false when the work order was parked or waits
+// (the outcome of the creation is unknown: looked up next run).
+func (x *exporter) ensureRelation(c *exportCase) (ready bool, err error) {
+	if c.relExists {
+		return true, nil
+	}
+	created, reason, err := x.createRelation(c.wo, c.debtor)
+	switch {
+	case err != nil:
+		return false, err
+	case reason != nil:
+		return false, x.park(c, *reason, false)
+	}
+	return created, nil
+}
+
+// park sets the work order aside until the user fixes what p says (or,
+// with confirm, confirms the invoice as it is): it logs the reason and the
+// fix and journals them.
+func (x *exporter) park(c *exportCase, p parkError, confirm bool) error {
+	reason := p.text()
+	x.mu.Lock()
+	x.tracked++
+	x.mu.Unlock()
+	x.log(store.LevelAttention, c.subject, reason, "")
+	return x.w.journal(store.Export{RowID: c.wo.RowID, OrderNumber: c.wo.Number, State: store.ExportParked,
+		RelationCode: c.debtor, DataHash: c.hash, Reason: p.Error(), Attempts: c.prev.Attempts, NeedsConfirmation: confirm,
+		ConfirmedHash: c.prev.ConfirmedHash, ReasonKey: p.reason, FixKey: p.fix, Args: reason.Args})
+}
+
+// record journals what e-Boekhouden's answer to the invoice of a work order
+// means (invoiceOutcome), with entry as journaled before it was sent, and
+// says so in the log.
+func (x *exporter) record(c *exportCase, d invoiceDraft, entry store.Export, number string, err error) error {
+	outcome := invoiceOutcome(err)
+	switch outcome {
+	case invoiceMade:
+		return x.recordInvoiced(c, d, entry, number)
+	case invoiceUnknown:
 		entry.State = store.ExportUncertain
-		line := message.T("invoice.uncertain", "Number", wo.Number)
+		line := message.T("invoice.uncertain", "Number", c.wo.Number)
 		entry.Reason = line.Render(message.Dutch)
-		x.log(store.LevelWarning, subject, line, x.e.p.redactErr(err))
-		return x.e.p.Store.SaveExport(x.ctx, entry)
-	case errors.As(err, &apiErr) && !stopsRun(err), errors.As(err, &fault) && fault.Refused():
-		// A definite refusal: no invoice was made.
-		return parkIt(newPark("park.invoicerefused", refusalHint(err), "Number", wo.Number,
-			"Refusal", strings.TrimSuffix(refusalText(err), ".")))
-	default:
-		// Not applied (refused before it was processed, or never sent): send
-		// again next run.
-		entry.State = store.ExportRetry
-		line := message.T("invoice.notsent", "Number", wo.Number, "Cause", causeOf(err), "CauseText", err.Error())
-		entry.Reason = line.Render(message.Dutch)
-		if saveErr := x.e.p.Store.SaveExport(x.ctx, entry); saveErr != nil {
-			return saveErr
-		}
-		if stopsRun(err) || errors.Is(err, eboekhouden.ErrTransient) {
-			return fmt.Errorf("factuur voor werkbon %s: %w", wo.Number, err)
-		}
-		x.log(store.LevelWarning, subject, line, x.e.p.redactErr(err))
-		return nil
+		x.log(store.LevelWarning, c.subject, line, x.p.redactErr(err))
+		return x.store.SaveExport(x.ctx, entry)
+	case invoiceRefused:
+		return x.park(c, newPark("park.invoicerefused", refusalHint(err), "Number", c.wo.Number,
+			"Refusal", strings.TrimSuffix(refusalText(err), ".")), false)
 	}
+	entry.State = store.ExportRetry
+	line := message.T("invoice.notsent", "Number", c.wo.Number, "Cause", causeOf(err), "CauseText", err.Error())
+	entry.Reason = line.Render(message.Dutch)
+	if saveErr := x.store.SaveExport(x.ctx, entry); saveErr != nil {
+		return saveErr
+	}
+	if outcome == invoiceNotMadeStop {
+		return fmt.Errorf("create invoice for work order %s: %w", c.wo.Number, err)
+	}
+	x.log(store.LevelWarning, c.subject, line, x.p.redactErr(err))
+	return nil
 }
 
-// refusalText is e-Boekhouden's own description of a refusal.
-func refusalText(err error) string {
-	var apiErr *eboekhouden.APIError
-	if errors.As(err, &apiErr) {
-		return strings.TrimSpace(apiErr.Description)
+// recordInvoiced journals a made invoice, counts it for the total check and
+// has the work order set to Afgehandeld.
+func (x *exporter) recordInvoiced(c *exportCase, d invoiceDraft, entry store.Export, number string) error {
+	entry.State, entry.InvoiceNumber, entry.Reason = store.ExportInvoiced, number, ""
+	if err := x.store.SaveExport(x.ctx, entry); err != nil {
+		return fmt.Errorf("journal work order %s (invoice %s): %w", c.wo.Number, number, err)
 	}
-	var fault *eboekhouden.FaultError
-	if errors.As(err, &fault) {
-		return strings.TrimSpace(fault.Message)
-	}
-	return err.Error()
-}
-
-// refusalHint is the message that names the likely fix for a refused
-// invoice, from the words of the refusal (the real error codes are not
-// documented).
-func refusalHint(err error) string {
-	t := strings.ToLower(refusalText(err))
-	switch {
-	case strings.Contains(t, "sjabloon"):
-		return "hint.template"
-	case strings.Contains(t, "btw"):
-		return "hint.vat"
-	case strings.Contains(t, "tegenrekening"), strings.Contains(t, "grootboek"):
-		return "hint.ledger"
-	case strings.Contains(t, "relatie"):
-		return "hint.relation"
-	}
-	return "hint.other"
-}
-
-// enqueueMark hands an invoiced work order to the Afgehandeld worker (or, in
-// a dry run, only reports it).
-func (x *exporter) enqueueMark(j store.Export) {
-	if x.opts.DryRun {
-		x.plan(message.T("plan.mark", "Number", j.OrderNumber, "Invoice", j.InvoiceNumber))
-		return
-	}
-	x.marks <- j
+	x.checkpoint("export.invoiced")
+	x.mu.Lock()
+	x.sum.Invoices++
+	x.created = append(x.created, createdInvoice{number: number, orderNumber: c.wo.Number, total: d.total,
+		checkable: d.checkable, vatCodes: vatCodeCount(d.invoice.Lines), totalPerLine: d.totalPerLine})
+	x.mu.Unlock()
+	x.log(store.LevelInfo, c.subject, message.T("invoice.created", "Invoice", number, "Number", c.wo.Number,
+		"Code", c.debtor, "Name", x.nameOf(c.debtor, c.wo)), "")
+	x.w.mark(entry)
+	return nil
 }
 
 // markHandled sets an invoiced work order to Afgehandeld in OutSmart and
@@ -513,25 +534,25 @@ func (x *exporter) markHandled(j store.Export) {
 	if stopped {
 		return
 	}
-	subject := "werkbon " + j.OrderNumber
-	if err := x.e.p.FieldService.MarkHandled(x.ctx, j.RowID); err != nil {
+	subject := subjectWorkOrder(j.OrderNumber)
+	if err := x.field.MarkHandled(x.ctx, j.RowID); err != nil {
 		switch {
 		case errors.Is(err, outsmart.ErrNotFound):
 			x.log(store.LevelAttention, subject, message.T("workorder.gone", "Number", j.OrderNumber, "Invoice", j.InvoiceNumber), "")
 		case errors.Is(err, outsmart.ErrUnauthorized) || errors.Is(err, context.Canceled):
 			x.mu.Lock()
-			x.stopped = fmt.Errorf("werkbon %s op Afgehandeld zetten: %w", j.OrderNumber, err)
+			x.stopped = fmt.Errorf("mark work order %s Afgehandeld in OutSmart: %w", j.OrderNumber, err)
 			x.mu.Unlock()
 		default:
 			x.log(store.LevelWarning, subject, message.T("workorder.markfailed", "Number", j.OrderNumber, "Invoice", j.InvoiceNumber),
-				x.e.p.redactErr(err))
+				x.p.redactErr(err))
 		}
 		return
 	}
 	x.checkpoint("export.marked")
 	if j.State != store.ExportHandled {
 		j.State = store.ExportHandled
-		if err := x.e.p.Store.SaveExport(x.ctx, j); err != nil {
+		if err := x.store.SaveExport(x.ctx, j); err != nil {
 			x.log(store.LevelWarning, subject, message.T("journal.notupdated", "Number", j.OrderNumber), err.Error())
 			return
 		}
@@ -561,9 +582,9 @@ func (x *exporter) completeProducts(orders []outsmart.WorkOrder) error {
 		if _, ok := x.prods[code]; ok {
 			return nil
 		}
-		found, err := x.e.p.Bookkeeping.Products(x.ctx, eboekhouden.ProductFilter{Code: code})
+		found, err := x.books.Products(x.ctx, eboekhouden.ProductFilter{Code: code})
 		if err != nil {
-			return fmt.Errorf("product %s opzoeken in e-Boekhouden: %w", code, err)
+			return fmt.Errorf("look up product %s in e-Boekhouden: %w", code, err)
 		}
 		for _, p := range found {
 			if strings.TrimSpace(p.Code) == code {
@@ -596,22 +617,22 @@ func (x *exporter) relationExists(code string) (bool, error) {
 	}
 	if x.rels == nil {
 		// Relations are not imported: one answer, and by code beyond it.
-		all, err := x.e.p.Bookkeeping.Relations(x.ctx, eboekhouden.RelationFilter{})
+		all, err := x.books.Relations(x.ctx, eboekhouden.RelationFilter{})
 		if err != nil {
-			return false, fmt.Errorf("relaties ophalen uit e-Boekhouden: %w", err)
+			return false, fmt.Errorf("read relations from e-Boekhouden: %w", err)
 		}
 		x.rels = make(map[string]eboekhouden.Relation, len(all))
 		for _, rel := range all {
 			x.rels[strings.TrimSpace(rel.Code)] = rel
 		}
-		x.relsOK = len(all) < x.e.p.ResultCap
+		x.relsOK = len(all) < x.p.ResultCap
 	}
 	if _, ok := x.rels[code]; ok || x.relsOK {
 		return ok, nil
 	}
-	found, err := x.e.p.Bookkeeping.Relations(x.ctx, eboekhouden.RelationFilter{Code: code})
+	found, err := x.books.Relations(x.ctx, eboekhouden.RelationFilter{Code: code})
 	if err != nil {
-		return false, fmt.Errorf("relatie %s opzoeken in e-Boekhouden: %w", code, err)
+		return false, fmt.Errorf("look up relation %s in e-Boekhouden: %w", code, err)
 	}
 	for _, rel := range found {
 		if strings.TrimSpace(rel.Code) == code {
@@ -644,38 +665,7 @@ func (x *exporter) createRelation(wo outsmart.WorkOrder, code string) (created b
 		p := newPark("park.noname", "park.noname.fix", "Code", code, "Number", wo.Number)
 		return false, &p, nil
 	}
-	if x.opts.DryRun {
-		x.plan(message.T("plan.relation", "Code", code, "Name", party.Name))
-		x.rels[code] = eboekhouden.Relation{Code: code, Company: party.Name}
-		return true, nil, nil
-	}
-	rel := relationFromParty(code, party, x.today)
-	// The log line is the durable record that this write is about to go out.
-	x.log(store.LevelInfo, "relatie "+code, message.T("relation.creating", "Code", code, "Name", party.Name, "Number", wo.Number), "")
-	id, err := x.e.p.Bookkeeping.AddRelation(x.ctx, rel)
-	x.checkpoint("export.relation")
-	switch {
-	case err == nil, errors.Is(err, eboekhouden.ErrRelationCodeInUse):
-		rel.ID = id
-		x.rels[code] = rel
-		if err == nil {
-			x.newRels = append(x.newRels, rel)
-			x.mu.Lock()
-			x.sum.RelationsCreated++
-			x.mu.Unlock()
-		}
-		return true, nil, nil
-	case errors.Is(err, eboekhouden.ErrOutcomeUnknown):
-		x.log(store.LevelWarning, "relatie "+code, message.T("relation.uncertain", "Code", code, "Name", party.Name, "Number", wo.Number),
-			x.e.p.redactErr(err))
-		return false, nil, nil
-	case stopsRun(err) || errors.Is(err, eboekhouden.ErrTransient):
-		return false, nil, fmt.Errorf("relatie %s aanmaken in e-Boekhouden: %w", code, err)
-	default:
-		p := newPark("park.relationrefused", "park.relationrefused.fix", "Code", code, "Name", party.Name, "Number", wo.Number,
-			"Refusal", strings.TrimSuffix(refusalText(err), "."))
-		return false, &p, nil
-	}
+	return x.w.addRelation(wo, code, party)
 }
 
 // hourTypesFor returns OutSmart's hour types when the work order uses an
@@ -692,7 +682,7 @@ func (x *exporter) hourTypesFor(wo outsmart.WorkOrder) (map[string]outsmart.Hour
 	if !need || x.hourTypes != nil {
 		return x.hourTypes, nil
 	}
-	hts, err := x.e.p.FieldService.HourTypes(x.ctx)
+	hts, err := x.field.HourTypes(x.ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -738,19 +728,19 @@ func (x *exporter) exportHash(wo outsmart.WorkOrder, relationExists bool, hourTy
 // each with e-Boekhouden's own total. The reference leaves open whether
 // e-Boekhouden rounds VAT per rate or per line: a difference from ours that
 // the other rounding gives exactly, or of at most one cent per VAT code, is
-// explained calmly; a larger one needs the user.
+// explained calmly; a larger one needs the user. A dry run creates none.
 func (x *exporter) checkTotals() error {
-	if len(x.created) == 0 || x.opts.DryRun {
+	if len(x.created) == 0 {
 		return nil
 	}
-	invs, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{From: x.today, To: x.today})
+	invs, err := x.books.Invoices(x.ctx, eboekhouden.InvoiceFilter{From: x.today, To: x.today})
 	if err != nil {
 		if stopsRun(err) {
-			return fmt.Errorf("nieuwe facturen teruglezen uit e-Boekhouden: %w", err)
+			return fmt.Errorf("read back the new invoices from e-Boekhouden: %w", err)
 		}
-		x.log(store.LevelWarning, "facturen", message.T("invoices.unread"), x.e.p.redactErr(err))
+		x.log(store.LevelWarning, subjectInvoices, message.T("invoices.unread"), x.p.redactErr(err))
 		for _, c := range x.created {
-			x.log(store.LevelInfo, "werkbon "+c.orderNumber, message.T("invoice.total.unread",
+			x.log(store.LevelInfo, subjectWorkOrder(c.orderNumber), message.T("invoice.total.unread",
 				"Invoice", c.number, "Number", c.orderNumber, "Ours", c.total.Euro()), "")
 		}
 		return nil
@@ -761,9 +751,9 @@ func (x *exporter) checkTotals() error {
 	}
 	for _, c := range x.created {
 		inv, ok := byNumber[c.number]
-		if !ok && len(invs) >= x.e.p.ResultCap {
+		if !ok && len(invs) >= x.p.ResultCap {
 			// Today's list may be cut off: ask for this one.
-			if one, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{Number: c.number}); err == nil && len(one) == 1 {
+			if one, err := x.books.Invoices(x.ctx, eboekhouden.InvoiceFilter{Number: c.number}); err == nil && len(one) == 1 {
 				inv, ok = one[0], true
 			}
 		}
@@ -774,7 +764,7 @@ func (x *exporter) checkTotals() error {
 
 // logTotal writes the line of one new invoice with e-Boekhouden's total.
 func (x *exporter) logTotal(c createdInvoice, inv eboekhouden.InvoiceSummary, found bool) {
-	subject := "werkbon " + c.orderNumber
+	subject := subjectWorkOrder(c.orderNumber)
 	args := func(key string, pairs ...string) message.Text {
 		return message.T(key, append([]string{"Invoice", c.number, "Number", c.orderNumber, "Ours", c.total.Euro()}, pairs...)...)
 	}

@@ -41,7 +41,7 @@ func (r *run) loadRelations() error {
 	got, err := readMaster(r, r.relationSource())
 	r.rels, r.relsOK = got.read, got.complete
 	if err != nil {
-		return fmt.Errorf("relaties ophalen uit e-Boekhouden: %w", err)
+		return fmt.Errorf("read relations from e-Boekhouden: %w", err)
 	}
 	return nil
 }
@@ -58,7 +58,7 @@ func (r *run) importRelations() error {
 }
 
 func (r *run) sendRelations() error {
-	known, err := r.e.p.Store.Mappings(r.ctx, store.MappingRelation)
+	known, err := r.store.Mappings(r.ctx, store.MappingRelation)
 	if err != nil {
 		return err
 	}
@@ -89,7 +89,7 @@ func (r *run) sendRelations() error {
 			SourceID: strconv.FormatInt(rel.ID, 10), TargetKey: out.DebtorNumber, Hash: hash, Active: true})
 	}
 	n, err := upsertInBatches(r, "relatie", send, maps, func(o outsmart.Relation) string { return o.DebtorNumber },
-		r.e.p.FieldService.UpsertRelations)
+		r.field.UpsertRelations)
 	r.sum.Relations += n
 	return err
 }
@@ -105,7 +105,7 @@ func (r *run) loadProducts() error {
 		r.prods = got.read
 	}
 	if err != nil {
-		return fmt.Errorf("producten ophalen uit e-Boekhouden: %w", err)
+		return fmt.Errorf("read products from e-Boekhouden: %w", err)
 	}
 	return nil
 }
@@ -115,11 +115,11 @@ func (r *run) loadProducts() error {
 // inactive material that OutSmart never had is not sent, and one it has is
 // left in place with a log line (OutSmart materials have no active flag).
 func (r *run) importProducts() error {
-	knownMat, err := r.e.p.Store.Mappings(r.ctx, store.MappingMaterial)
+	knownMat, err := r.store.Mappings(r.ctx, store.MappingMaterial)
 	if err != nil {
 		return err
 	}
-	knownHT, err := r.e.p.Store.Mappings(r.ctx, store.MappingHourType)
+	knownHT, err := r.store.Mappings(r.ctx, store.MappingHourType)
 	if err != nil {
 		return err
 	}
@@ -165,7 +165,7 @@ func (r *run) importProducts() error {
 				r.log(store.LevelInfo, "materiaal "+code, message.T("material.inactive", "Code", code, "Name", strings.TrimSpace(p.Description)), "")
 				if !r.opts.DryRun {
 					prev.Active = false
-					_ = r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{prev})
+					_ = r.store.SaveMappings(r.ctx, []store.Mapping{prev})
 				}
 			}
 			continue
@@ -183,12 +183,12 @@ func (r *run) importProducts() error {
 		mats = append(mats, m)
 		matMaps = append(matMaps, store.Mapping{Kind: store.MappingMaterial, SourceKey: code, SourceID: id, TargetKey: code, Hash: hash, Active: true})
 	}
-	n, err := upsertInBatches(r, "materiaal", mats, matMaps, func(m outsmart.Material) string { return m.Code }, r.e.p.FieldService.UpsertMaterials)
+	n, err := upsertInBatches(r, "materiaal", mats, matMaps, func(m outsmart.Material) string { return m.Code }, r.field.UpsertMaterials)
 	r.sum.Materials += n
 	if err != nil {
 		return err
 	}
-	n, err = upsertInBatches(r, "uursoort", hts, htMaps, func(h outsmart.HourType) string { return h.Code }, r.e.p.FieldService.UpsertHourTypes)
+	n, err = upsertInBatches(r, "uursoort", hts, htMaps, func(h outsmart.HourType) string { return h.Code }, r.field.UpsertHourTypes)
 	r.sum.HourTypes += n
 	return err
 }
@@ -203,16 +203,16 @@ func (r *run) reportRefused(prev, m store.Mapping, a store.Attention) {
 	subject := subjectOf(a)
 	if prev.Hash == m.Hash {
 		if !r.opts.DryRun && !r.listed(a.Kind, a.Subject) {
-			if err := r.e.p.Store.SetAttention(r.ctx, a); err != nil {
-				r.e.p.Logger.Error("remember refused record", "subject", subject, "err", err)
+			if err := r.store.SetAttention(r.ctx, a); err != nil {
+				r.p.Logger.Error("remember refused record", "subject", subject, "err", err)
 			}
 		}
 		return
 	}
 	r.attend(a, subject, message.Text{Key: "attention.line", Args: withArg(withArg(a.Args, "Reason", "@"+a.ReasonKey), "Fix", "@"+a.FixKey)})
 	if !r.opts.DryRun {
-		if err := r.e.p.Store.SaveMappings(r.ctx, []store.Mapping{m}); err != nil {
-			r.e.p.Logger.Error("remember refused record", "subject", subject, "err", err)
+		if err := r.store.SaveMappings(r.ctx, []store.Mapping{m}); err != nil {
+			r.p.Logger.Error("remember refused record", "subject", subject, "err", err)
 		}
 	}
 }
@@ -247,7 +247,7 @@ func hourTypeProblem(h outsmart.HourType) string {
 func (r *run) listed(kind store.AttentionKind, subject string) bool {
 	if r.attention == nil {
 		r.attention = map[string]bool{}
-		all, err := r.e.p.Store.AllAttention(r.ctx)
+		all, err := r.store.AllAttention(r.ctx)
 		if err != nil {
 			return true // unknown: leave the list as it is
 		}
@@ -279,7 +279,7 @@ func upsertInBatches[T any](r *run, kind string, recs []T, maps []store.Mapping,
 		_, err := upsert(r.ctx, recs)
 		if err == nil {
 			r.checkpoint("import.sent")
-			if err := r.e.p.Store.SaveMappings(r.ctx, maps); err != nil {
+			if err := r.store.SaveMappings(r.ctx, maps); err != nil {
 				return err
 			}
 			synced += len(recs)
@@ -287,7 +287,7 @@ func upsertInBatches[T any](r *run, kind string, recs []T, maps []store.Mapping,
 		}
 		var apiErr *outsmart.APIError
 		if !errors.As(err, &apiErr) || errors.Is(err, outsmart.ErrUnauthorized) || errors.Is(err, outsmart.ErrTransient) {
-			return fmt.Errorf("%s naar OutSmart sturen: %w", kind, err)
+			return fmt.Errorf("send %s records to OutSmart: %w", kind, err)
 		}
 		// A definite refusal of the content: find the record(s) responsible.
 		if len(recs) == 1 {
@@ -301,8 +301,8 @@ func upsertInBatches[T any](r *run, kind string, recs []T, maps []store.Mapping,
 		}
 		return send(recs[half:], maps[half:])
 	}
-	for start := 0; start < len(recs); start += r.e.p.BatchSize {
-		end := min(start+r.e.p.BatchSize, len(recs))
+	for start := 0; start < len(recs); start += r.p.BatchSize {
+		end := min(start+r.p.BatchSize, len(recs))
 		if err := send(recs[start:end], maps[start:end]); err != nil {
 			return synced, err
 		}

@@ -1,7 +1,6 @@
 package engine
 
 import (
-	"fmt"
 	"regexp"
 	"sort"
 	"strings"
@@ -139,52 +138,92 @@ func park(reason, fix string, pairs ...string) error {
 	return &p
 }
 
-// buildInvoice turns a work order into an invoice for relation code debtor.
-// It returns a *parkError when the work order cannot be invoiced as it is.
+// buildInvoice turns a work order into an invoice for relation code debtor:
+// a reference line that names the work order, then its material lines,
+// then its hour lines. It returns a *parkError when the work order cannot
+// be invoiced as it is.
 func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Settings, date time.Time) (invoiceDraft, error) {
-	var d invoiceDraft
-	vatFor := func(what, code, productVAT, productLedger, freeVAT, freeLedger string) (vat, ledger string, err error) {
-		vat, ledger = productVAT, productLedger
-		if vat == "" && isSalesVATCode(strings.ToUpper(strings.TrimSpace(freeVAT))) {
-			vat = strings.ToUpper(strings.TrimSpace(freeVAT))
-		}
-		if ledger == "" {
-			ledger = strings.TrimSpace(freeLedger)
-		}
-		if vat == "" {
-			vat = s.DefaultVATCode
-			d.notes = append(d.notes, message.T("workorder.note.vat", "Number", wo.Number, "VAT", vat, "What", what, "Code", code))
-		}
-		if ledger == "" {
-			ledger = s.DefaultLedger
-			d.notes = append(d.notes, message.T("workorder.note.ledger", "Number", wo.Number, "Ledger", ledger, "What", what, "Code", code))
-		}
-		if !isSalesVATCode(vat) {
-			return "", "", park("park.vatnotsales", "park.vatnotsales.fix", "VAT", vat, "What", what, "Code", code)
-		}
-		return vat, ledger, nil
+	b := &lineBuilder{wo: wo, cat: cat, s: s}
+	lines, err := b.materialLines()
+	if err == nil {
+		var hours []eboekhouden.InvoiceLine
+		hours, err = b.hourLines()
+		lines = append(lines, hours...)
 	}
+	d := invoiceDraft{notes: b.notes}
+	if err != nil {
+		return d, err
+	}
+	if len(lines) == 0 {
+		return d, park("park.empty", "park.empty.fix", "Number", wo.Number)
+	}
+	d.reference = invoiceReference(wo.Number, wo.RowID)
+	d.invoice = eboekhouden.Invoice{
+		RelationCode:       debtor,
+		Date:               date,
+		PaymentTermDays:    s.PaymentTermDays,
+		Template:           s.Template,
+		Book:               s.BookDirectly,
+		BookingDescription: d.reference,
+		Lines:              append([]eboekhouden.InvoiceLine{referenceLine(wo, d.reference, lines[0])}, lines...),
+	}
+	total, checkable, err := invoiceTotal(d.invoice.Lines)
+	if err != nil {
+		return d, park("park.toolarge", "park.toolarge.fix", "Number", wo.Number, "Error", err.Error())
+	}
+	d.total, d.checkable = total, checkable
+	d.totalPerLine = totalVATPerLine(d.invoice.Lines)
+	return d, nil
+}
 
+// referenceLine is the invoice's first line, which names the work order:
+// its reference, date and description, at no charge, with the VAT code and
+// ledger of the first priced line.
+func referenceLine(wo outsmart.WorkOrder, reference string, first eboekhouden.InvoiceLine) eboekhouden.InvoiceLine {
+	text := reference
+	if !wo.Date.IsZero() {
+		text += referenceDate(wo.Date)
+	}
+	if desc := firstNonEmpty(wo.ShortDescription, wo.Description); desc != "" {
+		text += ": " + desc
+	}
+	return eboekhouden.InvoiceLine{
+		Quantity: decimal.FromInt(1), Code: referenceCode, Description: text,
+		VATCode: first.VATCode, LedgerCode: first.LedgerCode,
+	}
+}
+
+// lineBuilder prices the lines of one work order and collects the notes
+// worth a log line (the defaults it used).
+type lineBuilder struct {
+	wo    outsmart.WorkOrder
+	cat   catalog
+	s     store.Settings
+	notes []message.Text
+}
+
+// materialLines are the work order's materials with a quantity, each with
+// its product's VAT code and ledger.
+func (b *lineBuilder) materialLines() ([]eboekhouden.InvoiceLine, error) {
 	var lines []eboekhouden.InvoiceLine
-	for _, m := range wo.Materials {
+	for _, m := range b.wo.Materials {
 		if m.Quantity.IsZero() {
 			continue
 		}
-		code := strings.TrimSpace(m.Code)
-		name := strings.TrimSpace(m.Name)
+		code, name := strings.TrimSpace(m.Code), strings.TrimSpace(m.Name)
 		if code == "" && name == "" {
-			return d, park("park.materialline", "park.materialline.fix", "Number", wo.Number)
+			return nil, park("park.materialline", "park.materialline.fix", "Number", b.wo.Number)
 		}
 		if code == "" {
-			code = "MATERIAAL"
+			code = materialCode
 		}
 		if name == "" {
 			name = code
 		}
-		p, known := cat.products[code]
-		vat, ledger, err := vatFor("@word.material", code, p.VATCode, p.LedgerCode, m.FreeFields[0], m.FreeFields[1])
+		p, known := b.cat.products[code]
+		vat, ledger, err := b.vatAndLedger("@word.material", code, p.VATCode, p.LedgerCode, m.FreeFields[0], m.FreeFields[1])
 		if err != nil {
-			return d, err
+			return nil, err
 		}
 		unit := m.Unit
 		if unit == "" && known {
@@ -195,92 +234,101 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 			UnitPrice: m.UnitPrice, VATCode: vat, LedgerCode: ledger,
 		})
 	}
+	return lines, nil
+}
 
-	// Hours: per hour type, in order of first appearance, priced by the
-	// user's rounding rule.
+// hourLines are the work order's hours: one line per hour type, in order of
+// first appearance, priced by the user's rounding rule. Hour types that are
+// not billable are left out.
+func (b *lineBuilder) hourLines() ([]eboekhouden.InvoiceLine, error) {
 	periods := map[string][]time.Duration{}
 	var order []string
-	for _, p := range wo.WorkPeriods {
+	for _, p := range b.wo.WorkPeriods {
 		code := strings.TrimSpace(p.HourType)
 		if _, seen := periods[code]; !seen {
 			order = append(order, code)
 		}
 		periods[code] = append(periods[code], p.Total)
 	}
+	var lines []eboekhouden.InvoiceLine
 	for _, code := range order {
 		worked := billedMinutes(periods[code], store.HoursRoundingMinute)
-		billed := billedMinutes(periods[code], s.HoursRounding)
+		billed := billedMinutes(periods[code], b.s.HoursRounding)
 		if billed <= 0 {
 			continue
 		}
-		if code == "" {
-			return d, park("park.nohourtype", "park.nohourtype.fix", "Number", wo.Number)
-		}
-		product, fromBooks := cat.products[code]
-		ht, fromOutSmart := cat.hourTypes[code]
-		var price decimal.Decimal
-		name := code
-		switch {
-		case fromBooks:
-			price, name = product.SalePrice, product.Description
-		case fromOutSmart:
-			if !ht.SaleBooking {
-				continue // not billable (e.g. sick leave) [inferred: sale_booking 0]
-			}
-			price, name = ht.SalePrice, ht.Name
-		default:
-			return d, park("park.unknownhourtype", "park.unknownhourtype.fix", "Number", wo.Number, "Code", code)
-		}
-		vat, ledger, err := vatFor("@word.hourtype", code, product.VATCode, product.LedgerCode, "", "")
+		l, billable, err := b.hourLine(code, billed, worked)
 		if err != nil {
-			return d, err
+			return nil, err
 		}
-		priced, err := priceHours(billed, price, s.HoursRounding)
-		if err != nil {
-			return d, park("park.hoursamount", "park.hoursamount.fix", "Number", wo.Number, "Hours", clockHours(billed),
-				"Price", price.Euro(), "Code", code)
+		if billable {
+			lines = append(lines, l)
 		}
-		text := fmt.Sprintf("%s (%s uur)", strings.TrimSpace(firstNonEmpty(name, code)), clockHours(billed))
-		if billed != worked {
-			text = fmt.Sprintf("%s (%s uur, gewerkt %s)", strings.TrimSpace(firstNonEmpty(name, code)), clockHours(billed), clockHours(worked))
-		}
-		lines = append(lines, eboekhouden.InvoiceLine{
-			Quantity: priced.quantity, Unit: "uur", Code: code, Description: text,
-			UnitPrice: priced.unitPrice, VATCode: vat, LedgerCode: ledger,
-		})
 	}
-	if len(lines) == 0 {
-		return d, park("park.empty", "park.empty.fix", "Number", wo.Number)
-	}
+	return lines, nil
+}
 
-	d.reference = invoiceReference(wo.Number, wo.RowID)
-	ref := d.reference
-	if !wo.Date.IsZero() {
-		ref += " van " + wo.Date.Format("02-01-2006")
+// hourLine prices the billed minutes of one hour type: an e-Boekhouden
+// product of that code first, else OutSmart's hour type. billable is false
+// for an OutSmart hour type without a sale booking (e.g. sick leave)
+// [inferred: sale_booking 0].
+func (b *lineBuilder) hourLine(code string, billed, worked int64) (l eboekhouden.InvoiceLine, billable bool, err error) {
+	if code == "" {
+		return l, false, park("park.nohourtype", "park.nohourtype.fix", "Number", b.wo.Number)
 	}
-	if desc := firstNonEmpty(wo.ShortDescription, wo.Description); desc != "" {
-		ref += ": " + desc
+	product, fromBooks := b.cat.products[code]
+	ht, fromOutSmart := b.cat.hourTypes[code]
+	var price decimal.Decimal
+	name := code
+	switch {
+	case fromBooks:
+		price, name = product.SalePrice, product.Description
+	case fromOutSmart && !ht.SaleBooking:
+		return l, false, nil
+	case fromOutSmart:
+		price, name = ht.SalePrice, ht.Name
+	default:
+		return l, false, park("park.unknownhourtype", "park.unknownhourtype.fix", "Number", b.wo.Number, "Code", code)
 	}
-	head := eboekhouden.InvoiceLine{
-		Quantity: decimal.FromInt(1), Code: referenceCode, Description: ref,
-		VATCode: lines[0].VATCode, LedgerCode: lines[0].LedgerCode,
-	}
-	d.invoice = eboekhouden.Invoice{
-		RelationCode:       debtor,
-		Date:               date,
-		PaymentTermDays:    s.PaymentTermDays,
-		Template:           s.Template,
-		Book:               s.BookDirectly,
-		BookingDescription: d.reference,
-		Lines:              append([]eboekhouden.InvoiceLine{head}, lines...),
-	}
-	total, checkable, err := invoiceTotal(d.invoice.Lines)
+	vat, ledger, err := b.vatAndLedger("@word.hourtype", code, product.VATCode, product.LedgerCode, "", "")
 	if err != nil {
-		return d, park("park.toolarge", "park.toolarge.fix", "Number", wo.Number, "Error", err.Error())
+		return l, false, err
 	}
-	d.total, d.checkable = total, checkable
-	d.totalPerLine = totalVATPerLine(d.invoice.Lines)
-	return d, nil
+	priced, err := priceHours(billed, price, b.s.HoursRounding)
+	if err != nil {
+		return l, false, park("park.hoursamount", "park.hoursamount.fix", "Number", b.wo.Number, "Hours", clockHours(billed),
+			"Price", price.Euro(), "Code", code)
+	}
+	return eboekhouden.InvoiceLine{
+		Quantity: priced.quantity, Unit: hourUnit, Code: code, Description: hourLineText(firstNonEmpty(name, code), billed, worked),
+		UnitPrice: priced.unitPrice, VATCode: vat, LedgerCode: ledger,
+	}, true, nil
+}
+
+// vatAndLedger are the VAT code and ledger of a line: the product's, else
+// the ones in the material's free fields (a VAT code only when it is a
+// sales code), else the defaults of the settings (noted). A VAT code that
+// is not a sales code parks the work order.
+func (b *lineBuilder) vatAndLedger(what, code, productVAT, productLedger, freeVAT, freeLedger string) (vat, ledger string, err error) {
+	vat, ledger = productVAT, productLedger
+	if free := strings.ToUpper(strings.TrimSpace(freeVAT)); vat == "" && store.IsSalesVATCode(free) {
+		vat = free
+	}
+	if ledger == "" {
+		ledger = strings.TrimSpace(freeLedger)
+	}
+	if vat == "" {
+		vat = b.s.DefaultVATCode
+		b.notes = append(b.notes, message.T("workorder.note.vat", "Number", b.wo.Number, "VAT", vat, "What", what, "Code", code))
+	}
+	if ledger == "" {
+		ledger = b.s.DefaultLedger
+		b.notes = append(b.notes, message.T("workorder.note.ledger", "Number", b.wo.Number, "Ledger", ledger, "What", what, "Code", code))
+	}
+	if !store.IsSalesVATCode(vat) {
+		return "", "", park("park.vatnotsales", "park.vatnotsales.fix", "VAT", vat, "What", what, "Code", code)
+	}
+	return vat, ledger, nil
 }
 
 // lineAmount is a line's amount excl. VAT: quantity × price rounded once
@@ -310,7 +358,7 @@ func invoiceTotal(lines []eboekhouden.InvoiceLine) (decimal.Decimal, bool, error
 	sort.Strings(codes)
 	total, checkable := decimal.Zero, true
 	for _, c := range codes {
-		rate, ok := vatRates[c]
+		rate, ok := store.SalesVATRate(c)
 		if !ok {
 			checkable = false
 		}
@@ -338,7 +386,8 @@ func totalVATPerLine(lines []eboekhouden.InvoiceLine) decimal.Decimal {
 	total := decimal.Zero
 	for _, l := range lines {
 		a, _ := lineAmount(l)
-		vat, _ := a.MulRound(vatRates[l.VATCode], 2)
+		rate, _ := store.SalesVATRate(l.VATCode)
+		vat, _ := a.MulRound(rate, 2)
 		total = total.Add(a).Add(vat)
 	}
 	return total

@@ -63,7 +63,7 @@ func (x *exporter) lookUpUnjournaled(orders []outsmart.WorkOrder) (priorInvoices
 		if wo.Archived || debtorOf(wo) == "" {
 			continue // never invoiced: archived, or no relation to invoice
 		}
-		_, err := x.e.p.Store.Export(x.ctx, wo.RowID)
+		_, err := x.store.Export(x.ctx, wo.RowID)
 		switch {
 		case errors.Is(err, store.ErrNotFound):
 			todo = append(todo, wo)
@@ -75,8 +75,8 @@ func (x *exporter) lookUpUnjournaled(orders []outsmart.WorkOrder) (priorInvoices
 		return prior, nil
 	}
 	from := x.earliestInvoiceDate(todo)
-	invs, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{From: from, To: x.today})
-	if err == nil && len(invs) >= x.e.p.ResultCap {
+	invs, err := x.books.Invoices(x.ctx, eboekhouden.InvoiceFilter{From: from, To: x.today})
+	if err == nil && len(invs) >= x.p.ResultCap {
 		err = errCutOff
 	}
 	if err == nil {
@@ -84,7 +84,7 @@ func (x *exporter) lookUpUnjournaled(orders []outsmart.WorkOrder) (priorInvoices
 		return prior, nil
 	}
 	if stopsRun(err) {
-		return prior, fmt.Errorf("bestaande facturen opzoeken in e-Boekhouden: %w", err)
+		return prior, fmt.Errorf("look up existing invoices in e-Boekhouden: %w", err)
 	}
 	if !errors.Is(err, errCutOff) {
 		x.lookupFailed(todo, prior, err)
@@ -99,7 +99,7 @@ func (x *exporter) lookUpUnjournaled(orders []outsmart.WorkOrder) (priorInvoices
 		invs, err := x.invoicesInParts(code, from, x.today)
 		if err != nil {
 			if stopsRun(err) {
-				return prior, fmt.Errorf("bestaande facturen van relatie %s opzoeken in e-Boekhouden: %w", code, err)
+				return prior, fmt.Errorf("look up existing invoices of relation %s in e-Boekhouden: %w", code, err)
 			}
 			x.lookupFailed(byRelation[code], prior, err)
 			continue
@@ -135,19 +135,19 @@ func (x *exporter) lookupFailed(orders []outsmart.WorkOrder, prior priorInvoices
 	if errors.Is(err, errCutOff) {
 		what = "@lookup.cutoff.what"
 	}
-	x.log(store.LevelWarning, "facturen", message.T("lookup.failed", "Numbers", strings.Join(numbers, ", "), "What", what),
-		x.e.p.redactErr(err))
+	x.log(store.LevelWarning, subjectInvoices, message.T("lookup.failed", "Numbers", strings.Join(numbers, ", "), "What", what),
+		x.p.redactErr(err))
 }
 
 // invoicesInParts reads the invoices of one relation between from and to,
 // halving the date range while an answer may be cut off. A single day that
 // is still cut off is errCutOff.
 func (x *exporter) invoicesInParts(relation string, from, to time.Time) ([]eboekhouden.InvoiceSummary, error) {
-	invs, err := x.e.p.Bookkeeping.Invoices(x.ctx, eboekhouden.InvoiceFilter{RelationCode: relation, From: from, To: to})
+	invs, err := x.books.Invoices(x.ctx, eboekhouden.InvoiceFilter{RelationCode: relation, From: from, To: to})
 	if err != nil {
 		return nil, err
 	}
-	if len(invs) < x.e.p.ResultCap {
+	if len(invs) < x.p.ResultCap {
 		return invs, nil
 	}
 	days := int(to.Sub(from).Hours() / 24)
@@ -199,32 +199,24 @@ func (x *exporter) earliestInvoiceDate(orders []outsmart.WorkOrder) time.Time {
 func (x *exporter) adopt(wo outsmart.WorkOrder, debtor string, invs []eboekhouden.InvoiceSummary) error {
 	sort.Slice(invs, func(i, j int) bool { return invs[i].Number < invs[j].Number })
 	inv := invs[0]
-	subject := "werkbon " + wo.Number
 	if len(invs) > 1 {
 		numbers := make([]string, len(invs))
 		for i, v := range invs {
 			numbers[i] = v.Number
 		}
-		x.log(store.LevelAttention, subject, message.T("adopt.duplicates", "Number", wo.Number, "Count", strconv.Itoa(len(invs)),
+		x.log(store.LevelAttention, subjectWorkOrder(wo.Number), message.T("adopt.duplicates", "Number", wo.Number, "Count", strconv.Itoa(len(invs)),
 			"Invoices", strings.Join(numbers, ", "), "Invoice", inv.Number), "")
 	}
 	entry := store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportInvoiced,
 		RelationCode: firstNonEmpty(inv.RelationCode, debtor), InvoiceNumber: inv.Number, TotalCents: inv.TotalInclVAT.Cents(),
-		Reference: invoiceReference(wo.Number, wo.RowID), Reason: "Factuur gevonden in e-Boekhouden; overgenomen in het journaal."}
+		Reference: invoiceReference(wo.Number, wo.RowID), Reason: reasonAdopted}
 	if !inv.Date.IsZero() {
 		entry.InvoiceDate = inv.Date.Format(time.DateOnly)
 	}
-	if x.opts.DryRun {
-		x.plan(message.T("plan.adopt", "Invoice", inv.Number, "Number", wo.Number))
-		x.enqueueMark(entry)
-		return nil
+	if err := x.w.adopt(entry, inv); err != nil {
+		return err
 	}
-	if err := x.e.p.Store.SaveExport(x.ctx, entry); err != nil {
-		return fmt.Errorf("journaal bijwerken voor werkbon %s (gevonden factuur %s): %w", wo.Number, inv.Number, err)
-	}
-	x.log(store.LevelInfo, subject, message.T("adopt.done", "Invoice", inv.Number, "Number", wo.Number,
-		"Total", inv.TotalInclVAT.Euro()), "")
-	x.enqueueMark(entry)
+	x.w.mark(entry)
 	return nil
 }
 

@@ -143,13 +143,13 @@ func readMaster[T any](r *run, src masterSource[T]) (masterData[T], error) {
 	for _, rec := range all {
 		got.read[strings.TrimSpace(src.code(rec))] = rec
 	}
-	if len(all) < r.e.p.ResultCap {
+	if len(all) < r.p.ResultCap {
 		got.complete, got.known = true, got.read
 		if !r.opts.DryRun {
-			if state, err := r.e.p.Store.SweepState(r.ctx, src.kind); err == nil && state != "" {
+			if state, err := r.store.SweepState(r.ctx, src.kind); err == nil && state != "" {
 				// It fits in one answer again: what was kept is stale.
-				if err := r.e.p.Store.ForgetSources(r.ctx, src.kind); err != nil {
-					r.e.p.Logger.Error("forget master data", "kind", src.kind, "err", err)
+				if err := r.store.ForgetSources(r.ctx, src.kind); err != nil {
+					r.p.Logger.Error("forget master data", "kind", src.kind, "err", err)
 				}
 			}
 		}
@@ -162,10 +162,10 @@ func readMaster[T any](r *run, src masterSource[T]) (masterData[T], error) {
 	if len(s.kept) > 0 && s.mostlyUnknown() {
 		// Another administration (a new login): what was kept is not
 		// its. Read it whole, as a first import.
-		s.r.e.p.Logger.Info("kept master data belongs to another administration; reading anew", "kind", src.kind)
+		s.r.p.Logger.Info("kept master data belongs to another administration; reading anew", "kind", src.kind)
 		s.st, s.kept = sweepState{Cycle: 1}, map[string]store.SourceRecord{}
 		if !r.opts.DryRun {
-			if err := r.e.p.Store.ForgetSources(r.ctx, src.kind); err != nil {
+			if err := r.store.ForgetSources(r.ctx, src.kind); err != nil {
 				return got, err
 			}
 		}
@@ -184,7 +184,7 @@ func readMaster[T any](r *run, src masterSource[T]) (masterData[T], error) {
 }
 
 func (s *sweeper[T]) load() error {
-	state, err := s.r.e.p.Store.SweepState(s.r.ctx, s.src.kind)
+	state, err := s.r.store.SweepState(s.r.ctx, s.src.kind)
 	if err != nil {
 		return err
 	}
@@ -192,14 +192,14 @@ func (s *sweeper[T]) load() error {
 		if err := json.Unmarshal([]byte(state), &s.st); err != nil {
 			// Only the engine writes it; unreadable means start over, which
 			// costs requests but loses nothing.
-			s.r.e.p.Logger.Error("sweep state unreadable, starting over", "kind", s.src.kind, "err", err)
+			s.r.p.Logger.Error("sweep state unreadable, starting over", "kind", s.src.kind, "err", err)
 			s.st = sweepState{}
 		}
 	}
 	if s.st.Cycle == 0 {
 		s.st.Cycle = 1
 	}
-	s.kept, err = s.r.e.p.Store.SourceRecords(s.r.ctx, s.src.kind)
+	s.kept, err = s.r.store.SourceRecords(s.r.ctx, s.src.kind)
 	return err
 }
 
@@ -219,7 +219,7 @@ func (s *sweeper[T]) mostlyUnknown() bool {
 
 func (s *sweeper[T]) sweep() error {
 	first := s.st.Passes == 0
-	s.report = first && s.r.e.p.OnProgress != nil
+	s.report = first && s.r.p.OnProgress != nil
 	if first {
 		if s.report {
 			s.about = s.expected()
@@ -277,7 +277,7 @@ func (s *sweeper[T]) discover(budget int) error {
 		s.st.Queue = s.st.Queue[1:]
 		n++
 		s.st.PassCalls++
-		complete := len(recs) < s.r.e.p.ResultCap
+		complete := len(recs) < s.r.p.ResultCap
 		for _, rec := range recs {
 			code := strings.TrimSpace(s.src.code(rec))
 			switch {
@@ -312,11 +312,11 @@ func (s *sweeper[T]) discover(budget int) error {
 	clear(onlyCut)
 	if s.st.CutOff > 0 {
 		s.r.log(store.LevelWarning, s.src.word, message.T(s.src.capped,
-			"Count", strconv.Itoa(s.knownCount()), "Cap", strconv.Itoa(s.r.e.p.ResultCap)), "")
+			"Count", strconv.Itoa(s.knownCount()), "Cap", strconv.Itoa(s.r.p.ResultCap)), "")
 	} else if s.st.Passes == 1 {
 		s.r.log(store.LevelInfo, s.src.word, message.T("masterdata.read", "Kind", s.src.progress,
 			"Count", strconv.Itoa(s.knownCount()), "Calls", strconv.Itoa(s.st.LastCalls),
-			"Cap", strconv.Itoa(s.r.e.p.ResultCap), "Runs", strconv.Itoa(watchRuns+1)), "")
+			"Cap", strconv.Itoa(s.r.p.ResultCap), "Runs", strconv.Itoa(watchRuns+1)), "")
 	}
 	return nil
 }
@@ -342,10 +342,10 @@ func (s *sweeper[T]) watch() error {
 			return err
 		}
 		s.st.Cursor++
-		if len(recs) < s.r.e.p.ResultCap {
+		if len(recs) < s.r.p.ResultCap {
 			s.lookUpMissing(term, recs)
 		}
-		if len(recs) >= s.r.e.p.ResultCap && !slices.Contains(s.st.Capped, term) {
+		if len(recs) >= s.r.p.ResultCap && !slices.Contains(s.st.Capped, term) {
 			// Other fields match too: split the term and read the parts
 			// in this run, so that the cycle does not grow longer.
 			s.st.Capped = append(s.st.Capped, term)
@@ -426,7 +426,7 @@ func (s *sweeper[T]) read(term string) ([]T, error) {
 	recs, err := s.src.read(s.r.ctx, term)
 	s.calls++
 	if err != nil {
-		return nil, fmt.Errorf("zoekterm %q: %w", term, err)
+		return nil, fmt.Errorf("search term %q: %w", term, err)
 	}
 	for _, rec := range recs {
 		s.take(rec)
@@ -448,7 +448,7 @@ func (s *sweeper[T]) progress(done bool) {
 	if !s.report {
 		return
 	}
-	s.r.e.p.OnProgress(Progress{Kind: s.src.progress, Read: len(s.got.read), About: s.about, Done: done})
+	s.r.p.OnProgress(Progress{Kind: s.src.progress, Read: len(s.got.read), About: s.about, Done: done})
 }
 
 // expected is about how many records a first read will find: as many as
@@ -462,7 +462,7 @@ func (s *sweeper[T]) expected() int {
 	}
 	sent := 0
 	for _, k := range kinds {
-		m, err := s.r.e.p.Store.Mappings(s.r.ctx, k)
+		m, err := s.r.store.Mappings(s.r.ctx, k)
 		if err != nil {
 			return n
 		}
@@ -543,7 +543,7 @@ func (s *sweeper[T]) watchTermsUnder(prefix string) []string {
 	for _, t := range s.st.Capped {
 		capped[t] = true
 	}
-	target := max(1, s.r.e.p.ResultCap*3/4)
+	target := max(1, s.r.p.ResultCap*3/4)
 	var terms []string
 	var walk func(prefix string, ks []watchKey)
 	walk = func(prefix string, ks []watchKey) {
@@ -615,7 +615,7 @@ func (s *sweeper[T]) knownRecords() {
 		}
 		var rec T
 		if err := json.Unmarshal([]byte(k.Data), &rec); err != nil {
-			s.r.e.p.Logger.Error("kept record unreadable", "kind", s.src.kind, "code", code, "err", err)
+			s.r.p.Logger.Error("kept record unreadable", "kind", s.src.kind, "code", code, "err", err)
 			continue
 		}
 		s.got.known[code] = rec
@@ -650,7 +650,7 @@ func (s *sweeper[T]) save() error {
 	if err != nil {
 		return fmt.Errorf("save %s sweep: %w", s.src.kind, err)
 	}
-	return s.r.e.p.Store.SaveSources(s.r.ctx, s.src.kind, put, gone, string(state))
+	return s.r.store.SaveSources(s.r.ctx, s.src.kind, put, gone, string(state))
 }
 
 func setOf(list []string) map[string]bool {
@@ -691,10 +691,10 @@ func (r *run) relationSource() masterSource[eboekhouden.Relation] {
 		id:     func(x eboekhouden.Relation) int64 { return x.ID },
 		search: func(x eboekhouden.Relation) string { return strings.ToLower(strings.TrimSpace(x.Code)) },
 		read: func(ctx context.Context, term string) ([]eboekhouden.Relation, error) {
-			return r.e.p.Bookkeeping.Relations(ctx, eboekhouden.RelationFilter{Keyword: term})
+			return r.books.Relations(ctx, eboekhouden.RelationFilter{Keyword: term})
 		},
 		lookup: func(ctx context.Context, code string) ([]eboekhouden.Relation, error) {
-			return r.e.p.Bookkeeping.Relations(ctx, eboekhouden.RelationFilter{Code: code})
+			return r.books.Relations(ctx, eboekhouden.RelationFilter{Code: code})
 		},
 	}
 }
@@ -709,10 +709,10 @@ func (r *run) productSource() masterSource[eboekhouden.Product] {
 		id:     func(x eboekhouden.Product) int64 { return x.ID },
 		search: func(x eboekhouden.Product) string { return strings.ToLower(strings.TrimSpace(x.Description)) },
 		read: func(ctx context.Context, term string) ([]eboekhouden.Product, error) {
-			return r.e.p.Bookkeeping.Products(ctx, eboekhouden.ProductFilter{Description: term})
+			return r.books.Products(ctx, eboekhouden.ProductFilter{Description: term})
 		},
 		lookup: func(ctx context.Context, code string) ([]eboekhouden.Product, error) {
-			return r.e.p.Bookkeeping.Products(ctx, eboekhouden.ProductFilter{Code: code})
+			return r.books.Products(ctx, eboekhouden.ProductFilter{Code: code})
 		},
 	}
 }

@@ -322,7 +322,7 @@ func TestATermHoldingATermAnsweredInFullIsNotAsked(t *testing.T) {
 // end with the next block of the series; a text that is itself a too
 // common prefix, or empty, is looked up by code.
 func TestWatchTermsCoverEveryKnownRecord(t *testing.T) {
-	r := &run{e: New(Params{ResultCap: 40})}
+	r := New(Params{ResultCap: 40}).newRun(context.Background(), RunOptions{})
 	s := &sweeper[int]{r: r, kept: map[string]store.SourceRecord{}, gone: map[string]bool{}}
 	s.got.read = map[string]int{}
 	var texts []string

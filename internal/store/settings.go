@@ -88,14 +88,44 @@ func HoursRoundings() []string {
 const DefaultWorkflowStatus = "1 naar E-boekhouden"
 
 // salesVATCodes are the e-Boekhouden BTW codes allowed on a sales invoice
-// (reference §7: the *_VERK* codes and GEEN).
+// (reference §7: the *_VERK* codes and GEEN). This file is the one home of
+// the codes and their rates; vatcodes.go names them for people.
 var salesVATCodes = []string{
 	"HOOG_VERK", "HOOG_VERK_21", "LAAG_VERK", "LAAG_VERK_9", "VERL_VERK_L9", "VERL_VERK",
 	"AFW", "AFW_VERK", "BU_EU_VERK", "BI_EU_VERK", "BI_EU_VERK_D", "AFST_VERK", "GEEN",
 }
 
+// salesVATRates are the rates of the sales BTW codes (reference §7), with
+// which the engine computes its own invoice total to compare it with
+// e-Boekhouden's. LAAG_VERK is 9 % for dates from 2019, HOOG_VERK the legacy
+// 19 %. The deviating-rate codes (AFW, AFW_VERK) have no fixed rate.
+var salesVATRates = map[string]decimal.Decimal{
+	"HOOG_VERK_21": decimal.New(21, 2),
+	"HOOG_VERK":    decimal.New(19, 2),
+	"LAAG_VERK_9":  decimal.New(9, 2),
+	"LAAG_VERK":    decimal.New(9, 2),
+	"VERL_VERK_L9": decimal.Zero,
+	"VERL_VERK":    decimal.Zero,
+	"BU_EU_VERK":   decimal.Zero,
+	"BI_EU_VERK":   decimal.Zero,
+	"BI_EU_VERK_D": decimal.Zero,
+	"AFST_VERK":    decimal.Zero,
+	"GEEN":         decimal.Zero,
+}
+
 // SalesVATCodes returns the BTW codes a default may take.
 func SalesVATCodes() []string { return append([]string(nil), salesVATCodes...) }
+
+// IsSalesVATCode reports whether code may be used on a sales invoice.
+func IsSalesVATCode(code string) bool { return slices.Contains(salesVATCodes, code) }
+
+// SalesVATRate returns the rate of a sales BTW code as a fraction (0.21);
+// ok is false for a code without a fixed rate (AFW, AFW_VERK) and for one
+// that is not a sales code.
+func SalesVATRate(code string) (rate decimal.Decimal, ok bool) {
+	rate, ok = salesVATRates[code]
+	return rate, ok
+}
 
 type settingDef struct {
 	key   string
@@ -138,10 +168,8 @@ var settingDefs = []settingDef{
 		key: KeyDefaultVATCode, def: "HOOG_VERK_21",
 		parse: func(v string) (string, error) {
 			v = strings.ToUpper(strings.TrimSpace(v))
-			for _, c := range salesVATCodes {
-				if v == c {
-					return v, nil
-				}
+			if IsSalesVATCode(v) {
+				return v, nil
 			}
 			return "", fmt.Errorf("onbekende btw-code voor verkoop; kies uit %s", strings.Join(salesVATCodes, ", "))
 		},
