@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/koppeling/koppeling/internal/backend"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
@@ -152,7 +153,7 @@ type harness struct {
 	st    *store.Store
 	vault *secrets.Vault
 	sched *scheduler.Scheduler
-	parts *Parts
+	parts *backend.Parts
 	app   *fakeDesktop
 	q     *mainQueue
 	u     *UI
@@ -225,13 +226,13 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := RunFunc(runner)
+	run := backend.RunFunc(runner)
 	if o.run != nil {
 		run = o.run
 	}
 	h.sched = scheduler.New(run, scheduler.Options{Interval: time.Duration(set.IntervalMinutes) * time.Minute, Paused: set.Paused})
 	t.Cleanup(h.sched.Stop)
-	h.parts = &Parts{Store: h.st, Vault: h.vault, Runner: runner, Scheduler: h.sched, Endpoints: ep}
+	h.parts = &backend.Parts{Store: h.st, Vault: h.vault, Runner: runner, Scheduler: h.sched, Endpoints: ep}
 	h.app = &fakeDesktop{App: test.NewTempApp(t)}
 	h.u, err = newUI(h.app, h.parts, o.opts, h.q.do, func(f func()) { go f() })
 	if err != nil {

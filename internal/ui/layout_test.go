@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/koppeling/koppeling/assets"
+	"github.com/koppeling/koppeling/internal/backend"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -453,7 +454,7 @@ func TestLongLogLineOpensWhole(t *testing.T) {
 }
 
 // damagedSaves is the real backend whose store turns out damaged on save.
-type damagedSaves struct{ *Parts }
+type damagedSaves struct{ *backend.Parts }
 
 func (damagedSaves) SaveSettings(context.Context, map[string]string) error {
 	return fmt.Errorf("save settings: %w", &store.DamagedError{Path: "/data/koppeling.db", Problem: store.ProblemUnreadable,

@@ -13,10 +13,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // TestLoginSubmitNamesTheProblemAndKeepsCredentialsInTheKeychain fills in
@@ -381,7 +381,7 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 		if !strings.Contains(list, it.Title.Render(message.Dutch)+" | "+reason) || fix == "" || strings.Count(list, " | "+fix) != countCause(u.logView.items, it) {
 			t.Fatalf("attention list lacks %s with its reason and fix once:\n%s", it.Title.Render(message.Dutch), list)
 		}
-		if it.Kind == engine.AttentionRelation {
+		if it.Kind == model.AttentionRelation {
 			relations++
 		}
 	}
@@ -454,7 +454,7 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 
 // countCause is how many items share it's cause and fix (each states its
 // fix once).
-func countCause(items []engine.AttentionItem, it engine.AttentionItem) int {
+func countCause(items []model.AttentionItem, it model.AttentionItem) int {
 	n := 0
 	for _, x := range items {
 		if x.Fix.Render(message.Dutch) == it.Fix.Render(message.Dutch) {
