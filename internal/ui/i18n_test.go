@@ -256,7 +256,7 @@ func TestDatesFollowTheLogsRule(t *testing.T) {
 	} {
 		t.Run(c.lang, func(t *testing.T) {
 			t.Setenv("LANG", c.lang)
-			h := newHarness(t, harnessOptions{})
+			h := newFakeHarness(t, harnessOptions{})
 			u := h.u
 			at := time.Date(2026, 12, 6, 9, 30, 0, 0, time.Local)
 			u.lastRun = &store.Run{ID: 1, StartedAt: at.Add(-time.Minute), FinishedAt: at, Outcome: store.RunOK,

@@ -192,7 +192,7 @@ func TestVATCodesAreNamed(t *testing.T) {
 
 func TestVATCodesInEnglish(t *testing.T) {
 	t.Setenv("LANG", "en_US.UTF-8")
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	f := h.u.settings
 	if got := f.vatCode.Selected; got != "Standard rate 21 % (HOOG_VERK_21)" {
 		t.Errorf("default BTW code shown as %q", got)
@@ -206,7 +206,7 @@ func TestVATCodesInEnglish(t *testing.T) {
 // goes as soon as the field holds an accepted value, before saving, and
 // stays while it does not.
 func TestValidationMessagesClearWhenTheValueIsRight(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u, f := h.u, h.u.settings
 	test.Tap(f.exportInvoices) // on, without a template
 	typeInto(f.paymentTerm, "400")
@@ -251,7 +251,7 @@ func TestValidationMessagesClearWhenTheValueIsRight(t *testing.T) {
 // TestUntickingFactuurDisablesItsFields: the invoice fields can be edited
 // only while Factuur is ticked.
 func TestUntickingFactuurDisablesItsFields(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	f := h.u.settings
 	sub := map[string]fyne.Disableable{"template": f.template, "payment term": f.paymentTerm, "workflow status": f.workflowStatus,
 		"fetch": f.fetchStatuses, "BTW code": f.vatCode, "ledger": f.ledger, "hours rounding": f.hoursRounding,
@@ -380,7 +380,7 @@ func TestHelpKeepsBulletsAndWholeWords(t *testing.T) {
 		}
 
 		if l == "nl" {
-			h := newHarness(t, harnessOptions{})
+			h := newFakeHarness(t, harnessOptions{})
 			test.Tap(findButton(h.u.win.Content(), "Help"))
 			test.AssertImageMatches(t, "help.png", h.u.help.Canvas().Capture())
 		}
@@ -417,7 +417,7 @@ func assertWordsWrap(t *testing.T, p *flowText) {
 // not for Instellingen opslaan, and closing the window does not ask about
 // them.
 func TestLoginFieldsAreNotUnsavedSettings(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u := h.u
 	typeInto(u.login.username, "installatie")
 	if u.dirty() || u.saveNote.Text != "" {

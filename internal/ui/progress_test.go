@@ -103,7 +103,7 @@ func (r *fakeRun) report(p model.Progress) {
 func progressHarness(t *testing.T) (*harness, *fakeRun, *manualTimers) {
 	t.Helper()
 	fr := newFakeRun()
-	h := newHarness(t, harnessOptions{startScheduler: true, run: fr.run})
+	h := newFakeHarness(t, harnessOptions{startScheduler: true, run: fr.run})
 	fr.u = h.u
 	clock := &manualTimers{now: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
 	h.u.progressFeed.now, h.u.progressFeed.after = clock.Now, clock.after

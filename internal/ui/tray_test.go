@@ -136,7 +136,7 @@ func TestWithoutTrayTheWindowIsHome(t *testing.T) {
 // painted a black window (issue #14; app TestTrayClickAlwaysPaints shows
 // it on the real binary).
 func TestTrayClickShowsOnTheMainThread(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	w := h.u.win.(*shownWindow)
 	w.Hide()
 	if h.app.tapped == nil {

@@ -586,7 +586,7 @@ func TestUnsavedChangesAreNotLostSilently(t *testing.T) {
 // TestKeyboardNavigation tabs through the login form, switches tabs with
 // Ctrl+number, toggles a check box with space and submits with Enter.
 func TestKeyboardNavigation(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u, f := h.u, h.u.login
 	c := u.win.Canvas()
 	c.Focus(f.username)
@@ -646,7 +646,7 @@ func TestKeyboardNavigation(t *testing.T) {
 
 // TestHelpOpensInTheUsersLanguage taps Help.
 func TestHelpOpensInTheUsersLanguage(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	test.Tap(findButton(h.u.win.Content(), "Help"))
 	w := h.u.help
 	if w == nil || w.Title() != "Koppeling — Help" {
@@ -675,7 +675,7 @@ func richText(o fyne.CanvasObject) string {
 }
 
 func TestDemoWindowIsLabelled(t *testing.T) {
-	h := newHarness(t, harnessOptions{opts: Options{Demo: true,
+	h := newFakeHarness(t, harnessOptions{opts: Options{Demo: true,
 		DemoEBoekhoudenState: "http://127.0.0.1:1/_sandbox/state", DemoOutSmartState: "http://127.0.0.1:2/_sandbox/state"}})
 	if got := h.u.win.Title(); got != "Koppeling — Demo" {
 		t.Fatalf("demo window title %q", got)
