@@ -573,3 +573,16 @@ func TestFakeNamesAMissingFieldAsTheServicesDo(t *testing.T) {
 		}
 	}
 }
+
+// savedSettings are the settings as saved, in the fake or the store.
+func (h *harness) savedSettings() store.Settings {
+	h.t.Helper()
+	if h.fake != nil {
+		return h.fake.savedSettings()
+	}
+	set, err := h.st.Settings(h.ctx)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	return set
+}

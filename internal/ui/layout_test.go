@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -17,7 +16,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/koppeling/koppeling/assets"
-	"github.com/koppeling/koppeling/internal/backend"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -453,20 +451,15 @@ func TestLongLogLineOpensWhole(t *testing.T) {
 	}
 }
 
-// damagedSaves is the real backend whose store turns out damaged on save.
-type damagedSaves struct{ *backend.Parts }
-
-func (damagedSaves) SaveSettings(context.Context, map[string]string) error {
-	return fmt.Errorf("save settings: %w", &store.DamagedError{Path: "/data/koppeling.db", Problem: store.ProblemUnreadable,
-		Reason: "database disk image is malformed"})
-}
-
 // TestSaveOnADamagedStoreSaysWhatToDo: a damaged store on save is told in
 // words with the way out, not as SQLite's English.
 func TestSaveOnADamagedStoreSaysWhatToDo(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{}, func(f *fakeBackend) {
+		// The store turns out damaged on save.
+		f.saveErr = fmt.Errorf("save settings: %w", &store.DamagedError{Path: "/data/koppeling.db", Problem: store.ProblemUnreadable,
+			Reason: "database disk image is malformed"})
+	})
 	u := h.u
-	u.b = damagedSaves{h.parts}
 	typeInto(u.settings.interval, "30")
 	test.Tap(u.save)
 	h.pump("the failure", func() bool { return !u.save.Disabled() && h.topDialogText() != "" })

@@ -495,7 +495,7 @@ func TestFailedRunNotifies(t *testing.T) {
 // TestTrayMenu checks the menu, the pause (remembered in sync.paused) and
 // the items that open the window.
 func TestTrayMenu(t *testing.T) {
-	h := newHarness(t, harnessOptions{startScheduler: true, loggedIn: true})
+	h := newFakeHarness(t, harnessOptions{startScheduler: true, loggedIn: true})
 	u := h.u
 	var labels []string
 	for _, it := range h.app.menu.Items {
@@ -515,7 +515,7 @@ func TestTrayMenu(t *testing.T) {
 
 	h.trayItem("Pauzeren").Action()
 	h.pump("the pause", func() bool { return u.paused && h.app.menu.Items[5].Label == "Hervatten" })
-	if set, _ := h.st.Settings(h.ctx); !set.Paused || !h.sched.Paused() {
+	if set := h.savedSettings(); !set.Paused || !h.sched.Paused() {
 		t.Fatalf("pause not remembered (%v) or not applied (%v)", set.Paused, h.sched.Paused())
 	}
 	if !strings.Contains(u.status.Text, "Automatisch synchroniseren is gepauzeerd.") {
@@ -523,7 +523,7 @@ func TestTrayMenu(t *testing.T) {
 	}
 	h.trayItem("Hervatten").Action()
 	h.pump("the resume", func() bool { return !u.paused && h.app.menu.Items[5].Label == "Pauzeren" })
-	if set, _ := h.st.Settings(h.ctx); set.Paused || h.sched.Paused() {
+	if set := h.savedSettings(); set.Paused || h.sched.Paused() {
 		t.Fatal("resume not remembered or not applied")
 	}
 	if !strings.Contains(u.status.Text, "Volgende om") {
@@ -543,7 +543,7 @@ func TestTrayMenu(t *testing.T) {
 // TestUnsavedChangesAreNotLostSilently closes the window and quits with a
 // change pending.
 func TestUnsavedChangesAreNotLostSilently(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u := h.u
 	test.Tap(u.settings.exportInvoices) // the template takes input with Factuur on
 	typeInto(u.settings.template, "Standaard")
@@ -560,7 +560,7 @@ func TestUnsavedChangesAreNotLostSilently(t *testing.T) {
 	u.requestClose()
 	h.tapDialogButton("Opslaan")
 	h.pump("the save", func() bool { return !u.dirty() })
-	if set, _ := h.st.Settings(h.ctx); set.Template != "Standaard" {
+	if set := h.savedSettings(); set.Template != "Standaard" {
 		t.Fatalf("Opslaan did not save: %q", set.Template)
 	}
 	if h.app.quits != 0 {
@@ -730,7 +730,7 @@ func TestAutostartCheckboxSwitchesTheSystemEntry(t *testing.T) {
 // and an empty template while Factuur is ticked, are marked under their
 // fields and nothing is saved; good values are saved and shown again.
 func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u, f := h.u, h.u.settings
 	rules := []string{"Per minuut (exact)", "Op 0,01 uur", "Per kwartier (naar boven)", "Per half uur (naar boven)"}
 	if !slices.Equal(f.hoursRounding.Options, rules) || f.hoursRounding.Selected != rules[0] {
@@ -773,7 +773,7 @@ func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
 	if u.win.Canvas().Focused() != f.template {
 		t.Errorf("focus after the refusal: %T", u.win.Canvas().Focused())
 	}
-	if set, _ := h.st.Settings(h.ctx); set != store.DefaultSettings() {
+	if set := h.savedSettings(); set != store.DefaultSettings() {
 		t.Fatalf("a refused save changed the store: %+v", set)
 	}
 
@@ -784,7 +784,7 @@ func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
 	if tpl.err.Visible() || limit.err.Visible() {
 		t.Error("an inline error stays after a good save")
 	}
-	set, _ := h.st.Settings(h.ctx)
+	set := h.savedSettings()
 	if !set.ExportInvoices || set.Template != "Standaard" || set.HoursRounding != store.HoursRoundingQuarter ||
 		set.MaxLineAmount.Fixed(2) != "12500.50" {
 		t.Fatalf("stored: %+v", set)
