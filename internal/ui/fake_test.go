@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"sort"
 	"strconv"
@@ -22,8 +23,11 @@ import (
 
 	"github.com/koppeling/koppeling/internal/backend"
 	"github.com/koppeling/koppeling/internal/decimal"
+	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
 	"github.com/koppeling/koppeling/internal/ui/model"
 )
@@ -53,9 +57,11 @@ type fakeBackend struct {
 
 	// log holds the log lines in the order they were written.
 	log []store.LogEntry
-	// items is the attention list. RetryAttention and SkipAttention take
-	// an item off it, as the engine does until the next run; RetryCause
-	// takes the retryable items of one cause.
+	// items is the attention list (park and note add to it as the engine
+	// lists them). RetryAttention and SkipAttention take an item off it,
+	// as the engine does until the next run; RetryCause takes the items of
+	// one cause that need no confirmation. Unlike the engine, the fake
+	// writes no log line for them.
 	items []model.AttentionItem
 	// runs are the finished runs, oldest first.
 	runs []store.Run
@@ -330,15 +336,31 @@ func (f *fakeBackend) Log(_ context.Context, lf store.LogFilter) ([]store.LogEnt
 	return out, nil
 }
 
-// addLog writes log lines, numbered in the order of writing.
+// addLog writes log lines, numbered in the order of writing, as the
+// store's AddLog does: now when without a time, info when without a level,
+// the Dutch text of its message when without a text.
 func (f *fakeBackend) addLog(entries ...store.LogEntry) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	for _, e := range entries {
 		e.ID = int64(len(f.log) + 1)
+		if e.Time.IsZero() {
+			e.Time = time.Now()
+		}
+		if e.Level == "" {
+			e.Level = store.LevelInfo
+		}
+		if e.Message == "" && e.Key != "" {
+			e.Message = message.Render(message.Dutch, e.Key, e.Args)
+		}
 		f.log = append(f.log, e)
 	}
 }
+
+// loginMissing is the attention item of missing login details, as the
+// engine notes it (engine.NoteNoCredentials with login.missing).
+var loginMissing = store.Attention{Kind: store.AttentionLogin, Subject: "credentials", Cause: "credentials",
+	TitleKey: "subject.login", ReasonKey: "login.missing", FixKey: "login.missing.fix"}
 
 func (f *fakeBackend) Attention(context.Context) ([]model.AttentionItem, error) {
 	f.mu.Lock()
@@ -369,7 +391,41 @@ func (f *fakeBackend) SkipAttention(_ context.Context, kind model.AttentionKind,
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("SkipAttention %s %s", kind, id)
+	if kind == model.AttentionSettings || kind == model.AttentionLogin {
+		return fmt.Errorf("%s %s cannot be skipped: it stops every run until it is fixed", kind, id)
+	}
 	return f.take(kind, id)
+}
+
+// park puts a parked work order on the attention list as the engine lists
+// it (fakeAttentionMatchesTheEngine checks it against the engine).
+func (f *fakeBackend) park(x store.Export) {
+	it := model.AttentionItem{Kind: model.AttentionWorkOrder, ID: x.RowID,
+		Title:    message.T("subject.workorder", "Number", x.OrderNumber),
+		CanRetry: true, CanSkip: true, NeedsConfirmation: x.NeedsConfirmation, Export: x}
+	if x.ReasonKey != "" {
+		it.Reason = message.Text{Key: x.ReasonKey, Args: x.Args}
+		if x.FixKey != "" {
+			it.Fix = message.Text{Key: x.FixKey, Args: x.Args}
+		}
+		it.Cause = "workorder:" + x.ReasonKey + ":" + x.Args["Cause"]
+	} else {
+		it.Reason = message.T(message.KeyText, "Text", x.Reason)
+		it.Cause = "workorder:" + strings.ReplaceAll(x.Reason, x.OrderNumber, "#")
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.items = append(f.items, it)
+}
+
+// note puts a record, setting or login on the attention list as the engine
+// lists it.
+func (f *fakeBackend) note(a store.Attention) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.items = append(f.items, model.AttentionItem{Kind: model.AttentionKind(a.Kind), ID: a.Subject, Title: a.Title(),
+		Reason: a.Reason(), Fix: a.Fix(), Cause: string(a.Kind) + ":" + a.Cause, CanRetry: true,
+		CanSkip: a.Kind != store.AttentionSettings && a.Kind != store.AttentionLogin})
 }
 
 func (f *fakeBackend) RetryCause(_ context.Context, cause string) (int, error) {
@@ -377,7 +433,10 @@ func (f *fakeBackend) RetryCause(_ context.Context, cause string) (int, error) {
 	defer f.mu.Unlock()
 	f.record("RetryCause %s", cause)
 	n := len(f.items)
-	f.items = slices.DeleteFunc(f.items, func(it model.AttentionItem) bool { return it.Cause == cause && it.CanRetry })
+	// A confirmation is asked one work order at a time.
+	f.items = slices.DeleteFunc(f.items, func(it model.AttentionItem) bool {
+		return it.Cause == cause && it.CanRetry && !it.NeedsConfirmation
+	})
 	return n - len(f.items), nil
 }
 
@@ -585,4 +644,62 @@ func (h *harness) savedSettings() store.Settings {
 		h.t.Fatal(err)
 	}
 	return set
+}
+
+// TestFakeAttentionMatchesTheEngine puts the same work orders and records
+// in the fake and in a real store: the fake lists them as the real
+// Backend lists them from the store, text for text.
+func TestFakeAttentionMatchesTheEngine(t *testing.T) {
+	st, err := store.Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	f := newFakeBackend()
+	for _, x := range []store.Export{
+		{RowID: "wo-120", OrderNumber: "WB26120", State: store.ExportParked, RelationCode: "R0004", Reason: "Held back.",
+			NeedsConfirmation: true},
+		{RowID: "wo-121", OrderNumber: "WB26121", State: store.ExportParked, RelationCode: "R0011",
+			Reason: "e-Boekhouden weigert de factuur: onbekende btw-code HOOG_VERK."},
+		{RowID: "wo-122", OrderNumber: "WB26122", State: store.ExportParked, ReasonKey: "park.legacy",
+			FixKey: "park.legacy.fix", Args: message.Args{"Invoice": "F2026-7", "Number": "WB26122", "Code": "R0004"}},
+	} {
+		if err := st.SaveExport(t.Context(), x); err != nil {
+			t.Fatal(err)
+		}
+		f.park(x)
+	}
+	// In the store's order: kind, subject. The login is noted by the
+	// engine itself.
+	if err := engine.New(engine.Params{Store: st}).NoteNoCredentials(t.Context(), message.T("login.missing")); err != nil {
+		t.Fatal(err)
+	}
+	f.note(loginMissing)
+	for _, code := range []string{"1034", "1035"} {
+		if err := st.SetAttention(t.Context(), relationRefused(code)); err != nil {
+			t.Fatal(err)
+		}
+		f.note(relationRefused(code))
+	}
+	parts := &backend.Parts{Store: st, Runner: &services.Runner{Store: st}}
+	want, err := parts.Attention(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := f.Attention(t.Context())
+	if len(got) != len(want) || len(want) != 6 {
+		t.Fatalf("fake lists %d items, the engine %d", len(got), len(want))
+	}
+	for i := range want {
+		// The journal entry comes back from the store with its times.
+		want[i].Export, got[i].Export = store.Export{RowID: want[i].Export.RowID}, store.Export{RowID: got[i].Export.RowID}
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("item %d:\n fake   %+v\n engine %+v", i, got[i], want[i])
+		}
+		for _, lang := range []message.Lang{message.Dutch, message.English} {
+			if g, w := got[i].Reason.Render(lang)+got[i].Fix.Render(lang), want[i].Reason.Render(lang)+want[i].Fix.Render(lang); g != w {
+				t.Errorf("item %d in %s: %q, engine %q", i, lang, g, w)
+			}
+		}
+	}
 }

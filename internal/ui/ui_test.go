@@ -794,19 +794,33 @@ func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
 	}
 }
 
-// heldSeed parks two work orders: one held as implausible, which the user
-// can confirm, and one with an ordinary problem.
+// heldExports are two parked work orders: one held as implausible, which
+// the user can confirm, and one with an ordinary problem.
+func heldExports(reason string) []store.Export {
+	return []store.Export{
+		{RowID: "wo-120", OrderNumber: "WB26120", State: store.ExportParked, RelationCode: "R0004", Reason: reason,
+			NeedsConfirmation: true},
+		{RowID: "wo-121", OrderNumber: "WB26121", State: store.ExportParked, RelationCode: "R0011",
+			Reason: "e-Boekhouden weigert de factuur: onbekende btw-code HOOG_VERK."},
+	}
+}
+
+// heldSeed parks the heldExports in the store.
 func heldSeed(t *testing.T, reason string) func(*store.Store) {
 	return func(st *store.Store) {
-		for _, x := range []store.Export{
-			{RowID: "wo-120", OrderNumber: "WB26120", State: store.ExportParked, RelationCode: "R0004", Reason: reason,
-				NeedsConfirmation: true},
-			{RowID: "wo-121", OrderNumber: "WB26121", State: store.ExportParked, RelationCode: "R0011",
-				Reason: "e-Boekhouden weigert de factuur: onbekende btw-code HOOG_VERK."},
-		} {
+		for _, x := range heldExports(reason) {
 			if err := st.SaveExport(t.Context(), x); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// heldFake parks the heldExports in the fake.
+func heldFake(reason string) func(*fakeBackend) {
+	return func(f *fakeBackend) {
+		for _, x := range heldExports(reason) {
+			f.park(x)
 		}
 	}
 }
@@ -829,7 +843,7 @@ func (h *harness) attentionRow(rowID string) int {
 func TestHeldWorkOrderIsInvoicedAnywayAfterConfirmation(t *testing.T) {
 	reason := "Werkbon WB26120 heeft een regel van € 31.250,00 excl. btw, meer dan het hoogste regelbedrag zonder " +
 		"bevestiging (€ 25.000,00). Klopt de werkbon, kies dan Toch factureren."
-	h := newHarness(t, harnessOptions{seed: heldSeed(t, reason)})
+	h := newFakeHarness(t, harnessOptions{}, heldFake(reason))
 	u := h.u
 	u.tabs.SelectIndex(tabLog)
 	rows := h.u.logView.attention.Objects[0].(*container.Scroll).Content.(*fyne.Container).Objects
@@ -853,8 +867,8 @@ func TestHeldWorkOrderIsInvoicedAnywayAfterConfirmation(t *testing.T) {
 	}
 	h.tapDialogButton("Annuleren")
 	h.settle()
-	if x, _ := h.st.Export(h.ctx, "wo-120"); x.State != store.ExportParked || len(u.logView.parked) != 2 {
-		t.Fatalf("after Annuleren the work order is %s, %d in the list", x.State, len(u.logView.parked))
+	if calls := h.fake.called("RetryAttention"); len(calls) != 0 || len(h.fake.attention()) != 2 || len(u.logView.parked) != 2 {
+		t.Fatalf("after Annuleren the work order is retried (%q), %d in the list", calls, len(u.logView.parked))
 	}
 
 	confirm()
@@ -863,8 +877,9 @@ func TestHeldWorkOrderIsInvoicedAnywayAfterConfirmation(t *testing.T) {
 	if u.logView.parked[0].RowID != "wo-121" {
 		t.Fatalf("left in the list: %s", u.logView.parked[0].OrderNumber)
 	}
-	if x, _ := h.st.Export(h.ctx, "wo-120"); x.State == store.ExportParked || x.State == store.ExportSkipped {
-		t.Fatalf("the confirmed work order is %s", x.State)
+	if retried, skipped := h.fake.called("RetryAttention"), h.fake.called("SkipAttention"); !slices.Equal(retried,
+		[]string{"RetryAttention workorder wo-120"}) || len(skipped) != 0 {
+		t.Fatalf("the confirmed work order: retried %q, skipped %q", retried, skipped)
 	}
 }
 
