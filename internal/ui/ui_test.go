@@ -941,3 +941,95 @@ func TestLoginFormShowsTheKeychainsCompanyIDUnderACompleteEnvironment(t *testing
 		t.Errorf("the form reports a problem: %q", f.result.Text)
 	}
 }
+
+// TestLoginProblemsAreNamedAtTheirField submits the login form to a
+// backend that answers with each kind of problem: the answer names the
+// service and the field in Dutch, under that field, which gets the focus
+// once the message is closed; nothing is kept. Accepted credentials are
+// kept and the workflow statuses fetched; a refused login there is said
+// in the same words.
+func TestLoginProblemsAreNamedAtTheirField(t *testing.T) {
+	h := newFakeHarness(t, harnessOptions{})
+	u, f := h.u, h.u.login
+	for _, e := range []struct {
+		entry *formEntry
+		text  string
+	}{{f.username, "installatie"}, {f.code1, fakeCredentials.EBoekhoudenSecurityCode1},
+		{f.code2, fakeCredentials.EBoekhoudenSecurityCode2}, {f.companyID, fakeCredentials.OutSmartCompanyID},
+		{f.token, fakeCredentials.OutSmartToken}, {f.softwareToken, fakeCredentials.OutSmartSoftwareToken}} {
+		typeInto(e.entry, e.text)
+	}
+	for _, c := range []struct {
+		problem model.LoginProblem
+		want    string
+		marked  errorText  // the message under the field; zero: none
+		focus   *formEntry // nil: the focus stays
+	}{
+		{model.LoginProblem{Service: "e-Boekhouden", Kind: model.ProblemRefused, Field: model.FieldSecurityCodes},
+			"e-Boekhouden weigert de gebruikersnaam of beveiligingscodes. Controleer ze en probeer het opnieuw.", f.code2Err, f.username},
+		{model.LoginProblem{Service: "e-Boekhouden", Kind: model.ProblemRefused, Field: model.FieldSecurityCode1},
+			"e-Boekhouden weigert de beveiligingscode 1. Controleer ze en probeer het opnieuw.", f.code1Err, f.code1},
+		{model.LoginProblem{Service: "OutSmart", Kind: model.ProblemRefused, Field: model.FieldToken},
+			"OutSmart weigert de token. Controleer ze en probeer het opnieuw.", f.tokenErr, f.token},
+		{model.LoginProblem{Service: "OutSmart", Kind: model.ProblemRefused, Field: model.FieldSoftwareToken},
+			"OutSmart weigert de software token. Controleer ze en probeer het opnieuw.", f.softwareTokenErr, f.softwareToken},
+		{model.LoginProblem{Service: "OutSmart", Kind: model.ProblemUnreachable, Detail: "dial tcp: timeout"},
+			"OutSmart is niet bereikbaar. Controleer de internetverbinding en probeer het later opnieuw.", errorText{}, nil},
+		{model.LoginProblem{Service: "e-Boekhouden", Kind: model.ProblemNotTheService},
+			"Het antwoord kwam niet van e-Boekhouden maar was een webpagina (bijvoorbeeld van een proxy of de inlogpagina van een wifi-netwerk). " +
+				"Controleer de internetverbinding en de proxy en probeer het opnieuw.", errorText{}, nil},
+	} {
+		p := c.problem
+		h.fake.mu.Lock()
+		h.fake.login = func(secrets.Credentials) *model.LoginProblem { return &p }
+		h.fake.mu.Unlock()
+		u.win.Canvas().Unfocus()
+		test.Tap(f.submit)
+		h.pump("the login check", func() bool { return !f.submit.Disabled() && f.result.Text != tr("login.checking") })
+		if f.result.Text != c.want {
+			t.Errorf("%+v says %q, want %q", p, f.result.Text, c.want)
+		}
+		if got := h.topDialogText(); !strings.Contains(got, "Inloggen mislukt") || !strings.Contains(got, c.want) {
+			t.Errorf("%+v: dialog %q", p, got)
+		}
+		for _, e := range []errorText{f.usernameErr, f.code1Err, f.code2Err, f.tokenErr, f.softwareTokenErr} {
+			if marked := e.Visible() && e.Text == c.want; marked != (e.Label == c.marked.Label) {
+				t.Errorf("%+v: a field's message is %q (visible %v)", p, e.Text, e.Visible())
+			}
+		}
+		h.closeDialogs()
+		if focused := u.win.Canvas().Focused(); c.focus != nil && focused != c.focus {
+			t.Errorf("%+v: focus on %T %p after the message", p, focused, focused)
+		}
+		for _, s := range fakeCredentials.Secrets() {
+			if strings.Contains(f.result.Text, s) {
+				t.Fatal("a secret is shown")
+			}
+		}
+		if (h.fake.savedCredentials() != secrets.Credentials{}) {
+			t.Fatalf("%+v: refused credentials were kept", p)
+		}
+	}
+
+	// Accepted: kept; the workflow statuses are fetched with them, and
+	// OutSmart refusing them there is said as at Submit.
+	h.fake.mu.Lock()
+	h.fake.login = nil
+	h.fake.statusesErr = fmt.Errorf("workflow statuses: %w", &model.LoginProblem{Service: "OutSmart", Kind: model.ProblemRefused,
+		Field: model.FieldToken})
+	h.fake.mu.Unlock()
+	test.Tap(f.submit)
+	h.pump("the login check", func() bool { return !f.submit.Disabled() && f.result.Text != tr("login.checking") })
+	if f.result.Text != "Gelukt - Je bent ingelogd!" || h.fake.savedCredentials() != fakeCredentials {
+		t.Fatalf("good login says %q, keeps %v", f.result.Text, h.fake.savedCredentials() == fakeCredentials)
+	}
+	h.closeDialogs()
+	if u.dirty() || f.pending.Visible() {
+		t.Error("submitted credentials still count as unsaved")
+	}
+	h.pump("the workflow statuses", func() bool { return len(h.fake.called("WorkflowStatuses")) == 1 && !u.settings.loadingStatuses })
+	want := "De werkbonstatussen konden niet uit OutSmart worden opgehaald: OutSmart weigert de token. Controleer ze en probeer het opnieuw."
+	if note := u.settings.statusNote; note.Text != want || !note.Visible() {
+		t.Errorf("workflow statuses refused: %q (visible %v)", note.Text, note.Visible())
+	}
+}
