@@ -703,3 +703,55 @@ func TestFakeAttentionMatchesTheEngine(t *testing.T) {
 		}
 	}
 }
+
+// TestFakeHistoryMatchesTheStore fills a real store and the fake with the
+// golden history: the last run, the log (all of it, problems only, cut
+// off) and the attention list read the same from both.
+func TestFakeHistoryMatchesTheStore(t *testing.T) {
+	st, err := store.Open(t.Context(), t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	goldenSeed(t)(st)
+	parts := &backend.Parts{Store: st, Runner: &services.Runner{Store: st}}
+	f := newFakeBackend()
+	goldenFake(f)
+
+	wantRun, err := parts.LastRun(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if gotRun, err := f.LastRun(t.Context()); err != nil || !reflect.DeepEqual(gotRun, wantRun) {
+		t.Errorf("last run:\n fake  %+v (%v)\n store %+v", gotRun, err, wantRun)
+	}
+	for _, lf := range []store.LogFilter{{}, {Levels: problemLevels}, {Limit: 3}, {RunID: wantRun.ID, Limit: 2}, {RunID: 99}} {
+		want, err := parts.Log(t.Context(), lf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, _ := f.Log(t.Context(), lf)
+		if len(got) != len(want) || (lf.RunID != 99 && len(want) == 0) {
+			t.Fatalf("%+v: fake has %d lines, the store %d", lf, len(got), len(want))
+		}
+		for i := range want {
+			if !reflect.DeepEqual(got[i], want[i]) {
+				t.Errorf("%+v line %d:\n fake  %+v\n store %+v", lf, i, got[i], want[i])
+			}
+		}
+	}
+	want, err := parts.Attention(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, _ := f.Attention(t.Context())
+	if len(got) != len(want) || len(want) != 2 {
+		t.Fatalf("fake lists %d items, the store %d", len(got), len(want))
+	}
+	for i := range want {
+		want[i].Export, got[i].Export = store.Export{RowID: want[i].Export.RowID}, store.Export{RowID: got[i].Export.RowID}
+		if !reflect.DeepEqual(got[i], want[i]) {
+			t.Errorf("item %d:\n fake  %+v\n store %+v", i, got[i], want[i])
+		}
+	}
+}

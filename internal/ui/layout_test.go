@@ -103,7 +103,7 @@ func assertStatusWhole(t *testing.T, u *UI) {
 // TestStatusLineShowsEverything: the last run, what needs attention, the
 // next run and the pause, each in full.
 func TestStatusLineShowsEverything(t *testing.T) {
-	h := newHarness(t, harnessOptions{seed: goldenSeed(t)})
+	h := newFakeHarness(t, harnessOptions{}, goldenFake)
 	u := h.u
 	u.HandleEvent(scheduler.Event{Kind: scheduler.EventResumed, NextRun: time.Date(2026, 3, 16, 10, 31, 0, 0, time.UTC)})
 	h.settle()
@@ -437,7 +437,7 @@ func TestLoginFieldsAreNotUnsavedSettings(t *testing.T) {
 // TestLongLogLineOpensWhole: a log line cut off in the table opens whole,
 // with its time, when chosen.
 func TestLongLogLineOpensWhole(t *testing.T) {
-	h := newHarness(t, harnessOptions{seed: goldenSeed(t)})
+	h := newFakeHarness(t, harnessOptions{}, goldenFake)
 	u := h.u
 	u.tabs.SelectIndex(tabLog)
 	long := "Relatie R0031 (Bakkerij Van Dam) heeft geen adres en kan niet naar OutSmart. Vul het adres in e-Boekhouden in."
