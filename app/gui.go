@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/koppeling/koppeling/internal/backend"
 	"github.com/koppeling/koppeling/internal/demo"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
@@ -119,7 +120,7 @@ func runGUI(args []string, e env) int {
 		return c, err
 	}}
 	creds, _, _ := vault.Load()
-	sched := scheduler.New(ui.RunFunc(runner), scheduler.Options{
+	sched := scheduler.New(backend.RunFunc(runner), scheduler.Options{
 		Interval: time.Duration(set.IntervalMinutes) * time.Minute,
 		Paused:   set.Paused,
 		// Catch up at start, unless there is nothing to log in with yet or the
@@ -128,7 +129,7 @@ func runGUI(args []string, e env) int {
 	})
 	defer sched.Stop()
 
-	parts := &ui.Parts{Store: st, Vault: vault, Runner: runner, Scheduler: sched, Endpoints: ep}
+	parts := &backend.Parts{Store: st, Vault: vault, Runner: runner, Scheduler: sched, Endpoints: ep}
 	if !*demoMode {
 		parts.Autostart = switchAutostart
 	}
@@ -138,7 +139,7 @@ func runGUI(args []string, e env) int {
 		return exitCannotRun
 	}
 	// Before the scheduler starts, which runs the runner on its goroutine.
-	runner.OnProgress = app.HandleProgress
+	runner.OnProgress = backend.ProgressTo(app.HandleProgress)
 	defer sched.Subscribe(app.HandleEvent)()
 	claim.Serve(app.Show)
 	if err := sched.Start(ctx); err != nil {

@@ -1,16 +1,20 @@
 package ui
 
+// This file owns the Backend interface, everything the UI needs from the
+// rest of Koppeling, whose values are the UI's own (attention
+// items, login problems, run summaries, progress: package model). The real
+// Backend lives in internal/backend, which converts the engine's and the
+// services' values into model's; the tests use a map-backed fake.
+
 import (
 	"context"
-	"fmt"
-	"strconv"
+	"sort"
 	"time"
 
-	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
-	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // Backend is everything the window and the tray need from the rest of
@@ -27,17 +31,18 @@ type Backend interface {
 	// SaveCredentials stores the credentials in the keychain.
 	SaveCredentials(c secrets.Credentials) error
 	// CheckLogin opens a session with both services; nil when both work.
-	CheckLogin(ctx context.Context, c secrets.Credentials) *services.LoginProblem
+	CheckLogin(ctx context.Context, c secrets.Credentials) *model.LoginProblem
 	// WorkflowStatuses lists OutSmart's workflow statuses with the saved
-	// credentials.
+	// credentials; a refused or missing login is a *model.LoginProblem in the
+	// error's chain.
 	WorkflowStatuses(ctx context.Context) ([]string, error)
 	// Log returns log lines, newest first.
 	Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, error)
 	// Attention lists everything that needs the user; RetryAttention and
 	// SkipAttention act on one item, RetryCause on the items of one cause.
-	Attention(ctx context.Context) ([]engine.AttentionItem, error)
-	RetryAttention(ctx context.Context, kind engine.AttentionKind, id string) error
-	SkipAttention(ctx context.Context, kind engine.AttentionKind, id string) error
+	Attention(ctx context.Context) ([]model.AttentionItem, error)
+	RetryAttention(ctx context.Context, kind model.AttentionKind, id string) error
+	SkipAttention(ctx context.Context, kind model.AttentionKind, id string) error
 	RetryCause(ctx context.Context, cause string) (int, error)
 	// SyncNow asks the scheduler for a run.
 	SyncNow() scheduler.TriggerOutcome
@@ -49,138 +54,18 @@ type Backend interface {
 	NextRun() time.Time
 }
 
-// Parts is the Backend made of Koppeling's real parts. The composition root
-// builds it; tests build it over a sandbox, a temporary store and the test
-// keychain.
-type Parts struct {
-	Store     *store.Store
-	Vault     *secrets.Vault
-	Runner    *services.Runner
-	Scheduler *scheduler.Scheduler
-	Endpoints services.Endpoints
-	// Autostart, when set, makes the operating system start Koppeling with
-	// the user's session (true) or not (false); it is called when the
-	// app.autostart setting changes. Nil (demo mode, tests) keeps only the
-	// setting.
-	Autostart func(enabled bool) error
-}
-
-var _ Backend = (*Parts)(nil)
-
-// Settings reads the saved settings.
-func (p *Parts) Settings(ctx context.Context) (store.Settings, error) { return p.Store.Settings(ctx) }
-
-// SaveSettings saves the values and gives the scheduler a changed interval.
-func (p *Parts) SaveSettings(ctx context.Context, values map[string]string) error {
-	before, err := p.Store.Settings(ctx)
-	if err != nil {
-		return err
-	}
-	if err := p.Store.SetSettings(ctx, values); err != nil {
-		return err
-	}
-	if v, ok := values[store.KeyAutostart]; ok && p.Autostart != nil {
-		after, err := p.Store.Settings(ctx)
-		if err != nil {
-			return err
+// groupByCause orders items so that those of one cause follow each other
+// (in the order their first item had) and returns the size of each cause.
+func groupByCause(items []model.AttentionItem) ([]model.AttentionItem, map[string]int) {
+	first := map[string]int{}
+	size := map[string]int{}
+	for i, it := range items {
+		if _, ok := first[it.Cause]; !ok {
+			first[it.Cause] = i
 		}
-		if after.Autostart != before.Autostart {
-			if err := p.Autostart(after.Autostart); err != nil {
-				// Keep the setting true to what the system does.
-				_ = p.Store.SetSetting(ctx, store.KeyAutostart, strconv.FormatBool(before.Autostart))
-				return &store.SettingError{Key: store.KeyAutostart, Value: v,
-					Reason: fmt.Sprintf("automatisch starten instellen lukte niet: %v", err)}
-			}
-		}
+		size[it.Cause]++
 	}
-	if _, ok := values[store.KeyIntervalMinutes]; ok {
-		set, err := p.Store.Settings(ctx)
-		if err != nil {
-			return err
-		}
-		p.Scheduler.SetInterval(time.Duration(set.IntervalMinutes) * time.Minute)
-	}
-	return nil
-}
-
-// Credentials loads the credentials to show: from the keychain even when
-// the environment supplies every credential a run needs (secrets.LoadAll),
-// so that the form shows what the app uses, the company id included.
-func (p *Parts) Credentials() (secrets.Credentials, error) {
-	c, _, err := p.Vault.LoadAll()
-	return c, err
-}
-
-// SaveCredentials stores the credentials in the keychain.
-func (p *Parts) SaveCredentials(c secrets.Credentials) error { return p.Vault.Save(c) }
-
-// CheckLogin checks the credentials against both services.
-func (p *Parts) CheckLogin(ctx context.Context, c secrets.Credentials) *services.LoginProblem {
-	return services.CheckLogin(ctx, c, p.Endpoints)
-}
-
-// WorkflowStatuses lists OutSmart's workflow statuses.
-func (p *Parts) WorkflowStatuses(ctx context.Context) ([]string, error) {
-	c, err := p.Credentials()
-	if err != nil {
-		return nil, err
-	}
-	return services.WorkflowStatuses(ctx, c, p.Endpoints)
-}
-
-// Log returns log lines.
-func (p *Parts) Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, error) {
-	return p.Store.Log(ctx, f)
-}
-
-// Attention lists everything that needs the user.
-func (p *Parts) Attention(ctx context.Context) ([]engine.AttentionItem, error) {
-	return p.Runner.Attention(ctx)
-}
-
-// RetryAttention asks for an item to be tried again next run.
-func (p *Parts) RetryAttention(ctx context.Context, kind engine.AttentionKind, id string) error {
-	return p.Runner.RetryAttention(ctx, kind, id)
-}
-
-// SkipAttention marks an item as skipped.
-func (p *Parts) SkipAttention(ctx context.Context, kind engine.AttentionKind, id string) error {
-	return p.Runner.SkipAttention(ctx, kind, id)
-}
-
-// RetryCause asks for the items of one cause to be tried again next run.
-func (p *Parts) RetryCause(ctx context.Context, cause string) (int, error) {
-	return p.Runner.RetryCause(ctx, cause)
-}
-
-// SyncNow triggers a run.
-func (p *Parts) SyncNow() scheduler.TriggerOutcome { return p.Scheduler.Trigger() }
-
-// SetPaused remembers the choice, then pauses or resumes the scheduler.
-func (p *Parts) SetPaused(ctx context.Context, paused bool) error {
-	if err := p.Store.SetSetting(ctx, store.KeyPaused, strconv.FormatBool(paused)); err != nil {
-		return fmt.Errorf("remember pause: %w", err)
-	}
-	if paused {
-		p.Scheduler.Pause()
-	} else {
-		p.Scheduler.Resume()
-	}
-	return nil
-}
-
-// LastRun returns the most recent run.
-func (p *Parts) LastRun(ctx context.Context) (store.Run, error) { return p.Store.LastRun(ctx) }
-
-// NextRun is when the next automatic run is due.
-func (p *Parts) NextRun() time.Time { return p.Scheduler.NextRun() }
-
-// RunFunc is the scheduler's run function over a runner: one complete run,
-// its summary handed back as the scheduler's Result.
-func RunFunc(r *services.Runner) scheduler.RunFunc {
-	return func(ctx context.Context, trigger scheduler.Trigger) scheduler.Result {
-		sum := r.Run(ctx, engine.RunOptions{Trigger: string(trigger)})
-		return scheduler.Result{Summary: sum.Line, Changed: sum.Changed(), Attention: sum.Attention, Err: sum.Err,
-			CallLimited: sum.CallLimited, Detail: sum}
-	}
+	out := append([]model.AttentionItem(nil), items...)
+	sort.SliceStable(out, func(i, j int) bool { return first[out[i].Cause] < first[out[j].Cause] })
+	return out, size
 }

@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/koppeling/koppeling/internal/backend"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
@@ -26,11 +27,14 @@ import (
 	"github.com/koppeling/koppeling/internal/store"
 )
 
-// The UI tests run the window on Fyne's headless test driver with the real
-// parts behind it: the sandbox servers over loopback HTTP, a SQLite store in
-// a temporary directory, the real scheduler and the OS keychain (make test
-// runs them inside a D-Bus session with gnome-keyring). Only the tray and
-// the notifications are fakes, because the test driver has neither.
+// The UI tests run the window on Fyne's headless test driver. The
+// behaviour tests have a map-backed fake Backend behind it (newFakeHarness,
+// fake_test.go) and run anywhere, also with -short. The end-to-end tests
+// (newHarness) have the real parts behind it: the sandbox servers over
+// loopback HTTP, a SQLite store in a temporary directory, the real
+// scheduler and the OS keychain (make test runs them inside a D-Bus session
+// with gnome-keyring); -short skips them. The tray and the notifications
+// are fakes in both, because the test driver has neither.
 
 func TestMain(m *testing.M) {
 	// Goldens show times: render them in one zone, in Dutch, whatever the
@@ -143,7 +147,8 @@ func (q *mainQueue) next() func() {
 	return f
 }
 
-// harness is a UI over real parts.
+// harness is a UI over real parts (newHarness) or over a fake
+// (newFakeHarness: fake is set, the real parts are nil).
 type harness struct {
 	t     *testing.T
 	ctx   context.Context
@@ -152,7 +157,8 @@ type harness struct {
 	st    *store.Store
 	vault *secrets.Vault
 	sched *scheduler.Scheduler
-	parts *Parts
+	parts *backend.Parts
+	fake  *fakeBackend
 	app   *fakeDesktop
 	q     *mainQueue
 	u     *UI
@@ -181,8 +187,13 @@ type harnessOptions struct {
 	opts Options
 }
 
+// newHarness is a UI over the real parts: an end-to-end test, which -short
+// skips.
 func newHarness(t *testing.T, o harnessOptions) *harness {
 	t.Helper()
+	if testing.Short() {
+		t.Skip("end to end over the sandbox, a store and the keychain; -short runs the UI on the fake only")
+	}
 	h := &harness{t: t, ctx: context.Background(), q: newMainQueue()}
 	sb, err := sandbox.Start(sandbox.Options{})
 	if err != nil {
@@ -225,13 +236,13 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	run := RunFunc(runner)
+	run := backend.RunFunc(runner)
 	if o.run != nil {
 		run = o.run
 	}
 	h.sched = scheduler.New(run, scheduler.Options{Interval: time.Duration(set.IntervalMinutes) * time.Minute, Paused: set.Paused})
 	t.Cleanup(h.sched.Stop)
-	h.parts = &Parts{Store: h.st, Vault: h.vault, Runner: runner, Scheduler: h.sched, Endpoints: ep}
+	h.parts = &backend.Parts{Store: h.st, Vault: h.vault, Runner: runner, Scheduler: h.sched, Endpoints: ep}
 	h.app = &fakeDesktop{App: test.NewTempApp(t)}
 	h.u, err = newUI(h.app, h.parts, o.opts, h.q.do, func(f func()) { go f() })
 	if err != nil {

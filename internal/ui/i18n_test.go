@@ -18,8 +18,8 @@ import (
 	"github.com/koppeling/koppeling/assets"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/scheduler"
-	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 func TestChooseLanguage(t *testing.T) {
@@ -157,8 +157,8 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 		store.KeyIntervalMinutes, store.KeyAutostart, store.RuleTemplateRequired} {
 		used["invalid."+k] = true
 	}
-	for _, f := range []services.Field{services.FieldUsername, services.FieldSecurityCodes, services.FieldSecurityCode1,
-		services.FieldSecurityCode2, services.FieldToken, services.FieldSoftwareToken, services.FieldAddress} {
+	for _, f := range []model.LoginField{model.FieldUsername, model.FieldSecurityCodes, model.FieldSecurityCode1,
+		model.FieldSecurityCode2, model.FieldToken, model.FieldSoftwareToken, model.FieldAddress} {
 		used["field."+string(f)] = true
 	}
 	for _, r := range []store.Run{{Outcome: store.RunOK}, {Outcome: store.RunAttention}, {Outcome: store.RunFailed}} {
@@ -256,7 +256,7 @@ func TestDatesFollowTheLogsRule(t *testing.T) {
 	} {
 		t.Run(c.lang, func(t *testing.T) {
 			t.Setenv("LANG", c.lang)
-			h := newHarness(t, harnessOptions{})
+			h := newFakeHarness(t, harnessOptions{})
 			u := h.u
 			at := time.Date(2026, 12, 6, 9, 30, 0, 0, time.Local)
 			u.lastRun = &store.Run{ID: 1, StartedAt: at.Add(-time.Minute), FinishedAt: at, Outcome: store.RunOK,

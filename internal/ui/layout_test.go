@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"regexp"
@@ -104,7 +103,7 @@ func assertStatusWhole(t *testing.T, u *UI) {
 // TestStatusLineShowsEverything: the last run, what needs attention, the
 // next run and the pause, each in full.
 func TestStatusLineShowsEverything(t *testing.T) {
-	h := newHarness(t, harnessOptions{seed: goldenSeed(t)})
+	h := newFakeHarness(t, harnessOptions{}, goldenFake)
 	u := h.u
 	u.HandleEvent(scheduler.Event{Kind: scheduler.EventResumed, NextRun: time.Date(2026, 3, 16, 10, 31, 0, 0, time.UTC)})
 	h.settle()
@@ -191,7 +190,7 @@ func TestVATCodesAreNamed(t *testing.T) {
 
 func TestVATCodesInEnglish(t *testing.T) {
 	t.Setenv("LANG", "en_US.UTF-8")
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	f := h.u.settings
 	if got := f.vatCode.Selected; got != "Standard rate 21 % (HOOG_VERK_21)" {
 		t.Errorf("default BTW code shown as %q", got)
@@ -205,7 +204,7 @@ func TestVATCodesInEnglish(t *testing.T) {
 // goes as soon as the field holds an accepted value, before saving, and
 // stays while it does not.
 func TestValidationMessagesClearWhenTheValueIsRight(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u, f := h.u, h.u.settings
 	test.Tap(f.exportInvoices) // on, without a template
 	typeInto(f.paymentTerm, "400")
@@ -250,7 +249,7 @@ func TestValidationMessagesClearWhenTheValueIsRight(t *testing.T) {
 // TestUntickingFactuurDisablesItsFields: the invoice fields can be edited
 // only while Factuur is ticked.
 func TestUntickingFactuurDisablesItsFields(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	f := h.u.settings
 	sub := map[string]fyne.Disableable{"template": f.template, "payment term": f.paymentTerm, "workflow status": f.workflowStatus,
 		"fetch": f.fetchStatuses, "BTW code": f.vatCode, "ledger": f.ledger, "hours rounding": f.hoursRounding,
@@ -379,7 +378,7 @@ func TestHelpKeepsBulletsAndWholeWords(t *testing.T) {
 		}
 
 		if l == "nl" {
-			h := newHarness(t, harnessOptions{})
+			h := newFakeHarness(t, harnessOptions{})
 			test.Tap(findButton(h.u.win.Content(), "Help"))
 			test.AssertImageMatches(t, "help.png", h.u.help.Canvas().Capture())
 		}
@@ -416,7 +415,7 @@ func assertWordsWrap(t *testing.T, p *flowText) {
 // not for Instellingen opslaan, and closing the window does not ask about
 // them.
 func TestLoginFieldsAreNotUnsavedSettings(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u := h.u
 	typeInto(u.login.username, "installatie")
 	if u.dirty() || u.saveNote.Text != "" {
@@ -438,7 +437,7 @@ func TestLoginFieldsAreNotUnsavedSettings(t *testing.T) {
 // TestLongLogLineOpensWhole: a log line cut off in the table opens whole,
 // with its time, when chosen.
 func TestLongLogLineOpensWhole(t *testing.T) {
-	h := newHarness(t, harnessOptions{seed: goldenSeed(t)})
+	h := newFakeHarness(t, harnessOptions{}, goldenFake)
 	u := h.u
 	u.tabs.SelectIndex(tabLog)
 	long := "Relatie R0031 (Bakkerij Van Dam) heeft geen adres en kan niet naar OutSmart. Vul het adres in e-Boekhouden in."
@@ -452,20 +451,15 @@ func TestLongLogLineOpensWhole(t *testing.T) {
 	}
 }
 
-// damagedSaves is the real backend whose store turns out damaged on save.
-type damagedSaves struct{ *Parts }
-
-func (damagedSaves) SaveSettings(context.Context, map[string]string) error {
-	return fmt.Errorf("save settings: %w", &store.DamagedError{Path: "/data/koppeling.db", Problem: store.ProblemUnreadable,
-		Reason: "database disk image is malformed"})
-}
-
 // TestSaveOnADamagedStoreSaysWhatToDo: a damaged store on save is told in
 // words with the way out, not as SQLite's English.
 func TestSaveOnADamagedStoreSaysWhatToDo(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{}, func(f *fakeBackend) {
+		// The store turns out damaged on save.
+		f.saveErr = fmt.Errorf("save settings: %w", &store.DamagedError{Path: "/data/koppeling.db", Problem: store.ProblemUnreadable,
+			Reason: "database disk image is malformed"})
+	})
 	u := h.u
-	u.b = damagedSaves{h.parts}
 	typeInto(u.settings.interval, "30")
 	test.Tap(u.save)
 	h.pump("the failure", func() bool { return !u.save.Disabled() && h.topDialogText() != "" })

@@ -11,7 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/koppeling/koppeling/internal/secrets"
-	"github.com/koppeling/koppeling/internal/services"
+	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // loginForm is the Inloggen tab (the manual's AUTHENTICATION screen): the
@@ -105,25 +105,25 @@ func (f *loginForm) clearProblems() {
 
 // markProblem shows msg under the field the problem is about and returns the
 // entry to focus (nil when the problem is not about one field).
-func (f *loginForm) markProblem(p *services.LoginProblem, msg string) *formEntry {
+func (f *loginForm) markProblem(p *model.LoginProblem, msg string) *formEntry {
 	f.clearProblems()
 	switch p.Field {
-	case services.FieldUsername:
+	case model.FieldUsername:
 		f.usernameErr.set(msg)
 		return f.username
-	case services.FieldSecurityCode1:
+	case model.FieldSecurityCode1:
 		f.code1Err.set(msg)
 		return f.code1
-	case services.FieldSecurityCode2:
+	case model.FieldSecurityCode2:
 		f.code2Err.set(msg)
 		return f.code2
-	case services.FieldSecurityCodes:
+	case model.FieldSecurityCodes:
 		f.code2Err.set(msg)
 		return f.username
-	case services.FieldToken:
+	case model.FieldToken:
 		f.tokenErr.set(msg)
 		return f.token
-	case services.FieldSoftwareToken:
+	case model.FieldSoftwareToken:
 		f.softwareTokenErr.set(msg)
 		return f.softwareToken
 	}
@@ -144,16 +144,16 @@ func (f *loginForm) showResult(text string, problem bool) {
 // problemText says what is wrong with a login in the window's language,
 // naming the service and the field; it never holds a secret (Detail is
 // redacted by the services package).
-func problemText(p *services.LoginProblem) string {
+func problemText(p *model.LoginProblem) string {
 	data := map[string]any{"Service": string(p.Service), "Field": tr("field." + string(p.Field)), "Detail": p.Detail}
 	switch p.Kind {
-	case services.Missing:
+	case model.ProblemMissing:
 		return tr("login.problem.missing", data)
-	case services.Refused:
+	case model.ProblemRefused:
 		return tr("login.problem.refused", data)
-	case services.Unreachable:
+	case model.ProblemUnreachable:
 		return tr("login.problem.unreachable", data)
-	case services.NotTheService:
+	case model.ProblemNotTheService:
 		return tr("login.problem.nottheservice", data)
 	}
 	return tr("login.problem.invalid", data)
@@ -185,7 +185,7 @@ func (u *UI) keychainText(err error) string { return secrets.Problem(err).Render
 // login problem or a keychain failure in the window's language, anything
 // else as it is.
 func (u *UI) errorText(err error) string {
-	var p *services.LoginProblem
+	var p *model.LoginProblem
 	switch {
 	case errors.As(err, &p):
 		return problemText(p)

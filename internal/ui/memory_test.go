@@ -39,7 +39,7 @@ func TestHiddenWindowGivesMemoryBack(t *testing.T) {
 	freeOSMemory = func() { frees.Add(1) }
 	t.Cleanup(func() { freeOSMemory = orig })
 
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u := h.u
 	drv := &releasingDriver{Driver: h.app.Driver()}
 	u.app = releasingApp{fakeDesktop: h.app, driver: drv}
@@ -92,7 +92,7 @@ func TestHiddenWindowGivesMemoryBack(t *testing.T) {
 // field focused, from its first selection on: by a click, a shortcut, or the
 // app (Instellingen in the tray, a refused save).
 func TestTabsGetTheirContentWhenFirstSelected(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u := h.u
 	want := []fyne.CanvasObject{u.login.tab, u.settings.importTab, u.settings.exportTab,
 		u.settings.generalTab, u.logView.tab}

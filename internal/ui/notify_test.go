@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/koppeling/koppeling/internal/backend"
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/scheduler"
@@ -34,7 +35,7 @@ func TestNotificationTexts(t *testing.T) {
 		return out
 	}
 	result := func(s engine.Summary) scheduler.Result {
-		return scheduler.Result{Summary: s.Line, Changed: s.Changed(), Attention: s.Attention, Err: s.Err, Detail: s}
+		return scheduler.Result{Summary: s.Line, Changed: s.Changed(), Attention: s.Attention, Err: s.Err, Detail: backend.RunSummary(s)}
 	}
 
 	// Invoices made, two relations without an address: the attention is a
@@ -193,7 +194,7 @@ func TestNotificationsCountWhatIsStillOpen(t *testing.T) {
 	}
 	sum := engine.Summary{Invoices: 3, Open: engine.OpenCounts{Relations: 2, WorkOrders: 1},
 		Message: message.Text{Key: message.KeySummary, Args: message.Args{"Invoices": "3", "OpenRelations": "2", "OpenWorkOrders": "1"}}}
-	res := scheduler.Result{Changed: true, Detail: sum}
+	res := scheduler.Result{Changed: true, Detail: backend.RunSummary(sum)}
 	for _, c := range []struct {
 		lang message.Lang
 		want string
@@ -211,7 +212,7 @@ func TestNotificationsCountWhatIsStillOpen(t *testing.T) {
 
 	failed := engine.Summary{Err: errors.New("weg"), Relations: 4, Open: engine.OpenCounts{Login: 1}, Message: message.Text{Key: message.KeySummary,
 		Args: message.Args{"Failed": "1", "Cause": "@cause.outsmart.unreachable", "Relations": "4", "OpenLogin": "1"}}}
-	ns, _ := runNotifications(scheduler.Result{Err: failed.Err, Detail: failed}, nil, false, 0, message.Dutch)
+	ns, _ := runNotifications(scheduler.Result{Err: failed.Err, Detail: backend.RunSummary(failed)}, nil, false, 0, message.Dutch)
 	if len(ns) != 1 || ns[0].kind != "failed" ||
 		ns[0].body != "Synchronisatie afgebroken: OutSmart is niet bereikbaar; de volgende ronde probeert het opnieuw\n"+
 			tr("notify.failed.done", map[string]any{"Done": "4 relaties bijgewerkt in OutSmart"}) {

@@ -39,7 +39,7 @@ func TestMetadataMatchesFyneAppToml(t *testing.T) {
 // and the tooltip says so next to the last run's state; resuming undoes
 // both.
 func TestPauseShowsInTrayIconAndTooltip(t *testing.T) {
-	h := newHarness(t, harnessOptions{startScheduler: true, loggedIn: true})
+	h := newFakeHarness(t, harnessOptions{startScheduler: true, loggedIn: true})
 	u := h.u
 	if h.app.tooltip != "Koppeling – Nog niet gesynchroniseerd." || h.app.icon.Name() != "tray-idle.png" {
 		t.Fatalf("before pausing: tooltip %q, icon %s", h.app.tooltip, h.app.icon.Name())
@@ -71,7 +71,7 @@ func TestPauseShowsInTrayIconAndTooltip(t *testing.T) {
 // Pauzeren/Hervatten and Afsluiten, and closing the window asks whether to
 // quit or go on in the background, saying how to get back.
 func TestWithoutTrayTheWindowIsHome(t *testing.T) {
-	h := newHarness(t, harnessOptions{startScheduler: true, loggedIn: true, opts: Options{TrayMissing: true}})
+	h := newFakeHarness(t, harnessOptions{startScheduler: true, loggedIn: true, opts: Options{TrayMissing: true}})
 	u := h.u
 	if u.tray != nil || h.app.menu != nil || h.app.trayWindow != nil {
 		t.Fatal("a tray was set up although there is none")
@@ -136,7 +136,7 @@ func TestWithoutTrayTheWindowIsHome(t *testing.T) {
 // painted a black window (issue #14; app TestTrayClickAlwaysPaints shows
 // it on the real binary).
 func TestTrayClickShowsOnTheMainThread(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	w := h.u.win.(*shownWindow)
 	w.Hide()
 	if h.app.tapped == nil {

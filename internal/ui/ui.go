@@ -3,9 +3,11 @@
 // instellingen, Export instellingen, Log) plus a General tab, the tray icon
 // and menu, and the notifications. It is the only package that imports Fyne.
 //
-// The UI talks to the rest of Koppeling through the small Backend interface
-// (Parts is the real one) and receives the scheduler's events as values
-// through HandleEvent. When the store is damaged, the app shows only
+// The UI talks to the rest of Koppeling through the small Backend interface,
+// whose values are its own (internal/ui/model): internal/backend's Parts is
+// the real one, over the engine and the services, which the UI does not
+// import. It receives the scheduler's events as values through
+// HandleEvent. When the store is damaged, the app shows only
 // DamagedStore, a window that says so and what to do. Work that may block
 // runs off the UI thread; every widget change from another goroutine goes
 // through fyne.Do. All text of its own comes from the translations in assets
@@ -31,11 +33,11 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/koppeling/koppeling/assets"
-	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // AppID and AppName are the application's id and name, as in FyneApp.toml
@@ -119,7 +121,7 @@ type UI struct {
 	// progress is the newest report of a long read of the current run
 	// (nil when there is none, or its read is done); progressFeed brings
 	// the reports (progress.go).
-	progress     *engine.Progress
+	progress     *model.Progress
 	progressFeed *progressFeed
 	paused       bool
 	nextRun      time.Time
@@ -165,7 +167,7 @@ func New(a fyne.App, b Backend, opts Options) (*UI, error) {
 func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI, error) {
 	u := &UI{app: a, b: b, opts: opts, ctx: context.Background(), knownParked: map[string]bool{},
 		onMain: onMain, async: async, notify: appNotifier{a}}
-	u.progressFeed = newProgressFeed(func(run int, p engine.Progress) {
+	u.progressFeed = newProgressFeed(func(run int, p model.Progress) {
 		u.onMain(func() { u.showProgress(run, p) })
 	})
 	lng, err := setUpLanguage()
@@ -304,7 +306,7 @@ func (u *UI) demoBanner() fyne.CanvasObject {
 type snapshot struct {
 	lastRun *store.Run
 	log     []store.LogEntry
-	items   []engine.AttentionItem
+	items   []model.AttentionItem
 	parked  []store.Export // the work orders among items
 	next    time.Time
 	err     error
@@ -326,7 +328,7 @@ func (u *UI) gather(f store.LogFilter) snapshot {
 	s.items, err = u.b.Attention(u.ctx)
 	errs = append(errs, err)
 	for _, it := range s.items {
-		if it.Kind == engine.AttentionWorkOrder {
+		if it.Kind == model.AttentionWorkOrder {
 			s.parked = append(s.parked, it.Export)
 		}
 	}

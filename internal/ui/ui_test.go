@@ -13,10 +13,10 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
-	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // TestLoginSubmitNamesTheProblemAndKeepsCredentialsInTheKeychain fills in
@@ -381,7 +381,7 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 		if !strings.Contains(list, it.Title.Render(message.Dutch)+" | "+reason) || fix == "" || strings.Count(list, " | "+fix) != countCause(u.logView.items, it) {
 			t.Fatalf("attention list lacks %s with its reason and fix once:\n%s", it.Title.Render(message.Dutch), list)
 		}
-		if it.Kind == engine.AttentionRelation {
+		if it.Kind == model.AttentionRelation {
 			relations++
 		}
 	}
@@ -454,7 +454,7 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 
 // countCause is how many items share it's cause and fix (each states its
 // fix once).
-func countCause(items []engine.AttentionItem, it engine.AttentionItem) int {
+func countCause(items []model.AttentionItem, it model.AttentionItem) int {
 	n := 0
 	for _, x := range items {
 		if x.Fix.Render(message.Dutch) == it.Fix.Render(message.Dutch) {
@@ -495,7 +495,7 @@ func TestFailedRunNotifies(t *testing.T) {
 // TestTrayMenu checks the menu, the pause (remembered in sync.paused) and
 // the items that open the window.
 func TestTrayMenu(t *testing.T) {
-	h := newHarness(t, harnessOptions{startScheduler: true, loggedIn: true})
+	h := newFakeHarness(t, harnessOptions{startScheduler: true, loggedIn: true})
 	u := h.u
 	var labels []string
 	for _, it := range h.app.menu.Items {
@@ -515,7 +515,7 @@ func TestTrayMenu(t *testing.T) {
 
 	h.trayItem("Pauzeren").Action()
 	h.pump("the pause", func() bool { return u.paused && h.app.menu.Items[5].Label == "Hervatten" })
-	if set, _ := h.st.Settings(h.ctx); !set.Paused || !h.sched.Paused() {
+	if set := h.savedSettings(); !set.Paused || !h.sched.Paused() {
 		t.Fatalf("pause not remembered (%v) or not applied (%v)", set.Paused, h.sched.Paused())
 	}
 	if !strings.Contains(u.status.Text, "Automatisch synchroniseren is gepauzeerd.") {
@@ -523,7 +523,7 @@ func TestTrayMenu(t *testing.T) {
 	}
 	h.trayItem("Hervatten").Action()
 	h.pump("the resume", func() bool { return !u.paused && h.app.menu.Items[5].Label == "Pauzeren" })
-	if set, _ := h.st.Settings(h.ctx); set.Paused || h.sched.Paused() {
+	if set := h.savedSettings(); set.Paused || h.sched.Paused() {
 		t.Fatal("resume not remembered or not applied")
 	}
 	if !strings.Contains(u.status.Text, "Volgende om") {
@@ -543,7 +543,7 @@ func TestTrayMenu(t *testing.T) {
 // TestUnsavedChangesAreNotLostSilently closes the window and quits with a
 // change pending.
 func TestUnsavedChangesAreNotLostSilently(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u := h.u
 	test.Tap(u.settings.exportInvoices) // the template takes input with Factuur on
 	typeInto(u.settings.template, "Standaard")
@@ -560,7 +560,7 @@ func TestUnsavedChangesAreNotLostSilently(t *testing.T) {
 	u.requestClose()
 	h.tapDialogButton("Opslaan")
 	h.pump("the save", func() bool { return !u.dirty() })
-	if set, _ := h.st.Settings(h.ctx); set.Template != "Standaard" {
+	if set := h.savedSettings(); set.Template != "Standaard" {
 		t.Fatalf("Opslaan did not save: %q", set.Template)
 	}
 	if h.app.quits != 0 {
@@ -586,7 +586,7 @@ func TestUnsavedChangesAreNotLostSilently(t *testing.T) {
 // TestKeyboardNavigation tabs through the login form, switches tabs with
 // Ctrl+number, toggles a check box with space and submits with Enter.
 func TestKeyboardNavigation(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u, f := h.u, h.u.login
 	c := u.win.Canvas()
 	c.Focus(f.username)
@@ -646,7 +646,7 @@ func TestKeyboardNavigation(t *testing.T) {
 
 // TestHelpOpensInTheUsersLanguage taps Help.
 func TestHelpOpensInTheUsersLanguage(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	test.Tap(findButton(h.u.win.Content(), "Help"))
 	w := h.u.help
 	if w == nil || w.Title() != "Koppeling — Help" {
@@ -675,7 +675,7 @@ func richText(o fyne.CanvasObject) string {
 }
 
 func TestDemoWindowIsLabelled(t *testing.T) {
-	h := newHarness(t, harnessOptions{opts: Options{Demo: true,
+	h := newFakeHarness(t, harnessOptions{opts: Options{Demo: true,
 		DemoEBoekhoudenState: "http://127.0.0.1:1/_sandbox/state", DemoOutSmartState: "http://127.0.0.1:2/_sandbox/state"}})
 	if got := h.u.win.Title(); got != "Koppeling — Demo" {
 		t.Fatalf("demo window title %q", got)
@@ -730,7 +730,7 @@ func TestAutostartCheckboxSwitchesTheSystemEntry(t *testing.T) {
 // and an empty template while Factuur is ticked, are marked under their
 // fields and nothing is saved; good values are saved and shown again.
 func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
-	h := newHarness(t, harnessOptions{})
+	h := newFakeHarness(t, harnessOptions{})
 	u, f := h.u, h.u.settings
 	rules := []string{"Per minuut (exact)", "Op 0,01 uur", "Per kwartier (naar boven)", "Per half uur (naar boven)"}
 	if !slices.Equal(f.hoursRounding.Options, rules) || f.hoursRounding.Selected != rules[0] {
@@ -773,7 +773,7 @@ func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
 	if u.win.Canvas().Focused() != f.template {
 		t.Errorf("focus after the refusal: %T", u.win.Canvas().Focused())
 	}
-	if set, _ := h.st.Settings(h.ctx); set != store.DefaultSettings() {
+	if set := h.savedSettings(); set != store.DefaultSettings() {
 		t.Fatalf("a refused save changed the store: %+v", set)
 	}
 
@@ -784,7 +784,7 @@ func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
 	if tpl.err.Visible() || limit.err.Visible() {
 		t.Error("an inline error stays after a good save")
 	}
-	set, _ := h.st.Settings(h.ctx)
+	set := h.savedSettings()
 	if !set.ExportInvoices || set.Template != "Standaard" || set.HoursRounding != store.HoursRoundingQuarter ||
 		set.MaxLineAmount.Fixed(2) != "12500.50" {
 		t.Fatalf("stored: %+v", set)
@@ -794,19 +794,33 @@ func TestHoursRoundingAndLineLimitAreValidatedAndSaved(t *testing.T) {
 	}
 }
 
-// heldSeed parks two work orders: one held as implausible, which the user
-// can confirm, and one with an ordinary problem.
+// heldExports are two parked work orders: one held as implausible, which
+// the user can confirm, and one with an ordinary problem.
+func heldExports(reason string) []store.Export {
+	return []store.Export{
+		{RowID: "wo-120", OrderNumber: "WB26120", State: store.ExportParked, RelationCode: "R0004", Reason: reason,
+			NeedsConfirmation: true},
+		{RowID: "wo-121", OrderNumber: "WB26121", State: store.ExportParked, RelationCode: "R0011",
+			Reason: "e-Boekhouden weigert de factuur: onbekende btw-code HOOG_VERK."},
+	}
+}
+
+// heldSeed parks the heldExports in the store.
 func heldSeed(t *testing.T, reason string) func(*store.Store) {
 	return func(st *store.Store) {
-		for _, x := range []store.Export{
-			{RowID: "wo-120", OrderNumber: "WB26120", State: store.ExportParked, RelationCode: "R0004", Reason: reason,
-				NeedsConfirmation: true},
-			{RowID: "wo-121", OrderNumber: "WB26121", State: store.ExportParked, RelationCode: "R0011",
-				Reason: "e-Boekhouden weigert de factuur: onbekende btw-code HOOG_VERK."},
-		} {
+		for _, x := range heldExports(reason) {
 			if err := st.SaveExport(t.Context(), x); err != nil {
 				t.Fatal(err)
 			}
+		}
+	}
+}
+
+// heldFake parks the heldExports in the fake.
+func heldFake(reason string) func(*fakeBackend) {
+	return func(f *fakeBackend) {
+		for _, x := range heldExports(reason) {
+			f.park(x)
 		}
 	}
 }
@@ -829,7 +843,7 @@ func (h *harness) attentionRow(rowID string) int {
 func TestHeldWorkOrderIsInvoicedAnywayAfterConfirmation(t *testing.T) {
 	reason := "Werkbon WB26120 heeft een regel van € 31.250,00 excl. btw, meer dan het hoogste regelbedrag zonder " +
 		"bevestiging (€ 25.000,00). Klopt de werkbon, kies dan Toch factureren."
-	h := newHarness(t, harnessOptions{seed: heldSeed(t, reason)})
+	h := newFakeHarness(t, harnessOptions{}, heldFake(reason))
 	u := h.u
 	u.tabs.SelectIndex(tabLog)
 	rows := h.u.logView.attention.Objects[0].(*container.Scroll).Content.(*fyne.Container).Objects
@@ -853,8 +867,8 @@ func TestHeldWorkOrderIsInvoicedAnywayAfterConfirmation(t *testing.T) {
 	}
 	h.tapDialogButton("Annuleren")
 	h.settle()
-	if x, _ := h.st.Export(h.ctx, "wo-120"); x.State != store.ExportParked || len(u.logView.parked) != 2 {
-		t.Fatalf("after Annuleren the work order is %s, %d in the list", x.State, len(u.logView.parked))
+	if calls := h.fake.called("RetryAttention"); len(calls) != 0 || len(h.fake.attention()) != 2 || len(u.logView.parked) != 2 {
+		t.Fatalf("after Annuleren the work order is retried (%q), %d in the list", calls, len(u.logView.parked))
 	}
 
 	confirm()
@@ -863,8 +877,9 @@ func TestHeldWorkOrderIsInvoicedAnywayAfterConfirmation(t *testing.T) {
 	if u.logView.parked[0].RowID != "wo-121" {
 		t.Fatalf("left in the list: %s", u.logView.parked[0].OrderNumber)
 	}
-	if x, _ := h.st.Export(h.ctx, "wo-120"); x.State == store.ExportParked || x.State == store.ExportSkipped {
-		t.Fatalf("the confirmed work order is %s", x.State)
+	if retried, skipped := h.fake.called("RetryAttention"), h.fake.called("SkipAttention"); !slices.Equal(retried,
+		[]string{"RetryAttention workorder wo-120"}) || len(skipped) != 0 {
+		t.Fatalf("the confirmed work order: retried %q, skipped %q", retried, skipped)
 	}
 }
 
@@ -924,5 +939,97 @@ func TestLoginFormShowsTheKeychainsCompanyIDUnderACompleteEnvironment(t *testing
 	}
 	if f.result.Visible() {
 		t.Errorf("the form reports a problem: %q", f.result.Text)
+	}
+}
+
+// TestLoginProblemsAreNamedAtTheirField submits the login form to a
+// backend that answers with each kind of problem: the answer names the
+// service and the field in Dutch, under that field, which gets the focus
+// once the message is closed; nothing is kept. Accepted credentials are
+// kept and the workflow statuses fetched; a refused login there is said
+// in the same words.
+func TestLoginProblemsAreNamedAtTheirField(t *testing.T) {
+	h := newFakeHarness(t, harnessOptions{})
+	u, f := h.u, h.u.login
+	for _, e := range []struct {
+		entry *formEntry
+		text  string
+	}{{f.username, "installatie"}, {f.code1, fakeCredentials.EBoekhoudenSecurityCode1},
+		{f.code2, fakeCredentials.EBoekhoudenSecurityCode2}, {f.companyID, fakeCredentials.OutSmartCompanyID},
+		{f.token, fakeCredentials.OutSmartToken}, {f.softwareToken, fakeCredentials.OutSmartSoftwareToken}} {
+		typeInto(e.entry, e.text)
+	}
+	for _, c := range []struct {
+		problem model.LoginProblem
+		want    string
+		marked  errorText  // the message under the field; zero: none
+		focus   *formEntry // nil: the focus stays
+	}{
+		{model.LoginProblem{Service: "e-Boekhouden", Kind: model.ProblemRefused, Field: model.FieldSecurityCodes},
+			"e-Boekhouden weigert de gebruikersnaam of beveiligingscodes. Controleer ze en probeer het opnieuw.", f.code2Err, f.username},
+		{model.LoginProblem{Service: "e-Boekhouden", Kind: model.ProblemRefused, Field: model.FieldSecurityCode1},
+			"e-Boekhouden weigert de beveiligingscode 1. Controleer ze en probeer het opnieuw.", f.code1Err, f.code1},
+		{model.LoginProblem{Service: "OutSmart", Kind: model.ProblemRefused, Field: model.FieldToken},
+			"OutSmart weigert de token. Controleer ze en probeer het opnieuw.", f.tokenErr, f.token},
+		{model.LoginProblem{Service: "OutSmart", Kind: model.ProblemRefused, Field: model.FieldSoftwareToken},
+			"OutSmart weigert de software token. Controleer ze en probeer het opnieuw.", f.softwareTokenErr, f.softwareToken},
+		{model.LoginProblem{Service: "OutSmart", Kind: model.ProblemUnreachable, Detail: "dial tcp: timeout"},
+			"OutSmart is niet bereikbaar. Controleer de internetverbinding en probeer het later opnieuw.", errorText{}, nil},
+		{model.LoginProblem{Service: "e-Boekhouden", Kind: model.ProblemNotTheService},
+			"Het antwoord kwam niet van e-Boekhouden maar was een webpagina (bijvoorbeeld van een proxy of de inlogpagina van een wifi-netwerk). " +
+				"Controleer de internetverbinding en de proxy en probeer het opnieuw.", errorText{}, nil},
+	} {
+		p := c.problem
+		h.fake.mu.Lock()
+		h.fake.login = func(secrets.Credentials) *model.LoginProblem { return &p }
+		h.fake.mu.Unlock()
+		u.win.Canvas().Unfocus()
+		test.Tap(f.submit)
+		h.pump("the login check", func() bool { return !f.submit.Disabled() && f.result.Text != tr("login.checking") })
+		if f.result.Text != c.want {
+			t.Errorf("%+v says %q, want %q", p, f.result.Text, c.want)
+		}
+		if got := h.topDialogText(); !strings.Contains(got, "Inloggen mislukt") || !strings.Contains(got, c.want) {
+			t.Errorf("%+v: dialog %q", p, got)
+		}
+		for _, e := range []errorText{f.usernameErr, f.code1Err, f.code2Err, f.tokenErr, f.softwareTokenErr} {
+			if marked := e.Visible() && e.Text == c.want; marked != (e.Label == c.marked.Label) {
+				t.Errorf("%+v: a field's message is %q (visible %v)", p, e.Text, e.Visible())
+			}
+		}
+		h.closeDialogs()
+		if focused := u.win.Canvas().Focused(); c.focus != nil && focused != c.focus {
+			t.Errorf("%+v: focus on %T %p after the message", p, focused, focused)
+		}
+		for _, s := range fakeCredentials.Secrets() {
+			if strings.Contains(f.result.Text, s) {
+				t.Fatal("a secret is shown")
+			}
+		}
+		if (h.fake.savedCredentials() != secrets.Credentials{}) {
+			t.Fatalf("%+v: refused credentials were kept", p)
+		}
+	}
+
+	// Accepted: kept; the workflow statuses are fetched with them, and
+	// OutSmart refusing them there is said as at Submit.
+	h.fake.mu.Lock()
+	h.fake.login = nil
+	h.fake.statusesErr = fmt.Errorf("workflow statuses: %w", &model.LoginProblem{Service: "OutSmart", Kind: model.ProblemRefused,
+		Field: model.FieldToken})
+	h.fake.mu.Unlock()
+	test.Tap(f.submit)
+	h.pump("the login check", func() bool { return !f.submit.Disabled() && f.result.Text != tr("login.checking") })
+	if f.result.Text != "Gelukt - Je bent ingelogd!" || h.fake.savedCredentials() != fakeCredentials {
+		t.Fatalf("good login says %q, keeps %v", f.result.Text, h.fake.savedCredentials() == fakeCredentials)
+	}
+	h.closeDialogs()
+	if u.dirty() || f.pending.Visible() {
+		t.Error("submitted credentials still count as unsaved")
+	}
+	h.pump("the workflow statuses", func() bool { return len(h.fake.called("WorkflowStatuses")) == 1 && !u.settings.loadingStatuses })
+	want := "De werkbonstatussen konden niet uit OutSmart worden opgehaald: OutSmart weigert de token. Controleer ze en probeer het opnieuw."
+	if note := u.settings.statusNote; note.Text != want || !note.Visible() {
+		t.Errorf("workflow statuses refused: %q (visible %v)", note.Text, note.Visible())
 	}
 }

@@ -1,0 +1,172 @@
+// Package backend is the desktop UI's Backend made of Koppeling's real
+// parts: the store, the keychain, the runner of the engine, the scheduler
+// and the services' login checks. It converts the engine's and the
+// services' values into the UI's own (internal/ui/model), so that the UI
+// depends on neither. The composition root (app) builds Parts; the UI's
+// end-to-end tests build it over a sandbox, a temporary store and the test
+// keychain.
+package backend
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/scheduler"
+	"github.com/koppeling/koppeling/internal/secrets"
+	"github.com/koppeling/koppeling/internal/services"
+	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/ui/model"
+)
+
+// Parts is the UI's Backend made of Koppeling's real parts (it satisfies
+// ui.Backend).
+type Parts struct {
+	Store     *store.Store
+	Vault     *secrets.Vault
+	Runner    *services.Runner
+	Scheduler *scheduler.Scheduler
+	Endpoints services.Endpoints
+	// Autostart, when set, makes the operating system start Koppeling with
+	// the user's session (true) or not (false); it is called when the
+	// app.autostart setting changes. Nil (demo mode, tests) keeps only the
+	// setting.
+	Autostart func(enabled bool) error
+}
+
+// Settings reads the saved settings.
+func (p *Parts) Settings(ctx context.Context) (store.Settings, error) { return p.Store.Settings(ctx) }
+
+// SaveSettings saves the values and gives the scheduler a changed interval.
+func (p *Parts) SaveSettings(ctx context.Context, values map[string]string) error {
+	before, err := p.Store.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	if err := p.Store.SetSettings(ctx, values); err != nil {
+		return err
+	}
+	if v, ok := values[store.KeyAutostart]; ok && p.Autostart != nil {
+		after, err := p.Store.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		if after.Autostart != before.Autostart {
+			if err := p.Autostart(after.Autostart); err != nil {
+				// Keep the setting true to what the system does.
+				_ = p.Store.SetSetting(ctx, store.KeyAutostart, strconv.FormatBool(before.Autostart))
+				return &store.SettingError{Key: store.KeyAutostart, Value: v,
+					Reason: fmt.Sprintf("automatisch starten instellen lukte niet: %v", err)}
+			}
+		}
+	}
+	if _, ok := values[store.KeyIntervalMinutes]; ok {
+		set, err := p.Store.Settings(ctx)
+		if err != nil {
+			return err
+		}
+		p.Scheduler.SetInterval(time.Duration(set.IntervalMinutes) * time.Minute)
+	}
+	return nil
+}
+
+// Credentials loads the credentials to show: from the keychain even when
+// the environment supplies every credential a run needs (secrets.LoadAll),
+// so that the form shows what the app uses, the company id included.
+func (p *Parts) Credentials() (secrets.Credentials, error) {
+	c, _, err := p.Vault.LoadAll()
+	return c, err
+}
+
+// SaveCredentials stores the credentials in the keychain.
+func (p *Parts) SaveCredentials(c secrets.Credentials) error { return p.Vault.Save(c) }
+
+// CheckLogin checks the credentials against both services.
+func (p *Parts) CheckLogin(ctx context.Context, c secrets.Credentials) *model.LoginProblem {
+	return loginProblem(services.CheckLogin(ctx, c, p.Endpoints))
+}
+
+// WorkflowStatuses lists OutSmart's workflow statuses; a login problem in
+// the error's chain is also there as the UI's.
+func (p *Parts) WorkflowStatuses(ctx context.Context) ([]string, error) {
+	c, err := p.Credentials()
+	if err != nil {
+		return nil, err
+	}
+	statuses, err := services.WorkflowStatuses(ctx, c, p.Endpoints)
+	return statuses, withLoginProblem(err)
+}
+
+// Log returns log lines.
+func (p *Parts) Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, error) {
+	return p.Store.Log(ctx, f)
+}
+
+// Attention lists everything that needs the user.
+func (p *Parts) Attention(ctx context.Context) ([]model.AttentionItem, error) {
+	items, err := p.Runner.Attention(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]model.AttentionItem, len(items))
+	for i, it := range items {
+		out[i] = attentionItem(it)
+	}
+	return out, nil
+}
+
+// RetryAttention asks for an item to be tried again next run.
+func (p *Parts) RetryAttention(ctx context.Context, kind model.AttentionKind, id string) error {
+	return p.Runner.RetryAttention(ctx, engine.AttentionKind(kind), id)
+}
+
+// SkipAttention marks an item as skipped.
+func (p *Parts) SkipAttention(ctx context.Context, kind model.AttentionKind, id string) error {
+	return p.Runner.SkipAttention(ctx, engine.AttentionKind(kind), id)
+}
+
+// RetryCause asks for the items of one cause to be tried again next run.
+func (p *Parts) RetryCause(ctx context.Context, cause string) (int, error) {
+	return p.Runner.RetryCause(ctx, cause)
+}
+
+// SyncNow triggers a run.
+func (p *Parts) SyncNow() scheduler.TriggerOutcome { return p.Scheduler.Trigger() }
+
+// SetPaused remembers the choice, then pauses or resumes the scheduler.
+func (p *Parts) SetPaused(ctx context.Context, paused bool) error {
+	if err := p.Store.SetSetting(ctx, store.KeyPaused, strconv.FormatBool(paused)); err != nil {
+		return fmt.Errorf("remember pause: %w", err)
+	}
+	if paused {
+		p.Scheduler.Pause()
+	} else {
+		p.Scheduler.Resume()
+	}
+	return nil
+}
+
+// LastRun returns the most recent run.
+func (p *Parts) LastRun(ctx context.Context) (store.Run, error) { return p.Store.LastRun(ctx) }
+
+// NextRun is when the next automatic run is due.
+func (p *Parts) NextRun() time.Time { return p.Scheduler.NextRun() }
+
+// RunFunc is the scheduler's run function over a runner: one complete run,
+// its summary handed back as the scheduler's Result, with the UI's account
+// of it (model.RunSummary) as the Result's Detail.
+func RunFunc(r *services.Runner) scheduler.RunFunc {
+	return func(ctx context.Context, trigger scheduler.Trigger) scheduler.Result {
+		sum := r.Run(ctx, engine.RunOptions{Trigger: string(trigger)})
+		return scheduler.Result{Summary: sum.Line, Changed: sum.Changed(), Attention: sum.Attention, Err: sum.Err,
+			CallLimited: sum.CallLimited, Detail: RunSummary(sum)}
+	}
+}
+
+// ProgressTo is a runner's OnProgress that hands each report to f (the
+// UI's HandleProgress) as the UI's value.
+func ProgressTo(f func(model.Progress)) func(engine.Progress) {
+	return func(p engine.Progress) { f(Progress(p)) }
+}
