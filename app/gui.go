@@ -28,41 +28,21 @@ import (
 // the same data directory brings the running window to the front and exits.
 // A damaged store starts nothing but the window that explains it.
 func runGUI(args []string, e env) int {
-	fs := flag.NewFlagSet("koppeling", flag.ContinueOnError)
-	fs.SetOutput(e.stderr)
-	demoMode := fs.Bool("demo", false, "run against built-in sandbox servers with demo data")
-	hidden := fs.Bool("tray", false, "start in the system tray without showing the window")
-	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
-		usage(e.stderr)
-		return exitCannotRun
-	}
-	if !hasDisplay(e) {
-		fmt.Fprintln(e.stderr, "koppeling: no display to show the window on: run it on a desktop, or `xvfb-run koppeling --demo`; `koppeling sandbox` runs the servers alone.")
-		fmt.Fprintln(e.stderr)
-		usage(e.stderr)
+	flags, ok := parseGUIFlags(args, e)
+	if !ok {
 		return exitCannotRun
 	}
 	dir, err := e.dataDir()
-	if err == nil && *demoMode {
+	if err == nil && flags.demo {
 		dir, err = e.demoDataDir()
 	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
 		return exitCannotRun
 	}
-
-	claim, err := instance.Acquire(dir)
-	if errors.Is(err, instance.ErrRunning) {
-		if err := instance.Show(dir, 5*time.Second); err != nil {
-			fmt.Fprintf(e.stderr, "koppeling: Koppeling draait al, maar reageert niet: %v\n", err)
-			return exitCannotRun
-		}
-		fmt.Fprintln(e.stdout, "Koppeling draait al; het venster staat nu vooraan.")
-		return exitOK
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
-		return exitCannotRun
+	claim, code, ok := claimWindow(e, dir)
+	if !ok {
+		return code
 	}
 	defer claim.Close()
 
@@ -71,69 +51,137 @@ func runGUI(args []string, e env) int {
 	// From here on Fyne and the tray (and Koppeling's own desktop code) log
 	// to the data directory, not to the console (see guiLog).
 	defer routeGUILog(dir)()
-	var (
-		st    *store.Store
-		vault *secrets.Vault
-		ep    services.Endpoints
-		opts  = ui.Options{StartHidden: *hidden, BuiltInSoftwareToken: softwareToken != "", Version: version}
-	)
-	if *demoMode {
+	link, code, ok := openGUILink(ctx, e, dir, flags, claim)
+	if !ok {
+		return code
+	}
+	defer link.close()
+	return runDesktop(ctx, e, link, flags, claim)
+}
+
+// guiFlags are the desktop app's command-line flags.
+type guiFlags struct {
+	demo   bool // --demo: against built-in sandboxes
+	hidden bool // --tray: start in the tray without showing the window
+}
+
+// parseGUIFlags reads the flags; false when they are wrong or there is no
+// display, after saying so on stderr.
+func parseGUIFlags(args []string, e env) (guiFlags, bool) {
+	var f guiFlags
+	fs := flag.NewFlagSet("koppeling", flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.BoolVar(&f.demo, "demo", false, "run against built-in sandbox servers with demo data")
+	fs.BoolVar(&f.hidden, "tray", false, "start in the system tray without showing the window")
+	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		usage(e.stderr)
+		return f, false
+	}
+	if !hasDisplay(e) {
+		fmt.Fprintln(e.stderr, "koppeling: no display to show the window on: run it on a desktop, or `xvfb-run koppeling --demo`; `koppeling sandbox` runs the servers alone.")
+		fmt.Fprintln(e.stderr)
+		usage(e.stderr)
+		return f, false
+	}
+	return f, true
+}
+
+// claimWindow makes this process the one that shows the window for dir. A
+// running one is asked to come to the front instead: ok is false and code
+// the exit code.
+func claimWindow(e env, dir string) (claim *instance.Instance, code int, ok bool) {
+	claim, err := instance.Acquire(dir)
+	if errors.Is(err, instance.ErrRunning) {
+		if err := instance.Show(dir, 5*time.Second); err != nil {
+			fmt.Fprintf(e.stderr, "koppeling: Koppeling draait al, maar reageert niet: %v\n", err)
+			return nil, exitCannotRun, false
+		}
+		fmt.Fprintln(e.stdout, "Koppeling draait al; het venster staat nu vooraan.")
+		return nil, exitOK, false
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
+		return nil, exitCannotRun, false
+	}
+	return claim, exitOK, true
+}
+
+// guiLink is the link the window shows: its store, keychain, service
+// addresses and saved settings, and what to close at the end.
+type guiLink struct {
+	st    *store.Store
+	vault *secrets.Vault
+	ep    services.Endpoints
+	set   store.Settings
+	opts  ui.Options
+	close func()
+}
+
+// openGUILink opens the demo link or the user's. A store that cannot be
+// opened stops the app before anything syncs, with the reason on stderr; a
+// damaged one is also shown in a window, for a start from the menu or at
+// login, where stderr goes nowhere (the app keeps its claim until the
+// window closes). ok is false when the app stops, with code its exit code.
+func openGUILink(ctx context.Context, e env, dir string, f guiFlags, claim *instance.Instance) (l guiLink, code int, ok bool) {
+	l.opts = ui.Options{StartHidden: f.hidden, BuiltInSoftwareToken: softwareToken != "", Version: version}
+	if f.demo {
 		d, err := demo.Start(ctx, dir)
 		if err != nil {
-			return storeFailed(e, "koppeling --demo", err)
+			return l, storeFailed(e, "koppeling --demo", err), false
 		}
-		defer d.Close()
 		fmt.Fprintf(e.stdout, "Koppeling demo (data in %s)\n  e-Boekhouden sandbox  %s\n  OutSmart sandbox      %s\n",
 			dir, d.Endpoints.EBoekhoudenURL, d.Endpoints.OutSmartURL)
-		st, vault, ep = d.Store, d.Vault, d.Endpoints
-		opts.Demo, opts.DemoEBoekhoudenState, opts.DemoOutSmartState = true, d.EBoekhoudenStateURL, d.OutSmartStateURL
-		opts.BuiltInSoftwareToken = true
+		l.st, l.vault, l.ep, l.close = d.Store, d.Vault, d.Endpoints, func() { d.Close() }
+		l.opts.Demo, l.opts.DemoEBoekhoudenState, l.opts.DemoOutSmartState = true, d.EBoekhoudenStateURL, d.OutSmartStateURL
+		l.opts.BuiltInSoftwareToken = true
 	} else {
-		// A store that cannot be opened stops the app before anything
-		// syncs, with the reason on stderr. A damaged one is also shown in
-		// a window, for a start from the menu or at login, where stderr
-		// goes nowhere; the app keeps its claim until the window closes.
-		if st, err = store.Open(ctx, dir); err != nil {
+		st, err := store.Open(ctx, dir)
+		if err != nil {
 			code := storeFailed(e, "koppeling", err)
 			var d *store.DamagedError
 			if errors.As(err, &d) {
 				damagedStoreWindow(e, d, claim)
 			}
-			return code
+			return l, code, false
 		}
-		defer st.Close()
-		vault, ep = e.vault(), e.endpoints()
+		l.st, l.vault, l.ep, l.close = st, e.vault(), e.endpoints(), func() { st.Close() }
 		reconcileAutostart(ctx, st)
 	}
-
-	set, err := st.Settings(ctx)
-	if err != nil {
+	var err error
+	if l.set, err = l.st.Settings(ctx); err != nil {
 		// A store that Open passed may still be damaged further in.
 		code := storeFailed(e, "koppeling", err)
-		if d := store.AsDamaged(err, st.Path()); d != nil && !*demoMode {
+		if d := store.AsDamaged(err, l.st.Path()); d != nil && !f.demo {
 			damagedStoreWindow(e, d, claim)
 		}
-		return code
+		l.close()
+		return l, code, false
 	}
-	runner := &services.Runner{Store: st, Endpoints: ep, Credentials: func() (secrets.Credentials, error) {
-		c, _, err := vault.Load()
+	return l, exitOK, true
+}
+
+// runDesktop wires the runner, the scheduler and the window for the link and
+// runs the window until the user quits.
+func runDesktop(ctx context.Context, e env, l guiLink, f guiFlags, claim *instance.Instance) int {
+	runner := &services.Runner{Store: l.st, Endpoints: l.ep, Credentials: func() (secrets.Credentials, error) {
+		c, _, err := l.vault.Load()
 		return c, err
 	}}
-	creds, _, _ := vault.Load()
+	creds, _, _ := l.vault.Load()
 	sched := scheduler.New(backend.RunFunc(runner), scheduler.Options{
-		Interval: time.Duration(set.IntervalMinutes) * time.Minute,
-		Paused:   set.Paused,
+		Interval: time.Duration(l.set.IntervalMinutes) * time.Minute,
+		Paused:   l.set.Paused,
 		// Catch up at start, unless there is nothing to log in with yet or the
 		// user paused; the demo waits for its user's first Start synchronisatie.
-		RunAtStart: !*demoMode && !set.Paused && creds.EBoekhoudenComplete() && creds.OutSmartComplete(),
+		RunAtStart: !f.demo && !l.set.Paused && creds.EBoekhoudenComplete() && creds.OutSmartComplete(),
 	})
 	defer sched.Stop()
 
-	parts := &backend.Parts{Store: st, Vault: vault, Runner: runner, Scheduler: sched, Endpoints: ep}
-	if !*demoMode {
+	parts := &backend.Parts{Store: l.st, Vault: l.vault, Runner: runner, Scheduler: sched, Endpoints: l.ep}
+	if !f.demo {
 		parts.Autostart = switchAutostart
 	}
-	app, err := ui.NewDesktop(parts, opts)
+	app, err := ui.NewDesktop(parts, l.opts)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
 		return exitCannotRun

@@ -53,149 +53,189 @@ type settingsForm struct {
 	importTab, exportTab, generalTab fyne.CanvasObject
 }
 
+// newSettingsForm builds the three settings tabs and the fields behind them.
 func (u *UI) newSettingsForm() *settingsForm {
-	f := &settingsForm{}
-	check := func(label string) *widget.Check { return widget.NewCheck(label, func(bool) { u.settingChanged() }) }
-	entry := func() *formEntry {
-		e := u.newEntry(false)
-		e.OnChanged = func(string) { u.settingChanged() }
-		return e
-	}
-	addCheck := func(key string, tab int, c *widget.Check) *settingField {
-		fd := &settingField{key: key, tab: tab, focus: c, err: newErrorText(),
-			value: func() string { return strconv.FormatBool(c.Checked) },
-			show:  func(v string) { c.SetChecked(v == "true") }}
-		f.fields = append(f.fields, fd)
-		return fd
-	}
-	addEntry := func(key string, tab int, e *formEntry) *settingField {
-		fd := &settingField{key: key, tab: tab, focus: e, err: newErrorText(),
-			value: func() string { return strings.TrimSpace(e.Text) },
-			show:  func(v string) { e.SetText(v) }}
-		f.fields = append(f.fields, fd)
-		return fd
-	}
-	addSelect := func(key string, tab int, s *widget.Select) *settingField {
-		fd := &settingField{key: key, tab: tab, focus: s, err: newErrorText(),
-			value: func() string { return s.Selected },
-			show: func(v string) {
-				if v != "" && !slices.Contains(s.Options, v) {
-					s.SetOptions(append(slices.Clone(s.Options), v))
-				}
-				s.SetSelected(v)
-			}}
-		f.fields = append(f.fields, fd)
-		return fd
-	}
-	// addChoice is a select that shows a label for each value the store
-	// knows.
-	addChoice := func(key string, tab int, s *widget.Select, values []string, label func(string) string) *settingField {
-		labels := make([]string, len(values))
-		for i, v := range values {
-			labels[i] = label(v)
-		}
-		s.SetOptions(labels)
-		fd := &settingField{key: key, tab: tab, focus: s, err: newErrorText(),
-			value: func() string {
-				if i := slices.Index(labels, s.Selected); i >= 0 {
-					return values[i]
-				}
-				return s.Selected
-			},
-			show: func(v string) {
-				if i := slices.Index(values, v); i >= 0 {
-					s.SetSelected(labels[i])
-				} else {
-					s.SetSelected(v)
-				}
-			}}
-		f.fields = append(f.fields, fd)
-		return fd
-	}
-	// addVAT is the select of a BTW code: the current codes by name, and an
-	// outdated one only while it is chosen, flagged as outdated.
-	addVAT := func(key string, tab int, s *widget.Select) *settingField {
-		english := u.lang == English
-		var current []string
-		codeOf := map[string]string{}
-		for _, c := range store.SalesVATCodeList() {
-			codeOf[c.Label(english)] = c.Code
-			if !c.Outdated {
-				current = append(current, c.Label(english))
+	b := &settingsBuilder{u: u, f: &settingsForm{}}
+	b.importSettings()
+	b.exportSettings()
+	b.generalSettings()
+	return b.f
+}
+
+// settingsBuilder builds the settings tabs: each field's widget, its
+// settingField (how its value is read and shown) and its row with help.
+type settingsBuilder struct {
+	u *UI
+	f *settingsForm
+}
+
+// check is a check box that marks the form changed.
+func (b *settingsBuilder) check(label string) *widget.Check {
+	return widget.NewCheck(label, func(bool) { b.u.settingChanged() })
+}
+
+// entry is a text entry that marks the form changed.
+func (b *settingsBuilder) entry() *formEntry {
+	e := b.u.newEntry(false)
+	e.OnChanged = func(string) { b.u.settingChanged() }
+	return e
+}
+
+// addCheck adds the setting key, shown on tab by a check box.
+func (b *settingsBuilder) addCheck(key string, tab int, c *widget.Check) *settingField {
+	fd := &settingField{key: key, tab: tab, focus: c, err: newErrorText(),
+		value: func() string { return strconv.FormatBool(c.Checked) },
+		show:  func(v string) { c.SetChecked(v == "true") }}
+	b.f.fields = append(b.f.fields, fd)
+	return fd
+}
+
+// addEntry adds the setting key, shown on tab by a text entry.
+func (b *settingsBuilder) addEntry(key string, tab int, e *formEntry) *settingField {
+	fd := &settingField{key: key, tab: tab, focus: e, err: newErrorText(),
+		value: func() string { return strings.TrimSpace(e.Text) },
+		show:  func(v string) { e.SetText(v) }}
+	b.f.fields = append(b.f.fields, fd)
+	return fd
+}
+
+// addSelect adds the setting key, shown on tab by a select of its values.
+func (b *settingsBuilder) addSelect(key string, tab int, s *widget.Select) *settingField {
+	fd := &settingField{key: key, tab: tab, focus: s, err: newErrorText(),
+		value: func() string { return s.Selected },
+		show: func(v string) {
+			if v != "" && !slices.Contains(s.Options, v) {
+				s.SetOptions(append(slices.Clone(s.Options), v))
 			}
+			s.SetSelected(v)
+		}}
+	b.f.fields = append(b.f.fields, fd)
+	return fd
+}
+
+// addChoice adds the setting key, shown on tab by a select that shows a
+// label for each value the store knows.
+func (b *settingsBuilder) addChoice(key string, tab int, s *widget.Select, values []string, label func(string) string) *settingField {
+	labels := make([]string, len(values))
+	for i, v := range values {
+		labels[i] = label(v)
+	}
+	s.SetOptions(labels)
+	fd := &settingField{key: key, tab: tab, focus: s, err: newErrorText(),
+		value: func() string {
+			if i := slices.Index(labels, s.Selected); i >= 0 {
+				return values[i]
+			}
+			return s.Selected
+		},
+		show: func(v string) {
+			if i := slices.Index(values, v); i >= 0 {
+				s.SetSelected(labels[i])
+			} else {
+				s.SetSelected(v)
+			}
+		}}
+	b.f.fields = append(b.f.fields, fd)
+	return fd
+}
+
+// addVAT adds the BTW code setting key: the current codes by name, and an
+// outdated one only while it is chosen, flagged as outdated.
+func (b *settingsBuilder) addVAT(key string, tab int, s *widget.Select) *settingField {
+	english := b.u.lang == English
+	var current []string
+	codeOf := map[string]string{}
+	for _, c := range store.SalesVATCodeList() {
+		codeOf[c.Label(english)] = c.Code
+		if !c.Outdated {
+			current = append(current, c.Label(english))
 		}
-		s.SetOptions(current)
-		fd := &settingField{key: key, tab: tab, focus: s, err: newErrorText(),
-			value: func() string {
-				if c, ok := codeOf[s.Selected]; ok {
-					return c
-				}
-				return s.Selected
-			},
-			show: func(v string) {
-				label := v
-				if c, ok := store.LookUpVATCode(v); ok {
-					label = c.Label(english)
-				}
-				opts := current
-				if v != "" && !slices.Contains(opts, label) {
-					opts = append(slices.Clone(current), label)
-				}
-				s.SetOptions(opts)
-				s.SetSelected(label)
-			}}
-		f.fields = append(f.fields, fd)
-		return fd
 	}
-	// addAmount is an entry for an amount in euros, shown with the
-	// window's decimal comma or point.
-	addAmount := func(key string, tab int, e *formEntry) *settingField {
-		fd := &settingField{key: key, tab: tab, focus: e, err: newErrorText(),
-			value: func() string { return storedAmount(e.Text) },
-			show:  func(v string) { e.SetText(u.shownAmount(v)) }}
-		f.fields = append(f.fields, fd)
-		return fd
-	}
-	help := func(labelKey, helpKey string) *widget.Button {
-		return helpButton(tr(labelKey), tr(helpKey), u.window)
-	}
-	// row puts a field with its [?] on a line and its inline error under it;
-	// checkRow puts the [?] right after a check box's label.
-	row := func(fd *settingField, field fyne.CanvasObject, helpBtn *widget.Button) fyne.CanvasObject {
-		return container.NewVBox(container.NewBorder(nil, nil, nil, helpBtn, field), fd.err)
-	}
-	checkRow := func(fd *settingField, c *widget.Check, helpBtn *widget.Button) fyne.CanvasObject {
-		return container.NewVBox(container.NewHBox(c, helpBtn), fd.err)
-	}
-	withUnit := func(e fyne.CanvasObject, unit string) fyne.CanvasObject {
-		return container.NewHBox(container.New(&minWidth{width: 100}, e), widget.NewLabel(unit))
-	}
+	s.SetOptions(current)
+	fd := &settingField{key: key, tab: tab, focus: s, err: newErrorText(),
+		value: func() string {
+			if c, ok := codeOf[s.Selected]; ok {
+				return c
+			}
+			return s.Selected
+		},
+		show: func(v string) {
+			label := v
+			if c, ok := store.LookUpVATCode(v); ok {
+				label = c.Label(english)
+			}
+			opts := current
+			if v != "" && !slices.Contains(opts, label) {
+				opts = append(slices.Clone(current), label)
+			}
+			s.SetOptions(opts)
+			s.SetSelected(label)
+		}}
+	b.f.fields = append(b.f.fields, fd)
+	return fd
+}
 
-	// Import instellingen.
-	f.importRelations = check(tr("import.relations"))
-	f.importMaterials = check(tr("import.materials"))
-	f.importHourTypes = check(tr("import.hourtypes"))
-	rel := addCheck(store.KeyImportRelations, tabImport, f.importRelations)
-	mat := addCheck(store.KeyImportMaterials, tabImport, f.importMaterials)
-	hours := addCheck(store.KeyImportHourTypes, tabImport, f.importHourTypes)
+// addAmount adds the setting key, an amount in euros shown in an entry
+// with the window's decimal comma or point.
+func (b *settingsBuilder) addAmount(key string, tab int, e *formEntry) *settingField {
+	fd := &settingField{key: key, tab: tab, focus: e, err: newErrorText(),
+		value: func() string { return storedAmount(e.Text) },
+		show:  func(v string) { e.SetText(b.u.shownAmount(v)) }}
+	b.f.fields = append(b.f.fields, fd)
+	return fd
+}
+
+// help is the [?] button of the field labelled labelKey.
+func (b *settingsBuilder) help(labelKey, helpKey string) *widget.Button {
+	return helpButton(tr(labelKey), tr(helpKey), b.u.window)
+}
+
+// row puts a field with its [?] on a line and its inline error under it.
+func (b *settingsBuilder) row(fd *settingField, field fyne.CanvasObject, helpBtn *widget.Button) fyne.CanvasObject {
+	return container.NewVBox(container.NewBorder(nil, nil, nil, helpBtn, field), fd.err)
+}
+
+// checkRow puts the [?] right after a check box's label, the inline error
+// under it.
+func (b *settingsBuilder) checkRow(fd *settingField, c *widget.Check, helpBtn *widget.Button) fyne.CanvasObject {
+	return container.NewVBox(container.NewHBox(c, helpBtn), fd.err)
+}
+
+// withUnit puts a unit after a narrow entry.
+func (b *settingsBuilder) withUnit(e fyne.CanvasObject, unit string) fyne.CanvasObject {
+	return container.NewHBox(container.New(&minWidth{width: 100}, e), widget.NewLabel(unit))
+}
+
+// importSettings builds the tab Import instellingen.
+func (b *settingsBuilder) importSettings() {
+	f := b.f
+	f.importRelations = b.check(tr("import.relations"))
+	f.importMaterials = b.check(tr("import.materials"))
+	f.importHourTypes = b.check(tr("import.hourtypes"))
+	rel := b.addCheck(store.KeyImportRelations, tabImport, f.importRelations)
+	mat := b.addCheck(store.KeyImportMaterials, tabImport, f.importMaterials)
+	hours := b.addCheck(store.KeyImportHourTypes, tabImport, f.importHourTypes)
 	f.importTab = container.NewVBox(
-		container.NewHBox(title(tr("import.heading")), help("import.heading", "help.import")),
-		checkRow(rel, f.importRelations, help("import.relations", "help.import.relations")),
-		checkRow(mat, f.importMaterials, help("import.materials", "help.import.materials")),
-		checkRow(hours, f.importHourTypes, help("import.hourtypes", "help.import.hourtypes")),
+		container.NewHBox(title(tr("import.heading")), b.help("import.heading", "help.import")),
+		b.checkRow(rel, f.importRelations, b.help("import.relations", "help.import.relations")),
+		b.checkRow(mat, f.importMaterials, b.help("import.materials", "help.import.materials")),
+		b.checkRow(hours, f.importHourTypes, b.help("import.hourtypes", "help.import.hourtypes")),
 	)
+}
 
-	// Export instellingen.
-	f.exportInvoices = check(tr("export.invoices"))
-	f.template = entry()
-	f.paymentTerm = entry()
-	f.bookDirectly = check(tr("export.bookdirectly"))
-	f.exportRelations = check(tr("export.relations"))
+// exportSettings builds the tab Export instellingen.
+func (b *settingsBuilder) exportSettings() {
+	f, u := b.f, b.u
+	f.exportInvoices = b.check(tr("export.invoices"))
+	f.template = b.entry()
+	f.paymentTerm = b.entry()
+	f.bookDirectly = b.check(tr("export.bookdirectly"))
+	f.exportRelations = b.check(tr("export.relations"))
 	f.workflowStatus = widget.NewSelect(nil, func(string) { u.settingChanged() })
 	f.vatCode = widget.NewSelect(nil, func(string) { u.settingChanged() })
-	f.ledger = entry()
+	f.ledger = b.entry()
 	f.hoursRounding = widget.NewSelect(nil, func(string) { u.settingChanged() })
-	f.maxLineAmount = entry()
+	f.maxLineAmount = b.entry()
 	f.statusNote = hint("")
 	f.statusNote.Hide()
 	f.fetchStatuses = widget.NewButton(tr("export.workflowstatus.fetch"), func() { u.loadWorkflowStatuses() })
@@ -204,53 +244,55 @@ func (u *UI) newSettingsForm() *settingsForm {
 		f.enableInvoiceFields()
 		u.settingChanged()
 	}
-	inv := addCheck(store.KeyExportInvoices, tabExport, f.exportInvoices)
-	tpl := addEntry(store.KeyTemplate, tabExport, f.template)
-	term := addEntry(store.KeyPaymentTermDays, tabExport, f.paymentTerm)
-	book := addCheck(store.KeyBookDirectly, tabExport, f.bookDirectly)
-	exRel := addCheck(store.KeyExportRelations, tabExport, f.exportRelations)
-	wf := addSelect(store.KeyWorkflowStatus, tabExport, f.workflowStatus)
-	vat := addVAT(store.KeyDefaultVATCode, tabExport, f.vatCode)
-	led := addEntry(store.KeyDefaultLedger, tabExport, f.ledger)
-	rounding := addChoice(store.KeyHoursRounding, tabExport, f.hoursRounding, store.HoursRoundings(), hoursRoundingLabel)
-	maxLine := addAmount(store.KeyMaxLineAmount, tabExport, f.maxLineAmount)
+	inv := b.addCheck(store.KeyExportInvoices, tabExport, f.exportInvoices)
+	tpl := b.addEntry(store.KeyTemplate, tabExport, f.template)
+	term := b.addEntry(store.KeyPaymentTermDays, tabExport, f.paymentTerm)
+	book := b.addCheck(store.KeyBookDirectly, tabExport, f.bookDirectly)
+	exRel := b.addCheck(store.KeyExportRelations, tabExport, f.exportRelations)
+	wf := b.addSelect(store.KeyWorkflowStatus, tabExport, f.workflowStatus)
+	vat := b.addVAT(store.KeyDefaultVATCode, tabExport, f.vatCode)
+	led := b.addEntry(store.KeyDefaultLedger, tabExport, f.ledger)
+	rounding := b.addChoice(store.KeyHoursRounding, tabExport, f.hoursRounding, store.HoursRoundings(), hoursRoundingLabel)
+	maxLine := b.addAmount(store.KeyMaxLineAmount, tabExport, f.maxLineAmount)
 
 	form := widget.NewForm(
-		widget.NewFormItem(tr("export.template"), row(tpl, f.template, help("export.template", "help.export.template"))),
-		widget.NewFormItem(tr("export.paymentterm"), row(term, withUnit(f.paymentTerm, tr("export.paymentterm.unit")),
-			help("export.paymentterm", "help.export.paymentterm"))),
+		widget.NewFormItem(tr("export.template"), b.row(tpl, f.template, b.help("export.template", "help.export.template"))),
+		widget.NewFormItem(tr("export.paymentterm"), b.row(term, b.withUnit(f.paymentTerm, tr("export.paymentterm.unit")),
+			b.help("export.paymentterm", "help.export.paymentterm"))),
 		widget.NewFormItem(tr("export.workflowstatus"), container.NewVBox(
-			row(wf, container.NewBorder(nil, nil, nil, f.fetchStatuses, f.workflowStatus),
-				help("export.workflowstatus", "help.export.workflowstatus")), f.statusNote)),
-		widget.NewFormItem(tr("export.vatcode"), row(vat, f.vatCode, help("export.vatcode", "help.export.vatcode"))),
-		widget.NewFormItem(tr("export.ledger"), row(led, f.ledger, help("export.ledger", "help.export.ledger"))),
-		widget.NewFormItem(tr("export.hoursrounding"), row(rounding, f.hoursRounding,
-			help("export.hoursrounding", "help.export.hoursrounding"))),
-		widget.NewFormItem(tr("export.maxlineamount"), row(maxLine, withUnit(f.maxLineAmount, tr("export.maxlineamount.unit")),
-			help("export.maxlineamount", "help.export.maxlineamount"))),
+			b.row(wf, container.NewBorder(nil, nil, nil, f.fetchStatuses, f.workflowStatus),
+				b.help("export.workflowstatus", "help.export.workflowstatus")), f.statusNote)),
+		widget.NewFormItem(tr("export.vatcode"), b.row(vat, f.vatCode, b.help("export.vatcode", "help.export.vatcode"))),
+		widget.NewFormItem(tr("export.ledger"), b.row(led, f.ledger, b.help("export.ledger", "help.export.ledger"))),
+		widget.NewFormItem(tr("export.hoursrounding"), b.row(rounding, f.hoursRounding,
+			b.help("export.hoursrounding", "help.export.hoursrounding"))),
+		widget.NewFormItem(tr("export.maxlineamount"), b.row(maxLine, b.withUnit(f.maxLineAmount, tr("export.maxlineamount.unit")),
+			b.help("export.maxlineamount", "help.export.maxlineamount"))),
 	)
 	f.exportTab = container.NewVBox(
-		checkRow(inv, f.exportInvoices, help("export.invoices", "help.export.invoices")),
+		b.checkRow(inv, f.exportInvoices, b.help("export.invoices", "help.export.invoices")),
 		form,
-		checkRow(book, f.bookDirectly, help("export.bookdirectly", "help.export.bookdirectly")),
-		checkRow(exRel, f.exportRelations, help("export.relations", "help.export.relations")),
+		b.checkRow(book, f.bookDirectly, b.help("export.bookdirectly", "help.export.bookdirectly")),
+		b.checkRow(exRel, f.exportRelations, b.help("export.relations", "help.export.relations")),
 	)
+}
 
-	// Algemeen.
-	f.interval = entry()
-	f.notifySuccess = check(tr("general.notifysuccess"))
-	f.autostart = check(tr("general.autostart"))
-	ivl := addEntry(store.KeyIntervalMinutes, tabGeneral, f.interval)
-	ns := addCheck(store.KeyNotifySuccess, tabGeneral, f.notifySuccess)
-	as := addCheck(store.KeyAutostart, tabGeneral, f.autostart)
+// generalSettings builds the tab Algemeen.
+func (b *settingsBuilder) generalSettings() {
+	f := b.f
+	f.interval = b.entry()
+	f.notifySuccess = b.check(tr("general.notifysuccess"))
+	f.autostart = b.check(tr("general.autostart"))
+	ivl := b.addEntry(store.KeyIntervalMinutes, tabGeneral, f.interval)
+	ns := b.addCheck(store.KeyNotifySuccess, tabGeneral, f.notifySuccess)
+	as := b.addCheck(store.KeyAutostart, tabGeneral, f.autostart)
 	f.generalTab = container.NewVBox(
 		widget.NewForm(widget.NewFormItem(tr("general.interval"),
-			row(ivl, withUnit(f.interval, tr("general.interval.unit")), help("general.interval", "help.general.interval")))),
-		checkRow(ns, f.notifySuccess, help("general.notifysuccess", "help.general.notifysuccess")),
-		checkRow(as, f.autostart, help("general.autostart", "help.general.autostart")),
+			b.row(ivl, b.withUnit(f.interval, tr("general.interval.unit")), b.help("general.interval", "help.general.interval")))),
+		b.checkRow(ns, f.notifySuccess, b.help("general.notifysuccess", "help.general.notifysuccess")),
+		b.checkRow(as, f.autostart, b.help("general.autostart", "help.general.autostart")),
 		layout.NewSpacer(),
 	)
-	return f
 }
 
 // show puts saved settings on the screen and clears inline errors.
