@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -195,22 +194,6 @@ func (e *Engine) CountOpen(ctx context.Context) (OpenCounts, error) {
 		}
 	}
 	return o, nil
-}
-
-// GroupByCause orders items so that those of one cause follow each other
-// (in the order their first item had) and returns the size of each cause.
-func GroupByCause(items []AttentionItem) ([]AttentionItem, map[string]int) {
-	first := map[string]int{}
-	size := map[string]int{}
-	for i, it := range items {
-		if _, ok := first[it.Cause]; !ok {
-			first[it.Cause] = i
-		}
-		size[it.Cause]++
-	}
-	out := append([]AttentionItem(nil), items...)
-	sort.SliceStable(out, func(i, j int) bool { return first[out[i].Cause] < first[out[j].Cause] })
-	return out, size
 }
 
 func withArg(a message.Args, k, v string) message.Args {

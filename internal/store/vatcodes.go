@@ -11,8 +11,9 @@ type VATCode struct {
 	Code string
 	// Dutch and English name the code without the code itself.
 	Dutch, English string
-	// Outdated codes carry a rate no longer in force (19 %, 6 %): offered
-	// only when already chosen, and then flagged.
+	// Outdated codes are the legacy ones (HOOG_VERK at 19 %; LAAG_VERK,
+	// 6 % before 2019 and 9 % since, reference §7), which the REST API no
+	// longer lists: offered only when already chosen, and then flagged.
 	Outdated bool
 }
 
@@ -31,7 +32,7 @@ var vatCodes = []VATCode{
 	{Code: "AFW", Dutch: "Afwijkend tarief", English: "Deviating rate"},
 	{Code: "GEEN", Dutch: "Geen btw", English: "No VAT"},
 	{Code: "HOOG_VERK", Dutch: "Hoog tarief 19 %", English: "Standard rate 19 %", Outdated: true},
-	{Code: "LAAG_VERK", Dutch: "Laag tarief 6 %", English: "Reduced rate 6 %", Outdated: true},
+	{Code: "LAAG_VERK", Dutch: "Laag tarief 9 % (6 % vóór 2019)", English: "Reduced rate 9 % (6 % before 2019)", Outdated: true},
 }
 
 // SalesVATCodeList returns every sales BTW code with its names, current

@@ -39,7 +39,7 @@ func TestVATCodeLabels(t *testing.T) {
 		{"HOOG_VERK_21", "Hoog tarief 21 % (HOOG_VERK_21)", "Standard rate 21 % (HOOG_VERK_21)"},
 		{"VERL_VERK", "Verlegd (VERL_VERK)", "Reverse charge (VERL_VERK)"},
 		{"HOOG_VERK", "Hoog tarief 19 % (HOOG_VERK), verouderd", "Standard rate 19 % (HOOG_VERK), outdated"},
-		{"LAAG_VERK", "Laag tarief 6 % (LAAG_VERK), verouderd", "Reduced rate 6 % (LAAG_VERK), outdated"},
+		{"LAAG_VERK", "Laag tarief 9 % (6 % vóór 2019) (LAAG_VERK), verouderd", "Reduced rate 9 % (6 % before 2019) (LAAG_VERK), outdated"},
 	} {
 		c, ok := LookUpVATCode(tc.code)
 		if !ok {
