@@ -260,7 +260,7 @@ func TestOSVault(t *testing.T) {
 	t.Run("inner", func(t *testing.T) {
 		v := OSVault(t, "")
 		service = v.Service
-		if !strings.HasPrefix(service, "nl.koppeling.test.TestOSVault-inner") {
+		if !strings.HasPrefix(service, "nl.koppeling.test.testkit.TestOSVault-inner") {
 			t.Errorf("service %q is not the test's own", service)
 		}
 		if err := v.Save(creds); err != nil {

@@ -7,7 +7,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -25,6 +24,7 @@ import (
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/testkit"
 )
 
 // The UI tests run the window on Fyne's headless test driver. The
@@ -153,6 +153,7 @@ type harness struct {
 	t     *testing.T
 	ctx   context.Context
 	dir   string
+	env   *testkit.Env
 	sb    *sandbox.Sandbox
 	st    *store.Store
 	vault *secrets.Vault
@@ -195,22 +196,11 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 		t.Skip("end to end over the sandbox, a store and the keychain; -short runs the UI on the fake only")
 	}
 	h := &harness{t: t, ctx: context.Background(), q: newMainQueue()}
-	sb, err := sandbox.Start(sandbox.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	h.sb = sb
-	h.dir = o.dir
-	if h.dir == "" {
-		h.dir = filepath.Join(t.TempDir(), "data")
-	}
-	h.st, err = store.Open(h.ctx, h.dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { h.st.Close() })
-	h.vault = testVault(t, o.service)
+	h.env = testkit.Start(t, sandbox.Options{})
+	h.sb = h.env.Sandbox
+	h.st = testkit.OpenStore(t, o.dir)
+	h.dir = filepath.Dir(h.st.Path())
+	h.vault = testkit.OSVault(t, o.service)
 	if o.keychain != nil {
 		h.vault.Keychain = o.keychain
 	}
@@ -227,7 +217,7 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	if o.seed != nil {
 		o.seed(h.st)
 	}
-	ep := services.Endpoints{EBoekhoudenURL: sb.EBoekhoudenURL, OutSmartURL: sb.OutSmartURL}
+	ep := services.Endpoints(h.env.Endpoints)
 	runner := &services.Runner{Store: h.st, Endpoints: ep, Credentials: func() (secrets.Credentials, error) {
 		c, _, err := h.vault.Load()
 		return c, err
@@ -260,35 +250,8 @@ func newHarness(t *testing.T, o harnessOptions) *harness {
 	return h
 }
 
-// testVault is the OS keychain under a service name of the test's own. It
-// skips the test where there is no keychain, unless the suite must use it
-// (KOPPELING_TEST_KEYCHAIN=1, as make test sets).
-func testVault(t *testing.T, service string) *secrets.Vault {
-	t.Helper()
-	reuse := service != ""
-	if !reuse {
-		service = "nl.koppeling.test.ui." + regexp.MustCompile(`[^A-Za-z0-9]+`).ReplaceAllString(t.Name(), "-")
-	}
-	v := &secrets.Vault{Keychain: secrets.OSKeychain{}, Service: service, Getenv: func(string) string { return "" }}
-	if !reuse {
-		if err := v.Delete(); err != nil {
-			if os.Getenv("KOPPELING_TEST_KEYCHAIN") == "1" {
-				t.Fatalf("keychain: %v", err)
-			}
-			t.Skipf("no keychain here (make test provides one): %v", err)
-		}
-	}
-	t.Cleanup(func() { v.Delete() })
-	return v
-}
-
 // demoCredentials are the sandbox's credentials.
-func (h *harness) demoCredentials() secrets.Credentials {
-	ebc, osc := h.sb.Dataset.EBoekhouden.Credentials, h.sb.Dataset.OutSmart.Credentials
-	return secrets.Credentials{EBoekhoudenUsername: ebc.Username, EBoekhoudenSecurityCode1: ebc.SecurityCode1,
-		EBoekhoudenSecurityCode2: ebc.SecurityCode2, OutSmartCompanyID: osc.CompanyID, OutSmartToken: osc.Token,
-		OutSmartSoftwareToken: osc.SoftwareToken}
-}
+func (h *harness) demoCredentials() secrets.Credentials { return h.env.Credentials }
 
 func (h *harness) secrets() []string { return h.demoCredentials().Secrets() }
 
