@@ -187,7 +187,7 @@ func runDesktop(ctx context.Context, e env, l guiLink, f guiFlags, claim *instan
 		return exitCannotRun
 	}
 	// Before the scheduler starts, which runs the runner on its goroutine.
-	runner.OnProgress = backend.ProgressTo(app.HandleProgress)
+	runner.OnProgress = app.HandleProgress
 	defer sched.Subscribe(app.HandleEvent)()
 	claim.Serve(app.Show)
 	if err := sched.Start(ctx); err != nil {

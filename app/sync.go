@@ -14,6 +14,7 @@ import (
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/redact"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
@@ -64,7 +65,7 @@ func runSync(args []string, e env) int {
 	}
 	printLine := func(l store.LogEntry) { writeLine(l.Time, l.Level, l.Text(lang)) }
 	steps := progressSteps{}
-	printProgress := func(p engine.Progress) {
+	printProgress := func(p report.Progress) {
 		if text, ok := steps.next(p, lang); ok {
 			writeLine(time.Time{}, store.LevelInfo, text)
 		}
@@ -127,7 +128,7 @@ func levelLabel(lang message.Lang, l store.Level) string {
 // never printed again. Its methods are safe for concurrent use.
 type progressSteps struct {
 	mu      sync.Mutex
-	printed map[string]engine.Progress // per kind: the last report printed in this read
+	printed map[string]report.Progress // per kind: the last report printed in this read
 	seen    map[string]bool            // every line printed
 }
 
@@ -136,11 +137,11 @@ type progressSteps struct {
 const progressStepUnknown = 5000
 
 // next reports whether p makes a line, and the line in lang.
-func (s *progressSteps) next(p engine.Progress, lang message.Lang) (string, bool) {
+func (s *progressSteps) next(p report.Progress, lang message.Lang) (string, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.printed == nil {
-		s.printed, s.seen = map[string]engine.Progress{}, map[string]bool{}
+		s.printed, s.seen = map[string]report.Progress{}, map[string]bool{}
 	}
 	last, started := s.printed[p.Kind]
 	if started && !p.Done && p.Read-last.Read < progressStep(p.About) {

@@ -12,6 +12,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	"github.com/koppeling/koppeling/internal/secrets"
@@ -23,26 +24,26 @@ import (
 // as a long read makes them (one per e-Boekhouden request), through the
 // choice of sync --once and checks which become a line.
 func TestProgressLinesAreStepsNotAFlood(t *testing.T) {
-	rel := func(read, about int) engine.Progress {
-		return engine.Progress{Kind: "relations", Read: read, About: about}
+	rel := func(read, about int) report.Progress {
+		return report.Progress{Kind: "relations", Read: read, About: about}
 	}
-	prod := func(read, about int) engine.Progress {
-		return engine.Progress{Kind: "products", Read: read, About: about}
+	prod := func(read, about int) report.Progress {
+		return report.Progress{Kind: "products", Read: read, About: about}
 	}
-	done := func(p engine.Progress) engine.Progress { p.Done = true; return p }
+	done := func(p report.Progress) report.Progress { p.Done = true; return p }
 	// read is a read of n records with a report after every 700 and the
 	// last count twice (a last request that brought nothing new).
-	read := func(kind string, n, about int) []engine.Progress {
-		var out []engine.Progress
+	read := func(kind string, n, about int) []report.Progress {
+		var out []report.Progress
 		for r := 0; r < n; r += 700 {
-			out = append(out, engine.Progress{Kind: kind, Read: r, About: about})
+			out = append(out, report.Progress{Kind: kind, Read: r, About: about})
 		}
-		return append(out, engine.Progress{Kind: kind, Read: n, About: about}, engine.Progress{Kind: kind, Read: n, About: about})
+		return append(out, report.Progress{Kind: kind, Read: n, About: about}, report.Progress{Kind: kind, Read: n, About: about})
 	}
 	for _, c := range []struct {
 		name string
 		lang message.Lang
-		in   []engine.Progress
+		in   []report.Progress
 		want []string
 	}{
 		{"a tenth of about per line", message.Dutch,
@@ -53,7 +54,7 @@ func TestProgressLinesAreStepsNotAFlood(t *testing.T) {
 				"Relaties ophalen: 12.600 van ongeveer 15.000", "Relaties ophalen: 14.700 van ongeveer 15.000",
 				"Relaties ophalen: 15.000 van ongeveer 15.000"}},
 		{"in English", message.English,
-			[]engine.Progress{rel(2000, 15000), rel(3000, 15000), rel(3500, 15000), rel(4000, 15000), done(rel(4100, 15000))},
+			[]report.Progress{rel(2000, 15000), rel(3000, 15000), rel(3500, 15000), rel(4000, 15000), done(rel(4100, 15000))},
 			[]string{"Reading relations: 2,000 of about 15,000", "Reading relations: 3,500 of about 15,000",
 				"Reading relations: 4,100 of about 15,000"}},
 		{"5,000 records per line when about is not known", message.Dutch,
@@ -61,23 +62,23 @@ func TestProgressLinesAreStepsNotAFlood(t *testing.T) {
 			[]string{"Producten ophalen: 0 gelezen", "Producten ophalen: 5.600 gelezen", "Producten ophalen: 11.200 gelezen",
 				"Producten ophalen: 12.000 gelezen"}},
 		{"the done line is not repeated when the last step said it", message.Dutch,
-			[]engine.Progress{rel(2000, 4000), rel(4000, 4000), done(rel(4000, 4000))},
+			[]report.Progress{rel(2000, 4000), rel(4000, 4000), done(rel(4000, 4000))},
 			[]string{"Relaties ophalen: 2.000 van ongeveer 4.000", "Relaties ophalen: 4.000 van ongeveer 4.000"}},
 		{"two kinds count apart", message.Dutch,
-			[]engine.Progress{rel(2000, 20000), prod(2000, 20000), rel(3000, 20000), prod(4000, 20000), rel(4000, 20000),
+			[]report.Progress{rel(2000, 20000), prod(2000, 20000), rel(3000, 20000), prod(4000, 20000), rel(4000, 20000),
 				done(rel(5000, 20000)), done(prod(4000, 20000))},
 			[]string{"Relaties ophalen: 2.000 van ongeveer 20.000", "Producten ophalen: 2.000 van ongeveer 20.000",
 				"Producten ophalen: 4.000 van ongeveer 20.000", "Relaties ophalen: 4.000 van ongeveer 20.000",
 				"Relaties ophalen: 5.000 van ongeveer 20.000"}},
 		{"more than expected", message.Dutch,
-			[]engine.Progress{rel(9000, 10000), rel(10500, 10000), rel(11000, 10000), done(rel(12000, 10000))},
+			[]report.Progress{rel(9000, 10000), rel(10500, 10000), rel(11000, 10000), done(rel(12000, 10000))},
 			[]string{"Relaties ophalen: 9.000 van ongeveer 10.000", "Relaties ophalen: 10.500 van ongeveer 10.500",
 				"Relaties ophalen: 12.000 van ongeveer 12.000"}},
 		{"a small about still steps", message.Dutch,
-			[]engine.Progress{rel(1, 5), rel(2, 5), rel(2, 5), rel(3, 5), done(rel(3, 5))},
+			[]report.Progress{rel(1, 5), rel(2, 5), rel(2, 5), rel(3, 5), done(rel(3, 5))},
 			[]string{"Relaties ophalen: 1 van ongeveer 5", "Relaties ophalen: 2 van ongeveer 5", "Relaties ophalen: 3 van ongeveer 5"}},
 		{"only done", message.Dutch,
-			[]engine.Progress{done(prod(2500, 0))},
+			[]report.Progress{done(prod(2500, 0))},
 			[]string{"Producten ophalen: 2.500 gelezen"}},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -105,11 +106,11 @@ func TestProgressLinesOfALongRead(t *testing.T) {
 		reports := 0
 		for r := 0; r <= 50000; r += 100 {
 			reports++
-			if line, ok := s.next(engine.Progress{Kind: "relations", Read: r, About: about}, message.Dutch); ok {
+			if line, ok := s.next(report.Progress{Kind: "relations", Read: r, About: about}, message.Dutch); ok {
 				lines = append(lines, line)
 			}
 		}
-		if line, ok := s.next(engine.Progress{Kind: "relations", Read: 50000, About: about, Done: true}, message.Dutch); ok {
+		if line, ok := s.next(report.Progress{Kind: "relations", Read: 50000, About: about, Done: true}, message.Dutch); ok {
 			lines = append(lines, line)
 		}
 		// The first, one per step of 5,000 (a tenth of 50,000, or the
@@ -174,12 +175,12 @@ func TestSyncOnceShowsTheProgressOfALongRead(t *testing.T) {
 		OutSmartSoftwareToken: osc.SoftwareToken}
 	var (
 		mu      sync.Mutex
-		reports []engine.Progress
+		reports []report.Progress
 	)
 	runner := &services.Runner{Store: st,
 		Endpoints:   services.Endpoints{EBoekhoudenURL: sb.EBoekhoudenURL, OutSmartURL: sb.OutSmartURL},
 		Credentials: func() (secrets.Credentials, error) { return creds, nil },
-		OnProgress: func(p engine.Progress) {
+		OnProgress: func(p report.Progress) {
 			mu.Lock()
 			defer mu.Unlock()
 			reports = append(reports, p)

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/koppeling/koppeling/internal/engine"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
@@ -105,26 +106,18 @@ func (p *Parts) Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, e
 }
 
 // Attention lists everything that needs the user.
-func (p *Parts) Attention(ctx context.Context) ([]model.AttentionItem, error) {
-	items, err := p.Runner.Attention(ctx)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]model.AttentionItem, len(items))
-	for i, it := range items {
-		out[i] = attentionItem(it)
-	}
-	return out, nil
+func (p *Parts) Attention(ctx context.Context) ([]report.AttentionItem, error) {
+	return p.Runner.Attention(ctx)
 }
 
 // RetryAttention asks for an item to be tried again next run.
-func (p *Parts) RetryAttention(ctx context.Context, kind model.AttentionKind, id string) error {
-	return p.Runner.RetryAttention(ctx, engine.AttentionKind(kind), id)
+func (p *Parts) RetryAttention(ctx context.Context, kind report.AttentionKind, id string) error {
+	return p.Runner.RetryAttention(ctx, report.AttentionKind(kind), id)
 }
 
 // SkipAttention marks an item as skipped.
-func (p *Parts) SkipAttention(ctx context.Context, kind model.AttentionKind, id string) error {
-	return p.Runner.SkipAttention(ctx, engine.AttentionKind(kind), id)
+func (p *Parts) SkipAttention(ctx context.Context, kind report.AttentionKind, id string) error {
+	return p.Runner.SkipAttention(ctx, report.AttentionKind(kind), id)
 }
 
 // RetryCause asks for the items of one cause to be tried again next run.
@@ -163,10 +156,4 @@ func RunFunc(r *services.Runner) scheduler.RunFunc {
 		return scheduler.Result{Summary: sum.Line, Changed: sum.Changed(), Attention: sum.Attention, Err: sum.Err,
 			CallLimited: sum.CallLimited, Detail: RunSummary(sum)}
 	}
-}
-
-// ProgressTo is a runner's OnProgress that hands each report to f (the
-// UI's HandleProgress) as the UI's value.
-func ProgressTo(f func(model.Progress)) func(engine.Progress) {
-	return func(p engine.Progress) { f(Progress(p)) }
 }

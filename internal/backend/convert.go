@@ -2,6 +2,8 @@ package backend
 
 // This file owns the conversion of the engine's and the services' values
 // into the UI's (internal/ui/model): field for field, nothing decided here.
+// Attention items and progress need none: engine and UI share package
+// report.
 
 import (
 	"errors"
@@ -10,13 +12,6 @@ import (
 	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/ui/model"
 )
-
-// attentionItem is an item of the engine's attention list as the UI's.
-func attentionItem(it engine.AttentionItem) model.AttentionItem {
-	return model.AttentionItem{Kind: model.AttentionKind(it.Kind), ID: it.ID, Title: it.Title, Reason: it.Reason,
-		Fix: it.Fix, Cause: it.Cause, CanRetry: it.CanRetry, CanSkip: it.CanSkip,
-		NeedsConfirmation: it.NeedsConfirmation, Export: it.Export}
-}
 
 // loginProblem is the services' login problem as the UI's (nil for nil).
 func loginProblem(p *services.LoginProblem) *model.LoginProblem {
@@ -51,13 +46,5 @@ func (e *problemError) Unwrap() []error { return []error{e.problem, e.err} }
 func RunSummary(s engine.Summary) model.RunSummary {
 	return model.RunSummary{Relations: s.Relations, Materials: s.Materials, HourTypes: s.HourTypes,
 		RelationsCreated: s.RelationsCreated, Invoices: s.Invoices, Handled: s.Handled, Attention: s.Attention,
-		Open: model.OpenCounts{WorkOrders: s.Open.WorkOrders, Relations: s.Open.Relations,
-			Materials: s.Open.Materials, HourTypes: s.Open.HourTypes, Settings: s.Open.Settings,
-			Login: s.Open.Login, OtherNew: s.Open.OtherNew},
-		Message: s.Message}
-}
-
-// Progress is the engine's progress report as the UI's.
-func Progress(p engine.Progress) model.Progress {
-	return model.Progress{Kind: p.Kind, Read: p.Read, About: p.About, Done: p.Done}
+		Open: s.Open, Message: s.Message}
 }

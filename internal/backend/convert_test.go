@@ -8,8 +8,8 @@ import (
 
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/services"
-	"github.com/koppeling/koppeling/internal/store"
 	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
@@ -44,60 +44,15 @@ func sameFields(t *testing.T, from, to any) {
 	}
 }
 
-func TestAttentionItemsKeepEveryField(t *testing.T) {
-	it := engine.AttentionItem{Kind: engine.AttentionWorkOrder, ID: "row-7",
-		Title: message.T("subject.workorder", "Number", "WB7"), Reason: message.T("x.reason"), Fix: message.T("x.fix"),
-		Cause: "workorder:vat", CanRetry: true, CanSkip: true, NeedsConfirmation: true,
-		Export: store.Export{RowID: "row-7", OrderNumber: "WB7", Reason: "Geen btw-code"}}
-	sameFields(t, it, attentionItem(it))
-	// The kinds are the same words on both sides: the UI hands them back
-	// to RetryAttention and SkipAttention.
-	for _, k := range []struct {
-		e engine.AttentionKind
-		m model.AttentionKind
-	}{{engine.AttentionWorkOrder, model.AttentionWorkOrder}, {engine.AttentionRelation, model.AttentionRelation},
-		{engine.AttentionMaterial, model.AttentionMaterial}, {engine.AttentionHourType, model.AttentionHourType},
-		{engine.AttentionSettings, model.AttentionSettings}, {engine.AttentionLogin, model.AttentionLogin}} {
-		if string(k.e) != string(k.m) {
-			t.Errorf("kind %q is %q in the UI", k.e, k.m)
-		}
-		if got := attentionItem(engine.AttentionItem{Kind: k.e}).Kind; got != k.m {
-			t.Errorf("kind %q converts to %q, want %q", k.e, got, k.m)
-		}
-	}
-}
-
 func TestRunSummaryKeepsWhatTheNotificationsTell(t *testing.T) {
 	s := engine.Summary{RunID: 9, Relations: 1, Materials: 2, HourTypes: 3, RelationsCreated: 4, Invoices: 5, Handled: 6,
-		Attention: 7, Open: engine.OpenCounts{WorkOrders: 1, Relations: 2, Materials: 3, HourTypes: 4, Settings: 5, Login: 6, OtherNew: 7},
+		Attention: 7, Open: report.OpenCounts{WorkOrders: 1, Relations: 2, Materials: 3, HourTypes: 4, Settings: 5, Login: 6, OtherNew: 7},
 		Message: message.Text{Key: message.KeySummary, Args: message.Args{"Invoices": "5"}}}
 	got := RunSummary(s)
 	// Every field the UI has is the engine's.
 	sameFields(t, got, s)
 	if got.Open.Total() != s.Open.Total() {
 		t.Errorf("open total %d, engine says %d", got.Open.Total(), s.Open.Total())
-	}
-}
-
-func TestProgressSaysWhatTheEngineSays(t *testing.T) {
-	for _, p := range []engine.Progress{
-		{Kind: "relations", Read: 6000, About: 15000},
-		{Kind: "relations", Read: 16000, About: 15000},
-		{Kind: "products", Read: 2000},
-		{Kind: "relations", Read: 15000, About: 15000, Done: true},
-	} {
-		got := Progress(p)
-		sameFields(t, p, got)
-		for _, lang := range []message.Lang{message.Dutch, message.English} {
-			if g, w := got.Text().Render(lang), p.Text().Render(lang); g != w {
-				t.Errorf("%+v in %s: %q, engine says %q", p, lang, g, w)
-			}
-		}
-	}
-	var got []model.Progress
-	ProgressTo(func(p model.Progress) { got = append(got, p) })(engine.Progress{Kind: "products", Read: 4000})
-	if len(got) != 1 || got[0] != (model.Progress{Kind: "products", Read: 4000}) {
-		t.Errorf("ProgressTo handed on %+v", got)
 	}
 }
 

@@ -10,54 +10,18 @@ import (
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/outsmart"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
-// AttentionKind is what an item of the attention list is about.
-type AttentionKind string
-
-// The kinds of the attention list.
-const (
-	AttentionWorkOrder AttentionKind = "workorder"
-	AttentionRelation  AttentionKind = AttentionKind(store.AttentionRelation)
-	AttentionMaterial  AttentionKind = AttentionKind(store.AttentionMaterial)
-	AttentionHourType  AttentionKind = AttentionKind(store.AttentionHourType)
-	AttentionSettings  AttentionKind = AttentionKind(store.AttentionSettings)
-	AttentionLogin     AttentionKind = AttentionKind(store.AttentionLogin)
-)
-
-// AttentionItem is one thing that needs the user: a parked work order, a
-// record OutSmart cannot take, a setting that stops invoices, a login that
-// is refused. Its texts are messages, rendered in the window's language.
-type AttentionItem struct {
-	Kind AttentionKind
-	// ID names the item for RetryAttention and SkipAttention: the work
-	// order's row id, the record's code, or the setting or service.
-	ID     string
-	Title  message.Text // "Werkbon WB26107", "Relatie 1034, Bakkerij Jansen"
-	Reason message.Text // what is wrong
-	Fix    message.Text // what the user does; zero when Reason says it
-	// Cause groups items that have the same cause: "Alles opnieuw
-	// proberen" retries the items of one cause together.
-	Cause string
-	// CanRetry: Opnieuw proberen (or, with NeedsConfirmation, Toch
-	// factureren) applies. CanSkip: Overslaan applies.
-	CanRetry, CanSkip bool
-	// NeedsConfirmation marks a work order that is invoiced as it is once
-	// the user confirms it.
-	NeedsConfirmation bool
-	// Export is the journal entry of a work order item.
-	Export store.Export
-}
-
 // Attention lists everything that needs the user: parked work orders
 // (oldest first), then records, settings and logins.
-func (e *Engine) Attention(ctx context.Context) ([]AttentionItem, error) {
+func (e *Engine) Attention(ctx context.Context) ([]report.AttentionItem, error) {
 	parked, err := e.p.Store.Exports(ctx, store.ExportParked)
 	if err != nil {
 		return nil, err
 	}
-	var items []AttentionItem
+	var items []report.AttentionItem
 	for _, x := range parked {
 		items = append(items, workOrderItem(x))
 	}
@@ -66,7 +30,7 @@ func (e *Engine) Attention(ctx context.Context) ([]AttentionItem, error) {
 		return nil, err
 	}
 	for _, a := range rest {
-		items = append(items, AttentionItem{Kind: AttentionKind(a.Kind), ID: a.Subject, Title: a.Title(), Reason: a.Reason(),
+		items = append(items, report.AttentionItem{Kind: report.AttentionKind(a.Kind), ID: a.Subject, Title: a.Title(), Reason: a.Reason(),
 			Fix: a.Fix(), Cause: string(a.Kind) + ":" + a.Cause, CanRetry: true,
 			CanSkip: a.Kind != store.AttentionSettings && a.Kind != store.AttentionLogin})
 	}
@@ -74,8 +38,8 @@ func (e *Engine) Attention(ctx context.Context) ([]AttentionItem, error) {
 }
 
 // workOrderItem is the attention item of a parked work order.
-func workOrderItem(x store.Export) AttentionItem {
-	it := AttentionItem{Kind: AttentionWorkOrder, ID: x.RowID, Title: message.T("subject.workorder", "Number", x.OrderNumber),
+func workOrderItem(x store.Export) report.AttentionItem {
+	it := report.AttentionItem{Kind: report.AttentionWorkOrder, ID: x.RowID, Title: message.T("subject.workorder", "Number", x.OrderNumber),
 		CanRetry: true, CanSkip: true, NeedsConfirmation: x.NeedsConfirmation, Export: x}
 	if x.ReasonKey != "" {
 		it.Reason = message.Text{Key: x.ReasonKey, Args: x.Args}
@@ -96,8 +60,8 @@ func workOrderItem(x store.Export) AttentionItem {
 // RetryAttention asks for an item to be tried again on the next run: a
 // parked work order as RetryExport; a record is sent again (and reported
 // again if it still cannot go); a setting or login is checked again.
-func (e *Engine) RetryAttention(ctx context.Context, kind AttentionKind, id string) error {
-	if kind == AttentionWorkOrder {
+func (e *Engine) RetryAttention(ctx context.Context, kind report.AttentionKind, id string) error {
+	if kind == report.AttentionWorkOrder {
 		return e.RetryExport(ctx, id)
 	}
 	a, err := e.p.Store.AttentionItem(ctx, store.AttentionKind(kind), id)
@@ -105,7 +69,7 @@ func (e *Engine) RetryAttention(ctx context.Context, kind AttentionKind, id stri
 		return err
 	}
 	switch kind {
-	case AttentionRelation, AttentionMaterial, AttentionHourType:
+	case report.AttentionRelation, report.AttentionMaterial, report.AttentionHourType:
 		// Forget the refused version, so the next run judges the record anew.
 		maps, err := e.p.Store.Mappings(ctx, store.MappingKind(kind))
 		if err != nil {
@@ -129,11 +93,11 @@ func (e *Engine) RetryAttention(ctx context.Context, kind AttentionKind, id stri
 // SkipAttention marks an item as not needing the user: a parked work order
 // is not exported (SkipExport); a record is reported again only when its
 // data change.
-func (e *Engine) SkipAttention(ctx context.Context, kind AttentionKind, id string) error {
-	if kind == AttentionWorkOrder {
+func (e *Engine) SkipAttention(ctx context.Context, kind report.AttentionKind, id string) error {
+	if kind == report.AttentionWorkOrder {
 		return e.SkipExport(ctx, id)
 	}
-	if kind != AttentionRelation && kind != AttentionMaterial && kind != AttentionHourType {
+	if kind != report.AttentionRelation && kind != report.AttentionMaterial && kind != report.AttentionHourType {
 		return fmt.Errorf("%s %s cannot be skipped: it stops every run until it is fixed", kind, id)
 	}
 	a, err := e.p.Store.AttentionItem(ctx, store.AttentionKind(kind), id)
@@ -148,7 +112,7 @@ func (e *Engine) SkipAttention(ctx context.Context, kind AttentionKind, id strin
 	return err
 }
 
-// RetryCause retries every item of one cause (AttentionItem.Cause) and
+// RetryCause retries every item of one cause (report.AttentionItem.Cause) and
 // returns how many it asked for again.
 func (e *Engine) RetryCause(ctx context.Context, cause string) (int, error) {
 	items, err := e.Attention(ctx)
@@ -171,25 +135,25 @@ func (e *Engine) RetryCause(ctx context.Context, cause string) (int, error) {
 }
 
 // CountOpen counts the attention list by kind.
-func (e *Engine) CountOpen(ctx context.Context) (OpenCounts, error) {
+func (e *Engine) CountOpen(ctx context.Context) (report.OpenCounts, error) {
 	items, err := e.Attention(ctx)
 	if err != nil {
-		return OpenCounts{}, err
+		return report.OpenCounts{}, err
 	}
-	var o OpenCounts
+	var o report.OpenCounts
 	for _, it := range items {
 		switch it.Kind {
-		case AttentionWorkOrder:
+		case report.AttentionWorkOrder:
 			o.WorkOrders++
-		case AttentionRelation:
+		case report.AttentionRelation:
 			o.Relations++
-		case AttentionMaterial:
+		case report.AttentionMaterial:
 			o.Materials++
-		case AttentionHourType:
+		case report.AttentionHourType:
 			o.HourTypes++
-		case AttentionSettings:
+		case report.AttentionSettings:
 			o.Settings++
-		case AttentionLogin:
+		case report.AttentionLogin:
 			o.Login++
 		}
 	}

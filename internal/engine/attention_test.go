@@ -9,6 +9,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
 	"github.com/koppeling/koppeling/internal/store"
@@ -117,12 +118,12 @@ func TestSettingsProblemIsOnTheListUntilFixed(t *testing.T) {
 		t.Fatalf("empty template: %+v %q", sum.Open, sum.Line)
 	}
 	items, _ := h.eng.Attention(context.Background())
-	if len(items) != 1 || items[0].Kind != AttentionSettings || items[0].CanSkip ||
+	if len(items) != 1 || items[0].Kind != report.AttentionSettings || items[0].CanSkip ||
 		!strings.Contains(items[0].Reason.Render(message.Dutch), `"Bestaat niet" bestaat niet`) ||
 		!strings.Contains(items[0].Fix.Render(message.Dutch), "1 naar E-boekhouden") {
 		t.Fatalf("attention list: %+v", items)
 	}
-	if err := h.eng.SkipAttention(context.Background(), AttentionSettings, items[0].ID); err == nil {
+	if err := h.eng.SkipAttention(context.Background(), report.AttentionSettings, items[0].ID); err == nil {
 		t.Error("a settings problem was skipped")
 	}
 	if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyWorkflowStatus: "1 naar E-boekhouden"}); err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/redact"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -67,7 +68,7 @@ type Params struct {
 	// OnProgress receives the progress of a long read of master data (a
 	// large administration's first import); nil ignores it. It is called
 	// from the run's goroutine and must not block.
-	OnProgress func(Progress)
+	OnProgress func(report.Progress)
 	// Checkpoint, when set, is called at each step of a run: after an
 	// OutSmart upsert was accepted ("import.sent"), after a relation was
 	// created in e-Boekhouden ("export.relation"), and at each step of a work
@@ -151,28 +152,10 @@ type Summary struct {
 	Line string
 	// Open counts what still needs the user after the run, by kind: what
 	// this run found and what earlier runs found and nobody fixed yet.
-	Open OpenCounts
+	Open report.OpenCounts
 	// Message is the summary line as a message (internal/message): its
 	// Render gives Line in Dutch and the same line in English.
 	Message message.Text
-}
-
-// OpenCounts are the items of the attention list by kind.
-type OpenCounts struct {
-	WorkOrders int // parked work orders
-	Relations  int // relations OutSmart cannot take
-	Materials  int
-	HourTypes  int
-	Settings   int // settings that stop invoices from going out
-	Login      int // services that refuse the login details
-	// OtherNew counts attention lines of this run that are not items of the
-	// list (an invoice total that differs, a work order gone from OutSmart).
-	OtherNew int
-}
-
-// Total is the number of open items.
-func (o OpenCounts) Total() int {
-	return o.WorkOrders + o.Relations + o.Materials + o.HourTypes + o.Settings + o.Login
 }
 
 // Changed reports whether the run imported or exported anything.

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
@@ -319,9 +320,9 @@ func TestRetryAndSkipParkedWorkOrders(t *testing.T) {
 	relations := 0
 	for _, it := range items {
 		switch it.Kind {
-		case AttentionWorkOrder:
+		case report.AttentionWorkOrder:
 			parked = append(parked, it.Export)
-		case AttentionRelation:
+		case report.AttentionRelation:
 			relations++
 		}
 	}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -97,7 +98,7 @@ type sweepState struct {
 // masterSource is one kind of master data and how to read it.
 type masterSource[T any] struct {
 	kind     store.SourceKind
-	progress string // Progress.Kind
+	progress string // report.Progress.Kind
 	word     string // log subject: "relaties" or "producten"
 	capped   string // message key of the warning that not every record could be read
 	code     func(T) string
@@ -127,7 +128,7 @@ type sweeper[T any] struct {
 	keys   []watchKey       // sorted; built when first needed
 	calls  int
 	report bool // report progress (a discovery without a budget)
-	about  int  // Progress.About
+	about  int  // report.Progress.About
 }
 
 type watchKey struct{ key, code string }
@@ -448,7 +449,7 @@ func (s *sweeper[T]) progress(done bool) {
 	if !s.report {
 		return
 	}
-	s.r.p.OnProgress(Progress{Kind: s.src.progress, Read: len(s.got.read), About: s.about, Done: done})
+	s.r.p.OnProgress(report.Progress{Kind: s.src.progress, Read: len(s.got.read), About: s.about, Done: done})
 }
 
 // expected is about how many records a first read will find: as many as

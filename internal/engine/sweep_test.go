@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
@@ -77,8 +78,8 @@ func outSmartHas(h *harness) (rels, mats, hts map[string]string) {
 // everything was read; no warning that some could not be.
 func TestLargeAdministrationIsImportedWholeInOneRun(t *testing.T) {
 	h, _ := newSweepHarness(t)
-	var reports []Progress
-	h.eng.p.OnProgress = func(p Progress) { reports = append(reports, p) }
+	var reports []report.Progress
+	h.eng.p.OnProgress = func(p report.Progress) { reports = append(reports, p) }
 	sum := h.run(RunOptions{})
 	if sum.Err != nil {
 		t.Fatal(sum.Err)
@@ -105,8 +106,8 @@ func TestLargeAdministrationIsImportedWholeInOneRun(t *testing.T) {
 			t.Errorf("the log does not say %q", what)
 		}
 	}
-	// Progress: per kind, growing, ending with Done at the full count.
-	last := map[string]Progress{}
+	// report.Progress: per kind, growing, ending with Done at the full count.
+	last := map[string]report.Progress{}
 	for _, p := range reports {
 		if prev, ok := last[p.Kind]; ok && (p.Read < prev.Read || prev.Done) {
 			t.Fatalf("progress went back or went on after Done: %+v after %+v", p, prev)
@@ -258,8 +259,8 @@ func TestCallLimitDuringTheFirstReadGoesOnWhereItStopped(t *testing.T) {
 	}
 	firstRelations := len(rels)
 	before := books.relations
-	var reports []Progress
-	h.eng.p.OnProgress = func(p Progress) { reports = append(reports, p) }
+	var reports []report.Progress
+	h.eng.p.OnProgress = func(p report.Progress) { reports = append(reports, p) }
 	if sum := h.run(RunOptions{}); sum.Err != nil {
 		t.Fatal(sum.Err)
 	}

@@ -9,6 +9,7 @@ import (
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/redact"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -27,7 +28,7 @@ type Runner struct {
 	Endpoints   Endpoints
 	OnLog       func(store.LogEntry)
 	// OnProgress receives the progress of a long read (engine.Params).
-	OnProgress func(engine.Progress)
+	OnProgress func(report.Progress)
 	Checkpoint func(step string)
 }
 
@@ -102,18 +103,18 @@ func (r *Runner) cannotStart(ctx context.Context, opts engine.RunOptions, err er
 func (r *Runner) engine() *engine.Engine { return engine.New(engine.Params{Store: r.Store}) }
 
 // Attention lists everything that needs the user.
-func (r *Runner) Attention(ctx context.Context) ([]engine.AttentionItem, error) {
+func (r *Runner) Attention(ctx context.Context) ([]report.AttentionItem, error) {
 	return r.engine().Attention(ctx)
 }
 
 // RetryAttention asks for an item of the attention list to be tried again
 // on the next run.
-func (r *Runner) RetryAttention(ctx context.Context, kind engine.AttentionKind, id string) error {
+func (r *Runner) RetryAttention(ctx context.Context, kind report.AttentionKind, id string) error {
 	return r.engine().RetryAttention(ctx, kind, id)
 }
 
 // SkipAttention marks an item of the attention list as skipped.
-func (r *Runner) SkipAttention(ctx context.Context, kind engine.AttentionKind, id string) error {
+func (r *Runner) SkipAttention(ctx context.Context, kind report.AttentionKind, id string) error {
 	return r.engine().SkipAttention(ctx, kind, id)
 }
 

@@ -12,6 +12,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
@@ -101,15 +102,15 @@ func TestRunnerRecordsARunThatCannotStart(t *testing.T) {
 	}
 	// The refusal is on the attention list, with its fix on Inloggen, and
 	// counted as open.
-	login := func() []engine.AttentionItem {
+	login := func() []report.AttentionItem {
 		t.Helper()
 		items, err := r.Attention(ctx)
 		if err != nil {
 			t.Fatal(err)
 		}
-		var out []engine.AttentionItem
+		var out []report.AttentionItem
 		for _, it := range items {
-			if it.Kind == engine.AttentionLogin {
+			if it.Kind == report.AttentionLogin {
 				out = append(out, it)
 			}
 		}

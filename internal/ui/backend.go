@@ -11,6 +11,7 @@ import (
 	"sort"
 	"time"
 
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
@@ -40,9 +41,9 @@ type Backend interface {
 	Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, error)
 	// Attention lists everything that needs the user; RetryAttention and
 	// SkipAttention act on one item, RetryCause on the items of one cause.
-	Attention(ctx context.Context) ([]model.AttentionItem, error)
-	RetryAttention(ctx context.Context, kind model.AttentionKind, id string) error
-	SkipAttention(ctx context.Context, kind model.AttentionKind, id string) error
+	Attention(ctx context.Context) ([]report.AttentionItem, error)
+	RetryAttention(ctx context.Context, kind report.AttentionKind, id string) error
+	SkipAttention(ctx context.Context, kind report.AttentionKind, id string) error
 	RetryCause(ctx context.Context, cause string) (int, error)
 	// SyncNow asks the scheduler for a run.
 	SyncNow() scheduler.TriggerOutcome
@@ -56,7 +57,7 @@ type Backend interface {
 
 // groupByCause orders items so that those of one cause follow each other
 // (in the order their first item had) and returns the size of each cause.
-func groupByCause(items []model.AttentionItem) ([]model.AttentionItem, map[string]int) {
+func groupByCause(items []report.AttentionItem) ([]report.AttentionItem, map[string]int) {
 	first := map[string]int{}
 	size := map[string]int{}
 	for i, it := range items {
@@ -65,7 +66,7 @@ func groupByCause(items []model.AttentionItem) ([]model.AttentionItem, map[strin
 		}
 		size[it.Cause]++
 	}
-	out := append([]model.AttentionItem(nil), items...)
+	out := append([]report.AttentionItem(nil), items...)
 	sort.SliceStable(out, func(i, j int) bool { return first[out[i].Cause] < first[out[j].Cause] })
 	return out, size
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/koppeling/koppeling/internal/decimal"
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
@@ -62,7 +63,7 @@ type fakeBackend struct {
 	// as the engine does until the next run; RetryCause takes the items of
 	// one cause that need no confirmation. Unlike the engine, the fake
 	// writes no log line for them.
-	items []model.AttentionItem
+	items []report.AttentionItem
 	// runs are the finished runs, oldest first.
 	runs []store.Run
 
@@ -113,7 +114,7 @@ func (f *fakeBackend) savedCredentials() secrets.Credentials {
 }
 
 // attention is the attention list now.
-func (f *fakeBackend) attention() []model.AttentionItem {
+func (f *fakeBackend) attention() []report.AttentionItem {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	return slices.Clone(f.items)
@@ -362,7 +363,7 @@ func (f *fakeBackend) addLog(entries ...store.LogEntry) {
 var loginMissing = store.Attention{Kind: store.AttentionLogin, Subject: "credentials", Cause: "credentials",
 	TitleKey: "subject.login", ReasonKey: "login.missing", FixKey: "login.missing.fix"}
 
-func (f *fakeBackend) Attention(context.Context) ([]model.AttentionItem, error) {
+func (f *fakeBackend) Attention(context.Context) ([]report.AttentionItem, error) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("Attention")
@@ -371,8 +372,8 @@ func (f *fakeBackend) Attention(context.Context) ([]model.AttentionItem, error) 
 
 // take removes the item of kind and id from the list; it fails like the
 // engine when there is none.
-func (f *fakeBackend) take(kind model.AttentionKind, id string) error {
-	i := slices.IndexFunc(f.items, func(it model.AttentionItem) bool { return it.Kind == kind && it.ID == id })
+func (f *fakeBackend) take(kind report.AttentionKind, id string) error {
+	i := slices.IndexFunc(f.items, func(it report.AttentionItem) bool { return it.Kind == kind && it.ID == id })
 	if i < 0 {
 		return fmt.Errorf("no %s %q needs attention", kind, id)
 	}
@@ -380,18 +381,18 @@ func (f *fakeBackend) take(kind model.AttentionKind, id string) error {
 	return nil
 }
 
-func (f *fakeBackend) RetryAttention(_ context.Context, kind model.AttentionKind, id string) error {
+func (f *fakeBackend) RetryAttention(_ context.Context, kind report.AttentionKind, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("RetryAttention %s %s", kind, id)
 	return f.take(kind, id)
 }
 
-func (f *fakeBackend) SkipAttention(_ context.Context, kind model.AttentionKind, id string) error {
+func (f *fakeBackend) SkipAttention(_ context.Context, kind report.AttentionKind, id string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("SkipAttention %s %s", kind, id)
-	if kind == model.AttentionSettings || kind == model.AttentionLogin {
+	if kind == report.AttentionSettings || kind == report.AttentionLogin {
 		return fmt.Errorf("%s %s cannot be skipped: it stops every run until it is fixed", kind, id)
 	}
 	return f.take(kind, id)
@@ -400,7 +401,7 @@ func (f *fakeBackend) SkipAttention(_ context.Context, kind model.AttentionKind,
 // park puts a parked work order on the attention list as the engine lists
 // it (fakeAttentionMatchesTheEngine checks it against the engine).
 func (f *fakeBackend) park(x store.Export) {
-	it := model.AttentionItem{Kind: model.AttentionWorkOrder, ID: x.RowID,
+	it := report.AttentionItem{Kind: report.AttentionWorkOrder, ID: x.RowID,
 		Title:    message.T("subject.workorder", "Number", x.OrderNumber),
 		CanRetry: true, CanSkip: true, NeedsConfirmation: x.NeedsConfirmation, Export: x}
 	if x.ReasonKey != "" {
@@ -423,7 +424,7 @@ func (f *fakeBackend) park(x store.Export) {
 func (f *fakeBackend) note(a store.Attention) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.items = append(f.items, model.AttentionItem{Kind: model.AttentionKind(a.Kind), ID: a.Subject, Title: a.Title(),
+	f.items = append(f.items, report.AttentionItem{Kind: report.AttentionKind(a.Kind), ID: a.Subject, Title: a.Title(),
 		Reason: a.Reason(), Fix: a.Fix(), Cause: string(a.Kind) + ":" + a.Cause, CanRetry: true,
 		CanSkip: a.Kind != store.AttentionSettings && a.Kind != store.AttentionLogin})
 }
@@ -434,7 +435,7 @@ func (f *fakeBackend) RetryCause(_ context.Context, cause string) (int, error) {
 	f.record("RetryCause %s", cause)
 	n := len(f.items)
 	// A confirmation is asked one work order at a time.
-	f.items = slices.DeleteFunc(f.items, func(it model.AttentionItem) bool {
+	f.items = slices.DeleteFunc(f.items, func(it report.AttentionItem) bool {
 		return it.Cause == cause && it.CanRetry && !it.NeedsConfirmation
 	})
 	return n - len(f.items), nil

@@ -9,9 +9,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // problemLevels are the log levels the "problems only" filter keeps.
@@ -27,7 +27,7 @@ const logLimit = 500
 // first, in the window's language.
 type logView struct {
 	entries []store.LogEntry
-	items   []model.AttentionItem
+	items   []report.AttentionItem
 	// parked are the work orders among items.
 	parked []store.Export
 
@@ -123,13 +123,13 @@ func (v *logView) showLog(entries []store.LogEntry) {
 // together: each with its title, reason and (once) its fix, and the actions
 // that apply; the first item of a cause shared by several offers to retry
 // them all.
-func (u *UI) showAttention(items []model.AttentionItem) {
+func (u *UI) showAttention(items []report.AttentionItem) {
 	v := u.logView
 	items, size := groupByCause(items)
 	v.items = items
 	v.parked = nil
 	for _, it := range items {
-		if it.Kind == model.AttentionWorkOrder {
+		if it.Kind == report.AttentionWorkOrder {
 			v.parked = append(v.parked, it.Export)
 		}
 	}
@@ -195,8 +195,8 @@ func (u *UI) messageLang() message.Lang {
 // retryItem asks for one item to be tried again and starts a run. A
 // login item stays while the login details are still missing: the note
 // says why no run starts.
-func (u *UI) retryItem(it model.AttentionItem) {
-	if reason := u.runRefusal(); reason != "" && it.Kind == model.AttentionLogin {
+func (u *UI) retryItem(it report.AttentionItem) {
+	if reason := u.runRefusal(); reason != "" && it.Kind == report.AttentionLogin {
 		u.logView.note.SetText(reason)
 		u.logView.note.Show()
 		u.relayout()
@@ -263,13 +263,13 @@ func (u *UI) runRefusal() string {
 // work order that looked implausible is invoiced as it is (Cancel has the
 // focus). The engine records the confirmation when it retries the work
 // order.
-func (u *UI) confirmInvoice(it model.AttentionItem) {
+func (u *UI) confirmInvoice(it report.AttentionItem) {
 	showChoice(u.win, tr("attention.confirm.title"),
 		tr("attention.confirm.body", map[string]any{"Number": it.Export.OrderNumber, "Reason": it.Reason.Render(u.messageLang())}),
 		[]choice{{label: tr("unsaved.cancel")}, {label: tr("attention.confirm"), primary: true, do: func() { u.retryItem(it) }}}, 0)
 }
 
-func (u *UI) confirmSkip(it model.AttentionItem) {
+func (u *UI) confirmSkip(it report.AttentionItem) {
 	skip := func() {
 		u.async(func() {
 			err := u.b.SkipAttention(u.ctx, it.Kind, it.ID)
@@ -282,7 +282,7 @@ func (u *UI) confirmSkip(it model.AttentionItem) {
 		})
 	}
 	title, body := tr("attention.skip.title"), tr("attention.skip.body", map[string]any{"Number": it.Export.OrderNumber})
-	if it.Kind != model.AttentionWorkOrder {
+	if it.Kind != report.AttentionWorkOrder {
 		title = tr("attention.skip.record.title")
 		body = tr("attention.skip.record.body", map[string]any{"Title": it.Title.Render(u.messageLang())})
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/koppeling/koppeling/internal/backend"
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -192,7 +193,7 @@ func TestNotificationsCountWhatIsStillOpen(t *testing.T) {
 	if _, err := setUpLanguage(); err != nil {
 		t.Fatal(err)
 	}
-	sum := engine.Summary{Invoices: 3, Open: engine.OpenCounts{Relations: 2, WorkOrders: 1},
+	sum := engine.Summary{Invoices: 3, Open: report.OpenCounts{Relations: 2, WorkOrders: 1},
 		Message: message.Text{Key: message.KeySummary, Args: message.Args{"Invoices": "3", "OpenRelations": "2", "OpenWorkOrders": "1"}}}
 	res := scheduler.Result{Changed: true, Detail: backend.RunSummary(sum)}
 	for _, c := range []struct {
@@ -210,7 +211,7 @@ func TestNotificationsCountWhatIsStillOpen(t *testing.T) {
 		t.Errorf("the same two again: %+v", ns)
 	}
 
-	failed := engine.Summary{Err: errors.New("weg"), Relations: 4, Open: engine.OpenCounts{Login: 1}, Message: message.Text{Key: message.KeySummary,
+	failed := engine.Summary{Err: errors.New("weg"), Relations: 4, Open: report.OpenCounts{Login: 1}, Message: message.Text{Key: message.KeySummary,
 		Args: message.Args{"Failed": "1", "Cause": "@cause.outsmart.unreachable", "Relations": "4", "OpenLogin": "1"}}}
 	ns, _ := runNotifications(scheduler.Result{Err: failed.Err, Detail: backend.RunSummary(failed)}, nil, false, 0, message.Dutch)
 	if len(ns) != 1 || ns[0].kind != "failed" ||

@@ -8,7 +8,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/koppeling/koppeling/internal/ui/model"
+	"github.com/koppeling/koppeling/internal/report"
 )
 
 // progressRepaint is the least time between two repaints of the progress.
@@ -23,16 +23,16 @@ const progressRepaint = 250 * time.Millisecond
 type progressFeed struct {
 	mu      sync.Mutex
 	run     int
-	waiting *model.Progress // the newest report not yet handed on
-	timer   bool            // a hand-on of waiting is due
-	shown   time.Time       // when a report was last handed on
+	waiting *report.Progress // the newest report not yet handed on
+	timer   bool             // a hand-on of waiting is due
+	shown   time.Time        // when a report was last handed on
 
 	now     func() time.Time
 	after   func(time.Duration, func()) // runs a function after a while, on another goroutine
-	deliver func(run int, p model.Progress)
+	deliver func(run int, p report.Progress)
 }
 
-func newProgressFeed(deliver func(run int, p model.Progress)) *progressFeed {
+func newProgressFeed(deliver func(run int, p report.Progress)) *progressFeed {
 	return &progressFeed{now: time.Now, deliver: deliver,
 		after: func(d time.Duration, f func()) { time.AfterFunc(d, f) }}
 }
@@ -55,7 +55,7 @@ func (f *progressFeed) current() int {
 }
 
 // report takes a report of the run's goroutine.
-func (f *progressFeed) report(p model.Progress) {
+func (f *progressFeed) report(p report.Progress) {
 	f.mu.Lock()
 	run, now := f.run, f.now()
 	switch {
@@ -94,11 +94,11 @@ func (f *progressFeed) flush() {
 // HandleProgress takes a progress report of a run (the Runner's
 // OnProgress); it runs on the run's goroutine, never blocks it and hands
 // the report to the UI thread at most a few times a second.
-func (u *UI) HandleProgress(p model.Progress) { u.progressFeed.report(p) }
+func (u *UI) HandleProgress(p report.Progress) { u.progressFeed.report(p) }
 
 // showProgress shows a report on the UI thread while its run is going; a
 // Done report brings back the normal texts.
-func (u *UI) showProgress(run int, p model.Progress) {
+func (u *UI) showProgress(run int, p report.Progress) {
 	if !u.running || run != u.progressFeed.current() {
 		return // the run ended
 	}

@@ -8,8 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // manualTimers stand in for the progress feed's clock: time moves and
@@ -68,13 +68,13 @@ func (m *manualTimers) waiting() int {
 // to the UI, as the engine does from the run's goroutine, and ends when
 // told to.
 type fakeRun struct {
-	reports chan model.Progress
+	reports chan report.Progress
 	handed  chan struct{}
 	u       *UI
 }
 
 func newFakeRun() *fakeRun {
-	return &fakeRun{reports: make(chan model.Progress), handed: make(chan struct{})}
+	return &fakeRun{reports: make(chan report.Progress), handed: make(chan struct{})}
 }
 
 func (r *fakeRun) run(ctx context.Context, _ scheduler.Trigger) scheduler.Result {
@@ -93,7 +93,7 @@ func (r *fakeRun) run(ctx context.Context, _ scheduler.Trigger) scheduler.Result
 }
 
 // report has the run report p and waits until the UI took it.
-func (r *fakeRun) report(p model.Progress) {
+func (r *fakeRun) report(p report.Progress) {
 	r.reports <- p
 	<-r.handed
 }
@@ -134,7 +134,7 @@ func (h *harness) startFakeRun() {
 func TestProgressShowsInStatusAndTray(t *testing.T) {
 	h, fr, clock := progressHarness(t)
 	u := h.u
-	rel := func(read int) model.Progress { return model.Progress{Kind: "relations", Read: read, About: 15000} }
+	rel := func(read int) report.Progress { return report.Progress{Kind: "relations", Read: read, About: 15000} }
 	shows := func(when, want string) {
 		t.Helper()
 		h.drain()
@@ -177,13 +177,13 @@ func TestProgressShowsInStatusAndTray(t *testing.T) {
 
 	// Done brings the normal text back at once, whatever the time.
 	clock.advance(10 * time.Millisecond)
-	fr.report(model.Progress{Kind: "relations", Read: 15000, About: 15000, Done: true})
+	fr.report(report.Progress{Kind: "relations", Read: 15000, About: 15000, Done: true})
 	shows("relations done", "Bezig met synchroniseren…")
 
 	// The products' read starts; its first report waits for the repaint
 	// time, and the run ends before it.
 	clock.advance(10 * time.Millisecond)
-	fr.report(model.Progress{Kind: "products", Read: 2000})
+	fr.report(report.Progress{Kind: "products", Read: 2000})
 	shows("products within the repaint time", "Bezig met synchroniseren…")
 	close(fr.reports)
 	h.pump("the run's end", func() bool { return !u.running })
@@ -194,7 +194,7 @@ func TestProgressShowsInStatusAndTray(t *testing.T) {
 		t.Fatalf("after the run: status %q, tooltip %q", normal, h.app.tooltip)
 	}
 	clock.advance(time.Second) // the waiting repaint is due
-	u.HandleProgress(model.Progress{Kind: "products", Read: 4000})
+	u.HandleProgress(report.Progress{Kind: "products", Read: 4000})
 	h.drain()
 	if u.progress != nil || u.status.Text != normal || len(h.app.tooltips) != after || u.tray.last.Label != u.runText() ||
 		strings.Contains(u.tray.last.Label, "ophalen") {
@@ -208,11 +208,11 @@ func TestProgressShowsInStatusAndTray(t *testing.T) {
 	}
 
 	// The next run starts from the normal text, not from the last report.
-	fr.reports = make(chan model.Progress)
+	fr.reports = make(chan report.Progress)
 	h.startFakeRun()
 	shows("the next run", "Bezig met synchroniseren…")
 	clock.advance(time.Second)
-	fr.report(model.Progress{Kind: "products", Read: 6000})
+	fr.report(report.Progress{Kind: "products", Read: 6000})
 	shows("the next run's report", "Producten ophalen: 6.000 gelezen.")
 	// A report of the first run that reaches the UI thread only now (its
 	// hand-on raced with the run's end) is not shown.
@@ -229,14 +229,14 @@ func TestProgressInEnglish(t *testing.T) {
 	h, fr, clock := progressHarness(t)
 	u := h.u
 	h.startFakeRun()
-	fr.report(model.Progress{Kind: "relations", Read: 6000, About: 15000})
+	fr.report(report.Progress{Kind: "relations", Read: 6000, About: 15000})
 	h.drain()
 	want := "Reading relations: 6,000 of about 15,000"
 	if !strings.HasPrefix(u.status.Text, want+".") || u.tray.last.Label != want || h.app.tooltip != "Koppeling – "+want {
 		t.Errorf("status %q, tray %q, tooltip %q; want %q", u.status.Text, u.tray.last.Label, h.app.tooltip, want)
 	}
 	clock.advance(time.Second)
-	fr.report(model.Progress{Kind: "relations", Read: 15000, About: 15000, Done: true})
+	fr.report(report.Progress{Kind: "relations", Read: 15000, About: 15000, Done: true})
 	h.drain()
 	if !strings.HasPrefix(u.status.Text, "Synchronising…") || h.app.tooltip != "Koppeling – Synchronising…" {
 		t.Errorf("after Done: status %q, tooltip %q", u.status.Text, h.app.tooltip)

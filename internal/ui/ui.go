@@ -34,10 +34,10 @@ import (
 
 	"github.com/koppeling/koppeling/assets"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // AppID and AppName are the application's id and name, as in FyneApp.toml
@@ -121,7 +121,7 @@ type UI struct {
 	// progress is the newest report of a long read of the current run
 	// (nil when there is none, or its read is done); progressFeed brings
 	// the reports (progress.go).
-	progress     *model.Progress
+	progress     *report.Progress
 	progressFeed *progressFeed
 	paused       bool
 	nextRun      time.Time
@@ -167,7 +167,7 @@ func New(a fyne.App, b Backend, opts Options) (*UI, error) {
 func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI, error) {
 	u := &UI{app: a, b: b, opts: opts, ctx: context.Background(), knownParked: map[string]bool{},
 		onMain: onMain, async: async, notify: appNotifier{a}}
-	u.progressFeed = newProgressFeed(func(run int, p model.Progress) {
+	u.progressFeed = newProgressFeed(func(run int, p report.Progress) {
 		u.onMain(func() { u.showProgress(run, p) })
 	})
 	lng, err := setUpLanguage()
@@ -306,7 +306,7 @@ func (u *UI) demoBanner() fyne.CanvasObject {
 type snapshot struct {
 	lastRun *store.Run
 	log     []store.LogEntry
-	items   []model.AttentionItem
+	items   []report.AttentionItem
 	parked  []store.Export // the work orders among items
 	next    time.Time
 	err     error
@@ -328,7 +328,7 @@ func (u *UI) gather(f store.LogFilter) snapshot {
 	s.items, err = u.b.Attention(u.ctx)
 	errs = append(errs, err)
 	for _, it := range s.items {
-		if it.Kind == model.AttentionWorkOrder {
+		if it.Kind == report.AttentionWorkOrder {
 			s.parked = append(s.parked, it.Export)
 		}
 	}

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
 	"github.com/koppeling/koppeling/internal/ui/model"
@@ -381,7 +382,7 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 		if !strings.Contains(list, it.Title.Render(message.Dutch)+" | "+reason) || fix == "" || strings.Count(list, " | "+fix) != countCause(u.logView.items, it) {
 			t.Fatalf("attention list lacks %s with its reason and fix once:\n%s", it.Title.Render(message.Dutch), list)
 		}
-		if it.Kind == model.AttentionRelation {
+		if it.Kind == report.AttentionRelation {
 			relations++
 		}
 	}
@@ -454,7 +455,7 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 
 // countCause is how many items share it's cause and fix (each states its
 // fix once).
-func countCause(items []model.AttentionItem, it model.AttentionItem) int {
+func countCause(items []report.AttentionItem, it report.AttentionItem) int {
 	n := 0
 	for _, x := range items {
 		if x.Fix.Render(message.Dutch) == it.Fix.Render(message.Dutch) {
