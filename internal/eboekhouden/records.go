@@ -1,11 +1,6 @@
 package eboekhouden
 
-import (
-	"strings"
-	"time"
-
-	"github.com/koppeling/koppeling/internal/decimal"
-)
+import "strings"
 
 // This file owns what the generated records (records_gen.go, written from
 // the WSDL by internal/gen with the mapping in internal/gen/mapping.go)
@@ -21,9 +16,9 @@ func isNil(attr string) bool {
 	return a == "true" || a == "1"
 }
 
-// parser collects the first parse error of a record. Its methods parse one
-// value each (wire.go) and return the zero value on an error; the record is
-// then refused as a whole.
+// parser collects the first parse error of a record: each value goes
+// through parsed, which keeps the error and returns the zero value on one;
+// the record is then refused as a whole.
 type parser struct {
 	err error
 }
@@ -34,49 +29,17 @@ func (p *parser) keep(err error) {
 	}
 }
 
-func (p *parser) long(field, s string) int64 {
-	v, err := parseLong(field, s)
+// parsed returns what parse (wire.go) reads from the element's text s,
+// keeping its error in p.
+func parsed[T any](p *parser, parse func(field, s string) (T, error), field, s string) T {
+	v, err := parse(field, s)
 	p.keep(err)
 	return v
 }
 
-func (p *parser) int(field, s string) int {
-	v, err := parseInt(field, s)
-	p.keep(err)
-	return v
-}
-
-// flag reads an xs:long 0/1 flag; any other number counts as set [inferred].
-func (p *parser) flag(field, s string) bool {
-	return p.long(field, s) != 0
-}
-
-func (p *parser) bool(field, s string) bool {
-	v, err := parseBool(field, s)
-	p.keep(err)
-	return v
-}
-
-func (p *parser) double(field, s string) decimal.Decimal {
-	v, err := parseDouble(field, s)
-	p.keep(err)
-	return v
-}
-
-func (p *parser) money(field, s string) decimal.Decimal {
-	v, err := parseMoney(field, s)
-	p.keep(err)
-	return v
-}
-
-func (p *parser) decimal(field, s string) decimal.Decimal {
-	v, err := parseXSDecimal(field, s)
-	p.keep(err)
-	return v
-}
-
-func (p *parser) dateTime(field, s string) time.Time {
-	v, err := parseDateTime(field, s)
-	p.keep(err)
-	return v
+// parseFlag reads an xs:long 0/1 flag; any other number counts as set
+// [inferred].
+func parseFlag(field, s string) (bool, error) {
+	n, err := parseLong(field, s)
+	return n != 0, err
 }

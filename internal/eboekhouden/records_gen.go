@@ -22,15 +22,14 @@ type cError struct {
 	Description string `xml:"LastErrorDescription"`
 }
 
+// cErrorElements are the text elements of cError in WSDL order.
+var cErrorElements = [...]string{
+	"LastErrorCode", "LastErrorDescription",
+}
+
 func (w *cError) fill(d *xdoc, n int32) {
-	d.children(n, func(c int32) {
-		v := d.textOf(c)
-		switch d.nodes[c].local {
-		case "LastErrorCode":
-			w.Code = v
-		case "LastErrorDescription":
-			w.Description = v
-		}
+	fillTexts(d, n, cErrorElements[:], []*string{
+		&w.Code, &w.Description,
 	})
 }
 
@@ -81,96 +80,23 @@ type wireRelation struct {
 	NieuwsbriefgroepenCount string `xml:"NieuwsbriefgroepenCount"`
 }
 
+// wireRelationElements are the text elements of cRelatie in WSDL order.
+var wireRelationElements = [...]string{
+	"ID", "AddDatum", "Code", "Bedrijf", "Contactpersoon", "Geslacht", "Adres", "Postcode", "Plaats",
+	"Land", "Adres2", "Postcode2", "Plaats2", "Land2", "Telefoon", "GSM", "FAX", "Email", "Site",
+	"Notitie", "Bankrekening", "Girorekening", "BTWNummer", "KvkNummer", "Aanhef", "IBAN", "BIC", "BP",
+	"Def1", "Def2", "Def3", "Def4", "Def5", "Def6", "Def7", "Def8", "Def9", "Def10", "LA", "Gb_ID",
+	"GeenEmail", "NieuwsbriefgroepenCount",
+}
+
 func (w *wireRelation) fill(d *xdoc, n int32) {
 	w.Nil = lastAttr(d, n, "nil")
-	d.children(n, func(c int32) {
-		v := d.textOf(c)
-		switch d.nodes[c].local {
-		case "ID":
-			w.ID = v
-		case "AddDatum":
-			w.AddDatum = v
-		case "Code":
-			w.Code = v
-		case "Bedrijf":
-			w.Bedrijf = v
-		case "Contactpersoon":
-			w.Contactpersoon = v
-		case "Geslacht":
-			w.Geslacht = v
-		case "Adres":
-			w.Adres = v
-		case "Postcode":
-			w.Postcode = v
-		case "Plaats":
-			w.Plaats = v
-		case "Land":
-			w.Land = v
-		case "Adres2":
-			w.Adres2 = v
-		case "Postcode2":
-			w.Postcode2 = v
-		case "Plaats2":
-			w.Plaats2 = v
-		case "Land2":
-			w.Land2 = v
-		case "Telefoon":
-			w.Telefoon = v
-		case "GSM":
-			w.GSM = v
-		case "FAX":
-			w.FAX = v
-		case "Email":
-			w.Email = v
-		case "Site":
-			w.Site = v
-		case "Notitie":
-			w.Notitie = v
-		case "Bankrekening":
-			w.Bankrekening = v
-		case "Girorekening":
-			w.Girorekening = v
-		case "BTWNummer":
-			w.BTWNummer = v
-		case "KvkNummer":
-			w.KvkNummer = v
-		case "Aanhef":
-			w.Aanhef = v
-		case "IBAN":
-			w.IBAN = v
-		case "BIC":
-			w.BIC = v
-		case "BP":
-			w.BP = v
-		case "Def1":
-			w.Def1 = v
-		case "Def2":
-			w.Def2 = v
-		case "Def3":
-			w.Def3 = v
-		case "Def4":
-			w.Def4 = v
-		case "Def5":
-			w.Def5 = v
-		case "Def6":
-			w.Def6 = v
-		case "Def7":
-			w.Def7 = v
-		case "Def8":
-			w.Def8 = v
-		case "Def9":
-			w.Def9 = v
-		case "Def10":
-			w.Def10 = v
-		case "LA":
-			w.LA = v
-		case "Gb_ID":
-			w.GbID = v
-		case "GeenEmail":
-			w.GeenEmail = v
-		case "NieuwsbriefgroepenCount":
-			w.NieuwsbriefgroepenCount = v
-		}
+	fillTexts(d, n, wireRelationElements[:], []*string{
+		&w.ID, &w.AddDatum, &w.Code, &w.Bedrijf, &w.Contactpersoon, &w.Geslacht, &w.Adres, &w.Postcode,
+		&w.Plaats, &w.Land, &w.Adres2, &w.Postcode2, &w.Plaats2, &w.Land2, &w.Telefoon, &w.GSM, &w.FAX,
+		&w.Email, &w.Site, &w.Notitie, &w.Bankrekening, &w.Girorekening, &w.BTWNummer, &w.KvkNummer,
+		&w.Aanhef, &w.IBAN, &w.BIC, &w.BP, &w.Def1, &w.Def2, &w.Def3, &w.Def4, &w.Def5, &w.Def6, &w.Def7,
+		&w.Def8, &w.Def9, &w.Def10, &w.LA, &w.GbID, &w.GeenEmail, &w.NieuwsbriefgroepenCount,
 	})
 }
 
@@ -178,8 +104,8 @@ func (w *wireRelation) fill(d *xdoc, n int32) {
 func (w *wireRelation) relation() (Relation, error) {
 	var p parser
 	v := Relation{
-		ID:                      p.long("ID", w.ID),
-		AddedOn:                 p.dateTime("AddDatum", w.AddDatum),
+		ID:                      parsed(&p, parseLong, "ID", w.ID),
+		AddedOn:                 parsed(&p, parseDateTime, "AddDatum", w.AddDatum),
 		Code:                    w.Code,
 		Company:                 w.Bedrijf,
 		ContactPerson:           w.Contactpersoon,
@@ -217,9 +143,9 @@ func (w *wireRelation) relation() (Relation, error) {
 		Def9:                    w.Def9,
 		Def10:                   w.Def10,
 		MembersModule:           w.LA,
-		LedgerID:                p.long("Gb_ID", w.GbID),
-		NoEmail:                 p.flag("GeenEmail", w.GeenEmail),
-		NewsletterGroupCount:    p.long("NieuwsbriefgroepenCount", w.NieuwsbriefgroepenCount),
+		LedgerID:                parsed(&p, parseLong, "Gb_ID", w.GbID),
+		NoEmail:                 parsed(&p, parseFlag, "GeenEmail", w.GeenEmail),
+		NewsletterGroupCount:    parsed(&p, parseLong, "NieuwsbriefgroepenCount", w.NieuwsbriefgroepenCount),
 	}
 	if p.err != nil {
 		return Relation{}, fmt.Errorf("relation %q: %w", clip(w.Code), p.err)
@@ -246,40 +172,19 @@ type wireArtikel struct {
 	Actief              string `xml:"Actief"`
 }
 
+// wireArtikelElements are the text elements of cArtikel in WSDL order.
+var wireArtikelElements = [...]string{
+	"ArtikelID", "ArtikelOmschrijving", "ArtikelCode", "GroepOmschrijving", "GroepCode", "Eenheid",
+	"InkoopprijsExclBTW", "VerkoopprijsExclBTW", "VerkoopprijsInclBTW", "BTWCode", "TegenrekeningCode",
+	"BtwPercentage", "KostenplaatsID", "Actief",
+}
+
 func (w *wireArtikel) fill(d *xdoc, n int32) {
 	w.Nil = lastAttr(d, n, "nil")
-	d.children(n, func(c int32) {
-		v := d.textOf(c)
-		switch d.nodes[c].local {
-		case "ArtikelID":
-			w.ArtikelID = v
-		case "ArtikelOmschrijving":
-			w.ArtikelOmschrijving = v
-		case "ArtikelCode":
-			w.ArtikelCode = v
-		case "GroepOmschrijving":
-			w.GroepOmschrijving = v
-		case "GroepCode":
-			w.GroepCode = v
-		case "Eenheid":
-			w.Eenheid = v
-		case "InkoopprijsExclBTW":
-			w.InkoopprijsExclBTW = v
-		case "VerkoopprijsExclBTW":
-			w.VerkoopprijsExclBTW = v
-		case "VerkoopprijsInclBTW":
-			w.VerkoopprijsInclBTW = v
-		case "BTWCode":
-			w.BTWCode = v
-		case "TegenrekeningCode":
-			w.TegenrekeningCode = v
-		case "BtwPercentage":
-			w.BtwPercentage = v
-		case "KostenplaatsID":
-			w.KostenplaatsID = v
-		case "Actief":
-			w.Actief = v
-		}
+	fillTexts(d, n, wireArtikelElements[:], []*string{
+		&w.ArtikelID, &w.ArtikelOmschrijving, &w.ArtikelCode, &w.GroepOmschrijving, &w.GroepCode,
+		&w.Eenheid, &w.InkoopprijsExclBTW, &w.VerkoopprijsExclBTW, &w.VerkoopprijsInclBTW, &w.BTWCode,
+		&w.TegenrekeningCode, &w.BtwPercentage, &w.KostenplaatsID, &w.Actief,
 	})
 }
 
@@ -287,20 +192,20 @@ func (w *wireArtikel) fill(d *xdoc, n int32) {
 func (w *wireArtikel) product() (Product, error) {
 	var p parser
 	v := Product{
-		ID:               p.long("ArtikelID", w.ArtikelID),
+		ID:               parsed(&p, parseLong, "ArtikelID", w.ArtikelID),
 		Description:      w.ArtikelOmschrijving,
 		Code:             w.ArtikelCode,
 		GroupDescription: w.GroepOmschrijving,
 		GroupCode:        w.GroepCode,
 		Unit:             w.Eenheid,
-		PurchasePrice:    p.decimal("InkoopprijsExclBTW", w.InkoopprijsExclBTW),
-		SalePrice:        p.decimal("VerkoopprijsExclBTW", w.VerkoopprijsExclBTW),
-		SalePriceInclVAT: p.decimal("VerkoopprijsInclBTW", w.VerkoopprijsInclBTW),
+		PurchasePrice:    parsed(&p, parseXSDecimal, "InkoopprijsExclBTW", w.InkoopprijsExclBTW),
+		SalePrice:        parsed(&p, parseXSDecimal, "VerkoopprijsExclBTW", w.VerkoopprijsExclBTW),
+		SalePriceInclVAT: parsed(&p, parseXSDecimal, "VerkoopprijsInclBTW", w.VerkoopprijsInclBTW),
 		VATCode:          w.BTWCode,
 		LedgerCode:       w.TegenrekeningCode,
-		VATRate:          p.decimal("BtwPercentage", w.BtwPercentage),
-		CostCentreID:     p.long("KostenplaatsID", w.KostenplaatsID),
-		Active:           p.bool("Actief", w.Actief),
+		VATRate:          parsed(&p, parseXSDecimal, "BtwPercentage", w.BtwPercentage),
+		CostCentreID:     parsed(&p, parseLong, "KostenplaatsID", w.KostenplaatsID),
+		Active:           parsed(&p, parseBool, "Actief", w.Actief),
 	}
 	if p.err != nil {
 		return Product{}, fmt.Errorf("article %q: %w", clip(w.ArtikelCode), p.err)
@@ -321,28 +226,17 @@ type wireFactuurRegel struct {
 	KostenplaatsID    string `xml:"KostenplaatsID"`
 }
 
+// wireFactuurRegelElements are the text elements of cFactuurRegel in WSDL order.
+var wireFactuurRegelElements = [...]string{
+	"Aantal", "Eenheid", "Code", "Omschrijving", "PrijsPerEenheid", "BTWCode", "TegenrekeningCode",
+	"KostenplaatsID",
+}
+
 func (w *wireFactuurRegel) fill(d *xdoc, n int32) {
 	w.Nil = lastAttr(d, n, "nil")
-	d.children(n, func(c int32) {
-		v := d.textOf(c)
-		switch d.nodes[c].local {
-		case "Aantal":
-			w.Aantal = v
-		case "Eenheid":
-			w.Eenheid = v
-		case "Code":
-			w.Code = v
-		case "Omschrijving":
-			w.Omschrijving = v
-		case "PrijsPerEenheid":
-			w.PrijsPerEenheid = v
-		case "BTWCode":
-			w.BTWCode = v
-		case "TegenrekeningCode":
-			w.TegenrekeningCode = v
-		case "KostenplaatsID":
-			w.KostenplaatsID = v
-		}
+	fillTexts(d, n, wireFactuurRegelElements[:], []*string{
+		&w.Aantal, &w.Eenheid, &w.Code, &w.Omschrijving, &w.PrijsPerEenheid, &w.BTWCode,
+		&w.TegenrekeningCode, &w.KostenplaatsID,
 	})
 }
 
@@ -350,14 +244,14 @@ func (w *wireFactuurRegel) fill(d *xdoc, n int32) {
 func (w *wireFactuurRegel) line() (InvoiceLine, error) {
 	var p parser
 	v := InvoiceLine{
-		Quantity:     p.double("Aantal", w.Aantal),
+		Quantity:     parsed(&p, parseDouble, "Aantal", w.Aantal),
 		Unit:         w.Eenheid,
 		Code:         w.Code,
 		Description:  w.Omschrijving,
-		UnitPrice:    p.double("PrijsPerEenheid", w.PrijsPerEenheid),
+		UnitPrice:    parsed(&p, parseDouble, "PrijsPerEenheid", w.PrijsPerEenheid),
 		VATCode:      w.BTWCode,
 		LedgerCode:   w.TegenrekeningCode,
-		CostCentreID: p.long("KostenplaatsID", w.KostenplaatsID),
+		CostCentreID: parsed(&p, parseLong, "KostenplaatsID", w.KostenplaatsID),
 	}
 	if p.err != nil {
 		return InvoiceLine{}, p.err
@@ -380,34 +274,21 @@ type wireFactuurList struct {
 	Regels           []wireFactuurRegel `xml:"Regels>cFactuurRegel"`
 }
 
+// wireFactuurListElements are the text elements of cFactuurList in WSDL order.
+var wireFactuurListElements = [...]string{
+	"Factuurnummer", "Relatiecode", "Datum", "Betalingstermijn", "TotaalExclBTW", "TotaalBTW",
+	"TotaalInclBTW", "TotaalOpenstaand", "URLPDFBestand",
+}
+
 func (w *wireFactuurList) fill(d *xdoc, n int32) {
 	w.Nil = lastAttr(d, n, "nil")
-	d.children(n, func(c int32) {
-		switch d.nodes[c].local {
-		case "Factuurnummer":
-			w.Factuurnummer = d.textOf(c)
-		case "Relatiecode":
-			w.Relatiecode = d.textOf(c)
-		case "Datum":
-			w.Datum = d.textOf(c)
-		case "Betalingstermijn":
-			w.Betalingstermijn = d.textOf(c)
-		case "TotaalExclBTW":
-			w.TotaalExclBTW = d.textOf(c)
-		case "TotaalBTW":
-			w.TotaalBTW = d.textOf(c)
-		case "TotaalInclBTW":
-			w.TotaalInclBTW = d.textOf(c)
-		case "TotaalOpenstaand":
-			w.TotaalOpenstaand = d.textOf(c)
-		case "URLPDFBestand":
-			w.URLPDFBestand = d.textOf(c)
-		case "Regels":
-			resultElements(d, c, "cFactuurRegel", func(l int32) {
-				w.Regels = append(w.Regels, wireFactuurRegel{})
-				w.Regels[len(w.Regels)-1].fill(d, l)
-			})
-		}
+	fillTexts(d, n, wireFactuurListElements[:], []*string{
+		&w.Factuurnummer, &w.Relatiecode, &w.Datum, &w.Betalingstermijn, &w.TotaalExclBTW, &w.TotaalBTW,
+		&w.TotaalInclBTW, &w.TotaalOpenstaand, &w.URLPDFBestand,
+	})
+	items(d, n, "Regels", "cFactuurRegel", func(c int32) {
+		w.Regels = append(w.Regels, wireFactuurRegel{})
+		w.Regels[len(w.Regels)-1].fill(d, c)
 	})
 }
 
@@ -417,12 +298,12 @@ func (w *wireFactuurList) invoice() (InvoiceSummary, error) {
 	v := InvoiceSummary{
 		Number:           w.Factuurnummer,
 		RelationCode:     strings.TrimSpace(w.Relatiecode),
-		Date:             p.dateTime("Datum", w.Datum),
-		PaymentTermDays:  p.int("Betalingstermijn", w.Betalingstermijn),
-		TotalExclVAT:     p.money("TotaalExclBTW", w.TotaalExclBTW),
-		TotalVAT:         p.money("TotaalBTW", w.TotaalBTW),
-		TotalInclVAT:     p.money("TotaalInclBTW", w.TotaalInclBTW),
-		TotalOutstanding: p.money("TotaalOpenstaand", w.TotaalOpenstaand),
+		Date:             parsed(&p, parseDateTime, "Datum", w.Datum),
+		PaymentTermDays:  parsed(&p, parseInt, "Betalingstermijn", w.Betalingstermijn),
+		TotalExclVAT:     parsed(&p, parseMoney, "TotaalExclBTW", w.TotaalExclBTW),
+		TotalVAT:         parsed(&p, parseMoney, "TotaalBTW", w.TotaalBTW),
+		TotalInclVAT:     parsed(&p, parseMoney, "TotaalInclBTW", w.TotaalInclBTW),
+		TotalOutstanding: parsed(&p, parseMoney, "TotaalOpenstaand", w.TotaalOpenstaand),
 		PDFURL:           w.URLPDFBestand,
 	}
 	for i := range w.Regels {
@@ -454,26 +335,15 @@ type wireOpenPost struct {
 	Openstaand string `xml:"Openstaand"`
 }
 
+// wireOpenPostElements are the text elements of cOpenPost in WSDL order.
+var wireOpenPostElements = [...]string{
+	"MutDatum", "MutFactuur", "RelCode", "RelBedrijf", "Bedrag", "Voldaan", "Openstaand",
+}
+
 func (w *wireOpenPost) fill(d *xdoc, n int32) {
 	w.Nil = lastAttr(d, n, "nil")
-	d.children(n, func(c int32) {
-		v := d.textOf(c)
-		switch d.nodes[c].local {
-		case "MutDatum":
-			w.MutDatum = v
-		case "MutFactuur":
-			w.MutFactuur = v
-		case "RelCode":
-			w.RelCode = v
-		case "RelBedrijf":
-			w.RelBedrijf = v
-		case "Bedrag":
-			w.Bedrag = v
-		case "Voldaan":
-			w.Voldaan = v
-		case "Openstaand":
-			w.Openstaand = v
-		}
+	fillTexts(d, n, wireOpenPostElements[:], []*string{
+		&w.MutDatum, &w.MutFactuur, &w.RelCode, &w.RelBedrijf, &w.Bedrag, &w.Voldaan, &w.Openstaand,
 	})
 }
 
@@ -481,13 +351,13 @@ func (w *wireOpenPost) fill(d *xdoc, n int32) {
 func (w *wireOpenPost) openItem() (OpenItem, error) {
 	var p parser
 	v := OpenItem{
-		Date:            p.dateTime("MutDatum", w.MutDatum),
+		Date:            parsed(&p, parseDateTime, "MutDatum", w.MutDatum),
 		InvoiceNumber:   w.MutFactuur,
 		RelationCode:    w.RelCode,
 		RelationCompany: w.RelBedrijf,
-		Amount:          p.money("Bedrag", w.Bedrag),
-		Paid:            p.money("Voldaan", w.Voldaan),
-		Outstanding:     p.money("Openstaand", w.Openstaand),
+		Amount:          parsed(&p, parseMoney, "Bedrag", w.Bedrag),
+		Paid:            parsed(&p, parseMoney, "Voldaan", w.Voldaan),
+		Outstanding:     parsed(&p, parseMoney, "Openstaand", w.Openstaand),
 	}
 	if p.err != nil {
 		return OpenItem{}, fmt.Errorf("open item %q: %w", clip(w.MutFactuur), p.err)

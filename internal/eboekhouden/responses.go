@@ -3,6 +3,7 @@ package eboekhouden
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -144,6 +145,29 @@ func resultElements(d *xdoc, n int32, name string, fn func(c int32)) {
 // the struct tag "list>item" does.
 func items(d *xdoc, n int32, list, item string, fn func(c int32)) {
 	resultElements(d, n, list, func(l int32) { resultElements(d, l, item, fn) })
+}
+
+// fillTexts sets *slots[k] to the text of n's child named names[k]. The
+// children come in the order of names (the WSDL's sequence), so the search
+// goes on from the last match, one comparison per child; a child out of
+// order is looked up from the start, and one not in names is skipped. As
+// with encoding/xml, the last child of a name wins.
+func fillTexts(d *xdoc, n int32, names []string, slots []*string) {
+	next := 0
+	for c := d.nodes[n].first; c >= 0; c = d.nodes[c].next {
+		local := d.nodes[c].local
+		k := next
+		for k < len(names) && names[k] != local {
+			k++
+		}
+		if k == len(names) {
+			if k = slices.Index(names[:next], local); k < 0 {
+				continue
+			}
+		}
+		*slots[k] = d.textOf(c)
+		next = k + 1
+	}
 }
 
 // countItems counts what items would visit, to size a slice once.

@@ -120,7 +120,7 @@ func TestMappingAndWSDLCannotDrift(t *testing.T) {
 			name: "a line without an element",
 			edit: func(recs []recordMap, _ []operationMap) {
 				k := recordIndex(recs, "cOpenPost")
-				recs[k].Fields = append(recs[k].Fields, fieldMap{Element: "Vervaldatum", To: "DueDate", Parse: "dateTime"})
+				recs[k].Fields = append(recs[k].Fields, fieldMap{Element: "Vervaldatum", To: "DueDate", Parse: "parseDateTime"})
 			},
 			want: "cOpenPost: the mapping has a line for Vervaldatum, which the WSDL does not declare",
 		},
@@ -128,9 +128,9 @@ func TestMappingAndWSDLCannotDrift(t *testing.T) {
 			name: "a parser for another XSD type",
 			edit: func(recs []recordMap, _ []operationMap) {
 				k := recordIndex(recs, "cRelatie")
-				recs[k].Fields[0].Parse = "money" // ID is an xs:long
+				recs[k].Fields[0].Parse = "parseMoney" // ID is an xs:long
 			},
-			want: `cRelatie: element ID: parser "money" does not read an xs:long`,
+			want: `cRelatie: element ID: parser "parseMoney" does not read an xs:long`,
 		},
 		{
 			name: "a number copied as text",
@@ -199,7 +199,7 @@ func TestAddingAFieldIsOneLine(t *testing.T) {
 	wsdl := addElement(t, readWSDL(t), "cOpenPost", `<s:element minOccurs="1" maxOccurs="1" name="Vervaldatum" type="s:dateTime" />`)
 	recs := cloneRecords()
 	k := recordIndex(recs, "cOpenPost")
-	recs[k].Fields = append(recs[k].Fields, fieldMap{Element: "Vervaldatum", To: "DueDate", Parse: "dateTime"})
+	recs[k].Fields = append(recs[k].Fields, fieldMap{Element: "Vervaldatum", To: "DueDate", Parse: "parseDateTime"})
 	files, err := generateWith(wsdl, recs, operations)
 	if err != nil {
 		t.Fatal(err)
@@ -207,8 +207,9 @@ func TestAddingAFieldIsOneLine(t *testing.T) {
 	src := string(files[recordsFile])
 	for _, want := range []string{
 		"Vervaldatum string `xml:\"Vervaldatum\"`",
-		"case \"Vervaldatum\":\n\t\t\tw.Vervaldatum = v",
-		`DueDate:         p.dateTime("Vervaldatum", w.Vervaldatum),`,
+		`"MutDatum", "MutFactuur", "RelCode", "RelBedrijf", "Bedrag", "Voldaan", "Openstaand", "Vervaldatum",`,
+		`&w.Vervaldatum,`,
+		`DueDate:         parsed(&p, parseDateTime, "Vervaldatum", w.Vervaldatum),`,
 	} {
 		if !strings.Contains(src, want) {
 			t.Errorf("the generated records lack %q", want)

@@ -27,8 +27,9 @@ type recordMap struct {
 type fieldMap struct {
 	Element string // the element's name in the WSDL
 	To      string // the domain field it fills ("" in a record without Domain)
-	// Parse names the parser method that turns the text into To's type
-	// (see parses); empty with Convert empty copies the text.
+	// Parse names the parse function (wire.go, records.go) that turns the
+	// text into To's type: see parses. Empty, with Convert empty, copies
+	// the text.
 	Parse string
 	// Convert names a func(string) T applied to the text instead.
 	Convert string
@@ -39,18 +40,18 @@ type fieldMap struct {
 	Item string
 }
 
-// parses are the parser methods (records.go) by name, with the XSD types
-// each may read. A field whose XSD type is not listed is refused: an
+// parses are the parse functions by name, with the XSD types each may
+// read. A field whose XSD type is not listed is refused: an
 // xs:double is not parsed as an xs:long by a slip of the table.
 var parses = map[string][]string{
-	"long":     {"long"},
-	"int":      {"long", "int"},
-	"flag":     {"long"},
-	"bool":     {"boolean"},
-	"double":   {"double"},
-	"money":    {"double"},
-	"decimal":  {"decimal"},
-	"dateTime": {"dateTime"},
+	"parseLong":      {"long"},
+	"parseInt":       {"long", "int"},
+	"parseFlag":      {"long"},
+	"parseBool":      {"boolean"},
+	"parseDouble":    {"double"},
+	"parseMoney":     {"double"},
+	"parseXSDecimal": {"decimal"},
+	"parseDateTime":  {"dateTime"},
 }
 
 // records are the complex types the client reads, in the order they are
@@ -68,8 +69,8 @@ var records = []recordMap{
 		XSD: "cRelatie", Wire: "wireRelation", Domain: "Relation", Method: "relation", List: "relations",
 		Label: "relation", Key: "Code",
 		Fields: []fieldMap{
-			{Element: "ID", To: "ID", Parse: "long"},
-			{Element: "AddDatum", To: "AddedOn", Parse: "dateTime"},
+			{Element: "ID", To: "ID", Parse: "parseLong"},
+			{Element: "AddDatum", To: "AddedOn", Parse: "parseDateTime"},
 			{Element: "Code", To: "Code"},
 			{Element: "Bedrijf", To: "Company"},
 			{Element: "Contactpersoon", To: "ContactPerson"},
@@ -107,42 +108,42 @@ var records = []recordMap{
 			{Element: "Def9", To: "Def9"},
 			{Element: "Def10", To: "Def10"},
 			{Element: "LA", To: "MembersModule"},
-			{Element: "Gb_ID", To: "LedgerID", Parse: "long"},
-			{Element: "GeenEmail", To: "NoEmail", Parse: "flag"},
-			{Element: "NieuwsbriefgroepenCount", To: "NewsletterGroupCount", Parse: "long"},
+			{Element: "Gb_ID", To: "LedgerID", Parse: "parseLong"},
+			{Element: "GeenEmail", To: "NoEmail", Parse: "parseFlag"},
+			{Element: "NieuwsbriefgroepenCount", To: "NewsletterGroupCount", Parse: "parseLong"},
 		},
 	},
 	{
 		XSD: "cArtikel", Wire: "wireArtikel", Domain: "Product", Method: "product", List: "products",
 		Label: "article", Key: "ArtikelCode",
 		Fields: []fieldMap{
-			{Element: "ArtikelID", To: "ID", Parse: "long"},
+			{Element: "ArtikelID", To: "ID", Parse: "parseLong"},
 			{Element: "ArtikelOmschrijving", To: "Description"},
 			{Element: "ArtikelCode", To: "Code"},
 			{Element: "GroepOmschrijving", To: "GroupDescription"},
 			{Element: "GroepCode", To: "GroupCode"},
 			{Element: "Eenheid", To: "Unit"},
-			{Element: "InkoopprijsExclBTW", To: "PurchasePrice", Parse: "decimal"},
-			{Element: "VerkoopprijsExclBTW", To: "SalePrice", Parse: "decimal"},
-			{Element: "VerkoopprijsInclBTW", To: "SalePriceInclVAT", Parse: "decimal"},
+			{Element: "InkoopprijsExclBTW", To: "PurchasePrice", Parse: "parseXSDecimal"},
+			{Element: "VerkoopprijsExclBTW", To: "SalePrice", Parse: "parseXSDecimal"},
+			{Element: "VerkoopprijsInclBTW", To: "SalePriceInclVAT", Parse: "parseXSDecimal"},
 			{Element: "BTWCode", To: "VATCode"},
 			{Element: "TegenrekeningCode", To: "LedgerCode"},
-			{Element: "BtwPercentage", To: "VATRate", Parse: "decimal"},
-			{Element: "KostenplaatsID", To: "CostCentreID", Parse: "long"},
-			{Element: "Actief", To: "Active", Parse: "bool"},
+			{Element: "BtwPercentage", To: "VATRate", Parse: "parseXSDecimal"},
+			{Element: "KostenplaatsID", To: "CostCentreID", Parse: "parseLong"},
+			{Element: "Actief", To: "Active", Parse: "parseBool"},
 		},
 	},
 	{
 		XSD: "cFactuurRegel", Wire: "wireFactuurRegel", Domain: "InvoiceLine", Method: "line",
 		Fields: []fieldMap{
-			{Element: "Aantal", To: "Quantity", Parse: "double"},
+			{Element: "Aantal", To: "Quantity", Parse: "parseDouble"},
 			{Element: "Eenheid", To: "Unit"},
 			{Element: "Code", To: "Code"},
 			{Element: "Omschrijving", To: "Description"},
-			{Element: "PrijsPerEenheid", To: "UnitPrice", Parse: "double"},
+			{Element: "PrijsPerEenheid", To: "UnitPrice", Parse: "parseDouble"},
 			{Element: "BTWCode", To: "VATCode"},
 			{Element: "TegenrekeningCode", To: "LedgerCode"},
-			{Element: "KostenplaatsID", To: "CostCentreID", Parse: "long"},
+			{Element: "KostenplaatsID", To: "CostCentreID", Parse: "parseLong"},
 		},
 	},
 	{
@@ -152,13 +153,13 @@ var records = []recordMap{
 			{Element: "Factuurnummer", To: "Number"},
 			// xs:anyType: it may carry xsi:type and white space around the code.
 			{Element: "Relatiecode", To: "RelationCode", Convert: "strings.TrimSpace"},
-			{Element: "Datum", To: "Date", Parse: "dateTime"},
-			{Element: "Betalingstermijn", To: "PaymentTermDays", Parse: "int"},
+			{Element: "Datum", To: "Date", Parse: "parseDateTime"},
+			{Element: "Betalingstermijn", To: "PaymentTermDays", Parse: "parseInt"},
 			// Totals are doubles (§6), rounded to cents.
-			{Element: "TotaalExclBTW", To: "TotalExclVAT", Parse: "money"},
-			{Element: "TotaalBTW", To: "TotalVAT", Parse: "money"},
-			{Element: "TotaalInclBTW", To: "TotalInclVAT", Parse: "money"},
-			{Element: "TotaalOpenstaand", To: "TotalOutstanding", Parse: "money"},
+			{Element: "TotaalExclBTW", To: "TotalExclVAT", Parse: "parseMoney"},
+			{Element: "TotaalBTW", To: "TotalVAT", Parse: "parseMoney"},
+			{Element: "TotaalInclBTW", To: "TotalInclVAT", Parse: "parseMoney"},
+			{Element: "TotaalOpenstaand", To: "TotalOutstanding", Parse: "parseMoney"},
 			{Element: "URLPDFBestand", To: "PDFURL"},
 			{Element: "Regels", To: "Lines", Item: "line"},
 		},
@@ -167,13 +168,13 @@ var records = []recordMap{
 		XSD: "cOpenPost", Wire: "wireOpenPost", Domain: "OpenItem", Method: "openItem", List: "openItems",
 		Label: "open item", Key: "MutFactuur",
 		Fields: []fieldMap{
-			{Element: "MutDatum", To: "Date", Parse: "dateTime"},
+			{Element: "MutDatum", To: "Date", Parse: "parseDateTime"},
 			{Element: "MutFactuur", To: "InvoiceNumber"},
 			{Element: "RelCode", To: "RelationCode"},
 			{Element: "RelBedrijf", To: "RelationCompany"},
-			{Element: "Bedrag", To: "Amount", Parse: "money"},
-			{Element: "Voldaan", To: "Paid", Parse: "money"},
-			{Element: "Openstaand", To: "Outstanding", Parse: "money"},
+			{Element: "Bedrag", To: "Amount", Parse: "parseMoney"},
+			{Element: "Voldaan", To: "Paid", Parse: "parseMoney"},
+			{Element: "Openstaand", To: "Outstanding", Parse: "parseMoney"},
 		},
 	},
 }

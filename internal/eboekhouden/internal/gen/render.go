@@ -122,51 +122,68 @@ func (e *emitter) record(r *record) {
 	if r.nillable {
 		e.p("Nil string `xml:\"nil,attr\"`")
 	}
-	for _, f := range r.fields {
-		switch {
-		case f.hasList():
-			e.p("%s []%s `xml:\"%s>%s\"`", f.goName, f.list.Wire, f.Element, f.item)
-		case f.xsd == "anyType":
-			e.p("%s string `xml:\"%s\"` // xs:anyType, read as its text", f.goName, f.Element)
-		default:
-			e.p("%s string `xml:\"%s\"`", f.goName, f.Element)
-		}
-	}
-	e.p("}\n")
+	e.fields(r.fields)
 	e.fill(r)
 	if r.Domain != "" {
 		e.mapping(r)
 	}
 }
 
-// fill writes the record's fill method: one case per element. A record
-// without lists reads the text of every child once, up front.
+// fields writes the fields of a struct and its closing brace. Their tags
+// are encoding/xml's, so that the tests can read the same structs with it.
+func (e *emitter) fields(fields []wireField) {
+	for _, f := range fields {
+		switch {
+		case f.hasList():
+			e.p("%s []%s `xml:\"%s>%s\"`", f.goName, f.list.Wire, f.Element, f.item)
+		case f.xsd == "cError":
+			e.p("%s cError `xml:%q`", f.goName, f.Element)
+		case f.xsd == "anyType":
+			e.p("%s string `xml:%q` // xs:anyType, read as its text", f.goName, f.Element)
+		default:
+			e.p("%s string `xml:%q`", f.goName, f.Element)
+		}
+	}
+	e.p("}\n")
+}
+
+// fill writes the record's fill method: its text elements, in WSDL order,
+// go through fillTexts with a pointer to the field of each; a list element
+// is read item by item.
 func (e *emitter) fill(r *record) {
-	hasList := slices.ContainsFunc(r.fields, func(f wireField) bool { return f.hasList() })
+	var names, slots []string
+	for _, f := range r.fields {
+		if !f.hasList() {
+			names = append(names, fmt.Sprintf("%q", f.Element))
+			slots = append(slots, "&w."+f.goName)
+		}
+	}
+	e.p("// %sElements are the text elements of %s in WSDL order.", r.Wire, r.XSD)
+	e.p("var %sElements = [...]string{", r.Wire)
+	e.list(names)
+	e.p("}\n")
 	e.p("func (w *%s) fill(d *xdoc, n int32) {", r.Wire)
 	if r.nillable {
 		e.p(`w.Nil = lastAttr(d, n, "nil")`)
 	}
-	e.p("d.children(n, func(c int32) {")
-	if !hasList {
-		e.p("v := d.textOf(c)")
-	}
-	e.p("switch d.nodes[c].local {")
+	e.p("fillTexts(d, n, %sElements[:], []*string{", r.Wire)
+	e.list(slots)
+	e.p("})")
 	for _, f := range r.fields {
-		e.p("case %q:", f.Element)
-		switch {
-		case f.hasList():
-			e.p("resultElements(d, c, %q, func(l int32) {", f.item)
+		if f.hasList() {
+			e.p("items(d, n, %q, %q, func(c int32) {", f.Element, f.item)
 			e.p("w.%s = append(w.%[1]s, %s{})", f.goName, f.list.Wire)
-			e.p("w.%s[len(w.%[1]s)-1].fill(d, l)", f.goName)
-			e.p("})")
-		case hasList:
-			e.p("w.%s = d.textOf(c)", f.goName)
-		default:
-			e.p("w.%s = v", f.goName)
+			e.p("w.%s[len(w.%[1]s)-1].fill(d, c)\n})", f.goName)
 		}
 	}
-	e.p("}\n})\n}\n")
+	e.p("}\n")
+}
+
+// list writes the items of a composite literal, as many to a line as fit.
+func (e *emitter) list(items []string) {
+	for _, line := range wrap(strings.Join(items, ", ")+",", 100) {
+		e.p("%s", line)
+	}
 }
 
 // mapping writes the method that maps the record to its domain type. The
@@ -219,7 +236,7 @@ func (e *emitter) values(r *record) {
 		switch {
 		case f.hasList():
 		case f.Parse != "":
-			e.p("%s: p.%s(%q, w.%s),", f.To, f.Parse, f.Element, f.goName)
+			e.p("%s: parsed(&p, %s, %q, w.%s),", f.To, f.Parse, f.Element, f.goName)
 		case f.Convert != "":
 			if pkg, _, ok := strings.Cut(f.Convert, "."); ok {
 				e.use(pkg)
@@ -259,17 +276,7 @@ func (e *emitter) answer(a *answer) {
 	e.p("type %s struct {\nResult *%s `xml:%q`\n}\n", resp, res, a.resultElement)
 	e.p("// %s is %s.", res, a.resultType)
 	e.p("type %s struct {", res)
-	for _, f := range a.fields {
-		switch {
-		case f.hasList():
-			e.p("%s []%s `xml:\"%s>%s\"`", f.goName, f.list.Wire, f.Element, f.item)
-		case f.xsd == "cError":
-			e.p("%s cError `xml:%q`", f.goName, f.Element)
-		default:
-			e.p("%s string `xml:%q`", f.goName, f.Element)
-		}
-	}
-	e.p("}\n")
+	e.fields(a.fields)
 	e.p("func (r *%s) present() bool { return r.Result != nil }", resp)
 	e.p("func (r *%s) errorMsg() cError {\nif r.Result == nil {\nreturn cError{}\n}\nreturn r.Result.ErrorMsg\n}\n", resp)
 	e.p("func (r *%s) fill(d *xdoc, n int32) {", resp)
