@@ -41,8 +41,8 @@ type fieldMap struct {
 }
 
 // parses are the parse functions by name, with the XSD types each may
-// read. A field whose XSD type is not listed is refused: an
-// xs:double is not parsed as an xs:long by a slip of the table.
+// read. A field whose XSD type is not listed is refused: an xs:double is
+// not parsed as an xs:long by a slip of the table.
 var parses = map[string][]string{
 	"parseLong":      {"long"},
 	"parseInt":       {"long", "int"},
