@@ -45,19 +45,8 @@ func BenchmarkDecodeGetRelaties2000(b *testing.B) {
 // encoding/xml into the same structs (as the tests compare them), then
 // mapped: the yardstick for the reader.
 func BenchmarkDecodeGetRelaties2000EncodingXML(b *testing.B) {
-	raw := relatiesEnvelope(2000)
-	b.SetBytes(int64(len(raw)))
-	b.ReportAllocs()
-	for b.Loop() {
-		var out getRelatiesResponse
-		if err := stdDecode(opGetRelaties, raw, &out); err != nil {
-			b.Fatal(err)
-		}
-		rels, err := out.relations()
-		if err != nil || len(rels) != 2000 {
-			b.Fatalf("got %d relations, %v", len(rels), err)
-		}
-	}
+	stdDecodeAnswer := func(op string, raw []byte, out filler) error { return stdDecode(op, raw, out) }
+	benchList(b, stdDecodeAnswer, opGetRelaties, relatiesEnvelope(2000), (*getRelatiesResponse).relations, 2000)
 }
 
 // listEnvelope builds a list answer of n copies of item, numbered by %d.
@@ -80,47 +69,42 @@ var (
 	openPostenEnvelope = listEnvelope(opGetOpenPosten, "Openposten", 2000, `<cOpenPost><MutDatum>2025-03-01T00:00:00</MutDatum><MutFactuur>F%05d</MutFactuur><RelCode>K0002</RelCode><RelBedrijf>Nieuwe Klant B.V.</RelBedrijf><Bedrag>1177.3</Bedrag><Voldaan>0</Voldaan><Openstaand>1177.3</Openstaand></cOpenPost>`)
 )
 
-func BenchmarkDecodeGetArtikelen2000(b *testing.B) {
-	b.SetBytes(int64(len(artikelenEnvelope)))
+// benchList measures decoding raw as op's answer into a new R and mapping
+// it with list, which must give n records.
+func benchList[R any, PR interface {
+	*R
+	filler
+}, T any](b *testing.B, decode func(op string, raw []byte, out filler) error, op string, raw []byte, list func(PR) ([]T, error), n int) {
+	b.SetBytes(int64(len(raw)))
 	b.ReportAllocs()
 	for b.Loop() {
-		var out getArtikelenResponse
-		if err := decodeAnswer(opGetArtikelen, artikelenEnvelope, &out); err != nil {
+		out := PR(new(R))
+		if err := decode(op, raw, out); err != nil {
 			b.Fatal(err)
 		}
-		if got, err := out.products(); err != nil || len(got) != 2000 {
-			b.Fatalf("got %d products, %v", len(got), err)
+		if got, err := list(out); err != nil || len(got) != n {
+			b.Fatalf("got %d records, %v", len(got), err)
 		}
 	}
+}
+
+func BenchmarkDecodeGetArtikelen2000(b *testing.B) {
+	benchList(b, decodeAnswer, opGetArtikelen, artikelenEnvelope, (*getArtikelenResponse).products, 2000)
 }
 
 // BenchmarkDecodeGetFacturen500 reads 500 invoices of four lines each.
 func BenchmarkDecodeGetFacturen500(b *testing.B) {
-	b.SetBytes(int64(len(facturenEnvelope)))
-	b.ReportAllocs()
-	for b.Loop() {
-		var out getFacturenResponse
-		if err := decodeAnswer(opGetFacturen, facturenEnvelope, &out); err != nil {
-			b.Fatal(err)
+	benchList(b, decodeAnswer, opGetFacturen, facturenEnvelope, func(r *getFacturenResponse) ([]InvoiceSummary, error) {
+		inv, err := r.invoices()
+		if err == nil && len(inv[len(inv)-1].Lines) != 4 {
+			err = fmt.Errorf("%d lines, want 4", len(inv[len(inv)-1].Lines))
 		}
-		if got, err := out.invoices(); err != nil || len(got) != 500 || len(got[499].Lines) != 4 {
-			b.Fatalf("got %d invoices, %v", len(got), err)
-		}
-	}
+		return inv, err
+	}, 500)
 }
 
 func BenchmarkDecodeGetOpenPosten2000(b *testing.B) {
-	b.SetBytes(int64(len(openPostenEnvelope)))
-	b.ReportAllocs()
-	for b.Loop() {
-		var out getOpenPostenResponse
-		if err := decodeAnswer(opGetOpenPosten, openPostenEnvelope, &out); err != nil {
-			b.Fatal(err)
-		}
-		if got, err := out.openItems(); err != nil || len(got) != 2000 {
-			b.Fatalf("got %d open items, %v", len(got), err)
-		}
-	}
+	benchList(b, decodeAnswer, opGetOpenPosten, openPostenEnvelope, (*getOpenPostenResponse).openItems, 2000)
 }
 
 // BenchmarkRelations2000Sandbox is the whole call against the sandbox over
