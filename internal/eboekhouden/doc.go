@@ -35,6 +35,18 @@
 // time (the service's call limit and its single-session model ask for that
 // anyway); concurrent callers queue and can give up through their context.
 //
+// # Wire records
+//
+// The records of the answers (cRelatie, cArtikel, cFactuurList,
+// cFactuurRegel, cOpenPost, cError) and each operation's response structs
+// are generated from the embedded WSDL by internal/gen into records_gen.go
+// and responses_gen.go: their text form, their fill from the reader's tree
+// and their mapping to the domain types. What the WSDL cannot say (Go
+// names, domain fields, how each value is parsed) is one table,
+// internal/gen/mapping.go; reading a new element is one line there and
+// `go generate ./internal/eboekhouden/`. A test fails when the committed
+// files are not what the generator writes.
+//
 // # Sessions
 //
 // A session is opened lazily by the first call, reused by every later call,

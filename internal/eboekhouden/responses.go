@@ -7,21 +7,19 @@ import (
 	"strings"
 )
 
-// This file owns the response side of the wire layer: the result structs of
-// each operation, the decoding of the SOAP Body content gosoap hands over,
-// and the mapping of cRelatie, cArtikel, cFactuurList and cOpenPost to the
-// domain types. Elements are matched by local name. Unknown elements are
-// ignored, as XmlSerializer clients do, except in list answers, which are
-// first checked against the WSDL (shape.go): an unknown element there could
-// hide records.
+// This file owns the response side of the wire layer: the decoding of the
+// SOAP Body content gosoap hands over, and the helpers the generated fill
+// methods call (responses_gen.go and records_gen.go hold each operation's
+// result structs and the records, written from the WSDL by internal/gen).
+// Elements are matched by local name, following encoding/xml semantics for
+// the struct tags (children matched by local name in any namespace, the last
+// occurrence of a field wins, repeated result elements merge), so that the
+// tests can check them against xml.Unmarshal into the same structs. Unknown
+// elements are ignored, as XmlSerializer clients do, except in list answers,
+// which are first checked against the WSDL (shape.go): an unknown element
+// there could hide records.
 
-// cError is LastErrorCode + LastErrorDescription. A call failed exactly when
-// the code is not blank (§3).
-type cError struct {
-	Code        string `xml:"LastErrorCode"`
-	Description string `xml:"LastErrorDescription"`
-}
-
+// failed reports a call that failed: exactly when the code is not blank (§3).
 func (e cError) failed() bool { return strings.TrimSpace(e.Code) != "" }
 
 // result is implemented by every operation's response struct. present
@@ -30,146 +28,6 @@ func (e cError) failed() bool { return strings.TrimSpace(e.Code) != "" }
 type result interface {
 	errorMsg() cError
 	present() bool
-}
-
-type openSessionResponse struct {
-	Result *openSessionResult `xml:"OpenSessionResult"`
-}
-
-type openSessionResult struct {
-	ErrorMsg  cError `xml:"ErrorMsg"`
-	SessionID string `xml:"SessionID"`
-}
-
-func (r *openSessionResponse) present() bool { return r.Result != nil }
-func (r *openSessionResponse) errorMsg() cError {
-	if r.Result == nil {
-		return cError{}
-	}
-	return r.Result.ErrorMsg
-}
-
-// closeSessionResponse is empty.
-type closeSessionResponse struct{}
-
-func (r *closeSessionResponse) present() bool    { return true }
-func (r *closeSessionResponse) errorMsg() cError { return cError{} }
-
-type getRelatiesResponse struct {
-	Result *getRelatiesResult `xml:"GetRelatiesResult"`
-}
-
-type getRelatiesResult struct {
-	ErrorMsg  cError         `xml:"ErrorMsg"`
-	Relations []wireRelation `xml:"Relaties>cRelatie"`
-}
-
-func (r *getRelatiesResponse) present() bool { return r.Result != nil }
-func (r *getRelatiesResponse) errorMsg() cError {
-	if r.Result == nil {
-		return cError{}
-	}
-	return r.Result.ErrorMsg
-}
-
-type addRelatieResponse struct {
-	Result *addRelatieResult `xml:"AddRelatieResult"`
-}
-
-type addRelatieResult struct {
-	ErrorMsg cError `xml:"ErrorMsg"`
-	RelID    string `xml:"Rel_ID"`
-}
-
-func (r *addRelatieResponse) present() bool { return r.Result != nil }
-func (r *addRelatieResponse) errorMsg() cError {
-	if r.Result == nil {
-		return cError{}
-	}
-	return r.Result.ErrorMsg
-}
-
-// updateRelatieResponse: the result itself is a cError (§3); success is an
-// empty <UpdateRelatieResult />. [inferred: an absent result is treated as
-// malformed, so the outcome of that update is unknown]
-type updateRelatieResponse struct {
-	Result *cError `xml:"UpdateRelatieResult"`
-}
-
-func (r *updateRelatieResponse) present() bool { return r.Result != nil }
-func (r *updateRelatieResponse) errorMsg() cError {
-	if r.Result == nil {
-		return cError{}
-	}
-	return *r.Result
-}
-
-type getArtikelenResponse struct {
-	Result *getArtikelenResult `xml:"GetArtikelenResult"`
-}
-
-type getArtikelenResult struct {
-	ErrorMsg cError        `xml:"ErrorMsg"`
-	Products []wireArtikel `xml:"Artikelen>cArtikel"`
-}
-
-func (r *getArtikelenResponse) present() bool { return r.Result != nil }
-func (r *getArtikelenResponse) errorMsg() cError {
-	if r.Result == nil {
-		return cError{}
-	}
-	return r.Result.ErrorMsg
-}
-
-type addFactuurResponse struct {
-	Result *addFactuurResult `xml:"AddFactuurResult"`
-}
-
-type addFactuurResult struct {
-	ErrorMsg cError `xml:"ErrorMsg"`
-	Number   string `xml:"Factuurnummer"`
-}
-
-func (r *addFactuurResponse) present() bool { return r.Result != nil }
-func (r *addFactuurResponse) errorMsg() cError {
-	if r.Result == nil {
-		return cError{}
-	}
-	return r.Result.ErrorMsg
-}
-
-type getFacturenResponse struct {
-	Result *getFacturenResult `xml:"GetFacturenResult"`
-}
-
-type getFacturenResult struct {
-	ErrorMsg cError            `xml:"ErrorMsg"`
-	Invoices []wireFactuurList `xml:"Facturen>cFactuurList"`
-}
-
-func (r *getFacturenResponse) present() bool { return r.Result != nil }
-func (r *getFacturenResponse) errorMsg() cError {
-	if r.Result == nil {
-		return cError{}
-	}
-	return r.Result.ErrorMsg
-}
-
-type getOpenPostenResponse struct {
-	Result *getOpenPostenResult `xml:"GetOpenPostenResult"`
-}
-
-type getOpenPostenResult struct {
-	ErrorMsg cError         `xml:"ErrorMsg"`
-	Items    []wireOpenPost `xml:"Openposten>cOpenPost"`
-}
-
-func (r *getOpenPostenResponse) present() bool { return r.Result != nil }
-func (r *getOpenPostenResponse) errorMsg() cError {
-	if r.Result == nil {
-		return cError{}
-	}
-	return r.Result.ErrorMsg
 }
 
 // errMalformed marks an answer that could not be read.
@@ -274,22 +132,6 @@ type faultInBody struct{ fault soapFault }
 
 func (e *faultInBody) Error() string { return "soap:Fault " + e.fault.Code }
 
-// The fill methods follow encoding/xml semantics for the struct tags
-// (children matched by local name in any namespace, the last occurrence of a
-// field wins, repeated result elements merge), so that the tests can check
-// them against xml.Unmarshal into the same structs.
-
-func (e *cError) fill(d *xdoc, n int32) {
-	d.children(n, func(c int32) {
-		switch d.nodes[c].local {
-		case "LastErrorCode":
-			e.Code = d.textOf(c)
-		case "LastErrorDescription":
-			e.Description = d.textOf(c)
-		}
-	})
-}
-
 // resultElements calls fn for every child of n named name.
 func resultElements(d *xdoc, n int32, name string, fn func(c int32)) {
 	d.children(n, func(c int32) {
@@ -303,6 +145,29 @@ func resultElements(d *xdoc, n int32, name string, fn func(c int32)) {
 // the struct tag "list>item" does.
 func items(d *xdoc, n int32, list, item string, fn func(c int32)) {
 	resultElements(d, n, list, func(l int32) { resultElements(d, l, item, fn) })
+}
+
+// fillTexts sets *slots[k] to the text of n's child named names[k]. The
+// children come in the order of names (the WSDL's sequence), so the search
+// goes on from the last match, one comparison per child; a child out of
+// order is looked up from the start, and one not in names is skipped. As
+// with encoding/xml, the last child of a name wins.
+func fillTexts(d *xdoc, n int32, names []string, slots []*string) {
+	next := 0
+	for c := d.nodes[n].first; c >= 0; c = d.nodes[c].next {
+		local := d.nodes[c].local
+		k := next
+		for k < len(names) && names[k] != local {
+			k++
+		}
+		if k == len(names) {
+			if k = slices.Index(names[:next], local); k < 0 {
+				continue
+			}
+		}
+		*slots[k] = d.textOf(c)
+		next = k + 1
+	}
 }
 
 // countItems counts what items would visit, to size a slice once.
@@ -323,198 +188,4 @@ func lastAttr(d *xdoc, n int32, local string) string {
 		}
 	}
 	return v
-}
-
-func (r *openSessionResponse) fill(d *xdoc, n int32) {
-	resultElements(d, n, "OpenSessionResult", func(res int32) {
-		if r.Result == nil {
-			r.Result = &openSessionResult{}
-		}
-		d.children(res, func(c int32) {
-			switch d.nodes[c].local {
-			case "ErrorMsg":
-				r.Result.ErrorMsg.fill(d, c)
-			case "SessionID":
-				r.Result.SessionID = d.textOf(c)
-			}
-		})
-	})
-}
-
-func (r *closeSessionResponse) fill(*xdoc, int32) {}
-
-func (r *getRelatiesResponse) fill(d *xdoc, n int32) {
-	resultElements(d, n, "GetRelatiesResult", func(res int32) {
-		if r.Result == nil {
-			r.Result = &getRelatiesResult{}
-		}
-		resultElements(d, res, "ErrorMsg", func(c int32) { r.Result.ErrorMsg.fill(d, c) })
-		r.Result.Relations = slices.Grow(r.Result.Relations, countItems(d, res, "Relaties", "cRelatie"))
-		items(d, res, "Relaties", "cRelatie", func(c int32) {
-			r.Result.Relations = append(r.Result.Relations, wireRelation{})
-			r.Result.Relations[len(r.Result.Relations)-1].fill(d, c)
-		})
-	})
-}
-
-func (r *addRelatieResponse) fill(d *xdoc, n int32) {
-	resultElements(d, n, "AddRelatieResult", func(res int32) {
-		if r.Result == nil {
-			r.Result = &addRelatieResult{}
-		}
-		d.children(res, func(c int32) {
-			switch d.nodes[c].local {
-			case "ErrorMsg":
-				r.Result.ErrorMsg.fill(d, c)
-			case "Rel_ID":
-				r.Result.RelID = d.textOf(c)
-			}
-		})
-	})
-}
-
-func (r *updateRelatieResponse) fill(d *xdoc, n int32) {
-	resultElements(d, n, "UpdateRelatieResult", func(res int32) {
-		if r.Result == nil {
-			r.Result = &cError{}
-		}
-		r.Result.fill(d, res)
-	})
-}
-
-func (r *getArtikelenResponse) fill(d *xdoc, n int32) {
-	resultElements(d, n, "GetArtikelenResult", func(res int32) {
-		if r.Result == nil {
-			r.Result = &getArtikelenResult{}
-		}
-		resultElements(d, res, "ErrorMsg", func(c int32) { r.Result.ErrorMsg.fill(d, c) })
-		r.Result.Products = slices.Grow(r.Result.Products, countItems(d, res, "Artikelen", "cArtikel"))
-		items(d, res, "Artikelen", "cArtikel", func(c int32) {
-			r.Result.Products = append(r.Result.Products, wireArtikel{})
-			r.Result.Products[len(r.Result.Products)-1].fill(d, c)
-		})
-	})
-}
-
-func (r *addFactuurResponse) fill(d *xdoc, n int32) {
-	resultElements(d, n, "AddFactuurResult", func(res int32) {
-		if r.Result == nil {
-			r.Result = &addFactuurResult{}
-		}
-		d.children(res, func(c int32) {
-			switch d.nodes[c].local {
-			case "ErrorMsg":
-				r.Result.ErrorMsg.fill(d, c)
-			case "Factuurnummer":
-				r.Result.Number = d.textOf(c)
-			}
-		})
-	})
-}
-
-func (r *getFacturenResponse) fill(d *xdoc, n int32) {
-	resultElements(d, n, "GetFacturenResult", func(res int32) {
-		if r.Result == nil {
-			r.Result = &getFacturenResult{}
-		}
-		resultElements(d, res, "ErrorMsg", func(c int32) { r.Result.ErrorMsg.fill(d, c) })
-		r.Result.Invoices = slices.Grow(r.Result.Invoices, countItems(d, res, "Facturen", "cFactuurList"))
-		items(d, res, "Facturen", "cFactuurList", func(c int32) {
-			r.Result.Invoices = append(r.Result.Invoices, wireFactuurList{})
-			r.Result.Invoices[len(r.Result.Invoices)-1].fill(d, c)
-		})
-	})
-}
-
-func (r *getOpenPostenResponse) fill(d *xdoc, n int32) {
-	resultElements(d, n, "GetOpenPostenResult", func(res int32) {
-		if r.Result == nil {
-			r.Result = &getOpenPostenResult{}
-		}
-		resultElements(d, res, "ErrorMsg", func(c int32) { r.Result.ErrorMsg.fill(d, c) })
-		r.Result.Items = slices.Grow(r.Result.Items, countItems(d, res, "Openposten", "cOpenPost"))
-		items(d, res, "Openposten", "cOpenPost", func(c int32) {
-			r.Result.Items = append(r.Result.Items, wireOpenPost{})
-			r.Result.Items[len(r.Result.Items)-1].fill(d, c)
-		})
-	})
-}
-
-// The list mappers below skip xsi:nil entries and fail on the first record
-// that does not parse: a list with an unreadable record is not complete.
-
-func (r *getRelatiesResponse) relations() ([]Relation, error) {
-	if r.Result == nil {
-		return nil, errNoResult
-	}
-	out := make([]Relation, 0, len(r.Result.Relations))
-	for i := range r.Result.Relations {
-		w := &r.Result.Relations[i]
-		if isNil(w.Nil) {
-			continue
-		}
-		rel, err := w.relation()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, rel)
-	}
-	return out, nil
-}
-
-func (r *getArtikelenResponse) products() ([]Product, error) {
-	if r.Result == nil {
-		return nil, errNoResult
-	}
-	out := make([]Product, 0, len(r.Result.Products))
-	for i := range r.Result.Products {
-		w := &r.Result.Products[i]
-		if isNil(w.Nil) {
-			continue
-		}
-		pr, err := w.product()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, pr)
-	}
-	return out, nil
-}
-
-func (r *getFacturenResponse) invoices() ([]InvoiceSummary, error) {
-	if r.Result == nil {
-		return nil, errNoResult
-	}
-	out := make([]InvoiceSummary, 0, len(r.Result.Invoices))
-	for i := range r.Result.Invoices {
-		w := &r.Result.Invoices[i]
-		if isNil(w.Nil) {
-			continue
-		}
-		inv, err := w.invoice()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, inv)
-	}
-	return out, nil
-}
-
-func (r *getOpenPostenResponse) openItems() ([]OpenItem, error) {
-	if r.Result == nil {
-		return nil, errNoResult
-	}
-	out := make([]OpenItem, 0, len(r.Result.Items))
-	for i := range r.Result.Items {
-		w := &r.Result.Items[i]
-		if isNil(w.Nil) {
-			continue
-		}
-		it, err := w.openItem()
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, it)
-	}
-	return out, nil
 }
