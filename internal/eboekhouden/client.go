@@ -276,19 +276,33 @@ func (c *Client) exchange(ctx context.Context, op string, write bool, params gos
 	return c.classify(x, write, callErr, out)
 }
 
-// classify turns what happened on the wire into the package's error model.
+// classify turns what happened on the wire into the package's error model:
+// first the exchange (refused, not sent, no answer, cut off, an HTTP error,
+// a web page in between), then the answer itself.
 func (c *Client) classify(x *exchange, write bool, callErr error, out filler) error {
-	op := x.op
-	// unknownOr is the failure after the request may have reached the server.
-	unknownOr := func(readKind, cause error) error {
-		if write {
-			return fmt.Errorf("e-Boekhouden %s: %w", op, withKind(ErrOutcomeUnknown, cause))
-		}
-		if readKind == nil {
-			return fmt.Errorf("e-Boekhouden %s: %w", op, cause)
-		}
-		return fmt.Errorf("e-Boekhouden %s: %w", op, withKind(readKind, cause))
+	if err := c.classifyExchange(x, write, callErr); err != nil {
+		return err
 	}
+	return c.classifyAnswer(x, write, out)
+}
+
+// unknownOr is the failure of op after the request may have reached the
+// server: for a write an unknown outcome, for a read cause with readKind
+// (when not nil).
+func unknownOr(op string, write bool, readKind, cause error) error {
+	if write {
+		return fmt.Errorf("e-Boekhouden %s: %w", op, withKind(ErrOutcomeUnknown, cause))
+	}
+	if readKind == nil {
+		return fmt.Errorf("e-Boekhouden %s: %w", op, cause)
+	}
+	return fmt.Errorf("e-Boekhouden %s: %w", op, withKind(readKind, cause))
+}
+
+// classifyExchange is the error of an exchange that brought no usable HTTP
+// 2xx SOAP answer, nil when the answer is there to decode.
+func (c *Client) classifyExchange(x *exchange, write bool, callErr error) error {
+	op := x.op
 	switch {
 	case x.refused != nil:
 		return fmt.Errorf("e-Boekhouden %s: %w", op, x.refused)
@@ -297,7 +311,7 @@ func (c *Client) classify(x *exchange, write bool, callErr error, out filler) er
 		// and the same request would fail the same way.
 		return fmt.Errorf("e-Boekhouden %s: request not sent: %s", op, c.cleanString(errText(callErr)))
 	case x.tooLarge:
-		return unknownOr(nil, x.err)
+		return unknownOr(op, write, nil, x.err)
 	case x.status == 0 && x.err != nil:
 		// No answer at all.
 		if !x.sent.Load() {
@@ -309,25 +323,33 @@ func (c *Client) classify(x *exchange, write bool, callErr error, out filler) er
 		if x.ctx.Err() != nil && !write {
 			return fmt.Errorf("e-Boekhouden %s: %w", op, x.err)
 		}
-		return unknownOr(ErrTransient, fmt.Errorf("no answer: %w", x.err))
+		return unknownOr(op, write, ErrTransient, fmt.Errorf("no answer: %w", x.err))
 	case x.cutOff:
 		// The connection broke while reading the answer.
 		if x.ctx.Err() != nil && !write {
 			return fmt.Errorf("e-Boekhouden %s: %w", op, x.err)
 		}
-		return unknownOr(ErrTransient, fmt.Errorf("answer cut off (HTTP %d): %w", x.status, x.err))
+		return unknownOr(op, write, ErrTransient, fmt.Errorf("answer cut off (HTTP %d): %w", x.status, x.err))
 	case x.status < 200 || x.status > 299:
 		return c.httpError(x, write)
 	case webPage(x.status, x.ctype, x.body):
 		// Something in between answered for e-Boekhouden; a read is
 		// retried like a dropped connection.
-		return unknownOr(ErrTransient, fmt.Errorf("%w (HTTP %d, %s)", ErrNotTheService, x.status, c.cleanString(x.ctype)))
+		return unknownOr(op, write, ErrTransient, fmt.Errorf("%w (HTTP %d, %s)", ErrNotTheService, x.status, c.cleanString(x.ctype)))
 	case callErr != nil:
 		// HTTP 2xx, but gosoap failed after the answer arrived. A read with
 		// an unreadable answer is retried like a dropped connection.
 		// [inferred]
-		return unknownOr(ErrTransient, fmt.Errorf("%w: %s", errMalformed, c.cleanString(errText(callErr))))
+		return unknownOr(op, write, ErrTransient, fmt.Errorf("%w: %s", errMalformed, c.cleanString(errText(callErr))))
 	}
+	return nil
+}
+
+// classifyAnswer decodes an HTTP 2xx answer into out: a fault in the body,
+// an answer that cannot be read or has no result, e-Boekhouden's own error
+// (LastErrorCode), or nil.
+func (c *Client) classifyAnswer(x *exchange, write bool, out filler) error {
+	op := x.op
 	// out may hold a previous answer (E0023, a retried read): start empty,
 	// because filling merges as encoding/xml does.
 	reflect.ValueOf(out).Elem().SetZero()
@@ -338,14 +360,14 @@ func (c *Client) classify(x *exchange, write bool, callErr error, out filler) er
 			return c.httpError(x, write)
 		}
 		if errors.Is(err, errUnrecognised) {
-			return unknownOr(ErrUnreadable, err)
+			return unknownOr(op, write, ErrUnreadable, err)
 		}
-		return unknownOr(ErrTransient, err)
+		return unknownOr(op, write, ErrTransient, err)
 	}
 	if !out.present() {
 		// A complete answer without its result: the same answer would come
 		// again, so a read is not repeated.
-		return unknownOr(ErrUnreadable, fmt.Errorf("%w: %w", errMalformed, errNoResult))
+		return unknownOr(op, write, ErrUnreadable, fmt.Errorf("%w: %w", errMalformed, errNoResult))
 	}
 	if e := out.errorMsg(); e.failed() {
 		return &APIError{Op: op, Code: strings.TrimSpace(e.Code), Description: c.cleanString(strings.TrimSpace(e.Description))}

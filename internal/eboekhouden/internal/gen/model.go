@@ -177,6 +177,16 @@ func buildAnswer(s *schema, byXSD map[string]*record, om operationMap) (*answer,
 	if ct == nil {
 		return nil, fmt.Errorf("the result type %s is not a complex type", a.resultType)
 	}
+	if err := a.readResultFields(s, byXSD, ct); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// readResultFields reads the elements of the result type ct, ErrorMsg
+// first, each named by the mapping; a list element gets its item record.
+func (a *answer) readResultFields(s *schema, byXSD map[string]*record, ct *xsComplex) error {
+	om := a.operationMap
 	used := 0
 	for i := range ct.Sequence {
 		el := &ct.Sequence[i]
@@ -186,30 +196,30 @@ func buildAnswer(s *schema, byXSD map[string]*record, om operationMap) (*answer,
 		}
 		name, ok := om.Fields[el.Name]
 		if !ok {
-			return nil, fmt.Errorf("element %s has no name in the mapping", el.Name)
+			return fmt.Errorf("element %s has no name in the mapping", el.Name)
 		}
 		used++
 		f := wireField{fieldMap: fieldMap{Element: el.Name}, goName: name, xsd: localType(el.Type)}
 		if ct2 := s.complexOf(el); ct2 != nil {
 			item := listItem(ct2)
 			if item == nil {
-				return nil, fmt.Errorf("element %s is a record but not a list: not supported", el.Name)
+				return fmt.Errorf("element %s is a record but not a list: not supported", el.Name)
 			}
 			f.list, f.item = byXSD[localType(item.Type)], item.Name
 			if f.list == nil || f.list.List == "" {
-				return nil, fmt.Errorf("element %s: its items (%s) have no List method in the mapping", el.Name, localType(item.Type))
+				return fmt.Errorf("element %s: its items (%s) have no List method in the mapping", el.Name, localType(item.Type))
 			}
 			f.list.nillable = f.list.nillable || item.Nillable
 		}
 		a.fields = append(a.fields, f)
 	}
 	if len(a.fields) == 0 || a.fields[0].goName != "ErrorMsg" {
-		return nil, fmt.Errorf("%s does not start with ErrorMsg", a.resultType)
+		return fmt.Errorf("%s does not start with ErrorMsg", a.resultType)
 	}
 	if used != len(om.Fields) {
-		return nil, fmt.Errorf("the mapping names elements %s does not have", a.resultType)
+		return fmt.Errorf("the mapping names elements %s does not have", a.resultType)
 	}
-	return a, nil
+	return nil
 }
 
 // goName is the wire struct's name for an element: the override, or the
