@@ -849,6 +849,9 @@ func TestSandboxConcurrentCalls(t *testing.T) {
 }
 
 func TestSandboxQueuedCallerGivesUp(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds: make test runs it, -short does not")
+	}
 	e := newSandbox(t, nil, nil)
 	e.srv.Faults().Add(fault.Rule{Op: opGetRelaties, Kind: fault.Slow, Delay: fault.Duration(3 * time.Second), Times: 1})
 	done := make(chan error, 1)

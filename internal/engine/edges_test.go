@@ -230,6 +230,7 @@ func TestLostJournalAfterCompleteExportSendsNothing(t *testing.T) {
 // date; when even one relation's day is cut off, its work orders wait and
 // nothing is sent for them.
 func TestLookupCutOffIsUnknownNotNotFound(t *testing.T) {
+	skipWhenShort(t)
 	h := newHarness(t, sandbox.Options{ResultCap: 3}, nil)
 	h.eng.p.ResultCap = 3
 	h.addTwin()

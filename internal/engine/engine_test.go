@@ -357,6 +357,7 @@ func TestRetryAndSkipParkedWorkOrders(t *testing.T) {
 }
 
 func TestCutOffRelationListsAreReadInParts(t *testing.T) {
+	skipWhenShort(t)
 	h := newHarness(t, sandbox.Options{ResultCap: 30}, map[string]string{store.KeyExportInvoices: "false"})
 	h.eng.p.ResultCap = 30
 	sum := h.run(RunOptions{})
@@ -444,6 +445,7 @@ func TestWorkOrderTextsCannotInjectXML(t *testing.T) {
 // cannot be read, a work order that needs them waits for the next run; it
 // is not parked as if its hour type did not exist.
 func TestHourTypesUnreadableWaitsInsteadOfParking(t *testing.T) {
+	skipWhenShort(t)
 	h := newHarness(t, sandbox.Options{}, nil)
 	h.useOutSmartOnlyHourType()
 	h.sb.OutSmart.Faults().Add(fault.Rule{Op: "GET hourtypes", Kind: fault.HTTP500})

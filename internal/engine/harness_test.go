@@ -267,3 +267,13 @@ func (h *harness) logged(level store.Level, substr string) bool {
 }
 
 func keys[V any](m map[string]V) []string { return sortedKeys(m) }
+
+// skipWhenShort skips a test that takes a second or more (a large
+// administration read in parts, a client timeout, many random cases):
+// make test-short leaves it to make test.
+func skipWhenShort(t *testing.T) {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("takes seconds: make test runs it, -short does not")
+	}
+}

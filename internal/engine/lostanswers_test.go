@@ -11,6 +11,7 @@ import (
 // TestLostAnswersConverge drops the connection after the service applied a
 // write (the client cannot know it happened), then runs again.
 func TestLostAnswersConverge(t *testing.T) {
+	skipWhenShort(t)
 	cases := []struct {
 		name string
 		add  func(h *harness)

@@ -77,6 +77,7 @@ func outSmartHas(h *harness) (rels, mats, hts map[string]string) {
 // one of them to OutSmart, reports its progress, and says in the log that
 // everything was read; no warning that some could not be.
 func TestLargeAdministrationIsImportedWholeInOneRun(t *testing.T) {
+	skipWhenShort(t)
 	h, _ := newSweepHarness(t)
 	var reports []report.Progress
 	h.eng.p.OnProgress = func(p report.Progress) { reports = append(reports, p) }
@@ -130,6 +131,7 @@ func TestLargeAdministrationIsImportedWholeInOneRun(t *testing.T) {
 // within its share of requests, and that a relation whose code follows no
 // known series is still found, within one discovery pass.
 func TestLargeAdministrationChangesArriveWithinFourRuns(t *testing.T) {
+	skipWhenShort(t)
 	h, books := newSweepHarness(t)
 	if sum := h.run(RunOptions{}); sum.Err != nil {
 		t.Fatal(sum.Err)
@@ -243,6 +245,7 @@ func sweepStateOf(t *testing.T, h *harness, kind store.SourceKind) sweepState {
 // bring every relation to OutSmart, what the first had read already in the
 // first run.
 func TestCallLimitDuringTheFirstReadGoesOnWhereItStopped(t *testing.T) {
+	skipWhenShort(t)
 	whole, wholeBooks := newSweepHarness(t)
 	whole.run(RunOptions{})
 	wholeCalls := wholeBooks.relations
@@ -387,6 +390,7 @@ func TestWatchTermsCoverEveryKnownRecord(t *testing.T) {
 // the next run, before any watch cycle read it (OutSmart's own price of
 // that hour type differs).
 func TestProductsBeyondTheCapPriceTheInvoice(t *testing.T) {
+	skipWhenShort(t)
 	ds := benchDataset(sweepRelations, sweepProducts, 1)
 	far := benchProductCode(sweepProducts - 1) // an hour type ("uur"), LAAG_VERK_9
 	first := &ds.OutSmart.Workorders[0]
@@ -441,6 +445,7 @@ func TestProductsBeyondTheCapPriceTheInvoice(t *testing.T) {
 // TestADryRunOfALargeAdministrationKeepsNothing: a dry run reads what a run
 // would, but leaves the store as it was.
 func TestADryRunOfALargeAdministrationKeepsNothing(t *testing.T) {
+	skipWhenShort(t)
 	h, _ := newSweepHarness(t)
 	sum := h.run(RunOptions{DryRun: true})
 	if sum.Err != nil || len(sum.Planned) < sweepRelations+sweepProducts {
@@ -461,6 +466,7 @@ func TestADryRunOfALargeAdministrationKeepsNothing(t *testing.T) {
 // in the same run, so it is in OutSmart within watchRuns runs, not a whole
 // cycle later.
 func TestARecordWhoseTextChangesRightAfterItWasReadArrivesWithinACycle(t *testing.T) {
+	skipWhenShort(t)
 	h, _ := newSweepHarness(t)
 	h.run(RunOptions{})
 	h.run(RunOptions{}) // the first watch run
@@ -510,6 +516,7 @@ func TestARecordWhoseTextChangesRightAfterItWasReadArrivesWithinACycle(t *testin
 // administration, what was kept of the first is dropped and the new one is
 // read whole in one run, not found slowly by discovery.
 func TestAnotherAdministrationIsReadWhole(t *testing.T) {
+	skipWhenShort(t)
 	h, _ := newSweepHarness(t)
 	h.run(RunOptions{})
 	h.run(RunOptions{})

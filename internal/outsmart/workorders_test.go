@@ -254,6 +254,9 @@ func TestWorkOrdersReportUnreadableOrdersOnTheirOwn(t *testing.T) {
 }
 
 func TestConcurrentCalls(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds: make test runs it, -short does not")
+	}
 	e := newEnv(t, nil)
 	ctx := context.Background()
 	var wg sync.WaitGroup

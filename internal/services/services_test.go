@@ -28,6 +28,9 @@ func demo(t *testing.T) (*sandbox.Sandbox, secrets.Credentials, Endpoints) {
 }
 
 func TestCheckLogin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds: make test runs it, -short does not")
+	}
 	_, good, ep := demo(t)
 	ctx := context.Background()
 	if p := CheckLogin(ctx, good, ep); p != nil {
@@ -178,6 +181,9 @@ func TestRunnerNamesTheKeychainFailure(t *testing.T) {
 // TestCheckLoginAgainstAWebPage: a proxy or Wi-Fi page answering in a
 // service's place is named as such, not as "niet bereikbaar".
 func TestCheckLoginAgainstAWebPage(t *testing.T) {
+	if testing.Short() {
+		t.Skip("takes seconds: make test runs it, -short does not")
+	}
 	_, c, ep := demo(t)
 	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
