@@ -385,12 +385,7 @@ var crossRules = []crossRule{{
 // unrelated change (such as pausing from the tray); the window saves every
 // field and so checks every rule.
 func checkCombination(stored Settings, canon, raw map[string]string) []error {
-	next := stored
-	for k, v := range canon {
-		if d, ok := lookupDef(k); ok {
-			d.set(&next, v)
-		}
-	}
+	next := applyValues(stored, canon)
 	var errs []error
 	for _, r := range crossRules {
 		first := slices.IndexFunc(r.keys, func(k string) bool { _, set := raw[k]; return set })

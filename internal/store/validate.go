@@ -16,6 +16,31 @@ func CheckSettings(values map[string]string) error {
 	return errors.Join(errs...)
 }
 
+// ApplySettings checks values against stored as SetSettings does on a store
+// holding stored (every value on its own, then the rules between settings
+// the change touches) and returns stored with values applied, in their
+// stored form. When a value is refused it returns stored unchanged and the
+// refusals as *SettingError, joined. It keeps no state: a test's in-memory
+// stand-in for the store keeps its settings with it.
+func ApplySettings(stored Settings, values map[string]string) (Settings, error) {
+	canon, errs := parseValues(values)
+	errs = append(errs, checkCombination(stored, canon, values)...)
+	if len(errs) > 0 {
+		return stored, errors.Join(errs...)
+	}
+	return applyValues(stored, canon), nil
+}
+
+// applyValues is s with the canonical values canon set.
+func applyValues(s Settings, canon map[string]string) Settings {
+	for k, v := range canon {
+		if d, ok := lookupDef(k); ok {
+			d.set(&s, v)
+		}
+	}
+	return s
+}
+
 // parseValues checks every value on its own, in key order, and returns the
 // accepted ones in their stored form and the refusals (*SettingError).
 func parseValues(values map[string]string) (map[string]string, []error) {

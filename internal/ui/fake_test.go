@@ -4,16 +4,14 @@ package ui
 // behaviour tests: no sandbox, no SQLite, no keychain, no D-Bus. It keeps
 // what the real one keeps (settings, credentials, log lines, the attention
 // list, the last run) in maps and slices, validates settings with the
-// store's own rules (store.CheckSettings) and records every call.
+// store's own rules (store.ApplySettings) and records every call.
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -22,7 +20,6 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"github.com/koppeling/koppeling/internal/backend"
-	"github.com/koppeling/koppeling/internal/decimal"
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/report"
@@ -127,9 +124,9 @@ func (f *fakeBackend) Settings(context.Context) (store.Settings, error) {
 	return f.settings, nil
 }
 
-// SaveSettings checks values as the store does, over the saved settings:
-// every value on its own, then the rules between settings (the window
-// saves every field, so a rule is checked over what the window shows).
+// SaveSettings checks and applies values over the saved settings with the
+// store's own rules (store.ApplySettings): every value on its own, then the
+// rules between settings.
 func (f *fakeBackend) SaveSettings(_ context.Context, values map[string]string) error {
 	f.mu.Lock()
 	defer f.mu.Unlock()
@@ -137,125 +134,15 @@ func (f *fakeBackend) SaveSettings(_ context.Context, values map[string]string) 
 	if f.saveErr != nil {
 		return f.saveErr
 	}
-	if err := f.checkSettings(values); err != nil {
+	next, err := store.ApplySettings(f.settings, values)
+	if err != nil {
 		return err
-	}
-	next := f.settings
-	for k, v := range values {
-		setCanonical(&next, k, v)
 	}
 	if _, ok := values[store.KeyIntervalMinutes]; ok && f.sched != nil {
 		f.sched.SetInterval(time.Duration(next.IntervalMinutes) * time.Minute)
 	}
 	f.settings = next
 	return nil
-}
-
-// ruleKeys are the keys of each rule between settings, in the store's
-// order: a change is checked against a rule when it sets one of them, and
-// the refusal names the first one it sets.
-var ruleKeys = map[string][]string{store.RuleTemplateRequired: {store.KeyTemplate, store.KeyExportInvoices}}
-
-// checkSettings refuses values as the store's SetSettings does: each value
-// on its own (store.CheckSettings over values), then the rules between
-// settings over the saved settings with values applied (store.CheckSettings
-// over every setting), each rule only when values set one of its keys.
-func (f *fakeBackend) checkSettings(values map[string]string) error {
-	all := map[string]string{}
-	for _, k := range store.SettingKeys() {
-		all[k], _ = f.settings.Value(k)
-	}
-	for k, v := range values {
-		all[k] = v
-	}
-	var errs []error
-	for _, e := range splitErrors(store.CheckSettings(values)) {
-		if se, ok := e.(*store.SettingError); !ok || se.Rule == "" {
-			errs = append(errs, e)
-		}
-	}
-	for _, e := range splitErrors(store.CheckSettings(all)) {
-		se, ok := e.(*store.SettingError)
-		if !ok || se.Rule == "" {
-			continue // said above
-		}
-		keys, known := ruleKeys[se.Rule]
-		if !known {
-			panic("fakeBackend: no keys for the rule " + se.Rule)
-		}
-		first := slices.IndexFunc(keys, func(k string) bool { _, set := values[k]; return set })
-		if first < 0 {
-			continue
-		}
-		errs = append(errs, &store.SettingError{Key: keys[first], Value: values[keys[first]], Reason: se.Reason, Rule: se.Rule})
-	}
-	return errors.Join(errs...)
-}
-
-// splitErrors are the errors joined in err.
-func splitErrors(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	if err != nil {
-		return []error{err}
-	}
-	return nil
-}
-
-// setCanonical sets the setting key of s to v, which store.CheckSettings
-// accepted, in the form the store keeps (fakeSettingsMatchTheStore checks
-// it against the store itself).
-func setCanonical(s *store.Settings, key, v string) {
-	v = strings.TrimSpace(v)
-	flag := func() bool {
-		return slices.Contains([]string{"true", "ja", "aan", "1", "yes", "on"}, strings.ToLower(v))
-	}
-	number := func() int { n, _ := strconv.Atoi(v); return n }
-	switch key {
-	case store.KeyImportRelations:
-		s.ImportRelations = flag()
-	case store.KeyImportMaterials:
-		s.ImportMaterials = flag()
-	case store.KeyImportHourTypes:
-		s.ImportHourTypes = flag()
-	case store.KeyExportInvoices:
-		s.ExportInvoices = flag()
-	case store.KeyExportRelations:
-		s.ExportRelations = flag()
-	case store.KeyBookDirectly:
-		s.BookDirectly = flag()
-	case store.KeyPaused:
-		s.Paused = flag()
-	case store.KeyNotifySuccess:
-		s.NotifySuccess = flag()
-	case store.KeyAutostart:
-		s.Autostart = flag()
-	case store.KeyTemplate:
-		s.Template = v
-	case store.KeyWorkflowStatus:
-		s.WorkflowStatus = v
-	case store.KeyDefaultLedger:
-		s.DefaultLedger = v
-	case store.KeyDefaultVATCode:
-		s.DefaultVATCode = strings.ToUpper(v)
-	case store.KeyPaymentTermDays:
-		s.PaymentTermDays = number()
-	case store.KeyIntervalMinutes:
-		s.IntervalMinutes = number()
-	case store.KeyHoursRounding:
-		v = strings.ToLower(v)
-		if alias, ok := map[string]string{"0,01": store.HoursRoundingHundredth, "kwartier": store.HoursRoundingQuarter,
-			"halfuur": store.HoursRoundingHalf, "half uur": store.HoursRoundingHalf, "minuut": store.HoursRoundingMinute}[v]; ok {
-			v = alias
-		}
-		s.HoursRounding = v
-	case store.KeyMaxLineAmount:
-		d, _ := decimal.ParsePlaces(strings.TrimSpace(strings.TrimPrefix(v, "€")), 2)
-		s.MaxLineAmount, _ = decimal.Parse(d.Fixed(2))
-	default:
-		panic("fakeBackend: no setting " + key)
-	}
 }
 
 func (f *fakeBackend) Credentials() (secrets.Credentials, error) {
