@@ -19,7 +19,6 @@ import (
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // Parts is the UI's Backend made of Koppeling's real parts (it satisfies
@@ -85,19 +84,18 @@ func (p *Parts) Credentials() (secrets.Credentials, error) {
 func (p *Parts) SaveCredentials(c secrets.Credentials) error { return p.Vault.Save(c) }
 
 // CheckLogin checks the credentials against both services.
-func (p *Parts) CheckLogin(ctx context.Context, c secrets.Credentials) *model.LoginProblem {
-	return loginProblem(services.CheckLogin(ctx, c, p.Endpoints))
+func (p *Parts) CheckLogin(ctx context.Context, c secrets.Credentials) *report.LoginProblem {
+	return services.CheckLogin(ctx, c, p.Endpoints)
 }
 
-// WorkflowStatuses lists OutSmart's workflow statuses; a login problem in
-// the error's chain is also there as the UI's.
+// WorkflowStatuses lists OutSmart's workflow statuses; a failed call holds
+// a *report.LoginProblem in its chain.
 func (p *Parts) WorkflowStatuses(ctx context.Context) ([]string, error) {
 	c, err := p.Credentials()
 	if err != nil {
 		return nil, err
 	}
-	statuses, err := services.WorkflowStatuses(ctx, c, p.Endpoints)
-	return statuses, withLoginProblem(err)
+	return services.WorkflowStatuses(ctx, c, p.Endpoints)
 }
 
 // Log returns log lines.

@@ -1,16 +1,12 @@
 package backend
 
 import (
-	"errors"
-	"fmt"
 	"reflect"
 	"testing"
 
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/report"
-	"github.com/koppeling/koppeling/internal/services"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // sameFields fails unless every field of want's type is in got's with the
@@ -53,57 +49,5 @@ func TestRunSummaryKeepsWhatTheNotificationsTell(t *testing.T) {
 	sameFields(t, got, s)
 	if got.Open.Total() != s.Open.Total() {
 		t.Errorf("open total %d, engine says %d", got.Open.Total(), s.Open.Total())
-	}
-}
-
-func TestLoginProblemsKeepKindFieldAndDetail(t *testing.T) {
-	if loginProblem(nil) != nil {
-		t.Error("no problem became one")
-	}
-	kinds := []struct {
-		s services.ProblemKind
-		m model.ProblemKind
-	}{{services.Missing, model.ProblemMissing}, {services.Refused, model.ProblemRefused},
-		{services.Unreachable, model.ProblemUnreachable}, {services.Invalid, model.ProblemInvalid},
-		{services.NotTheService, model.ProblemNotTheService}}
-	fields := []struct {
-		s services.Field
-		m model.LoginField
-	}{{services.FieldUsername, model.FieldUsername}, {services.FieldSecurityCodes, model.FieldSecurityCodes},
-		{services.FieldSecurityCode1, model.FieldSecurityCode1}, {services.FieldSecurityCode2, model.FieldSecurityCode2},
-		{services.FieldToken, model.FieldToken}, {services.FieldSoftwareToken, model.FieldSoftwareToken},
-		{services.FieldAddress, model.FieldAddress}}
-	for _, k := range kinds {
-		for _, f := range fields {
-			p := &services.LoginProblem{Service: services.OutSmart, Kind: k.s, Field: f.s, Detail: "status 401"}
-			got := loginProblem(p)
-			want := &model.LoginProblem{Service: "OutSmart", Kind: k.m, Field: f.m, Detail: "status 401"}
-			if *got != *want {
-				t.Errorf("%+v became %+v, want %+v", p, got, want)
-			}
-			if got.Error() != p.Error() {
-				t.Errorf("text %q, services say %q", got.Error(), p.Error())
-			}
-		}
-	}
-}
-
-func TestWorkflowStatusErrorsCarryTheUIsProblem(t *testing.T) {
-	p := &services.LoginProblem{Service: services.OutSmart, Kind: services.Refused, Field: services.FieldToken}
-	err := withLoginProblem(fmt.Errorf("workflow statuses: %w", p))
-	var mp *model.LoginProblem
-	if !errors.As(err, &mp) || mp.Kind != model.ProblemRefused || mp.Field != model.FieldToken {
-		t.Fatalf("no UI login problem in %v", err)
-	}
-	var sp *services.LoginProblem
-	if !errors.As(err, &sp) || sp != p {
-		t.Error("the services' problem left the chain")
-	}
-	if want := "workflow statuses: " + p.Error(); err.Error() != want {
-		t.Errorf("text %q, want %q", err.Error(), want)
-	}
-	other := errors.New("keychain locked")
-	if withLoginProblem(other) != other || withLoginProblem(nil) != nil {
-		t.Error("an error without a login problem changed")
 	}
 }

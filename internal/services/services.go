@@ -16,6 +16,7 @@ import (
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/redact"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/secrets"
 )
 
@@ -35,13 +36,13 @@ func Clients(c secrets.Credentials, ep Endpoints) (*eboekhouden.Client, *outsmar
 		},
 	})
 	if err != nil {
-		return nil, nil, &ConfigError{Service: EBoekhouden, Err: err}
+		return nil, nil, &ConfigError{Service: report.EBoekhouden, Err: err}
 	}
 	field, err := outsmart.New(outsmart.Config{
 		BaseURL: ep.OutSmartURL, Token: c.OutSmartToken, SoftwareToken: c.OutSmartSoftwareToken, BatchSize: 500,
 	})
 	if err != nil {
-		return nil, nil, &ConfigError{Service: OutSmart, Err: err}
+		return nil, nil, &ConfigError{Service: report.OutSmart, Err: err}
 	}
 	return eb, field, nil
 }
@@ -49,125 +50,49 @@ func Clients(c secrets.Credentials, ep Endpoints) (*eboekhouden.Client, *outsmar
 // ConfigError is a client that cannot be built (for example a plain http
 // address for a remote host).
 type ConfigError struct {
-	Service Service
+	Service report.Service
 	Err     error
 }
 
 func (e *ConfigError) Error() string { return fmt.Sprintf("%s: %v", e.Service, e.Err) }
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// Service names a service in a LoginProblem.
-type Service string
-
-// The services.
-const (
-	EBoekhouden Service = "e-Boekhouden"
-	OutSmart    Service = "OutSmart"
-)
-
-// ProblemKind says what is wrong with a login.
-type ProblemKind string
-
-// Problem kinds.
-const (
-	// Missing: a required field is empty.
-	Missing ProblemKind = "missing"
-	// Refused: the service refused the credentials.
-	Refused ProblemKind = "refused"
-	// Unreachable: the service could not be reached (network, outage).
-	Unreachable ProblemKind = "unreachable"
-	// Invalid: the configuration itself is wrong (e.g. a plain http address).
-	Invalid ProblemKind = "invalid"
-	// NotTheService: something else answered in the service's place with a
-	// web page or other text (a proxy, a Wi-Fi login page).
-	NotTheService ProblemKind = "not_the_service"
-)
-
-// Field names a credential field in a LoginProblem.
-type Field string
-
-// Credential fields.
-const (
-	FieldUsername      Field = "username"
-	FieldSecurityCodes Field = "security_codes"
-	FieldSecurityCode1 Field = "security_code_1"
-	FieldSecurityCode2 Field = "security_code_2"
-	FieldToken         Field = "token"
-	FieldSoftwareToken Field = "software_token"
-	FieldAddress       Field = "address"
-)
-
-// LoginProblem is what is wrong with a login, structured so that a screen
-// can say it in the user's language and point at the field. Detail is a
-// redacted technical detail (never a secret).
-type LoginProblem struct {
-	Service Service
-	Kind    ProblemKind
-	Field   Field
-	Detail  string
-}
-
-func (p *LoginProblem) Error() string {
-	return fmt.Sprintf("%s: %s %s %s", p.Service, p.Kind, p.Field, p.Detail)
-}
-
-// Dutch says the problem in Dutch, naming the service and the field.
-func (p *LoginProblem) Dutch() string {
-	field := map[Field]string{
-		FieldUsername: "gebruikersnaam", FieldSecurityCodes: "gebruikersnaam of beveiligingscodes",
-		FieldSecurityCode1: "beveiligingscode 1", FieldSecurityCode2: "beveiligingscode 2",
-		FieldToken: "token", FieldSoftwareToken: "software token", FieldAddress: "adres",
-	}[p.Field]
-	switch p.Kind {
-	case Missing:
-		return fmt.Sprintf("%s: vul de %s in.", p.Service, field)
-	case Refused:
-		return fmt.Sprintf("%s weigert de %s. Controleer ze en probeer het opnieuw.", p.Service, field)
-	case Unreachable:
-		return fmt.Sprintf("%s is niet bereikbaar. Controleer de internetverbinding en probeer het later opnieuw.", p.Service)
-	case NotTheService:
-		return fmt.Sprintf("Het antwoord kwam niet van %s maar was een webpagina (bijvoorbeeld van een proxy of de inlogpagina van een wifi-netwerk). "+
-			"Controleer de internetverbinding en de proxy en probeer het opnieuw.", p.Service)
-	}
-	return fmt.Sprintf("%s: ongeldig %s (%s).", p.Service, field, p.Detail)
-}
-
 // CheckLogin checks the credentials: required fields first, then an
 // e-Boekhouden session and an OutSmart call. It returns nil when both work,
 // or the first problem.
-func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *LoginProblem {
+func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *report.LoginProblem {
 	for _, f := range []struct {
 		v       string
-		service Service
-		field   Field
+		service report.Service
+		field   report.LoginField
 	}{
-		{c.EBoekhoudenUsername, EBoekhouden, FieldUsername},
-		{c.EBoekhoudenSecurityCode1, EBoekhouden, FieldSecurityCode1},
-		{c.EBoekhoudenSecurityCode2, EBoekhouden, FieldSecurityCode2},
-		{c.OutSmartToken, OutSmart, FieldToken},
-		{c.OutSmartSoftwareToken, OutSmart, FieldSoftwareToken},
+		{c.EBoekhoudenUsername, report.EBoekhouden, report.FieldUsername},
+		{c.EBoekhoudenSecurityCode1, report.EBoekhouden, report.FieldSecurityCode1},
+		{c.EBoekhoudenSecurityCode2, report.EBoekhouden, report.FieldSecurityCode2},
+		{c.OutSmartToken, report.OutSmart, report.FieldToken},
+		{c.OutSmartSoftwareToken, report.OutSmart, report.FieldSoftwareToken},
 	} {
 		if f.v == "" {
-			return &LoginProblem{Service: f.service, Kind: Missing, Field: f.field}
+			return &report.LoginProblem{Service: f.service, Kind: report.ProblemMissing, Field: f.field}
 		}
 	}
 	red := redact.New(c.Secrets()...)
 	eb, field, err := Clients(c, ep)
 	var cfgErr *ConfigError
 	if errors.As(err, &cfgErr) {
-		return &LoginProblem{Service: cfgErr.Service, Kind: Invalid, Field: FieldAddress, Detail: red.String(err.Error())}
+		return &report.LoginProblem{Service: cfgErr.Service, Kind: report.ProblemInvalid, Field: report.FieldAddress, Detail: red.String(err.Error())}
 	}
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	defer eb.Close(context.WithoutCancel(ctx))
 	if err := eb.CheckLogin(ctx); err != nil {
 		if errors.Is(err, eboekhouden.ErrBadCredentials) {
-			return &LoginProblem{Service: EBoekhouden, Kind: Refused, Field: FieldSecurityCodes, Detail: red.String(err.Error())}
+			return &report.LoginProblem{Service: report.EBoekhouden, Kind: report.ProblemRefused, Field: report.FieldSecurityCodes, Detail: red.String(err.Error())}
 		}
 		if errors.Is(err, eboekhouden.ErrNotTheService) {
-			return &LoginProblem{Service: EBoekhouden, Kind: NotTheService, Detail: red.String(err.Error())}
+			return &report.LoginProblem{Service: report.EBoekhouden, Kind: report.ProblemNotTheService, Detail: red.String(err.Error())}
 		}
-		return &LoginProblem{Service: EBoekhouden, Kind: Unreachable, Detail: red.String(err.Error())}
+		return &report.LoginProblem{Service: report.EBoekhouden, Kind: report.ProblemUnreachable, Detail: red.String(err.Error())}
 	}
 	if err := field.CheckLogin(ctx); err != nil {
 		return outSmartProblem(err, red)
@@ -178,21 +103,21 @@ func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *Login
 // outSmartProblem is a failed OutSmart call as a login problem: a refused
 // token or software token, a web page instead of OutSmart, or else
 // OutSmart out of reach.
-func outSmartProblem(err error, red redact.Redactor) *LoginProblem {
+func outSmartProblem(err error, red redact.Redactor) *report.LoginProblem {
 	var apiErr *outsmart.APIError
 	switch {
 	case errors.As(err, &apiErr) && (apiErr.Code == outsmart.CodeBadSoftToken || apiErr.Code == outsmart.CodeMissingSoftToken):
-		return &LoginProblem{Service: OutSmart, Kind: Refused, Field: FieldSoftwareToken, Detail: red.String(err.Error())}
+		return &report.LoginProblem{Service: report.OutSmart, Kind: report.ProblemRefused, Field: report.FieldSoftwareToken, Detail: red.String(err.Error())}
 	case errors.Is(err, outsmart.ErrUnauthorized):
-		return &LoginProblem{Service: OutSmart, Kind: Refused, Field: FieldToken, Detail: red.String(err.Error())}
+		return &report.LoginProblem{Service: report.OutSmart, Kind: report.ProblemRefused, Field: report.FieldToken, Detail: red.String(err.Error())}
 	case errors.Is(err, outsmart.ErrNotTheService):
-		return &LoginProblem{Service: OutSmart, Kind: NotTheService, Detail: red.String(err.Error())}
+		return &report.LoginProblem{Service: report.OutSmart, Kind: report.ProblemNotTheService, Detail: red.String(err.Error())}
 	}
-	return &LoginProblem{Service: OutSmart, Kind: Unreachable, Detail: red.String(err.Error())}
+	return &report.LoginProblem{Service: report.OutSmart, Kind: report.ProblemUnreachable, Detail: red.String(err.Error())}
 }
 
 // WorkflowStatuses returns the names of OutSmart's workflow statuses, sorted,
-// for the settings screen. A failed call is a *LoginProblem.
+// for the settings screen. A failed call is a *report.LoginProblem.
 func WorkflowStatuses(ctx context.Context, c secrets.Credentials, ep Endpoints) ([]string, error) {
 	_, field, err := Clients(c, ep)
 	if err != nil {

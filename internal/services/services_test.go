@@ -39,17 +39,17 @@ func TestCheckLogin(t *testing.T) {
 	cases := []struct {
 		name    string
 		change  func(c *secrets.Credentials, ep *Endpoints)
-		service Service
-		kind    ProblemKind
-		field   Field
+		service report.Service
+		kind    report.ProblemKind
+		field   report.LoginField
 		dutch   string
 	}{
-		{"missing code 2", func(c *secrets.Credentials, _ *Endpoints) { c.EBoekhoudenSecurityCode2 = "" }, EBoekhouden, Missing, FieldSecurityCode2, "vul de beveiligingscode 2 in"},
-		{"wrong security code", func(c *secrets.Credentials, _ *Endpoints) { c.EBoekhoudenSecurityCode1 = strings.Repeat("0", 32) }, EBoekhouden, Refused, FieldSecurityCodes, "e-Boekhouden weigert"},
-		{"wrong token", func(c *secrets.Credentials, _ *Endpoints) { c.OutSmartToken = strings.Repeat("a", 64) }, OutSmart, Refused, FieldToken, "OutSmart weigert de token"},
-		{"wrong software token", func(c *secrets.Credentials, _ *Endpoints) { c.OutSmartSoftwareToken = strings.Repeat("b", 40) }, OutSmart, Refused, FieldSoftwareToken, "software token"},
-		{"OutSmart down", func(_ *secrets.Credentials, ep *Endpoints) { ep.OutSmartURL = "http://127.0.0.1:1/openapi/8" }, OutSmart, Unreachable, "", "niet bereikbaar"},
-		{"plain http to a remote host", func(_ *secrets.Credentials, ep *Endpoints) { ep.EBoekhoudenURL = "http://example.com/soap.asmx" }, EBoekhouden, Invalid, FieldAddress, "ongeldig adres"},
+		{"missing code 2", func(c *secrets.Credentials, _ *Endpoints) { c.EBoekhoudenSecurityCode2 = "" }, report.EBoekhouden, report.ProblemMissing, report.FieldSecurityCode2, "vul de beveiligingscode 2 in"},
+		{"wrong security code", func(c *secrets.Credentials, _ *Endpoints) { c.EBoekhoudenSecurityCode1 = strings.Repeat("0", 32) }, report.EBoekhouden, report.ProblemRefused, report.FieldSecurityCodes, "e-Boekhouden weigert"},
+		{"wrong token", func(c *secrets.Credentials, _ *Endpoints) { c.OutSmartToken = strings.Repeat("a", 64) }, report.OutSmart, report.ProblemRefused, report.FieldToken, "OutSmart weigert de token"},
+		{"wrong software token", func(c *secrets.Credentials, _ *Endpoints) { c.OutSmartSoftwareToken = strings.Repeat("b", 40) }, report.OutSmart, report.ProblemRefused, report.FieldSoftwareToken, "software token"},
+		{"OutSmart down", func(_ *secrets.Credentials, ep *Endpoints) { ep.OutSmartURL = "http://127.0.0.1:1/openapi/8" }, report.OutSmart, report.ProblemUnreachable, "", "niet bereikbaar"},
+		{"plain http to a remote host", func(_ *secrets.Credentials, ep *Endpoints) { ep.EBoekhoudenURL = "http://example.com/soap.asmx" }, report.EBoekhouden, report.ProblemInvalid, report.FieldAddress, "ongeldig adres"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -191,16 +191,16 @@ func TestCheckLoginAgainstAWebPage(t *testing.T) {
 	}))
 	defer page.Close()
 	for _, tc := range []struct {
-		service Service
+		service report.Service
 		change  func(*Endpoints)
 	}{
-		{EBoekhouden, func(e *Endpoints) { e.EBoekhoudenURL = page.URL + "/soap.asmx" }},
-		{OutSmart, func(e *Endpoints) { e.OutSmartURL = page.URL + "/openapi/8" }},
+		{report.EBoekhouden, func(e *Endpoints) { e.EBoekhoudenURL = page.URL + "/soap.asmx" }},
+		{report.OutSmart, func(e *Endpoints) { e.OutSmartURL = page.URL + "/openapi/8" }},
 	} {
 		e := ep
 		tc.change(&e)
 		p := CheckLogin(context.Background(), c, e)
-		if p == nil || p.Service != tc.service || p.Kind != NotTheService {
+		if p == nil || p.Service != tc.service || p.Kind != report.ProblemNotTheService {
 			t.Fatalf("%s answered by a web page: %+v", tc.service, p)
 		}
 		msg := p.Dutch()

@@ -15,7 +15,6 @@ import (
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // Backend is everything the window and the tray need from the rest of
@@ -32,9 +31,9 @@ type Backend interface {
 	// SaveCredentials stores the credentials in the keychain.
 	SaveCredentials(c secrets.Credentials) error
 	// CheckLogin opens a session with both services; nil when both work.
-	CheckLogin(ctx context.Context, c secrets.Credentials) *model.LoginProblem
+	CheckLogin(ctx context.Context, c secrets.Credentials) *report.LoginProblem
 	// WorkflowStatuses lists OutSmart's workflow statuses with the saved
-	// credentials; a refused or missing login is a *model.LoginProblem in the
+	// credentials; a refused or missing login is a *report.LoginProblem in the
 	// error's chain.
 	WorkflowStatuses(ctx context.Context) ([]string, error)
 	// Log returns log lines, newest first.

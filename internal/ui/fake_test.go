@@ -27,7 +27,6 @@ import (
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // fakeBackend is a Backend in memory. Its zero value is not ready: use
@@ -48,7 +47,7 @@ type fakeBackend struct {
 	credsErr, saveCredsErr error
 	// login answers CheckLogin for complete credentials (nil: both
 	// services accept); an empty field is named as the services name it.
-	login func(secrets.Credentials) *model.LoginProblem
+	login func(secrets.Credentials) *report.LoginProblem
 	// statuses and statusesErr answer WorkflowStatuses.
 	statuses    []string
 	statusesErr error
@@ -166,24 +165,24 @@ func (f *fakeBackend) SaveCredentials(c secrets.Credentials) error {
 	return nil
 }
 
-func (f *fakeBackend) CheckLogin(_ context.Context, c secrets.Credentials) *model.LoginProblem {
+func (f *fakeBackend) CheckLogin(_ context.Context, c secrets.Credentials) *report.LoginProblem {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	f.record("CheckLogin")
 	// As the services do before they send anything: the first empty field.
 	for _, x := range []struct {
 		v       string
-		service string
-		field   model.LoginField
+		service report.Service
+		field   report.LoginField
 	}{
-		{c.EBoekhoudenUsername, "e-Boekhouden", model.FieldUsername},
-		{c.EBoekhoudenSecurityCode1, "e-Boekhouden", model.FieldSecurityCode1},
-		{c.EBoekhoudenSecurityCode2, "e-Boekhouden", model.FieldSecurityCode2},
-		{c.OutSmartToken, "OutSmart", model.FieldToken},
-		{c.OutSmartSoftwareToken, "OutSmart", model.FieldSoftwareToken},
+		{c.EBoekhoudenUsername, report.EBoekhouden, report.FieldUsername},
+		{c.EBoekhoudenSecurityCode1, report.EBoekhouden, report.FieldSecurityCode1},
+		{c.EBoekhoudenSecurityCode2, report.EBoekhouden, report.FieldSecurityCode2},
+		{c.OutSmartToken, report.OutSmart, report.FieldToken},
+		{c.OutSmartSoftwareToken, report.OutSmart, report.FieldSoftwareToken},
 	} {
 		if x.v == "" {
-			return &model.LoginProblem{Service: x.service, Kind: model.ProblemMissing, Field: x.field}
+			return &report.LoginProblem{Service: x.service, Kind: report.ProblemMissing, Field: x.field}
 		}
 	}
 	if f.login == nil {

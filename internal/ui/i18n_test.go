@@ -17,9 +17,9 @@ import (
 
 	"github.com/koppeling/koppeling/assets"
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 func TestChooseLanguage(t *testing.T) {
@@ -157,8 +157,8 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 		store.KeyIntervalMinutes, store.KeyAutostart, store.RuleTemplateRequired} {
 		used["invalid."+k] = true
 	}
-	for _, f := range []model.LoginField{model.FieldUsername, model.FieldSecurityCodes, model.FieldSecurityCode1,
-		model.FieldSecurityCode2, model.FieldToken, model.FieldSoftwareToken, model.FieldAddress} {
+	for _, f := range []report.LoginField{report.FieldUsername, report.FieldSecurityCodes, report.FieldSecurityCode1,
+		report.FieldSecurityCode2, report.FieldToken, report.FieldSoftwareToken, report.FieldAddress} {
 		used["field."+string(f)] = true
 	}
 	for _, r := range []store.Run{{Outcome: store.RunOK}, {Outcome: store.RunAttention}, {Outcome: store.RunFailed}} {

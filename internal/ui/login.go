@@ -10,8 +10,8 @@ import (
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/secrets"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // loginForm is the Inloggen tab (the manual's AUTHENTICATION screen): the
@@ -105,25 +105,25 @@ func (f *loginForm) clearProblems() {
 
 // markProblem shows msg under the field the problem is about and returns the
 // entry to focus (nil when the problem is not about one field).
-func (f *loginForm) markProblem(p *model.LoginProblem, msg string) *formEntry {
+func (f *loginForm) markProblem(p *report.LoginProblem, msg string) *formEntry {
 	f.clearProblems()
 	switch p.Field {
-	case model.FieldUsername:
+	case report.FieldUsername:
 		f.usernameErr.set(msg)
 		return f.username
-	case model.FieldSecurityCode1:
+	case report.FieldSecurityCode1:
 		f.code1Err.set(msg)
 		return f.code1
-	case model.FieldSecurityCode2:
+	case report.FieldSecurityCode2:
 		f.code2Err.set(msg)
 		return f.code2
-	case model.FieldSecurityCodes:
+	case report.FieldSecurityCodes:
 		f.code2Err.set(msg)
 		return f.username
-	case model.FieldToken:
+	case report.FieldToken:
 		f.tokenErr.set(msg)
 		return f.token
-	case model.FieldSoftwareToken:
+	case report.FieldSoftwareToken:
 		f.softwareTokenErr.set(msg)
 		return f.softwareToken
 	}
@@ -144,16 +144,16 @@ func (f *loginForm) showResult(text string, problem bool) {
 // problemText says what is wrong with a login in the window's language,
 // naming the service and the field; it never holds a secret (Detail is
 // redacted by the services package).
-func problemText(p *model.LoginProblem) string {
+func problemText(p *report.LoginProblem) string {
 	data := map[string]any{"Service": string(p.Service), "Field": tr("field." + string(p.Field)), "Detail": p.Detail}
 	switch p.Kind {
-	case model.ProblemMissing:
+	case report.ProblemMissing:
 		return tr("login.problem.missing", data)
-	case model.ProblemRefused:
+	case report.ProblemRefused:
 		return tr("login.problem.refused", data)
-	case model.ProblemUnreachable:
+	case report.ProblemUnreachable:
 		return tr("login.problem.unreachable", data)
-	case model.ProblemNotTheService:
+	case report.ProblemNotTheService:
 		return tr("login.problem.nottheservice", data)
 	}
 	return tr("login.problem.invalid", data)
@@ -185,7 +185,7 @@ func (u *UI) keychainText(err error) string { return secrets.Problem(err).Render
 // login problem or a keychain failure in the window's language, anything
 // else as it is.
 func (u *UI) errorText(err error) string {
-	var p *model.LoginProblem
+	var p *report.LoginProblem
 	switch {
 	case errors.As(err, &p):
 		return problemText(p)

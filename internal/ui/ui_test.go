@@ -17,7 +17,6 @@ import (
 	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // TestLoginSubmitNamesTheProblemAndKeepsCredentialsInTheKeychain fills in
@@ -961,28 +960,28 @@ func TestLoginProblemsAreNamedAtTheirField(t *testing.T) {
 		typeInto(e.entry, e.text)
 	}
 	for _, c := range []struct {
-		problem model.LoginProblem
+		problem report.LoginProblem
 		want    string
 		marked  errorText  // the message under the field; zero: none
 		focus   *formEntry // nil: the focus stays
 	}{
-		{model.LoginProblem{Service: "e-Boekhouden", Kind: model.ProblemRefused, Field: model.FieldSecurityCodes},
+		{report.LoginProblem{Service: "e-Boekhouden", Kind: report.ProblemRefused, Field: report.FieldSecurityCodes},
 			"e-Boekhouden weigert de gebruikersnaam of beveiligingscodes. Controleer ze en probeer het opnieuw.", f.code2Err, f.username},
-		{model.LoginProblem{Service: "e-Boekhouden", Kind: model.ProblemRefused, Field: model.FieldSecurityCode1},
+		{report.LoginProblem{Service: "e-Boekhouden", Kind: report.ProblemRefused, Field: report.FieldSecurityCode1},
 			"e-Boekhouden weigert de beveiligingscode 1. Controleer ze en probeer het opnieuw.", f.code1Err, f.code1},
-		{model.LoginProblem{Service: "OutSmart", Kind: model.ProblemRefused, Field: model.FieldToken},
+		{report.LoginProblem{Service: "OutSmart", Kind: report.ProblemRefused, Field: report.FieldToken},
 			"OutSmart weigert de token. Controleer ze en probeer het opnieuw.", f.tokenErr, f.token},
-		{model.LoginProblem{Service: "OutSmart", Kind: model.ProblemRefused, Field: model.FieldSoftwareToken},
+		{report.LoginProblem{Service: "OutSmart", Kind: report.ProblemRefused, Field: report.FieldSoftwareToken},
 			"OutSmart weigert de software token. Controleer ze en probeer het opnieuw.", f.softwareTokenErr, f.softwareToken},
-		{model.LoginProblem{Service: "OutSmart", Kind: model.ProblemUnreachable, Detail: "dial tcp: timeout"},
+		{report.LoginProblem{Service: "OutSmart", Kind: report.ProblemUnreachable, Detail: "dial tcp: timeout"},
 			"OutSmart is niet bereikbaar. Controleer de internetverbinding en probeer het later opnieuw.", errorText{}, nil},
-		{model.LoginProblem{Service: "e-Boekhouden", Kind: model.ProblemNotTheService},
+		{report.LoginProblem{Service: "e-Boekhouden", Kind: report.ProblemNotTheService},
 			"Het antwoord kwam niet van e-Boekhouden maar was een webpagina (bijvoorbeeld van een proxy of de inlogpagina van een wifi-netwerk). " +
 				"Controleer de internetverbinding en de proxy en probeer het opnieuw.", errorText{}, nil},
 	} {
 		p := c.problem
 		h.fake.mu.Lock()
-		h.fake.login = func(secrets.Credentials) *model.LoginProblem { return &p }
+		h.fake.login = func(secrets.Credentials) *report.LoginProblem { return &p }
 		h.fake.mu.Unlock()
 		u.win.Canvas().Unfocus()
 		test.Tap(f.submit)
@@ -1016,8 +1015,8 @@ func TestLoginProblemsAreNamedAtTheirField(t *testing.T) {
 	// OutSmart refusing them there is said as at Submit.
 	h.fake.mu.Lock()
 	h.fake.login = nil
-	h.fake.statusesErr = fmt.Errorf("workflow statuses: %w", &model.LoginProblem{Service: "OutSmart", Kind: model.ProblemRefused,
-		Field: model.FieldToken})
+	h.fake.statusesErr = fmt.Errorf("workflow statuses: %w", &report.LoginProblem{Service: "OutSmart", Kind: report.ProblemRefused,
+		Field: report.FieldToken})
 	h.fake.mu.Unlock()
 	test.Tap(f.submit)
 	h.pump("the login check", func() bool { return !f.submit.Disabled() && f.result.Text != tr("login.checking") })

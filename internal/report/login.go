@@ -1,0 +1,84 @@
+package report
+
+// This file owns what is wrong with a login, as the login check finds it
+// (internal/services) and the login form and the command line say it.
+
+import "fmt"
+
+// Service names a service in a LoginProblem.
+type Service string
+
+// The services.
+const (
+	EBoekhouden Service = "e-Boekhouden"
+	OutSmart    Service = "OutSmart"
+)
+
+// ProblemKind says what is wrong with a login.
+type ProblemKind string
+
+// Problem kinds.
+const (
+	// ProblemMissing: a required field is empty.
+	ProblemMissing ProblemKind = "missing"
+	// ProblemRefused: the service refused the credentials.
+	ProblemRefused ProblemKind = "refused"
+	// ProblemUnreachable: the service could not be reached (network, outage).
+	ProblemUnreachable ProblemKind = "unreachable"
+	// ProblemInvalid: the configuration itself is wrong (e.g. a plain http address).
+	ProblemInvalid ProblemKind = "invalid"
+	// ProblemNotTheService: something else answered in the service's place with a
+	// web page or other text (a proxy, a Wi-Fi login page).
+	ProblemNotTheService ProblemKind = "not_the_service"
+)
+
+// LoginField names a credential field in a LoginProblem; the login form
+// marks it and the translations name it (field.<name>).
+type LoginField string
+
+// Credential fields.
+const (
+	FieldUsername      LoginField = "username"
+	FieldSecurityCodes LoginField = "security_codes"
+	FieldSecurityCode1 LoginField = "security_code_1"
+	FieldSecurityCode2 LoginField = "security_code_2"
+	FieldToken         LoginField = "token"
+	FieldSoftwareToken LoginField = "software_token"
+	FieldAddress       LoginField = "address"
+)
+
+// LoginProblem is what is wrong with a login, structured so that a screen
+// can say it in the user's language and point at the field. Detail is a
+// redacted technical detail (never a secret).
+type LoginProblem struct {
+	Service Service
+	Kind    ProblemKind
+	Field   LoginField
+	Detail  string
+}
+
+// Error is the problem in a developer's words (service, kind, field, detail).
+func (p *LoginProblem) Error() string {
+	return fmt.Sprintf("%s: %s %s %s", p.Service, p.Kind, p.Field, p.Detail)
+}
+
+// Dutch says the problem in Dutch, naming the service and the field.
+func (p *LoginProblem) Dutch() string {
+	field := map[LoginField]string{
+		FieldUsername: "gebruikersnaam", FieldSecurityCodes: "gebruikersnaam of beveiligingscodes",
+		FieldSecurityCode1: "beveiligingscode 1", FieldSecurityCode2: "beveiligingscode 2",
+		FieldToken: "token", FieldSoftwareToken: "software token", FieldAddress: "adres",
+	}[p.Field]
+	switch p.Kind {
+	case ProblemMissing:
+		return fmt.Sprintf("%s: vul de %s in.", p.Service, field)
+	case ProblemRefused:
+		return fmt.Sprintf("%s weigert de %s. Controleer ze en probeer het opnieuw.", p.Service, field)
+	case ProblemUnreachable:
+		return fmt.Sprintf("%s is niet bereikbaar. Controleer de internetverbinding en probeer het later opnieuw.", p.Service)
+	case ProblemNotTheService:
+		return fmt.Sprintf("Het antwoord kwam niet van %s maar was een webpagina (bijvoorbeeld van een proxy of de inlogpagina van een wifi-netwerk). "+
+			"Controleer de internetverbinding en de proxy en probeer het opnieuw.", p.Service)
+	}
+	return fmt.Sprintf("%s: ongeldig %s (%s).", p.Service, field, p.Detail)
+}
