@@ -3,7 +3,11 @@ package report
 // This file owns what is wrong with a login, as the login check finds it
 // (internal/services) and the login form and the command line say it.
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/koppeling/koppeling/internal/secrets"
+)
 
 // Service names a service in a LoginProblem.
 type Service string
@@ -55,6 +59,28 @@ type LoginProblem struct {
 	Kind    ProblemKind
 	Field   LoginField
 	Detail  string
+}
+
+// MissingField is the first required credential that is empty, as a
+// problem of kind ProblemMissing, or nil when none is: what the login check
+// says before it sends anything.
+func MissingField(c secrets.Credentials) *LoginProblem {
+	for _, f := range []struct {
+		v       string
+		service Service
+		field   LoginField
+	}{
+		{c.EBoekhoudenUsername, EBoekhouden, FieldUsername},
+		{c.EBoekhoudenSecurityCode1, EBoekhouden, FieldSecurityCode1},
+		{c.EBoekhoudenSecurityCode2, EBoekhouden, FieldSecurityCode2},
+		{c.OutSmartToken, OutSmart, FieldToken},
+		{c.OutSmartSoftwareToken, OutSmart, FieldSoftwareToken},
+	} {
+		if f.v == "" {
+			return &LoginProblem{Service: f.service, Kind: ProblemMissing, Field: f.field}
+		}
+	}
+	return nil
 }
 
 // Error is the problem in a developer's words (service, kind, field, detail).

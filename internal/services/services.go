@@ -61,20 +61,8 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // e-Boekhouden session and an OutSmart call. It returns nil when both work,
 // or the first problem.
 func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *report.LoginProblem {
-	for _, f := range []struct {
-		v       string
-		service report.Service
-		field   report.LoginField
-	}{
-		{c.EBoekhoudenUsername, report.EBoekhouden, report.FieldUsername},
-		{c.EBoekhoudenSecurityCode1, report.EBoekhouden, report.FieldSecurityCode1},
-		{c.EBoekhoudenSecurityCode2, report.EBoekhouden, report.FieldSecurityCode2},
-		{c.OutSmartToken, report.OutSmart, report.FieldToken},
-		{c.OutSmartSoftwareToken, report.OutSmart, report.FieldSoftwareToken},
-	} {
-		if f.v == "" {
-			return &report.LoginProblem{Service: f.service, Kind: report.ProblemMissing, Field: f.field}
-		}
+	if p := report.MissingField(c); p != nil {
+		return p
 	}
 	red := redact.New(c.Secrets()...)
 	eb, field, err := Clients(c, ep)

@@ -170,20 +170,8 @@ func (f *fakeBackend) CheckLogin(_ context.Context, c secrets.Credentials) *repo
 	defer f.mu.Unlock()
 	f.record("CheckLogin")
 	// As the services do before they send anything: the first empty field.
-	for _, x := range []struct {
-		v       string
-		service report.Service
-		field   report.LoginField
-	}{
-		{c.EBoekhoudenUsername, report.EBoekhouden, report.FieldUsername},
-		{c.EBoekhoudenSecurityCode1, report.EBoekhouden, report.FieldSecurityCode1},
-		{c.EBoekhoudenSecurityCode2, report.EBoekhouden, report.FieldSecurityCode2},
-		{c.OutSmartToken, report.OutSmart, report.FieldToken},
-		{c.OutSmartSoftwareToken, report.OutSmart, report.FieldSoftwareToken},
-	} {
-		if x.v == "" {
-			return &report.LoginProblem{Service: x.service, Kind: report.ProblemMissing, Field: x.field}
-		}
+	if p := report.MissingField(c); p != nil {
+		return p
 	}
 	if f.login == nil {
 		return nil
