@@ -23,38 +23,16 @@ func (e *Engine) Attention(ctx context.Context) ([]report.AttentionItem, error) 
 	}
 	var items []report.AttentionItem
 	for _, x := range parked {
-		items = append(items, workOrderItem(x))
+		items = append(items, report.WorkOrderItem(x))
 	}
 	rest, err := e.p.Store.AttentionItems(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range rest {
-		items = append(items, report.AttentionItem{Kind: report.AttentionKind(a.Kind), ID: a.Subject, Title: a.Title(), Reason: a.Reason(),
-			Fix: a.Fix(), Cause: string(a.Kind) + ":" + a.Cause, CanRetry: true,
-			CanSkip: a.Kind != store.AttentionSettings && a.Kind != store.AttentionLogin})
+		items = append(items, report.StoredItem(a))
 	}
 	return items, nil
-}
-
-// workOrderItem is the attention item of a parked work order.
-func workOrderItem(x store.Export) report.AttentionItem {
-	it := report.AttentionItem{Kind: report.AttentionWorkOrder, ID: x.RowID, Title: message.T("subject.workorder", "Number", x.OrderNumber),
-		CanRetry: true, CanSkip: true, NeedsConfirmation: x.NeedsConfirmation, Export: x}
-	if x.ReasonKey != "" {
-		it.Reason = message.Text{Key: x.ReasonKey, Args: x.Args}
-		if x.FixKey != "" {
-			it.Fix = message.Text{Key: x.FixKey, Args: x.Args}
-		}
-		it.Cause = "workorder:" + x.ReasonKey + ":" + x.Args["Cause"]
-	} else {
-		// Parked before reasons were messages: the Dutch text, which names
-		// its fix; the work order's number aside, the same text is the
-		// same cause.
-		it.Reason = message.T(message.KeyText, "Text", x.Reason)
-		it.Cause = "workorder:" + strings.ReplaceAll(x.Reason, x.OrderNumber, "#")
-	}
-	return it
 }
 
 // RetryAttention asks for an item to be tried again on the next run: a

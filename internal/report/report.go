@@ -7,6 +7,7 @@ package report
 
 import (
 	"strconv"
+	"strings"
 
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/store"
@@ -48,6 +49,35 @@ type AttentionItem struct {
 	NeedsConfirmation bool
 	// Export is the journal entry of a work order item.
 	Export store.Export
+}
+
+// WorkOrderItem is the attention item of a parked work order.
+func WorkOrderItem(x store.Export) AttentionItem {
+	it := AttentionItem{Kind: AttentionWorkOrder, ID: x.RowID, Title: message.T("subject.workorder", "Number", x.OrderNumber),
+		CanRetry: true, CanSkip: true, NeedsConfirmation: x.NeedsConfirmation, Export: x}
+	if x.ReasonKey != "" {
+		it.Reason = message.Text{Key: x.ReasonKey, Args: x.Args}
+		if x.FixKey != "" {
+			it.Fix = message.Text{Key: x.FixKey, Args: x.Args}
+		}
+		it.Cause = "workorder:" + x.ReasonKey + ":" + x.Args["Cause"]
+	} else {
+		// Parked before reasons were messages: the Dutch text, which names
+		// its fix; the work order's number aside, the same text is the
+		// same cause.
+		it.Reason = message.T(message.KeyText, "Text", x.Reason)
+		it.Cause = "workorder:" + strings.ReplaceAll(x.Reason, x.OrderNumber, "#")
+	}
+	return it
+}
+
+// StoredItem is the attention item of a record, setting or login that the
+// store keeps on its attention list. Settings and logins cannot be
+// skipped: they stop every run until they are fixed.
+func StoredItem(a store.Attention) AttentionItem {
+	return AttentionItem{Kind: AttentionKind(a.Kind), ID: a.Subject, Title: a.Title(), Reason: a.Reason(),
+		Fix: a.Fix(), Cause: string(a.Kind) + ":" + a.Cause, CanRetry: true,
+		CanSkip: a.Kind != store.AttentionSettings && a.Kind != store.AttentionLogin}
 }
 
 // OpenCounts are the items of the attention list by kind.

@@ -275,22 +275,9 @@ func (f *fakeBackend) SkipAttention(_ context.Context, kind report.AttentionKind
 // park puts a parked work order on the attention list as the engine lists
 // it (fakeAttentionMatchesTheEngine checks it against the engine).
 func (f *fakeBackend) park(x store.Export) {
-	it := report.AttentionItem{Kind: report.AttentionWorkOrder, ID: x.RowID,
-		Title:    message.T("subject.workorder", "Number", x.OrderNumber),
-		CanRetry: true, CanSkip: true, NeedsConfirmation: x.NeedsConfirmation, Export: x}
-	if x.ReasonKey != "" {
-		it.Reason = message.Text{Key: x.ReasonKey, Args: x.Args}
-		if x.FixKey != "" {
-			it.Fix = message.Text{Key: x.FixKey, Args: x.Args}
-		}
-		it.Cause = "workorder:" + x.ReasonKey + ":" + x.Args["Cause"]
-	} else {
-		it.Reason = message.T(message.KeyText, "Text", x.Reason)
-		it.Cause = "workorder:" + strings.ReplaceAll(x.Reason, x.OrderNumber, "#")
-	}
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.items = append(f.items, it)
+	f.items = append(f.items, report.WorkOrderItem(x))
 }
 
 // note puts a record, setting or login on the attention list as the engine
@@ -298,9 +285,7 @@ func (f *fakeBackend) park(x store.Export) {
 func (f *fakeBackend) note(a store.Attention) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
-	f.items = append(f.items, report.AttentionItem{Kind: report.AttentionKind(a.Kind), ID: a.Subject, Title: a.Title(),
-		Reason: a.Reason(), Fix: a.Fix(), Cause: string(a.Kind) + ":" + a.Cause, CanRetry: true,
-		CanSkip: a.Kind != store.AttentionSettings && a.Kind != store.AttentionLogin})
+	f.items = append(f.items, report.StoredItem(a))
 }
 
 func (f *fakeBackend) RetryCause(_ context.Context, cause string) (int, error) {
