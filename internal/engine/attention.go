@@ -168,16 +168,13 @@ func (r *run) countOpen() {
 	r.sum.Open = o
 }
 
-// attend records an item of the attention list (not in a dry run) and
-// logs it.
+// attend records an item of the attention list (a dry run's store keeps
+// it to itself) and logs it.
 func (r *run) attend(a store.Attention, subject string, line message.Text) {
 	r.mu.Lock()
 	r.tracked++
 	r.mu.Unlock()
 	r.log(store.LevelAttention, subject, line, "")
-	if r.opts.DryRun {
-		return
-	}
 	if err := r.store.SetAttention(context.WithoutCancel(r.ctx), a); err != nil {
 		r.p.Logger.Error("remember attention", "subject", subject, "err", err)
 	}
@@ -185,9 +182,6 @@ func (r *run) attend(a store.Attention, subject string, line message.Text) {
 
 // settled removes an item whose check passed this run.
 func (r *run) settled(kind store.AttentionKind, subject string) {
-	if r.opts.DryRun {
-		return
-	}
 	if err := r.store.ClearAttention(context.WithoutCancel(r.ctx), kind, subject); err != nil {
 		r.p.Logger.Error("clear attention", "subject", subject, "err", err)
 	}

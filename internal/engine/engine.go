@@ -173,7 +173,7 @@ type run struct {
 	// p is the engine's wiring; store, books and field are its store and
 	// services, named once here for every part of the run.
 	p      *Params
-	store  *store.Store
+	store  runStore // in a dry run, one that writes nothing
 	books  Bookkeeping
 	field  FieldService
 	ctx    context.Context
@@ -248,7 +248,7 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) Summary {
 
 // newRun is the state of a run about to start.
 func (e *Engine) newRun(ctx context.Context, opts RunOptions) *run {
-	return &run{e: e, p: &e.p, store: e.p.Store, books: e.p.Bookkeeping, field: e.p.FieldService, ctx: ctx, opts: opts}
+	return &run{e: e, p: &e.p, store: storeFor(e.p.Store, opts), books: e.p.Bookkeeping, field: e.p.FieldService, ctx: ctx, opts: opts}
 }
 
 // renewLock keeps the run lock alive during a long run.
@@ -308,7 +308,7 @@ func (r *run) finish() Summary {
 		details = r.p.redactErr(s.Err)
 	}
 	r.log(level, "", s.Message, details)
-	if !r.opts.DryRun && r.id != 0 {
+	if r.id != 0 {
 		if err := r.store.FinishRunMessage(context.WithoutCancel(r.ctx), r.id, s.Outcome, s.Message); err != nil {
 			r.p.Logger.Error("finish run", "err", err)
 		}
@@ -330,10 +330,8 @@ func (r *run) log(level store.Level, subject string, m message.Text, details str
 	case store.LevelWarning:
 		r.sum.Warnings++
 	}
-	if !r.opts.DryRun {
-		if _, err := r.store.AddLog(context.WithoutCancel(r.ctx), e); err != nil {
-			r.p.Logger.Error("write log", "err", err)
-		}
+	if _, err := r.store.AddLog(context.WithoutCancel(r.ctx), e); err != nil {
+		r.p.Logger.Error("write log", "err", err)
 	}
 	if r.p.OnLog != nil {
 		r.p.OnLog(e)

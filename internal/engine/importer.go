@@ -163,10 +163,8 @@ func (r *run) importProducts() error {
 		if !p.Active {
 			if had && prev.Active {
 				r.log(store.LevelInfo, "materiaal "+code, message.T("material.inactive", "Code", code, "Name", strings.TrimSpace(p.Description)), "")
-				if !r.opts.DryRun {
-					prev.Active = false
-					_ = r.store.SaveMappings(r.ctx, []store.Mapping{prev})
-				}
+				prev.Active = false
+				_ = r.store.SaveMappings(r.ctx, []store.Mapping{prev})
 			}
 			continue
 		}
@@ -202,7 +200,7 @@ func (r *run) reportRefused(prev, m store.Mapping, a store.Attention) {
 	m.Hash = store.RefusedHashPrefix + m.Hash
 	subject := subjectOf(a)
 	if prev.Hash == m.Hash {
-		if !r.opts.DryRun && !r.listed(a.Kind, a.Subject) {
+		if !r.listed(a.Kind, a.Subject) {
 			if err := r.store.SetAttention(r.ctx, a); err != nil {
 				r.p.Logger.Error("remember refused record", "subject", subject, "err", err)
 			}
@@ -210,10 +208,8 @@ func (r *run) reportRefused(prev, m store.Mapping, a store.Attention) {
 		return
 	}
 	r.attend(a, subject, message.Text{Key: "attention.line", Args: withArg(withArg(a.Args, "Reason", "@"+a.ReasonKey), "Fix", "@"+a.FixKey)})
-	if !r.opts.DryRun {
-		if err := r.store.SaveMappings(r.ctx, []store.Mapping{m}); err != nil {
-			r.p.Logger.Error("remember refused record", "subject", subject, "err", err)
-		}
+	if err := r.store.SaveMappings(r.ctx, []store.Mapping{m}); err != nil {
+		r.p.Logger.Error("remember refused record", "subject", subject, "err", err)
 	}
 }
 

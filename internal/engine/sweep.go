@@ -146,12 +146,10 @@ func readMaster[T any](r *run, src masterSource[T]) (masterData[T], error) {
 	}
 	if len(all) < r.p.ResultCap {
 		got.complete, got.known = true, got.read
-		if !r.opts.DryRun {
-			if state, err := r.store.SweepState(r.ctx, src.kind); err == nil && state != "" {
-				// It fits in one answer again: what was kept is stale.
-				if err := r.store.ForgetSources(r.ctx, src.kind); err != nil {
-					r.p.Logger.Error("forget master data", "kind", src.kind, "err", err)
-				}
+		if state, err := r.store.SweepState(r.ctx, src.kind); err == nil && state != "" {
+			// It fits in one answer again: what was kept is stale.
+			if err := r.store.ForgetSources(r.ctx, src.kind); err != nil {
+				r.p.Logger.Error("forget master data", "kind", src.kind, "err", err)
 			}
 		}
 		return got, nil
@@ -165,20 +163,16 @@ func readMaster[T any](r *run, src masterSource[T]) (masterData[T], error) {
 		// its. Read it whole, as a first import.
 		s.r.p.Logger.Info("kept master data belongs to another administration; reading anew", "kind", src.kind)
 		s.st, s.kept = sweepState{Cycle: 1}, map[string]store.SourceRecord{}
-		if !r.opts.DryRun {
-			if err := r.store.ForgetSources(r.ctx, src.kind); err != nil {
-				return got, err
-			}
+		if err := r.store.ForgetSources(r.ctx, src.kind); err != nil {
+			return got, err
 		}
 	}
 	for code := range got.read {
 		s.seen[code] = s.st.Cycle
 	}
 	err = s.sweep()
-	if !r.opts.DryRun {
-		if saveErr := s.save(); saveErr != nil {
-			err = errors.Join(err, saveErr)
-		}
+	if saveErr := s.save(); saveErr != nil {
+		err = errors.Join(err, saveErr)
 	}
 	s.knownRecords()
 	return s.got, err

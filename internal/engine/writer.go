@@ -6,7 +6,9 @@ package engine
 // sender makes it; a dry run's planner only reports, as Summary.Planned
 // lines, what would be made. Everything before a write (what the journal
 // says, validation, the invoice draft, parking) is decided the same way in
-// both.
+// both. The run's other writes (log, mappings, attention list, what is
+// known of a large administration) go to the run's store, which in a dry
+// run keeps them to itself (runstore.go).
 
 import (
 	"fmt"
