@@ -165,7 +165,9 @@ func (s Summary) Changed() bool {
 
 // ErrCannotRun marks errors that stopped a run before it could do its work:
 // refused credentials, an unreachable service, a run already in progress.
-var ErrCannotRun = errors.New("synchronisatie kon niet draaien")
+// Its text is a developer's (English, like the causes it wraps); the user
+// reads the run's message (Summary.Message), which names the cause.
+var ErrCannotRun = errors.New("the run could not start")
 
 // run is the state of one run.
 type run struct {
