@@ -15,16 +15,18 @@ import (
 	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
+	"github.com/koppeling/koppeling/internal/testkit"
 )
 
 // cli runs the real binary against a sandbox with the credentials in the
 // environment (a machine without a keychain) and a store in a temporary dir.
 type cli struct {
-	t   *testing.T
-	bin string
-	sb  *sandbox.Sandbox
-	dir string
-	env []string
+	t     *testing.T
+	bin   string
+	sb    *sandbox.Sandbox
+	creds secrets.Credentials // the sandbox's, which the binary gets from its environment
+	dir   string
+	env   []string
 }
 
 func newCLI(t *testing.T) *cli {
@@ -35,27 +37,20 @@ func newCLI(t *testing.T) *cli {
 // newCLIWith is newCLI against a sandbox started with opts.
 func newCLIWith(t *testing.T, opts sandbox.Options) *cli {
 	t.Helper()
-	sb, err := sandbox.Start(opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Close() })
-	ebc, osc := sb.Dataset.EBoekhouden.Credentials, sb.Dataset.OutSmart.Credentials
-	c := &cli{t: t, bin: binary, sb: sb, dir: filepath.Join(t.TempDir(), "data")}
+	kit := testkit.Start(t, opts)
+	cred := kit.Credentials
+	c := &cli{t: t, bin: binary, sb: kit.Sandbox, creds: cred, dir: filepath.Join(t.TempDir(), "data")}
 	c.env = append(os.Environ(),
 		"KOPPELING_DATA_DIR="+c.dir,
 		"KOPPELING_KEYCHAIN_SERVICE=nl.koppeling.test.cli",
-		"KOPPELING_EBOEKHOUDEN_URL="+sb.EBoekhoudenURL, "KOPPELING_OUTSMART_URL="+sb.OutSmartURL,
-		"KOPPELING_EB_USERNAME="+ebc.Username, "KOPPELING_EB_SECURITYCODE1="+ebc.SecurityCode1,
-		"KOPPELING_EB_SECURITYCODE2="+ebc.SecurityCode2, "KOPPELING_OUTSMART_TOKEN="+osc.Token,
-		"KOPPELING_OUTSMART_SOFTWARE_TOKEN="+osc.SoftwareToken)
+		"KOPPELING_EBOEKHOUDEN_URL="+kit.Endpoints.EBoekhoudenURL, "KOPPELING_OUTSMART_URL="+kit.Endpoints.OutSmartURL,
+		"KOPPELING_EB_USERNAME="+cred.EBoekhoudenUsername, "KOPPELING_EB_SECURITYCODE1="+cred.EBoekhoudenSecurityCode1,
+		"KOPPELING_EB_SECURITYCODE2="+cred.EBoekhoudenSecurityCode2, "KOPPELING_OUTSMART_TOKEN="+cred.OutSmartToken,
+		"KOPPELING_OUTSMART_SOFTWARE_TOKEN="+cred.OutSmartSoftwareToken)
 	return c
 }
 
-func (c *cli) secrets() []string {
-	ebc, osc := c.sb.Dataset.EBoekhouden.Credentials, c.sb.Dataset.OutSmart.Credentials
-	return []string{ebc.SecurityCode1, ebc.SecurityCode2, osc.Token, osc.SoftwareToken}
-}
+func (c *cli) secrets() []string { return c.creds.Secrets() }
 
 // run runs the binary and returns stdout, stderr and the exit code; it
 // fails the test if any secret appears in the output.
