@@ -2,6 +2,8 @@ package structure
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -111,7 +113,7 @@ func within(pkg, prefix string) bool {
 func TestLayers(t *testing.T) {
 	imports := productionImports(t, repoRoot(t))
 	var problems []string
-	for _, dir := range sortedKeys(imports) {
+	for _, dir := range slices.Sorted(maps.Keys(imports)) {
 		if _, known := layer[dir]; !known {
 			problems = append(problems, fmt.Sprintf("%s has no layer: give it one in internal/structure/layers_test.go", dir))
 			continue
@@ -183,13 +185,4 @@ func violation(dir, imp string) string {
 		return fmt.Sprintf("layer %d imports layer %d: a package imports only lower layers", from, l)
 	}
 	return ""
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }
