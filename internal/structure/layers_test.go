@@ -41,6 +41,8 @@ var layer = map[string]int{
 	"internal/store":           1,
 	"internal/secrets":         1,
 	"internal/sandbox/inspect": 1,
+	// The REST client of e-Boekhouden (issue 17), beside the SOAP one.
+	"internal/eboekhouden/rest": 1,
 
 	// 2: what a run tells the user (attention items, progress); the two
 	// strict fake servers.
