@@ -70,32 +70,9 @@ func (c *Client) list(ctx context.Context, path, kind string, filters []Filter, 
 		q.Set("offset", strconv.Itoa(offset))
 		n := 0
 		err := c.call(ctx, request{method: http.MethodGet, path: path, query: q, decode: func(data []byte) error {
-			var env struct {
-				Items []json.RawMessage `json:"items"`
-			}
-			if err := unmarshalRecord(data, &env); err != nil {
-				var fe *fieldError
-				if errors.As(err, &fe) && fe.field == "" {
-					if _, syntax := fe.err.(*json.SyntaxError); syntax {
-						return fe.err // cut off: transient
-					}
-				}
-				return fmt.Errorf("e-Boekhouden REST %s: the answer is not a list: %w", op, err)
-			}
-			for i, raw := range env.Items {
-				id, err := each(raw, offset+i)
-				if err != nil {
-					return recordError(op, kind, offset+i, idOf(raw), err)
-				}
-				if id != 0 && seen[id] {
-					// The server ignored offset, or the list changed under
-					// the read: refuse rather than import twice.
-					return fmt.Errorf("e-Boekhouden REST %s: %w: %s %d came twice while paging", op, ErrUnreadable, kind, id)
-				}
-				seen[id] = true
-			}
-			n = len(env.Items)
-			return nil
+			var err error
+			n, err = decodePage(data, op, kind, offset, seen, each)
+			return err
 		}})
 		if err != nil {
 			return err
@@ -108,6 +85,37 @@ func (c *Client) list(ctx context.Context, path, kind string, filters []Filter, 
 			return fmt.Errorf("e-Boekhouden REST %s: %w: more than %d records", op, ErrUnreadable, maxListRecords)
 		}
 	}
+}
+
+// decodePage reads one page {"items":[...],"count":n} and hands each item
+// to each. seen holds the ids of the earlier pages; a repeated id is an
+// error. n is the number of items on the page.
+func decodePage(data []byte, op, kind string, offset int, seen map[int64]bool, each func(raw json.RawMessage, index int) (int64, error)) (int, error) {
+	var env struct {
+		Items []json.RawMessage `json:"items"`
+	}
+	if err := unmarshalRecord(data, &env); err != nil {
+		var fe *fieldError
+		if errors.As(err, &fe) && fe.field == "" {
+			if _, syntax := fe.err.(*json.SyntaxError); syntax {
+				return 0, fe.err // cut off: transient
+			}
+		}
+		return 0, fmt.Errorf("e-Boekhouden REST %s: the answer is not a list: %w", op, err)
+	}
+	for i, raw := range env.Items {
+		id, err := each(raw, offset+i)
+		if err != nil {
+			return 0, recordError(op, kind, offset+i, idOf(raw), err)
+		}
+		if id != 0 && seen[id] {
+			// The server ignored offset, or the list changed under the
+			// read: refuse rather than import twice.
+			return 0, fmt.Errorf("e-Boekhouden REST %s: %w: %s %d came twice while paging", op, ErrUnreadable, kind, id)
+		}
+		seen[id] = true
+	}
+	return len(env.Items), nil
 }
 
 // get reads one record by id; the answer must be that record.
