@@ -35,7 +35,11 @@
 // Every error names the call ("e-Boekhouden REST GET /v1/relation: ...").
 // Use errors.Is with [ErrBadCredentials], [ErrTokenExpired],
 // [ErrSessionExpired], [ErrCallLimit], [ErrTransient], [ErrOutcomeUnknown],
-// [ErrNotFound], [ErrUnreadable], [ErrResponseTooLarge] and
-// [ErrNotTheService], and errors.As with [*APIError] (the documented error
-// body: code, title, message) and [*RecordError].
+// [ErrNotFound], [ErrUnreadable], [ErrResponseTooLarge], [ErrNotTheService],
+// [ErrInvalid] and [ErrInvoiceNumberInUse], and errors.As with [*APIError]
+// (the documented error body: code, title, message) and [*RecordError].
+//
+// [Client.CreateInvoice] tells a journal which of three things happened:
+// created, refused (nothing created), or outcome unknown (look the invoice
+// up with [Client.FindInvoice] before anything else).
 package rest

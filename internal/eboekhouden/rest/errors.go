@@ -110,6 +110,8 @@ func (e *APIError) Is(target error) bool {
 		return e.Status == http.StatusTooManyRequests
 	case ErrNotFound:
 		return e.Status == http.StatusNotFound
+	case ErrInvoiceNumberInUse:
+		return e.Code == CodeInvoiceNumberInUse
 	}
 	return false
 }

@@ -199,3 +199,30 @@ func FuzzRetryAfter(f *testing.F) {
 		}
 	})
 }
+
+func FuzzParseInvoiceSummary(f *testing.F) {
+	for _, s := range []string{
+		`{"id":5512345,"invoiceNumber":"WB-2026-00042","relationId":40994969,"date":"2026-12-07","reference":"Werkbon 42","termOfPayment":14,"templateId":118822,"totalExcl":239.95,"vatAmount":50.39,"totalAmount":290.34,"urlPdfFile":"https://x"}`,
+		`{"id":1,"totalAmount":121.0,"date":"2026-12-07T00:00:00"}`,
+		`{"id":1,"totalAmount":"121"}`,
+		`{"id":1,"totalAmount":-0}`,
+		`{"id":1,"date":7}`,
+		`[]`,
+	} {
+		f.Add([]byte(s))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := parseInvoiceSummary(data)
+		if err != nil {
+			checkRecordErr(t, data, err)
+			return
+		}
+		if !json.Valid(data) {
+			t.Fatalf("accepted invalid JSON %q", data)
+		}
+		checkDate(t, s.Date)
+		for _, d := range []decimal.Decimal{s.TotalExcl, s.VATAmount, s.TotalAmount} {
+			checkMoney(t, &d)
+		}
+	})
+}
