@@ -275,3 +275,42 @@ func TestCloseReportsARefusal(t *testing.T) {
 		t.Error("the session is kept after Close")
 	}
 }
+
+// A cut-off session answer holds the new token, which the client does not
+// know yet: its text must not reach the error or the log.
+func TestCutOffSessionAnswerShowsNoToken(t *testing.T) {
+	s := newScripted(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		jsonAnswer(w, 200, `{"token":"secret-session-token","expiresIn":`)
+	})
+	c, _, logs := testClient(t, s.srv.URL, nil)
+	err := c.CheckLogin(context.Background())
+	if !errors.Is(err, ErrTransient) || !errors.Is(err, ErrUnreadable) || errors.Is(err, ErrBadCredentials) {
+		t.Fatalf("err = %v", err)
+	}
+	assertNoSecrets(t, "error", err.Error())
+	assertNoSecrets(t, "log", logs.String())
+}
+
+// Concurrent calls share one session, and one re-open after a 401.
+func TestConcurrentCallsShareTheSession(t *testing.T) {
+	s := newSessionServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		if r.Header.Get("Authorization") == "sess-xxxxxxxx-1" && n > 5 {
+			w.WriteHeader(http.StatusUnauthorized)
+			return
+		}
+		jsonAnswer(w, 200, `{"items":[],"count":0}`)
+	})
+	c, _, _ := testClient(t, s.srv.URL, nil)
+	errs := make(chan error, 16)
+	for range 16 {
+		go func() { _, err := c.ListUnits(context.Background()); errs <- err }()
+	}
+	for range 16 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	if n := s.sessionCount(); n < 1 || n > 2 {
+		t.Errorf("%d sessions, want 1 or 2", n)
+	}
+}

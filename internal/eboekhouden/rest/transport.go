@@ -34,6 +34,9 @@ type request struct {
 	// decode reads a 2xx answer; nil ignores the body. A *json.SyntaxError
 	// or io.ErrUnexpectedEOF from it means a cut-off answer (transient).
 	decode func(data []byte) error
+	// secretAnswer marks an answer that carries a credential (the session
+	// token): its text never goes into a message.
+	secretAnswer bool
 }
 
 func (r request) op() string { return r.method + " " + r.path }
@@ -83,7 +86,7 @@ func (c *Client) openSession(ctx context.Context) (string, time.Duration, error)
 		Token     string `json:"token"`
 		ExpiresIn *int64 `json:"expiresIn"`
 	}
-	r := request{method: http.MethodPost, path: "/v1/session", body: body, decode: func(data []byte) error {
+	r := request{method: http.MethodPost, path: "/v1/session", body: body, secretAnswer: true, decode: func(data []byte) error {
 		if err := json.Unmarshal(data, &s); err != nil {
 			return err
 		}
@@ -303,7 +306,7 @@ func (c *Client) interpret(r request, resp *http.Response, data []byte) error {
 func (c *Client) unreadable(r request, status int, cause error, data []byte) error {
 	red := c.redactor()
 	detail := red.String(cause.Error())
-	if snip := snippet(data); snip != "" {
+	if snip := snippet(data); snip != "" && !r.secretAnswer {
 		detail += ": " + red.String(snip)
 	}
 	errs := []error{ErrTransient, ErrUnreadable, &scrubbed{msg: detail, cause: cause}}

@@ -373,3 +373,17 @@ func TestNoCredentialInErrorsOrLogs(t *testing.T) {
 		t.Errorf("the log misses the failures: %s", logs)
 	}
 }
+
+// §3: a list answers bad paging with 400 PAGE_001/PAGE_002: definite, not
+// retried.
+func TestListRefusedWithPagingError(t *testing.T) {
+	s := newSessionServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		jsonAnswer(w, 400, `{"type":"validation","code":"PAGE_002","title":"Offset must be greater than or equal to 0.","status":400,"propertyName":"offset"}`)
+	})
+	c, clock, _ := testClient(t, s.srv.URL, nil)
+	_, err := c.ListRelations(context.Background())
+	var apiErr *APIError
+	if !errors.As(err, &apiErr) || apiErr.Code != "PAGE_002" || errors.Is(err, ErrTransient) || len(clock.Waits()) != 0 {
+		t.Errorf("err = %v", err)
+	}
+}
