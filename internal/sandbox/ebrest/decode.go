@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
@@ -38,12 +39,38 @@ func decodeStrict(c *call, v any) *response {
 	if _, err := dec.Token(); err != io.EOF {
 		return invalidValue("", "The body must hold one JSON object.")
 	}
+	return exactNames(c.body, v)
+}
+
+// exactNames refuses a top-level field whose name matches one of v's only
+// when case is ignored ("Code" for "code"): encoding/json, like ASP.NET's
+// web defaults, would accept it, but the names are camelCase. [inferred:
+// stricter than the service]
+func exactNames(body []byte, v any) *response {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil {
+		return invalidValue("", "The body must hold one JSON object.")
+	}
+	known := map[string]bool{}
+	t := reflect.TypeOf(v).Elem()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		known[name] = true
+	}
+	for name := range fields {
+		if !known[name] {
+			return invalidValue(name, "Unknown field "+name+".")
+		}
+	}
 	return nil
 }
 
 // bindingError turns a decoding error into 400 ERR_002.
 func bindingError(err error) *response {
 	var typeErr *json.UnmarshalTypeError
+	if errors.As(err, &typeErr) && typeErr.Field == "" {
+		return invalidValue("", "The body must hold one JSON object.")
+	}
 	if errors.As(err, &typeErr) {
 		return invalidValue(typeErr.Field, "The value of "+typeErr.Field+" must be of type "+jsonKind(typeErr.Type.String())+".")
 	}

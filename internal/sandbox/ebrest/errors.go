@@ -51,6 +51,13 @@ func validation(code, property string) *response {
 	return errorResponse(http.StatusBadRequest, apiError{Type: "validation", Code: code, Title: codeTitle(code), PropertyName: property})
 }
 
+// notFound answers 404 with the resource's "not found" code. [inferred: the
+// reference declares 404 without naming its body; the codes are the
+// resource's own]
+func notFound(code string) *response {
+	return errorResponse(http.StatusNotFound, apiError{Type: "notFound", Code: code, Title: codeTitle(code)})
+}
+
 // unauthorized answers 401 SECURITY_010. [inferred: 401 has no declared
 // body; one client reads SECURITY_010 from it]
 func unauthorized() *response {

@@ -41,6 +41,12 @@ func init() {
 	}
 	add(http.MethodPost, "/v1/session", true, (*Server).openSession)
 	add(http.MethodDelete, "/v1/session", false, (*Server).closeSession)
+	add(http.MethodGet, "/v1/relation", false, (*Server).listRelations)
+	add(http.MethodPost, "/v1/relation", false, (*Server).createRelation)
+	add(http.MethodGet, "/v1/relation/{id}", false, (*Server).getRelation)
+	add(http.MethodGet, "/v1/product", false, (*Server).listProducts)
+	add(http.MethodPost, "/v1/product", false, (*Server).createProduct)
+	add(http.MethodGet, "/v1/product/{id}", false, (*Server).getProduct)
 }
 
 // route finds the operation for method and path, and the path's {id}

@@ -228,6 +228,7 @@ func (s *Server) Update(fn func(st *State)) {
 	defer s.mu.Unlock()
 	st := s.st.clone()
 	fn(&st)
+	st.sortByID()
 	if err := st.check(); err != nil {
 		panic(fmt.Sprintf("ebrest sandbox: Update made the state inconsistent: %v", err))
 	}

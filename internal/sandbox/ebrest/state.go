@@ -185,7 +185,15 @@ func stateFromDataset(ds demodata.EBoekhouden) (State, error) {
 		}
 		st.Products = append(st.Products, p)
 	}
+	st.sortByID()
 	return st, st.check()
+}
+
+// sortByID keeps relations and products in ascending id order, the order
+// of the lists. [inferred]
+func (st *State) sortByID() {
+	slices.SortFunc(st.Relations, func(a, b Relation) int { return cmpInt(int64(a.ID), int64(b.ID)) })
+	slices.SortFunc(st.Products, func(a, b Product) int { return cmpInt(int64(a.ID), int64(b.ID)) })
 }
 
 func relationFromDataset(r demodata.Relatie) (Relation, error) {
