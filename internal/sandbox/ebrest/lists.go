@@ -24,12 +24,14 @@ const (
 	kindString filterKind = iota // eq, not_eq, like, not_like
 	kindInt                      // eq, not_eq, gt, gte, lt, lte, range
 	kindDate                     // as kindInt, on YYYY-MM-DD values
+	kindBool                     // eq, not_eq on true/false [inferred]
 )
 
 var operators = map[filterKind][]string{
 	kindString: {"eq", "not_eq", "like", "not_like"},
 	kindInt:    {"eq", "not_eq", "gt", "gte", "lt", "lte", "range"},
 	kindDate:   {"eq", "not_eq", "gt", "gte", "lt", "lte", "range"},
+	kindBool:   {"eq", "not_eq"},
 }
 
 // filter is one parsed filter.
@@ -159,6 +161,9 @@ func validValue(kind filterKind, v string) bool {
 	case kindDate:
 		_, err := time.Parse(time.DateOnly, v)
 		return err == nil
+	case kindBool:
+		_, err := strconv.ParseBool(strings.ToLower(v))
+		return err == nil && (strings.EqualFold(v, "true") || strings.EqualFold(v, "false"))
 	}
 	return true
 }

@@ -47,6 +47,8 @@ func init() {
 	add(http.MethodGet, "/v1/product", false, (*Server).listProducts)
 	add(http.MethodPost, "/v1/product", false, (*Server).createProduct)
 	add(http.MethodGet, "/v1/product/{id}", false, (*Server).getProduct)
+	add(http.MethodGet, "/v1/unit", false, (*Server).listUnits)
+	add(http.MethodGet, "/v1/invoicetemplate", false, (*Server).listInvoiceTemplates)
 }
 
 // route finds the operation for method and path, and the path's {id}

@@ -13,10 +13,10 @@
 // Besides /v1/ the server answers the sandbox inspection API under /_sandbox/
 // (package inspect): state, request log, fault injection, reset.
 //
-// This first step serves the session (POST and DELETE /v1/session), the
-// Authorization check, rate limiting, and relations and products (lists with
-// paging and filters, look-up by id, create). Invoices, units and templates
-// come later.
+// It serves the session (POST and DELETE /v1/session), the Authorization
+// check, rate limiting, relations and products (lists with paging and
+// filters, look-up by id, create), and the units and invoice templates
+// lists.
 package ebrest
 
 import (

@@ -26,6 +26,8 @@ import (
 //     singular with its plural ("uur"/"uren"), matched case-insensitively on
 //     either; any other text becomes a unit of its own; unit ids start at
 //     301 in order of first use;
+//   - the invoice templates (names only in the dataset) get ids from 118801
+//     in the dataset's order, active, type E (editor);
 //   - ledger accounts keep their ID, Code, Omschrijving (description) and
 //     Categorie (category).
 
@@ -35,7 +37,9 @@ type State struct {
 	Relations []Relation `json:"relations"`
 	Products  []Product  `json:"products"`
 	Units     []Unit     `json:"units"`
-	Ledgers   []Ledger   `json:"ledgers"`
+	// InvoiceTemplates are the administration's invoice templates.
+	InvoiceTemplates []InvoiceTemplate `json:"invoiceTemplates"`
+	Ledgers          []Ledger          `json:"ledgers"`
 	// Sessions is the number of live sessions (read-only; Update ignores it).
 	Sessions int `json:"sessions"`
 }
@@ -118,6 +122,15 @@ type Unit struct {
 	Plural   string `json:"plural"`
 }
 
+// InvoiceTemplate is InvoiceTemplateListItem.
+type InvoiceTemplate struct {
+	ID     int32  `json:"id"`
+	Name   string `json:"name"`
+	Active bool   `json:"active"`
+	// Type is E (editor) or A (advanced).
+	Type string `json:"type"`
+}
+
 // Ledger is the reference's Ledger model.
 type Ledger struct {
 	ID          int32  `json:"id"`
@@ -133,8 +146,11 @@ var knownUnits = [][2]string{
 	{"kilogram", "kilogram"}, {"set", "sets"},
 }
 
-// firstUnitID is the id of the first unit. [inferred]
-const firstUnitID = 301
+// First ids of units and templates. [inferred]
+const (
+	firstUnitID     = 301
+	firstTemplateID = 118801
+)
 
 func id32(what string, v int64) (int32, error) {
 	if v <= 0 || v > math.MaxInt32 {
@@ -154,6 +170,9 @@ func stateFromDataset(ds demodata.EBoekhouden) (State, error) {
 		}
 		st.Ledgers = append(st.Ledgers, Ledger{ID: id, Code: l.Code, Description: l.Omschrijving, Category: l.Categorie})
 		ledgerByCode[l.Code] = id
+	}
+	for i, name := range ds.InvoiceTemplates {
+		st.InvoiceTemplates = append(st.InvoiceTemplates, InvoiceTemplate{ID: int32(firstTemplateID + i), Name: name, Active: true, Type: "E"})
 	}
 	for _, r := range ds.Relations {
 		rel, err := relationFromDataset(r)
@@ -194,6 +213,8 @@ func stateFromDataset(ds demodata.EBoekhouden) (State, error) {
 func (st *State) sortByID() {
 	slices.SortFunc(st.Relations, func(a, b Relation) int { return cmpInt(int64(a.ID), int64(b.ID)) })
 	slices.SortFunc(st.Products, func(a, b Product) int { return cmpInt(int64(a.ID), int64(b.ID)) })
+	slices.SortFunc(st.Units, func(a, b Unit) int { return cmpInt(int64(a.ID), int64(b.ID)) })
+	slices.SortFunc(st.InvoiceTemplates, func(a, b InvoiceTemplate) int { return cmpInt(int64(a.ID), int64(b.ID)) })
 }
 
 func relationFromDataset(r demodata.Relatie) (Relation, error) {
@@ -253,7 +274,7 @@ func (st *State) unitFor(text string) int32 {
 }
 
 // check reports duplicate ids, duplicate relation codes and references to
-// units and ledgers that do not exist.
+// units and ledgers that do not exist. The lists are sorted by id.
 func (st *State) check() error {
 	relIDs, relCodes := map[int32]bool{}, map[string]bool{}
 	for _, r := range st.Relations {
@@ -265,6 +286,16 @@ func (st *State) check() error {
 			return fmt.Errorf("relation code %q is empty or not unique", r.Code)
 		}
 		relIDs[r.ID], relCodes[key] = true, true
+	}
+	for i := 1; i < len(st.Units); i++ {
+		if st.Units[i].ID == st.Units[i-1].ID {
+			return fmt.Errorf("unit id %d is not unique", st.Units[i].ID)
+		}
+	}
+	for i := 1; i < len(st.InvoiceTemplates); i++ {
+		if st.InvoiceTemplates[i].ID == st.InvoiceTemplates[i-1].ID {
+			return fmt.Errorf("invoice template id %d is not unique", st.InvoiceTemplates[i].ID)
+		}
 	}
 	prodIDs := map[int32]bool{}
 	for _, p := range st.Products {
@@ -316,6 +347,7 @@ func (st State) clone() State {
 		p.PurchasePriceExcl, p.PriceExcl, p.PriceIncl = clonePtr(p.PurchasePriceExcl), clonePtr(p.PriceExcl), clonePtr(p.PriceIncl)
 	}
 	out.Units = slices.Clone(st.Units)
+	out.InvoiceTemplates = slices.Clone(st.InvoiceTemplates)
 	out.Ledgers = slices.Clone(st.Ledgers)
 	return out
 }
