@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"io"
+	"fmt"
+	"maps"
 	"mime"
 	"net/http"
 	"reflect"
+	"slices"
 	"strings"
 )
 
@@ -17,12 +19,14 @@ import (
 // decodeStrict decodes c.body into v, a struct of pointer fields (so that a
 // missing field and a zero value differ). It answers:
 //
-//	415 unless Content-Type is application/json [inferred: ASP.NET]
 //	400 DATA_01 for an empty body (reference, fake rules)
-//	400 ERR_002 with propertyName for an unknown field, a value of the
-//	    wrong type, or anything but one JSON object [inferred: the service
-//	    ignores unknown fields and answers binding errors in ASP.NET's own
-//	    shape; the sandbox is stricter and answers the documented Error body]
+//	415 unless Content-Type is application/json [inferred: ASP.NET]
+//	400 ERR_002 with propertyName for an unknown field (also one that
+//	    differs only in case, at any depth: "items[0].VatCode"), a value of
+//	    the wrong type, or anything but one JSON object [inferred: the
+//	    service ignores unknown fields, matches names case-insensitively and
+//	    answers binding errors in ASP.NET's own shape; the sandbox is
+//	    stricter and answers the documented Error body]
 func decodeStrict(c *call, v any) *response {
 	if len(bytes.TrimSpace(c.body)) == 0 {
 		return errorResponse(http.StatusBadRequest, apiError{Type: "validation", Code: "DATA_01", Title: codeTitle("DATA_01")})
@@ -31,36 +35,16 @@ func decodeStrict(c *call, v any) *response {
 	if err != nil || mt != "application/json" {
 		return errorResponse(http.StatusUnsupportedMediaType, apiError{Type: "error", Title: "Content-Type must be application/json."})
 	}
+	if !json.Valid(c.body) || bytes.TrimSpace(c.body)[0] != '{' {
+		return invalidValue("", "The body must hold one JSON object.")
+	}
+	if resp := checkNames(c.body, reflect.TypeOf(v), ""); resp != nil {
+		return resp
+	}
 	dec := json.NewDecoder(bytes.NewReader(c.body))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return bindingError(err)
-	}
-	if _, err := dec.Token(); err != io.EOF {
-		return invalidValue("", "The body must hold one JSON object.")
-	}
-	return exactNames(c.body, v)
-}
-
-// exactNames refuses a top-level field whose name matches one of v's only
-// when case is ignored ("Code" for "code"): encoding/json, like ASP.NET's
-// web defaults, would accept it, but the names are camelCase. [inferred:
-// stricter than the service]
-func exactNames(body []byte, v any) *response {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil {
-		return invalidValue("", "The body must hold one JSON object.")
-	}
-	known := map[string]bool{}
-	t := reflect.TypeOf(v).Elem()
-	for i := 0; i < t.NumField(); i++ {
-		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
-		known[name] = true
-	}
-	for name := range fields {
-		if !known[name] {
-			return invalidValue(name, "Unknown field "+name+".")
-		}
 	}
 	return nil
 }
@@ -68,18 +52,57 @@ func exactNames(body []byte, v any) *response {
 // bindingError turns a decoding error into 400 ERR_002.
 func bindingError(err error) *response {
 	var typeErr *json.UnmarshalTypeError
-	if errors.As(err, &typeErr) && typeErr.Field == "" {
-		return invalidValue("", "The body must hold one JSON object.")
-	}
-	if errors.As(err, &typeErr) {
+	if errors.As(err, &typeErr) && typeErr.Field != "" {
 		return invalidValue(typeErr.Field, "The value of "+typeErr.Field+" must be of type "+jsonKind(typeErr.Type.String())+".")
 	}
-	msg := err.Error()
-	if field, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		field = strings.Trim(field, `"`)
-		return invalidValue(field, "Unknown field "+field+".")
+	return invalidValue("", "The body is not valid for this request.")
+}
+
+// checkNames refuses, depth first in name order, a field of the JSON value
+// raw that t (a struct, pointer or slice type) does not name exactly.
+func checkNames(raw json.RawMessage, t reflect.Type, path string) *response {
+	for t.Kind() == reflect.Pointer {
+		t = t.Elem()
 	}
-	return invalidValue("", "The body is not valid JSON.")
+	switch t.Kind() {
+	case reflect.Struct:
+		var fields map[string]json.RawMessage
+		if json.Unmarshal(raw, &fields) != nil {
+			return nil // not an object: the decoder reports the type
+		}
+		known := map[string]reflect.Type{}
+		for i := 0; i < t.NumField(); i++ {
+			name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+			known[name] = t.Field(i).Type
+		}
+		for _, name := range slices.Sorted(maps.Keys(fields)) {
+			ft, ok := known[name]
+			if !ok {
+				return invalidValue(joinPath(path, name), "Unknown field "+joinPath(path, name)+".")
+			}
+			if resp := checkNames(fields[name], ft, joinPath(path, name)); resp != nil {
+				return resp
+			}
+		}
+	case reflect.Slice:
+		var elems []json.RawMessage
+		if json.Unmarshal(raw, &elems) != nil {
+			return nil
+		}
+		for i, e := range elems {
+			if resp := checkNames(e, t.Elem(), fmt.Sprintf("%s[%d]", path, i)); resp != nil {
+				return resp
+			}
+		}
+	}
+	return nil
+}
+
+func joinPath(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
 }
 
 func invalidValue(property, message string) *response {

@@ -47,6 +47,10 @@ func init() {
 	add(http.MethodGet, "/v1/product", false, (*Server).listProducts)
 	add(http.MethodPost, "/v1/product", false, (*Server).createProduct)
 	add(http.MethodGet, "/v1/product/{id}", false, (*Server).getProduct)
+	add(http.MethodGet, "/v1/invoice", false, (*Server).listInvoices)
+	add(http.MethodPost, "/v1/invoice", false, (*Server).createInvoice)
+	add(http.MethodGet, "/v1/invoice/{id}", false, (*Server).getInvoice)
+	add(http.MethodGet, "/v1/mutation/invoice/outstanding", false, (*Server).listOutstanding)
 	add(http.MethodGet, "/v1/unit", false, (*Server).listUnits)
 	add(http.MethodGet, "/v1/invoicetemplate", false, (*Server).listInvoiceTemplates)
 }

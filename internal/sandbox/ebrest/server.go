@@ -15,8 +15,12 @@
 //
 // It serves the session (POST and DELETE /v1/session), the Authorization
 // check, rate limiting, relations and products (lists with paging and
-// filters, look-up by id, create), and the units and invoice templates
-// lists.
+// filters, look-up by id, create), the units and invoice templates lists,
+// invoices (create with numbering, FACT_101, booking with a checked payment
+// reference; list with look-up by number; by id) and the outstanding
+// amounts of booked invoices, with RegisterPayment as the test hook that
+// pays them. Not yet served: ledgers, cost centres, e-mail templates,
+// mutations, PATCH and DELETE.
 package ebrest
 
 import (

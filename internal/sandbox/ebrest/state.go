@@ -28,6 +28,8 @@ import (
 //     301 in order of first use;
 //   - the invoice templates (names only in the dataset) get ids from 118801
 //     in the dataset's order, active, type E (editor);
+//   - existing invoices get ids from 5500001 and, when booked, a booking
+//     on the first debtor (DEB) ledger with Voldaan as the amount paid;
 //   - ledger accounts keep their ID, Code, Omschrijving (description) and
 //     Categorie (category).
 
@@ -39,6 +41,7 @@ type State struct {
 	Units     []Unit     `json:"units"`
 	// InvoiceTemplates are the administration's invoice templates.
 	InvoiceTemplates []InvoiceTemplate `json:"invoiceTemplates"`
+	Invoices         []Invoice         `json:"invoices"`
 	Ledgers          []Ledger          `json:"ledgers"`
 	// Sessions is the number of live sessions (read-only; Update ignores it).
 	Sessions int `json:"sessions"`
@@ -204,8 +207,63 @@ func stateFromDataset(ds demodata.EBoekhouden) (State, error) {
 		}
 		st.Products = append(st.Products, p)
 	}
+	for i, f := range ds.Invoices {
+		inv, err := st.invoiceFromDataset(f, int32(firstInvoiceID+i), ledgerByCode)
+		if err != nil {
+			return State{}, fmt.Errorf("invoice %s: %w", f.Factuurnummer, err)
+		}
+		st.Invoices = append(st.Invoices, inv)
+	}
 	st.sortByID()
 	return st, st.check()
+}
+
+// invoiceFromDataset maps an existing invoice: ids from 5500001 in the
+// dataset's order, the relation by code, the template by name, lines with
+// their unit and ledger; a booked one (InBoekhoudingPlaatsen) gets a
+// booking on the first debtor ledger with Voldaan paid.
+func (st *State) invoiceFromDataset(f demodata.Factuur, id int32, ledgerByCode map[string]int32) (Invoice, error) {
+	inv := Invoice{ID: id, InvoiceNumber: f.Factuurnummer, Date: f.Datum, TermOfPayment: int32(f.Betalingstermijn), InExVat: "EX"}
+	rel := st.relationByCode(f.Relatiecode)
+	if rel == nil {
+		return Invoice{}, fmt.Errorf("no relation %q", f.Relatiecode)
+	}
+	inv.RelationID = rel.ID
+	for _, t := range st.InvoiceTemplates {
+		if t.Name == f.Factuursjabloon {
+			inv.TemplateID = t.ID
+		}
+	}
+	for _, r := range f.Regels {
+		it := InvoiceItem{Code: r.Code, Description: r.Omschrijving, VatCode: r.BTWCode, LedgerID: ledgerByCode[r.TegenrekeningCode]}
+		q, err1 := strconv.ParseFloat(r.Aantal, 64)
+		p, err2 := strconv.ParseFloat(r.PrijsPerEenheid, 64)
+		if err1 != nil || err2 != nil || it.LedgerID == 0 {
+			return Invoice{}, fmt.Errorf("line %q: quantity, price or ledger does not parse", r.Omschrijving)
+		}
+		it.Quantity, it.PricePerUnit = q, p
+		if r.Eenheid != "" {
+			it.UnitID = st.unitFor(r.Eenheid)
+		}
+		inv.Items = append(inv.Items, it)
+	}
+	inv.computeTotals()
+	if f.InBoekhoudingPlaatsen {
+		paid, err := money(f.Voldaan)
+		if err != nil {
+			return Invoice{}, err
+		}
+		inv.Booking = &Booking{MutationID: firstMutationID + id - firstInvoiceID}
+		if paid != nil {
+			inv.Booking.PaidAmount = *paid
+		}
+		for _, l := range st.Ledgers {
+			if l.Category == "DEB" && inv.Booking.LedgerID == 0 {
+				inv.Booking.LedgerID = l.ID
+			}
+		}
+	}
+	return inv, nil
 }
 
 // sortByID keeps relations and products in ascending id order, the order
@@ -215,6 +273,7 @@ func (st *State) sortByID() {
 	slices.SortFunc(st.Products, func(a, b Product) int { return cmpInt(int64(a.ID), int64(b.ID)) })
 	slices.SortFunc(st.Units, func(a, b Unit) int { return cmpInt(int64(a.ID), int64(b.ID)) })
 	slices.SortFunc(st.InvoiceTemplates, func(a, b InvoiceTemplate) int { return cmpInt(int64(a.ID), int64(b.ID)) })
+	slices.SortFunc(st.Invoices, func(a, b Invoice) int { return cmpInt(int64(a.ID), int64(b.ID)) })
 }
 
 func relationFromDataset(r demodata.Relatie) (Relation, error) {
@@ -297,6 +356,14 @@ func (st *State) check() error {
 			return fmt.Errorf("invoice template id %d is not unique", st.InvoiceTemplates[i].ID)
 		}
 	}
+	invNumbers := map[string]bool{}
+	for i, inv := range st.Invoices {
+		key := strings.ToLower(inv.InvoiceNumber)
+		if inv.InvoiceNumber == "" || invNumbers[key] || (i > 0 && inv.ID == st.Invoices[i-1].ID) {
+			return fmt.Errorf("invoice %d %q: number empty or not unique, or id not unique", inv.ID, inv.InvoiceNumber)
+		}
+		invNumbers[key] = true
+	}
 	prodIDs := map[int32]bool{}
 	for _, p := range st.Products {
 		if p.ID <= 0 || prodIDs[p.ID] {
@@ -348,6 +415,16 @@ func (st State) clone() State {
 	}
 	out.Units = slices.Clone(st.Units)
 	out.InvoiceTemplates = slices.Clone(st.InvoiceTemplates)
+	out.Invoices = slices.Clone(st.Invoices)
+	for i := range out.Invoices {
+		inv := &out.Invoices[i]
+		inv.Booking = clonePtr(inv.Booking)
+		inv.Items = slices.Clone(inv.Items)
+		for j := range inv.Items {
+			it := &inv.Items[j]
+			it.VatAmount, it.DiscountAmount, it.DiscountPercentage = clonePtr(it.VatAmount), clonePtr(it.DiscountAmount), clonePtr(it.DiscountPercentage)
+		}
+	}
 	out.Ledgers = slices.Clone(st.Ledgers)
 	return out
 }
