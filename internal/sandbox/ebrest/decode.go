@@ -94,6 +94,36 @@ func checkNames(raw json.RawMessage, t reflect.Type, path string) *response {
 				return resp
 			}
 		}
+	default:
+		return checkScalar(raw, t, path)
+	}
+	return nil
+}
+
+// checkScalar refuses a JSON value of the wrong kind for a scalar field,
+// naming the field by its full path ("items[1].pricePerUnit"); null is
+// accepted (the field counts as missing). Numbers out of range are left to
+// the decoder.
+func checkScalar(raw json.RawMessage, t reflect.Type, path string) *response {
+	v := bytes.TrimSpace(raw)
+	if len(v) == 0 || string(v) == "null" {
+		return nil
+	}
+	var ok bool
+	switch t.Kind() {
+	case reflect.String:
+		ok = v[0] == '"'
+	case reflect.Bool:
+		ok = string(v) == "true" || string(v) == "false"
+	case reflect.Int32, reflect.Int64, reflect.Int:
+		ok = (v[0] == '-' || (v[0] >= '0' && v[0] <= '9')) && !bytes.ContainsAny(v, ".eE")
+	case reflect.Float64:
+		ok = v[0] == '-' || (v[0] >= '0' && v[0] <= '9')
+	default:
+		ok = true
+	}
+	if !ok {
+		return invalidValue(path, "The value of "+path+" must be of type "+jsonKind(t.String())+".")
 	}
 	return nil
 }
