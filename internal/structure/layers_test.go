@@ -48,6 +48,7 @@ var layer = map[string]int{
 	// strict fake servers.
 	"internal/report":              2,
 	"internal/sandbox/eboekhouden": 2,
+	"internal/sandbox/ebrest":      2,
 	"internal/sandbox/outsmart":    2,
 
 	// 3: one sync run; the UI's own values (its side of the Backend

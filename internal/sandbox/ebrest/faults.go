@@ -1,0 +1,78 @@
+package ebrest
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/sandbox/fault"
+)
+
+// This file owns how the shared fault rules (package fault) play out on the
+// REST server:
+//
+//	http500           500 ERR_001, nothing applied
+//	drop_before_apply connection closed, nothing applied
+//	drop_after_apply  applied, then the connection closed ("commit then time out")
+//	timeout           waits Delay; applied only if the client is still there
+//	slow              waits Delay, then answers normally
+//	malformed         applied, then HTTP 200 with a truncated body
+//	oversized         nothing applied; HTTP 200 with Size bytes of valid JSON
+//	session_expired   the caller's session revoked; 401 SECURITY_010
+//	call_limit        429 with Retry-After (Delay rounded up to seconds, at least 1)
+//
+// general_error (OutSmart only) and unrecognised are not applied here: the
+// call is answered normally.
+
+// faultBefore applies the part of a rule that comes before the call. done
+// means the answer is final (nil when the connection was dropped or the
+// client left).
+func (s *Server) faultBefore(r *http.Request, rule fault.Rule, w http.ResponseWriter) (resp *response, done bool) {
+	switch rule.Kind {
+	case fault.HTTP500:
+		return serverError(), true
+	case fault.DropBeforeApply:
+		fault.Drop(w)
+		return nil, true
+	case fault.Timeout:
+		if !fault.Wait(r, time.Duration(rule.Delay)) {
+			return nil, true
+		}
+	case fault.Slow:
+		fault.Wait(r, time.Duration(rule.Delay))
+	case fault.Oversized:
+		return &response{status: http.StatusOK, body: padding(rule.Size), code: string(rule.Kind)}, true
+	case fault.SessionExpired:
+		s.mu.Lock()
+		s.revoke(r.Header.Get("Authorization"), s.now())
+		s.mu.Unlock()
+		return unauthorized(), true
+	case fault.CallLimit:
+		d := time.Duration(rule.Delay)
+		return tooManyRequests(int((d + time.Second - 1) / time.Second)), true
+	}
+	return nil, false
+}
+
+// faultAfter applies the part of a rule that comes after the call was
+// applied.
+func faultAfter(rule fault.Rule, resp *response, w http.ResponseWriter) *response {
+	switch rule.Kind {
+	case fault.DropAfterApply:
+		fault.Drop(w)
+		return nil
+	case fault.Malformed:
+		return &response{status: http.StatusOK, header: resp.header, body: fault.Truncate(resp.body), code: string(rule.Kind)}
+	}
+	return resp
+}
+
+// padding is a JSON list envelope of about size bytes.
+func padding(size int) []byte {
+	const head, tail = `{"items":[],"count":0,"padding":"`, `"}`
+	n := size - len(head) - len(tail)
+	if n < 0 {
+		n = 0
+	}
+	return []byte(head + strings.Repeat("x", n) + tail)
+}
