@@ -187,7 +187,10 @@ FUZZ_TARGETS := \
 	./internal/store:FuzzSetSetting \
 	./internal/eboekhouden:FuzzDecodeAnswer ./internal/eboekhouden:FuzzParseFault ./internal/eboekhouden:FuzzParseValues \
 	./internal/outsmart:FuzzParseEnvelope ./internal/outsmart:FuzzDecodeMasterData \
-	./internal/outsmart:FuzzDecodeWorkOrders ./internal/outsmart:FuzzScalars
+	./internal/outsmart:FuzzDecodeWorkOrders ./internal/outsmart:FuzzScalars \
+	./internal/eboekhouden/rest:FuzzParseErrorBody ./internal/eboekhouden/rest:FuzzParseProduct \
+	./internal/eboekhouden/rest:FuzzParseRelation ./internal/eboekhouden/rest:FuzzDecodePage \
+	./internal/eboekhouden/rest:FuzzRetryAfter ./internal/eboekhouden/rest:FuzzParseInvoiceSummary
 .PHONY: reliability
 reliability: deps
 	@for t in $(FUZZ_TARGETS); do \
