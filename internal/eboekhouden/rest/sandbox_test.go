@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -753,5 +754,52 @@ func TestSandboxCallLimitOnANewSessionIsWaitedOut(t *testing.T) {
 	}
 	if n := e.srv.State().Sessions; n != 0 {
 		t.Errorf("%d live sessions after Close, want 0", n)
+	}
+}
+
+// The sandbox, like ASP.NET, ignores a query parameter it does not know and
+// answers the whole list; the client refuses such a filter rather than send
+// it.
+func TestSandboxUnknownFilterIsRefusedBeforeSending(t *testing.T) {
+	e := newSandboxEnv(t, nil, nil)
+	ctx := context.Background()
+	_, err := e.c.ListUnits(ctx)
+	e.check("ListUnits", err)
+	for _, tc := range []struct {
+		list func() error
+		f    Filter
+	}{
+		{func() error { _, err := e.c.ListRelations(ctx, Filter{Param: "plaats", Value: "Utrecht"}); return err }, Filter{Param: "plaats"}},
+		{func() error { _, err := e.c.ListRelations(ctx, Filter{Param: "groupCode", Value: "UREN"}); return err }, Filter{Param: "groupCode"}},
+		{func() error { _, err := e.c.ListProducts(ctx, Filter{Param: "name", Value: "x"}); return err }, Filter{Param: "name"}},
+		{func() error { _, err := e.c.ListUnits(ctx, Filter{Param: "code", Value: "x"}); return err }, Filter{Param: "code"}},
+		{func() error {
+			_, err := e.c.ListInvoiceTemplates(ctx, Filter{Param: "singular", Value: "x"})
+			return err
+		}, Filter{Param: "singular"}},
+	} {
+		err := tc.list()
+		if err == nil || !strings.Contains(err.Error(), "not a filter parameter") {
+			t.Errorf("filter %q: %v, want a refusal", tc.f.Param, err)
+		}
+	}
+	if got := e.calls(); len(got) != 2 {
+		t.Errorf("refused filters were sent: %v", got)
+	}
+	// Why: the sandbox answers an unknown parameter with everything.
+	auth := e.auth.last()
+	req, _ := http.NewRequest(http.MethodGet, e.srv.URL+"/v1/relation?plaats=Utrecht", nil)
+	req.Header.Set("Authorization", auth)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Fatalf("unknown parameter: HTTP %d", resp.StatusCode)
+	}
+	var env struct{ Count int }
+	if err := json.NewDecoder(resp.Body).Decode(&env); err != nil || env.Count != len(e.srv.State().Relations) {
+		t.Errorf("unknown parameter: count %d, %v; want the whole list (%d)", env.Count, err, len(e.srv.State().Relations))
 	}
 }
