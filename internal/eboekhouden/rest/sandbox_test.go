@@ -803,3 +803,28 @@ func TestSandboxUnknownFilterIsRefusedBeforeSending(t *testing.T) {
 		t.Errorf("unknown parameter: count %d, %v; want the whole list (%d)", env.Count, err, len(e.srv.State().Relations))
 	}
 }
+
+// The sandbox compares invoice numbers regardless of case, for FACT_101 and
+// for the look-up: an invoice spelt differently is not this one, and its
+// number is taken.
+func TestSandboxInvoiceNumberInAnotherCase(t *testing.T) {
+	e := newSandboxEnv(t, nil, nil)
+	ctx := context.Background()
+	_, err := e.c.CreateInvoice(ctx, sandboxInvoice("WB-2026-00046"))
+	e.check("CreateInvoice", err)
+	_, err = e.c.CreateInvoice(ctx, sandboxInvoice("wb-2026-00046"))
+	e.expect("CreateInvoice in lower case", err, ErrInvoiceNumberInUse)
+	s, found, err := e.c.FindInvoice(ctx, "wb-2026-00046")
+	e.expect("FindInvoice in lower case", err, ErrInvoiceNumberInUse)
+	if found || s != (InvoiceSummary{}) {
+		t.Errorf("found %v %+v: another invoice's number is not this invoice", found, s)
+	}
+	if !strings.Contains(err.Error(), `"WB-2026-00046"`) {
+		t.Errorf("the error does not name the invoice that holds the number: %v", err)
+	}
+	s, found, err = e.c.FindInvoice(ctx, "WB-2026-00046")
+	e.check("FindInvoice", err)
+	if !found || s.Number != "WB-2026-00046" {
+		t.Errorf("found %v %+v", found, s)
+	}
+}
