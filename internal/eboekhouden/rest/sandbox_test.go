@@ -828,3 +828,62 @@ func TestSandboxInvoiceNumberInAnotherCase(t *testing.T) {
 		t.Errorf("found %v %+v", found, s)
 	}
 }
+
+// Every fault after which the invoice may exist ends in ErrOutcomeUnknown
+// with one request sent; FindInvoice then tells whether it does.
+func TestSandboxInvoiceFaultsAreNeverResent(t *testing.T) {
+	for _, tc := range []struct {
+		kind    fault.Kind
+		created bool
+	}{
+		{fault.DropAfterApply, true},
+		{fault.Malformed, true},
+		{fault.DropBeforeApply, false},
+		{fault.HTTP500, false},
+	} {
+		t.Run(string(tc.kind), func(t *testing.T) {
+			e := newSandboxEnv(t, nil, nil)
+			ctx := context.Background()
+			e.srv.Faults().Add(fault.Rule{Op: "POST /v1/invoice", Kind: tc.kind, Times: 1})
+			_, err := e.c.CreateInvoice(ctx, sandboxInvoice("WB-2026-00047"))
+			e.expect("CreateInvoice", err, ErrOutcomeUnknown)
+			if n := e.count("POST /v1/invoice"); n != 1 {
+				t.Fatalf("POST /v1/invoice sent %d times, want once: %v", n, e.calls())
+			}
+			s, found, err := e.c.FindInvoice(ctx, "WB-2026-00047")
+			e.check("FindInvoice", err)
+			if found != tc.created || e.invoicesNumbered("WB-2026-00047") != btoi(tc.created) {
+				t.Fatalf("found %v (%+v), want %v", found, s, tc.created)
+			}
+			if found {
+				e.checkTotals(s, "239.95", "50.39", "290.34")
+			}
+		})
+	}
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// A read survives a cut-off answer, a server error and a dropped
+// connection: it is repeated.
+func TestSandboxReadFaultsAreRetried(t *testing.T) {
+	for _, kind := range []fault.Kind{fault.Malformed, fault.HTTP500, fault.DropBeforeApply, fault.DropAfterApply} {
+		t.Run(string(kind), func(t *testing.T) {
+			e := newSandboxEnv(t, nil, nil)
+			e.srv.Faults().Add(fault.Rule{Op: "GET /v1/relation", Kind: kind, Times: 1})
+			got, err := e.c.ListRelations(context.Background())
+			e.check("ListRelations", err)
+			if len(got) != 37 {
+				t.Errorf("%d relations, want 37", len(got))
+			}
+			if n := e.count("GET /v1/relation"); n != 2 {
+				t.Errorf("GET /v1/relation %d times, want 2: %v", n, e.calls())
+			}
+		})
+	}
+}
