@@ -29,8 +29,13 @@ import (
 // token prefix.
 var sandboxSecrets = []string{ebrest.DemoAPIToken, "sbx."}
 
-// authRecorder remembers every Authorization header the client sent.
+// authRecorder remembers every Authorization header the client sent. It
+// has a transport of its own, closed before the sandbox: a connection the
+// transport dialled but never used would hold up the sandbox's graceful
+// shutdown for five seconds (net/http treats a new connection as idle only
+// after that long).
 type authRecorder struct {
+	tr    *http.Transport
 	mu    sync.Mutex
 	auths []string
 }
@@ -41,7 +46,7 @@ func (a *authRecorder) RoundTrip(r *http.Request) (*http.Response, error) {
 		a.auths = append(a.auths, h)
 		a.mu.Unlock()
 	}
-	return http.DefaultTransport.RoundTrip(r)
+	return a.tr.RoundTrip(r)
 }
 
 func (a *authRecorder) last() string {
@@ -66,7 +71,7 @@ type sandboxEnv struct {
 
 func newSandboxEnv(t *testing.T, opts func(*ebrest.Options), edit func(*Config)) *sandboxEnv {
 	t.Helper()
-	e := &sandboxEnv{t: t, sbClock: newFakeClock(), auth: &authRecorder{}}
+	e := &sandboxEnv{t: t, sbClock: newFakeClock(), auth: &authRecorder{tr: http.DefaultTransport.(*http.Transport).Clone()}}
 	o := ebrest.Options{Dataset: demodata.Default().EBoekhouden, Now: e.sbClock.Now}
 	if opts != nil {
 		opts(&o)
@@ -81,6 +86,7 @@ func newSandboxEnv(t *testing.T, opts func(*ebrest.Options), edit func(*Config))
 			t.Errorf("close sandbox: %v", err)
 		}
 	})
+	t.Cleanup(e.auth.tr.CloseIdleConnections) // runs first
 	e.c, e.clock, e.logs = testClient(t, srv.URL, func(cfg *Config) {
 		cfg.APIToken = ebrest.DemoAPIToken
 		cfg.HTTPClient = &http.Client{Transport: e.auth}
@@ -885,5 +891,48 @@ func TestSandboxReadFaultsAreRetried(t *testing.T) {
 				t.Errorf("GET /v1/relation %d times, want 2: %v", n, e.calls())
 			}
 		})
+	}
+}
+
+// Calls in parallel share one session, also across its expiry.
+func TestSandboxParallelCallsShareOneSession(t *testing.T) {
+	e := newSandboxEnv(t, func(o *ebrest.Options) { o.SessionTTL = 10 * time.Minute }, nil)
+	ctx := context.Background()
+	ids := e.srv.State().Relations
+	run := func() {
+		var wg sync.WaitGroup
+		errs := make(chan error, 16)
+		for i := range 16 {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if i%2 == 0 {
+					_, err := e.c.ListUnits(ctx)
+					errs <- err
+					return
+				}
+				r, err := e.c.GetRelation(ctx, int64(ids[i].ID))
+				if err == nil && r.Code != ids[i].Code {
+					err = fmt.Errorf("relation %d is %s, want %s", r.ID, r.Code, ids[i].Code)
+				}
+				errs <- err
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			e.check("parallel call", err)
+		}
+	}
+	run()
+	if n := e.count("POST /v1/session"); n != 1 {
+		t.Errorf("%d sessions opened by parallel calls, want 1", n)
+	}
+	// The session ends on the sandbox's side: the calls that get a 401 open
+	// one new session between them.
+	e.sbClock.Advance(10 * time.Minute)
+	run()
+	if n := e.count("POST /v1/session"); n != 2 {
+		t.Errorf("%d sessions opened after the expiry, want 2: %v", n, e.calls())
 	}
 }
