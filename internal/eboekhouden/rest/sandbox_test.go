@@ -936,3 +936,35 @@ func TestSandboxParallelCallsShareOneSession(t *testing.T) {
 		t.Errorf("%d sessions opened after the expiry, want 2: %v", n, e.calls())
 	}
 }
+
+// A session lost between two pages is re-opened and the read goes on where
+// it was.
+func TestSandboxSessionLostWhilePaging(t *testing.T) {
+	e := newSandboxEnv(t, nil, func(cfg *Config) { cfg.PageSize = 10 })
+	e.srv.Faults().Add(fault.Rule{Op: "GET /v1/relation", Kind: fault.SessionExpired, After: 2, Times: 1})
+	got, err := e.c.ListRelations(context.Background())
+	e.check("ListRelations", err)
+	want := e.srv.State().Relations
+	if len(got) != len(want) {
+		t.Fatalf("%d relations, want %d", len(got), len(want))
+	}
+	for i := range want {
+		if got[i].ID != int64(want[i].ID) {
+			t.Fatalf("relation #%d is %d, want %d", i, got[i].ID, want[i].ID)
+		}
+	}
+	var queries []string
+	for _, r := range e.srv.Requests().All() {
+		if r.Op == "GET /v1/relation" {
+			queries = append(queries, fmt.Sprintf("%s %d", r.Query, r.Status))
+		}
+	}
+	wantQ := []string{"limit=10&offset=0 200", "limit=10&offset=10 200", "limit=10&offset=20 401",
+		"limit=10&offset=20 200", "limit=10&offset=30 200"}
+	if strings.Join(queries, ",") != strings.Join(wantQ, ",") {
+		t.Errorf("pages %v\nwant %v", queries, wantQ)
+	}
+	if n := e.count("POST /v1/session"); n != 2 {
+		t.Errorf("%d sessions, want 2", n)
+	}
+}
