@@ -13,8 +13,9 @@ import (
 	"time"
 )
 
-// The tests script a loopback server from the reference's documented
-// requests and answers (§2, §3, §11); they do not use the REST sandbox.
+// Most tests script a loopback server from the reference's documented
+// requests and answers (§2, §3, §11); sandbox_test.go runs the client
+// against the REST sandbox (internal/sandbox/ebrest).
 
 const (
 	testAPIToken = "apitoken-9f3c1e7d5b"
