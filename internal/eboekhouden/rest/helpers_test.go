@@ -13,8 +13,9 @@ import (
 	"time"
 )
 
-// The tests script a loopback server from the reference's documented
-// requests and answers (§2, §3, §11); they do not use the REST sandbox.
+// Most tests script a loopback server from the reference's documented
+// requests and answers (§2, §3, §11); sandbox_test.go runs the client
+// against the REST sandbox (internal/sandbox/ebrest).
 
 const (
 	testAPIToken = "apitoken-9f3c1e7d5b"
@@ -194,10 +195,11 @@ func testClient(t *testing.T, base string, edit func(*Config)) (*Client, *fakeCl
 	return c, clock, logs
 }
 
-// assertNoSecrets fails when a text holds the API token or a session token.
-func assertNoSecrets(t *testing.T, what, text string) {
+// assertNoSecrets fails when a text holds the API token, a session token or
+// one of the extra secrets.
+func assertNoSecrets(t *testing.T, what, text string, extra ...string) {
 	t.Helper()
-	for _, secret := range []string{testAPIToken, "sess-xxxxxxxx", "secret-session-token"} {
+	for _, secret := range append([]string{testAPIToken, "sess-xxxxxxxx", "secret-session-token"}, extra...) {
 		if strings.Contains(text, secret) {
 			t.Errorf("%s shows a credential (%q): %s", what, secret, text)
 		}

@@ -7,7 +7,9 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 )
 
 // maxListRecords bounds one list read, so that a server that never sends a
@@ -26,15 +28,26 @@ type Filter struct {
 var filterOps = map[string]bool{"": true, "eq": true, "not_eq": true, "like": true, "not_like": true,
 	"gt": true, "gte": true, "lt": true, "lte": true, "range": true}
 
-// filterQuery builds the parameters of a filtered list. Only one filter per
-// parameter is allowed (§4.2).
-func filterQuery(op string, filters []Filter) (url.Values, error) {
+// listParams are the filter parameters of each list (§4.2). The API ignores
+// a query parameter it does not know [inferred: ASP.NET], so a misspelt
+// filter would silently return the whole list: the client refuses it.
+var listParams = map[string][]string{
+	"/v1/relation":        {"code", "type", "email", "name", "contact", "city"},
+	"/v1/product":         {"code", "groupCode"},
+	"/v1/unit":            {"singular", "plural"},
+	"/v1/invoicetemplate": {"name", "type", "active"},
+}
+
+// filterQuery builds the parameters of a filtered list of path. Only one
+// filter per parameter is allowed (§4.2).
+func filterQuery(op, path string, filters []Filter) (url.Values, error) {
 	q := url.Values{}
 	seen := map[string]bool{}
 	for _, f := range filters {
 		switch {
-		case f.Param == "" || f.Param == "limit" || f.Param == "offset":
-			return nil, fmt.Errorf("e-Boekhouden REST %s: %q is not a filter parameter", op, f.Param)
+		case !slices.Contains(listParams[path], f.Param):
+			return nil, fmt.Errorf("e-Boekhouden REST %s: %q is not a filter parameter (%s)", op, f.Param,
+				strings.Join(listParams[path], ", "))
 		case !filterOps[f.Op]:
 			return nil, fmt.Errorf("e-Boekhouden REST %s: unknown filter operator %q", op, f.Op)
 		case seen[f.Param]:
@@ -56,7 +69,7 @@ func filterQuery(op string, filters []Filter) (url.Values, error) {
 // position in the whole list and returns the record's id.
 func (c *Client) list(ctx context.Context, path, kind string, filters []Filter, each func(raw json.RawMessage, index int) (int64, error)) error {
 	op := http.MethodGet + " " + path
-	base, err := filterQuery(op, filters)
+	base, err := filterQuery(op, path, filters)
 	if err != nil {
 		return err
 	}

@@ -26,13 +26,13 @@ import (
 
 // faultBefore applies the part of a rule that comes before the call. done
 // means the answer is final (nil when the connection was dropped or the
-// client left).
-func (s *Server) faultBefore(r *http.Request, rule fault.Rule, w http.ResponseWriter) (resp *response, done bool) {
+// client left). drop logs the request and closes the connection.
+func (s *Server) faultBefore(r *http.Request, rule fault.Rule, drop func()) (resp *response, done bool) {
 	switch rule.Kind {
 	case fault.HTTP500:
 		return serverError(), true
 	case fault.DropBeforeApply:
-		fault.Drop(w)
+		drop()
 		return nil, true
 	case fault.Timeout:
 		if !fault.Wait(r, time.Duration(rule.Delay)) {
@@ -56,10 +56,10 @@ func (s *Server) faultBefore(r *http.Request, rule fault.Rule, w http.ResponseWr
 
 // faultAfter applies the part of a rule that comes after the call was
 // applied.
-func faultAfter(rule fault.Rule, resp *response, w http.ResponseWriter) *response {
+func faultAfter(rule fault.Rule, resp *response, drop func()) *response {
 	switch rule.Kind {
 	case fault.DropAfterApply:
-		fault.Drop(w)
+		drop()
 		return nil
 	case fault.Malformed:
 		return &response{status: http.StatusOK, header: resp.header, body: fault.Truncate(resp.body), code: string(rule.Kind)}

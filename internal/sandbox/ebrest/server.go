@@ -144,19 +144,30 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if op != opSessionOpen {
 		entry.Body = string(body)
 	}
-	resp := s.respond(r, rt, params, body, tooLarge, op, w)
-	if resp != nil {
-		entry.Status, entry.Result = resp.status, resp.result()
-		resp.write(w)
-	} else {
-		entry.Result = "dropped"
+	// The request is logged before its answer (or the dropped connection)
+	// reaches the client, so that a test that has seen the answer finds the
+	// request in the log.
+	logged := false
+	drop := func() {
+		entry.Result, logged = "dropped", true
+		s.log.Add(entry)
+		fault.Drop(w)
 	}
-	s.log.Add(entry)
+	resp := s.respond(r, rt, params, body, tooLarge, op, drop)
+	switch {
+	case resp != nil:
+		entry.Status, entry.Result = resp.status, resp.result()
+		s.log.Add(entry)
+		resp.write(w)
+	case !logged: // the client left before the answer
+		entry.Result = "dropped"
+		s.log.Add(entry)
+	}
 }
 
 // respond answers one call, applying a fault rule when one fires. It returns
-// nil when the connection was dropped.
-func (s *Server) respond(r *http.Request, rt *routeDef, params []string, body []byte, tooLarge bool, op string, w http.ResponseWriter) *response {
+// nil when the connection was dropped (by drop) or the client left.
+func (s *Server) respond(r *http.Request, rt *routeDef, params []string, body []byte, tooLarge bool, op string, drop func()) *response {
 	if rt == nil {
 		if pathKnown(r.URL.Path) {
 			return errorResponse(http.StatusMethodNotAllowed, apiError{Type: "error", Title: "Method not allowed."})
@@ -168,13 +179,13 @@ func (s *Server) respond(r *http.Request, rt *routeDef, params []string, body []
 	}
 	rule, fire := s.faults.Next(op)
 	if fire {
-		if resp, done := s.faultBefore(r, rule, w); done {
+		if resp, done := s.faultBefore(r, rule, drop); done {
 			return resp
 		}
 	}
 	resp := s.call(r, rt, params, body)
 	if fire {
-		return faultAfter(rule, resp, w)
+		return faultAfter(rule, resp, drop)
 	}
 	return resp
 }
