@@ -56,3 +56,26 @@ func IsLoopback(host string) bool {
 	ip := net.ParseIP(host)
 	return ip != nil && ip.IsLoopback()
 }
+
+// CheckBase is Check for a base URL that paths are appended to (the REST
+// APIs): it also refuses a query string or fragment, which would carry over
+// to every call (tokens are configured separately), and drops trailing
+// slashes from the path.
+func CheckBase(raw string) (*url.URL, error) {
+	// Refused before Check, which drops the fragment.
+	if u, err := url.Parse(strings.TrimSpace(raw)); err == nil {
+		switch {
+		case u.RawQuery != "" || u.ForceQuery:
+			return nil, errors.New("a query string is not allowed (the tokens are configured separately)")
+		case u.Fragment != "":
+			return nil, errors.New("a fragment is not allowed")
+		}
+	}
+	u, err := Check(raw)
+	if err != nil {
+		return nil, err
+	}
+	u.Path = strings.TrimRight(u.Path, "/")
+	u.RawPath = ""
+	return u, nil
+}

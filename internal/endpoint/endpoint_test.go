@@ -29,3 +29,24 @@ func TestCheck(t *testing.T) {
 		}
 	}
 }
+
+func TestCheckBase(t *testing.T) {
+	for raw, want := range map[string]string{
+		"https://www.out-smart.com/openapi/8/": "https://www.out-smart.com/openapi/8",
+		" HTTPS://api.e-boekhouden.nl ":        "https://api.e-boekhouden.nl",
+		"http://127.0.0.1:8080/openapi/8//":    "http://127.0.0.1:8080/openapi/8",
+	} {
+		u, err := CheckBase(raw)
+		if err != nil || u.String() != want {
+			t.Errorf("CheckBase(%q) = %v, %v; want %s", raw, u, err, want)
+		}
+	}
+	for _, raw := range []string{
+		"https://api.e-boekhouden.nl/?token=x", "https://api.e-boekhouden.nl/?", "https://api.e-boekhouden.nl/#frag",
+		"http://example.com/api", "https://user:pw@api.e-boekhouden.nl",
+	} {
+		if u, err := CheckBase(raw); err == nil {
+			t.Errorf("CheckBase(%q) = %v, want it refused", raw, u)
+		}
+	}
+}

@@ -81,7 +81,7 @@ func New(cfg Config) (*Client, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
-	base, err := checkBaseURL(raw)
+	base, err := endpoint.CheckBase(raw)
 	if err != nil {
 		return nil, fmt.Errorf("outsmart: base URL %s: %s", red.String(redact.URL(raw)), red.String(err.Error()))
 	}
@@ -128,27 +128,6 @@ func New(cfg Config) (*Client, error) {
 	hc.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	c.hc = hc
 	return c, nil
-}
-
-// checkBaseURL accepts https:// and, for loopback hosts only, http://.
-func checkBaseURL(raw string) (*url.URL, error) {
-	// A fragment or query string must be refused before endpoint.Check drops
-	// the fragment: the tokens are configured separately.
-	if u, err := url.Parse(strings.TrimSpace(raw)); err == nil {
-		switch {
-		case u.RawQuery != "" || u.ForceQuery:
-			return nil, errors.New("a query string is not allowed (the tokens are configured separately)")
-		case u.Fragment != "":
-			return nil, errors.New("a fragment is not allowed")
-		}
-	}
-	u, err := endpoint.Check(raw)
-	if err != nil {
-		return nil, err
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	return u, nil
 }
 
 // String describes the client without its credentials.

@@ -109,7 +109,7 @@ func New(cfg Config) (*Client, error) {
 	if raw == "" {
 		raw = DefaultBaseURL
 	}
-	base, err := checkBaseURL(raw)
+	base, err := endpoint.CheckBase(raw)
 	if err != nil {
 		return nil, fmt.Errorf("e-Boekhouden REST: base URL %s: %s", red.String(redact.URL(raw)), red.String(err.Error()))
 	}
@@ -179,25 +179,6 @@ func sleepCtx(ctx context.Context, d time.Duration) error {
 	case <-t.C:
 		return nil
 	}
-}
-
-// checkBaseURL applies internal/endpoint and refuses a query or fragment.
-func checkBaseURL(raw string) (*url.URL, error) {
-	if u, err := url.Parse(strings.TrimSpace(raw)); err == nil {
-		switch {
-		case u.RawQuery != "" || u.ForceQuery:
-			return nil, errors.New("a query string is not allowed")
-		case u.Fragment != "":
-			return nil, errors.New("a fragment is not allowed")
-		}
-	}
-	u, err := endpoint.Check(raw)
-	if err != nil {
-		return nil, err
-	}
-	u.Path = strings.TrimRight(u.Path, "/")
-	u.RawPath = ""
-	return u, nil
 }
 
 // String describes the client without its credentials.
