@@ -1,7 +1,7 @@
 // Package backend is the desktop UI's Backend made of Koppeling's real
 // parts: the store, the keychain, the runner of the engine, the scheduler
 // and the services' login checks. It converts the engine's and the
-// services' values into the UI's own (internal/ui/model), so that the UI
+// services' values into the UI's own (package report), so that the UI
 // depends on neither. The composition root (app) builds Parts; the UI's
 // end-to-end tests build it over a sandbox, a temporary store and the test
 // keychain.
@@ -147,7 +147,7 @@ func (p *Parts) NextRun() time.Time { return p.Scheduler.NextRun() }
 
 // RunFunc is the scheduler's run function over a runner: one complete run,
 // its summary handed back as the scheduler's Result, with the UI's account
-// of it (model.RunSummary) as the Result's Detail.
+// of it (report.RunSummary) as the Result's Detail.
 func RunFunc(r *services.Runner) scheduler.RunFunc {
 	return func(ctx context.Context, trigger scheduler.Trigger) scheduler.Result {
 		sum := r.Run(ctx, engine.RunOptions{Trigger: string(trigger)})

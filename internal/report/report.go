@@ -1,6 +1,7 @@
 // Package report holds the values in which Koppeling tells the user what
 // needs them and how far a run has come: the items of the attention list,
-// the open items by kind, and the progress of a long read. The engine makes
+// the open items by kind, the progress of a long read and a run's summary
+// as the notifications tell it (login problems: login.go). The engine makes
 // them, the UI and the command line show them; they depend on no part that
 // talks to a service, so the UI can take them without the engine.
 package report
@@ -78,6 +79,23 @@ func StoredItem(a store.Attention) AttentionItem {
 	return AttentionItem{Kind: AttentionKind(a.Kind), ID: a.Subject, Title: a.Title(), Reason: a.Reason(),
 		Fix: a.Fix(), Cause: string(a.Kind) + ":" + a.Cause, CanRetry: true,
 		CanSkip: a.Kind != store.AttentionSettings && a.Kind != store.AttentionLogin}
+}
+
+// RunSummary is what a run did, as the notifications tell it. The run
+// function hands it to the scheduler as its Result's Detail.
+type RunSummary struct {
+	Relations        int // relations sent to OutSmart
+	Materials        int
+	HourTypes        int
+	RelationsCreated int // relations created in e-Boekhouden for invoices
+	Invoices         int // invoices created
+	Handled          int // work orders marked Afgehandeld
+	Attention        int // records that need the user
+	// Open counts what still needs the user after the run, by kind.
+	Open OpenCounts
+	// Message is the run's summary line as a message (message.KeySummary
+	// when the engine counted what is open).
+	Message message.Text
 }
 
 // OpenCounts are the items of the attention list by kind.

@@ -51,11 +51,9 @@ var layer = map[string]int{
 	"internal/sandbox/ebrest":      2,
 	"internal/sandbox/outsmart":    2,
 
-	// 3: one sync run; the UI's own values (its side of the Backend
-	// interface); both servers together.
-	"internal/engine":   3,
-	"internal/ui/model": 3,
-	"internal/sandbox":  3,
+	// 3: one sync run; both servers together.
+	"internal/engine":  3,
+	"internal/sandbox": 3,
 
 	// 4: clients built from credentials, a login check, a complete run.
 	"internal/services": 4,
@@ -145,7 +143,7 @@ func TestLayerRulesCatchAViolation(t *testing.T) {
 		{"internal/engine", "fyne.io/fyne/v2"},
 		{"internal/ui", module + "/internal/engine"},
 		{"internal/ui", module + "/internal/backend"},
-		{"internal/ui/model", module + "/internal/services"},
+		{"internal/ui/instance", module + "/internal/services"},
 		{"internal/sandbox/eboekhouden", module + "/internal/eboekhouden"},
 		{"internal/store", module + "/internal/engine"},
 		{"internal/engine", module + "/internal/scheduler/schedulertest"},

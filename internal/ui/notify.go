@@ -7,9 +7,9 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/koppeling/koppeling/internal/message"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
-	"github.com/koppeling/koppeling/internal/ui/model"
 )
 
 // maxParkedNotifications is how many newly parked work orders get a
@@ -57,7 +57,7 @@ func (n appNotifier) send(x notification) {
 //
 // It returns the number of other attention items the user now knows of.
 func runNotifications(res scheduler.Result, newlyParked []store.Export, notifySuccess bool, told int, lang message.Lang) ([]notification, int) {
-	sum, haveSum := res.Detail.(model.RunSummary)
+	sum, haveSum := res.Detail.(report.RunSummary)
 	// An engine summary with a message also counts what is still open,
 	// found by this run or an earlier one, by kind, in the window's language.
 	withOpen := haveSum && sum.Message.Key == message.KeySummary
@@ -125,7 +125,7 @@ func runNotifications(res scheduler.Result, newlyParked []store.Export, notifySu
 // doneText says what a run did, from the engine's counts ("3 facturen
 // aangemaakt; 4 relaties bijgewerkt in OutSmart"); empty when it did
 // nothing.
-func doneText(s model.RunSummary, lang message.Lang) string {
+func doneText(s report.RunSummary, lang message.Lang) string {
 	var parts []string
 	for _, p := range []struct {
 		n         int

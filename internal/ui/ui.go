@@ -4,7 +4,7 @@
 // and menu, and the notifications. It is the only package that imports Fyne.
 //
 // The UI talks to the rest of Koppeling through the small Backend interface,
-// whose values are its own (internal/ui/model): internal/backend's Parts is
+// whose values are its own (package report): internal/backend's Parts is
 // the real one, over the engine and the services, which the UI does not
 // import. It receives the scheduler's events as values through
 // HandleEvent. When the store is damaged, the app shows only
