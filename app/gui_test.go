@@ -258,7 +258,14 @@ func (g *guiProcess) stop(t *testing.T) {
 			t.Fatalf("exit after SIGTERM: %v\nstderr:\n%s", err, g.diagnostics())
 		}
 	case <-time.After(20 * time.Second):
-		t.Fatal("koppeling did not stop after SIGTERM")
+		// SIGQUIT makes the Go runtime print every goroutine's stack to
+		// stderr and exit: where the app hangs.
+		g.cmd.Process.Signal(syscall.SIGQUIT)
+		select {
+		case <-g.exited:
+		case <-time.After(10 * time.Second):
+		}
+		t.Fatalf("koppeling did not stop after SIGTERM; its stacks after SIGQUIT:\n%s", g.diagnostics())
 	}
 }
 

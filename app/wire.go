@@ -15,9 +15,10 @@ import (
 
 // Environment variables of the headless command line.
 const (
-	envDataDir        = "KOPPELING_DATA_DIR"
-	envEBoekhoudenURL = "KOPPELING_EBOEKHOUDEN_URL"
-	envOutSmartURL    = "KOPPELING_OUTSMART_URL"
+	envDataDir            = "KOPPELING_DATA_DIR"
+	envEBoekhoudenURL     = "KOPPELING_EBOEKHOUDEN_URL"
+	envEBoekhoudenRESTURL = "KOPPELING_EBOEKHOUDEN_REST_URL"
+	envOutSmartURL        = "KOPPELING_OUTSMART_URL"
 	// envKeychainService names the keychain item's service instead of the
 	// default, so that tests and demo mode never touch the user's own item.
 	envKeychainService = "KOPPELING_KEYCHAIN_SERVICE"
@@ -61,7 +62,8 @@ func (e env) openStore(ctx context.Context) (*store.Store, error) {
 // endpoints are the service addresses from the environment (empty: the
 // real services).
 func (e env) endpoints() services.Endpoints {
-	return services.Endpoints{EBoekhoudenURL: e.getenv(envEBoekhoudenURL), OutSmartURL: e.getenv(envOutSmartURL)}
+	return services.Endpoints{EBoekhoudenURL: e.getenv(envEBoekhoudenURL),
+		EBoekhoudenRESTURL: e.getenv(envEBoekhoudenRESTURL), OutSmartURL: e.getenv(envOutSmartURL)}
 }
 
 // crashHook returns the checkpoint function for KOPPELING_TEST_CRASH_AT, or

@@ -80,7 +80,8 @@ func Start(ctx context.Context, dir string) (*Env, error) {
 		return nil, err
 	}
 	return &Env{Sandbox: sb, Store: st, Vault: vault,
-		Endpoints:           services.Endpoints{EBoekhoudenURL: sb.EBoekhoudenURL, OutSmartURL: sb.OutSmartURL},
+		Endpoints: services.Endpoints{EBoekhoudenURL: sb.EBoekhoudenURL,
+			EBoekhoudenRESTURL: sb.EBoekhoudenRESTURL, OutSmartURL: sb.OutSmartURL},
 		EBoekhoudenStateURL: stateURL(sb.EBoekhoudenURL), OutSmartStateURL: stateURL(sb.OutSmartURL)}, nil
 }
 

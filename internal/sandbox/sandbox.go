@@ -1,11 +1,13 @@
-// Package sandbox starts the two sandbox servers, e-Boekhouden (SOAP) and
-// OutSmart (OPENApi v8), side by side on loopback ports and loaded with one
-// dataset. It is what `koppeling sandbox` and demo mode run, and what tests
+// Package sandbox starts the sandbox servers, e-Boekhouden on both its
+// roads (SOAP, and the REST API "v1") and OutSmart (OPENApi v8), side by
+// side on loopback ports and each loaded with one dataset (the two
+// e-Boekhouden servers each keep their own copy: a user uses one road). It is what `koppeling sandbox` and demo mode run, and what tests
 // use to get real HTTP endpoints:
 //
 //	sb, err := sandbox.Start(sandbox.Options{})
 //	defer sb.Close()
-//	// sb.EBoekhoudenURL, sb.OutSmartURL, sb.Dataset.EBoekhouden.Credentials ...
+//	// sb.EBoekhoudenURL, sb.EBoekhoudenRESTURL, sb.OutSmartURL,
+//	// sb.Dataset.EBoekhouden.Credentials, ebrest.DemoAPIToken ...
 //
 // The servers themselves live in the eboekhouden and outsmart subpackages and
 // import no client code of the product, so client bugs cannot hide behind
@@ -22,6 +24,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	"github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
+	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
 	"github.com/koppeling/koppeling/internal/sandbox/outsmart"
 )
 
@@ -30,13 +33,14 @@ import (
 type Options struct {
 	// Dataset is the starting state; nil means demodata.Default().
 	Dataset *demodata.Dataset
-	// EBoekhoudenAddr and OutSmartAddr are listen addresses ("127.0.0.1:8081");
-	// empty means a free loopback port.
-	EBoekhoudenAddr string
-	OutSmartAddr    string
+	// EBoekhoudenAddr, EBoekhoudenRESTAddr and OutSmartAddr are listen
+	// addresses ("127.0.0.1:8081"); empty means a free loopback port.
+	EBoekhoudenAddr     string
+	EBoekhoudenRESTAddr string
+	OutSmartAddr        string
 	// Latency is added to every call of both servers.
 	Latency time.Duration
-	// Seed seeds the random fault rules of both servers.
+	// Seed seeds the random fault rules of the servers.
 	Seed uint64
 	// Now is the clock of both servers; nil means time.Now.
 	Now func() time.Time
@@ -49,11 +53,15 @@ type Options struct {
 
 // Sandbox is a running pair of servers.
 type Sandbox struct {
-	EBoekhouden *eboekhouden.Server
-	OutSmart    *outsmart.Server
+	EBoekhouden     *eboekhouden.Server
+	EBoekhoudenREST *ebrest.Server
+	OutSmart        *outsmart.Server
 	// EBoekhoudenURL is the SOAP endpoint, ".../soap.asmx"; the WSDL is at
 	// EBoekhoudenURL + "?wsdl".
 	EBoekhoudenURL string
+	// EBoekhoudenRESTURL is the REST API's base URL ("http://127.0.0.1:port";
+	// the API is under it at /v1/); it accepts ebrest.DemoAPIToken.
+	EBoekhoudenRESTURL string
 	// OutSmartURL is the OPENApi base URL, ".../openapi/8".
 	OutSmartURL string
 	// Dataset is the starting state, including the credentials both servers accept.
@@ -80,10 +88,13 @@ func Start(opts Options) (*Sandbox, error) {
 			Dataset: ds.EBoekhouden, Latency: opts.Latency, Seed: opts.Seed, Now: opts.Now,
 			ResultCap: opts.ResultCap, SessionMaxCalls: opts.SessionMaxCalls, CallLimitPerMinute: opts.CallLimitPerMinute,
 		}),
+		EBoekhoudenREST: ebrest.New(ebrest.Options{
+			Dataset: ds.EBoekhouden, Seed: opts.Seed + 2, Now: opts.Now, CallLimitPerMinute: opts.CallLimitPerMinute,
+		}),
 		OutSmart: outsmart.New(outsmart.Options{
 			Dataset: ds.OutSmart, Latency: opts.Latency, Seed: opts.Seed + 1, Now: opts.Now,
 		}),
-		done: make(chan error, 2),
+		done: make(chan error, 3),
 	}
 	ebURL, err := sb.serve(opts.EBoekhoudenAddr, sb.EBoekhouden)
 	if err != nil {
@@ -93,6 +104,10 @@ func Start(opts Options) (*Sandbox, error) {
 	if err != nil {
 		_ = sb.Close()
 		return nil, fmt.Errorf("start OutSmart sandbox: %w", err)
+	}
+	if sb.EBoekhoudenRESTURL, err = sb.serve(opts.EBoekhoudenRESTAddr, sb.EBoekhoudenREST); err != nil {
+		_ = sb.Close()
+		return nil, fmt.Errorf("start e-Boekhouden REST sandbox: %w", err)
 	}
 	sb.EBoekhoudenURL = ebURL + "/soap.asmx"
 	sb.OutSmartURL = osURL + "/openapi/8"
@@ -123,7 +138,7 @@ func (sb *Sandbox) serve(addr string, h http.Handler) (string, error) {
 // when a server failed by itself. Select on it together with a shutdown signal.
 func (sb *Sandbox) Done() <-chan error { return sb.done }
 
-// Close stops both servers, waiting up to five seconds for calls in flight.
+// Close stops the servers, waiting up to five seconds for calls in flight.
 func (sb *Sandbox) Close() error {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()

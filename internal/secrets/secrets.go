@@ -24,18 +24,39 @@ type Credentials struct {
 	EBoekhoudenUsername      string `json:"eb_username"`
 	EBoekhoudenSecurityCode1 string `json:"eb_security_code_1"`
 	EBoekhoudenSecurityCode2 string `json:"eb_security_code_2"`
-	OutSmartCompanyID        string `json:"os_company_id"` // "Bedrijfs id"; not a secret, kept with the rest
-	OutSmartToken            string `json:"os_token"`
-	OutSmartSoftwareToken    string `json:"os_software_token"`
+	// EBoekhoudenAPIToken is an API token of e-Boekhouden's REST API (made
+	// under Beheer > Inrichting > Koppelingen > e-Boekhouden API). When it
+	// is set, the REST road is used and the three SOAP values above are not
+	// needed.
+	EBoekhoudenAPIToken   string `json:"eb_api_token,omitempty"`
+	OutSmartCompanyID     string `json:"os_company_id"` // "Bedrijfs id"; not a secret, kept with the rest
+	OutSmartToken         string `json:"os_token"`
+	OutSmartSoftwareToken string `json:"os_software_token"`
 }
 
-// Secrets returns the secret values, for a redactor.
+// Secrets returns the secret values that are set, for a redactor.
 func (c Credentials) Secrets() []string {
-	return []string{c.EBoekhoudenSecurityCode1, c.EBoekhoudenSecurityCode2, c.OutSmartToken, c.OutSmartSoftwareToken}
+	var out []string
+	for _, v := range []string{c.EBoekhoudenSecurityCode1, c.EBoekhoudenSecurityCode2, c.EBoekhoudenAPIToken, c.OutSmartToken, c.OutSmartSoftwareToken} {
+		if v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
 }
 
-// EBoekhoudenComplete reports whether all three e-Boekhouden values are set.
+// EBoekhoudenREST reports whether the REST road is used: an API token is
+// set. Otherwise the SOAP road is, with the three values of the manual.
+func (c Credentials) EBoekhoudenREST() bool {
+	return c.EBoekhoudenAPIToken != ""
+}
+
+// EBoekhoudenComplete reports whether e-Boekhouden can be logged in to on
+// the road in use: an API token (REST), or else all three SOAP values.
 func (c Credentials) EBoekhoudenComplete() bool {
+	if c.EBoekhoudenREST() {
+		return true
+	}
 	return c.EBoekhoudenUsername != "" && c.EBoekhoudenSecurityCode1 != "" && c.EBoekhoudenSecurityCode2 != ""
 }
 
@@ -52,8 +73,8 @@ func (c Credentials) String() string {
 		}
 		return "ingesteld"
 	}
-	return fmt.Sprintf("e-Boekhouden gebruiker %q, beveiligingscode 1 %s, beveiligingscode 2 %s; OutSmart bedrijfs id %q, token %s, software token %s",
-		c.EBoekhoudenUsername, mark(c.EBoekhoudenSecurityCode1), mark(c.EBoekhoudenSecurityCode2),
+	return fmt.Sprintf("e-Boekhouden gebruiker %q, beveiligingscode 1 %s, beveiligingscode 2 %s, API-token %s; OutSmart bedrijfs id %q, token %s, software token %s",
+		c.EBoekhoudenUsername, mark(c.EBoekhoudenSecurityCode1), mark(c.EBoekhoudenSecurityCode2), mark(c.EBoekhoudenAPIToken),
 		c.OutSmartCompanyID, mark(c.OutSmartToken), mark(c.OutSmartSoftwareToken))
 }
 
@@ -65,6 +86,7 @@ const (
 	EnvEBoekhoudenUsername      = "KOPPELING_EB_USERNAME"
 	EnvEBoekhoudenSecurityCode1 = "KOPPELING_EB_SECURITYCODE1"
 	EnvEBoekhoudenSecurityCode2 = "KOPPELING_EB_SECURITYCODE2"
+	EnvEBoekhoudenAPIToken      = "KOPPELING_EB_API_TOKEN"
 	EnvOutSmartCompanyID        = "KOPPELING_OUTSMART_COMPANY_ID"
 	EnvOutSmartToken            = "KOPPELING_OUTSMART_TOKEN"
 	EnvOutSmartSoftwareToken    = "KOPPELING_OUTSMART_SOFTWARE_TOKEN"
@@ -229,6 +251,7 @@ func envFields(c *Credentials) []struct {
 		{EnvEBoekhoudenUsername, &c.EBoekhoudenUsername},
 		{EnvEBoekhoudenSecurityCode1, &c.EBoekhoudenSecurityCode1},
 		{EnvEBoekhoudenSecurityCode2, &c.EBoekhoudenSecurityCode2},
+		{EnvEBoekhoudenAPIToken, &c.EBoekhoudenAPIToken},
 		{EnvOutSmartCompanyID, &c.OutSmartCompanyID},
 		{EnvOutSmartToken, &c.OutSmartToken},
 		{EnvOutSmartSoftwareToken, &c.OutSmartSoftwareToken},
@@ -262,7 +285,7 @@ func (v *Vault) EnvComplete() bool {
 // Save stores the credentials in the keychain, replacing what was there.
 // Values are trimmed; the caller validates them first.
 func (v *Vault) Save(c Credentials) error {
-	for _, f := range []*string{&c.EBoekhoudenUsername, &c.EBoekhoudenSecurityCode1, &c.EBoekhoudenSecurityCode2,
+	for _, f := range []*string{&c.EBoekhoudenUsername, &c.EBoekhoudenSecurityCode1, &c.EBoekhoudenSecurityCode2, &c.EBoekhoudenAPIToken,
 		&c.OutSmartCompanyID, &c.OutSmartToken, &c.OutSmartSoftwareToken} {
 		*f = strings.TrimSpace(*f)
 	}

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 )
@@ -86,15 +87,46 @@ func TestDefaultSoftwareToken(t *testing.T) {
 }
 
 func TestCredentialsNeverFormatSecrets(t *testing.T) {
-	for _, out := range []string{fmt.Sprint(sample), fmt.Sprintf("%v %+v %#v %s", sample, sample, sample, sample)} {
-		for _, secret := range sample.Secrets() {
-			if strings.Contains(out, secret) {
-				t.Fatalf("formatted credentials contain a secret: %s", out)
+	rest := sample
+	rest.EBoekhoudenAPIToken = "eyJhcGl0b2tlbiI6ImtvcHBlbGluZyJ9"
+	for _, c := range []Credentials{sample, rest} {
+		for _, out := range []string{fmt.Sprint(c), fmt.Sprintf("%v %+v %#v %s", c, c, c, c)} {
+			for _, secret := range c.Secrets() {
+				if secret != "" && strings.Contains(out, secret) {
+					t.Fatalf("formatted credentials contain a secret: %s", out)
+				}
+			}
+			if !strings.Contains(out, "installatie") {
+				t.Fatalf("username missing: %s", out)
 			}
 		}
-		if !strings.Contains(out, "installatie") {
-			t.Fatalf("username missing: %s", out)
-		}
+	}
+}
+
+// TestRoadFollowsTheToken: an API token makes the REST road, on which the
+// three SOAP values are not needed; without one the SOAP road needs all
+// three, and KOPPELING_EB_API_TOKEN sets the token on a headless machine.
+func TestRoadFollowsTheToken(t *testing.T) {
+	soap := sample
+	if soap.EBoekhoudenREST() || !soap.EBoekhoudenComplete() {
+		t.Fatalf("SOAP credentials: REST %v, complete %v", soap.EBoekhoudenREST(), soap.EBoekhoudenComplete())
+	}
+	soap.EBoekhoudenSecurityCode2 = ""
+	if soap.EBoekhoudenComplete() {
+		t.Fatal("SOAP credentials without security code 2 count as complete")
+	}
+	tokenOnly := Credentials{EBoekhoudenAPIToken: "tok"}
+	if !tokenOnly.EBoekhoudenREST() || !tokenOnly.EBoekhoudenComplete() {
+		t.Fatal("an API token alone does not make the REST road complete")
+	}
+	env := map[string]string{EnvEBoekhoudenAPIToken: " apitoken ", EnvOutSmartToken: "t", EnvOutSmartSoftwareToken: "s"}
+	v := &Vault{Keychain: &MemoryKeychain{}, Getenv: func(k string) string { return env[k] }}
+	if !v.EnvComplete() {
+		t.Fatal("API token and OutSmart tokens in the environment are not complete")
+	}
+	c, src, err := v.Load()
+	if err != nil || c.EBoekhoudenAPIToken != "apitoken" || !slices.Contains(src.Env, EnvEBoekhoudenAPIToken) {
+		t.Fatalf("Load: %q %v %v", c.EBoekhoudenAPIToken, src.Env, err)
 	}
 }
 

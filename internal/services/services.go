@@ -22,8 +22,13 @@ import (
 
 // Endpoints are the service addresses; empty means the real services.
 type Endpoints struct {
+	// EBoekhoudenURL is the SOAP endpoint (the road of the three security
+	// values).
 	EBoekhoudenURL string
-	OutSmartURL    string
+	// EBoekhoudenRESTURL is the REST API's base URL (the road of an API
+	// token); empty means https://api.e-boekhouden.nl.
+	EBoekhoudenRESTURL string
+	OutSmartURL        string
 }
 
 // Clients builds both API clients for the given credentials. It makes no

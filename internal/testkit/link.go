@@ -24,6 +24,8 @@ import (
 type Endpoints struct {
 	// EBoekhoudenURL is the SOAP endpoint, ".../soap.asmx".
 	EBoekhoudenURL string
+	// EBoekhoudenRESTURL is the REST API's base URL (the API is under /v1/).
+	EBoekhoudenRESTURL string
 	// OutSmartURL is the OPENApi base URL, ".../openapi/8".
 	OutSmartURL string
 }
@@ -112,6 +114,8 @@ func (l *Link) vars() []envVar {
 	c := &l.Credentials
 	return []envVar{
 		{"EBOEKHOUDEN_URL", &l.Endpoints.EBoekhoudenURL, true},
+		{"EBOEKHOUDEN_REST_URL", &l.Endpoints.EBoekhoudenRESTURL, false},
+		{"EBOEKHOUDEN_API_TOKEN", &c.EBoekhoudenAPIToken, false},
 		{"EBOEKHOUDEN_USERNAME", &c.EBoekhoudenUsername, true},
 		{"EBOEKHOUDEN_SECURITY_CODE_1", &c.EBoekhoudenSecurityCode1, true},
 		{"EBOEKHOUDEN_SECURITY_CODE_2", &c.EBoekhoudenSecurityCode2, true},

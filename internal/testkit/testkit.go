@@ -50,7 +50,8 @@ func Start(tb testing.TB, opts sandbox.Options) *Env {
 		tb.Fatalf("start the sandboxes: %v", err)
 	}
 	env := &Env{Sandbox: sb, Link: Link{
-		Endpoints:   Endpoints{EBoekhoudenURL: sb.EBoekhoudenURL, OutSmartURL: sb.OutSmartURL},
+		Endpoints: Endpoints{EBoekhoudenURL: sb.EBoekhoudenURL,
+			EBoekhoudenRESTURL: sb.EBoekhoudenRESTURL, OutSmartURL: sb.OutSmartURL},
 		Credentials: Credentials(sb.Dataset),
 	}}
 	env.closer = closeAtCleanup(tb, sb.Close)
