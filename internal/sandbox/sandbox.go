@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
@@ -69,6 +70,41 @@ type Sandbox struct {
 
 	servers []*http.Server
 	done    chan error
+	fresh   freshConns
+}
+
+// freshConns are the connections that have not yet sent a request
+// (http.StateNew). Shutdown would wait up to five seconds for each: a
+// client's transport may dial a spare connection it never uses, and then
+// every Close took five seconds. At Shutdown, after the listeners closed,
+// they are closed at once: no call is in flight on them.
+type freshConns struct {
+	mu    sync.Mutex
+	conns map[net.Conn]bool
+}
+
+// track is an http.Server's ConnState hook.
+func (f *freshConns) track(c net.Conn, state http.ConnState) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.conns == nil {
+		f.conns = map[net.Conn]bool{}
+	}
+	if state == http.StateNew {
+		f.conns[c] = true
+	} else {
+		delete(f.conns, c)
+	}
+}
+
+// closeAll closes the connections that are still fresh.
+func (f *freshConns) closeAll() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	for c := range f.conns {
+		_ = c.Close()
+		delete(f.conns, c)
+	}
 }
 
 // Start listens on both addresses and serves until Close.
@@ -122,7 +158,8 @@ func (sb *Sandbox) serve(addr string, h http.Handler) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("listen on %s: %w", addr, err)
 	}
-	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ConnState: sb.fresh.track}
+	srv.RegisterOnShutdown(sb.fresh.closeAll)
 	sb.servers = append(sb.servers, srv)
 	go func() {
 		err := srv.Serve(ln)

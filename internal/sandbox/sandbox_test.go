@@ -1,10 +1,15 @@
 package sandbox
 
 import (
+	"encoding/json"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
 )
 
 func get(t *testing.T, url string) string {
@@ -51,6 +56,65 @@ func TestStartServesBothOnLoopback(t *testing.T) {
 	if len(sb.EBoekhouden.State().Relations) == len(sb.OutSmart.State().Relations) {
 		t.Error("both servers report the same number of relations; the demo starts with OutSmart nearly empty")
 	}
+
+	// The REST road: a session with the demo API token, then the relations.
+	if !strings.HasPrefix(sb.EBoekhoudenRESTURL, "http://127.0.0.1:") {
+		t.Fatalf("EBoekhoudenRESTURL = %q", sb.EBoekhoudenRESTURL)
+	}
+	resp, err := http.Post(sb.EBoekhoudenRESTURL+"/v1/session", "application/json",
+		strings.NewReader(`{"accessToken":"`+ebrest.DemoAPIToken+`","source":"Test"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var session struct{ Token string }
+	err = json.NewDecoder(resp.Body).Decode(&session)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != http.StatusOK || session.Token == "" {
+		t.Fatalf("REST session: HTTP %d, %v", resp.StatusCode, err)
+	}
+	req, _ := http.NewRequest(http.MethodGet, sb.EBoekhoudenRESTURL+"/v1/relation?limit=2000", nil)
+	req.Header.Set("Authorization", session.Token)
+	resp, err = http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var list struct{ Count int }
+	err = json.NewDecoder(resp.Body).Decode(&list)
+	resp.Body.Close()
+	if err != nil || list.Count != len(sb.Dataset.EBoekhouden.Relations) {
+		t.Fatalf("REST relations: %d, want the dataset's %d (%v)", list.Count, len(sb.Dataset.EBoekhouden.Relations), err)
+	}
+}
+
+// TestCloseDoesNotWaitForUnusedConnections: a connection that never sent a
+// request (a client transport's spare dial) does not hold Close up; before,
+// Shutdown waited five seconds for it and Close returned the deadline.
+func TestCloseDoesNotWaitForUnusedConnections(t *testing.T) {
+	sb, err := Start(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var conns []net.Conn
+	for _, u := range []string{sb.EBoekhoudenURL, sb.EBoekhoudenRESTURL, sb.OutSmartURL} {
+		host := strings.Split(strings.TrimPrefix(u, "http://"), "/")[0]
+		c, err := net.Dial("tcp", host)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		conns = append(conns, c)
+	}
+	// Let the servers accept them (StateNew).
+	get(t, sb.EBoekhoudenURL+"?wsdl")
+	if err := sb.Close(); err != nil {
+		t.Fatalf("Close with unused connections open: %v", err)
+	}
+	for _, c := range conns {
+		c.SetReadDeadline(time.Now().Add(10 * time.Second))
+		if _, err := c.Read(make([]byte, 1)); err == nil {
+			t.Error("an unused connection was not closed by Close")
+		}
+	}
 }
 
 func TestStartRefusesInvalidDatasetAndBusyPort(t *testing.T) {
@@ -78,7 +142,7 @@ func TestCloseStopsServing(t *testing.T) {
 	if err := sb.Close(); err != nil {
 		t.Fatal(err)
 	}
-	for range 2 {
+	for range 3 {
 		if err := <-sb.Done(); err != nil {
 			t.Fatalf("server stopped with %v", err)
 		}
