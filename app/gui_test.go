@@ -252,11 +252,13 @@ func (g *guiProcess) stop(t *testing.T) {
 	if err := g.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
+	sent := time.Now()
 	select {
 	case err := <-g.exited:
 		if err != nil {
 			t.Fatalf("exit after SIGTERM: %v\nstderr:\n%s", err, g.diagnostics())
 		}
+		t.Logf("koppeling stopped %v after SIGTERM", time.Since(sent).Round(time.Millisecond))
 	case <-time.After(20 * time.Second):
 		// SIGQUIT makes the Go runtime print every goroutine's stack to
 		// stderr and exit: where the app hangs.
