@@ -18,6 +18,17 @@ import (
 // the store's to know: the window checks it against e-Boekhouden's list
 // before it saves (internal/backend).
 
+// The refusals of a cost centre by the check against the administration
+// (SettingError.Rule; internal/backend makes them).
+const (
+	// RuleCostCentreUnknown: the administration has no active cost centre
+	// with the id.
+	RuleCostCentreUnknown = "cost_centre_unknown"
+	// RuleCostCentreUnchecked: the administration's cost centres could not
+	// be read, so the id could not be checked.
+	RuleCostCentreUnchecked = "cost_centre_unchecked"
+)
+
 // costCentrePattern is an id from 1 without leading zeros, then optionally
 // the description after white space.
 var costCentrePattern = regexp.MustCompile(`^([1-9][0-9]{0,9})(?:\s+(\S.*))?$`)

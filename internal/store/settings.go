@@ -327,7 +327,8 @@ func (s Settings) Value(key string) (string, error) {
 type SettingError struct {
 	Key, Value, Reason string
 	// Rule names the rule between settings that refused the value (one of
-	// the Rule* values), or is empty for a value that is wrong on its own.
+	// the Rule* values), or the check against the administration
+	// (RuleCostCentre*), or is empty for a value that is wrong on its own.
 	Rule string
 }
 

@@ -154,7 +154,8 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 	// Keys built at run time.
 	for _, k := range []string{store.KeyTemplate, store.KeyPaymentTermDays, store.KeyWorkflowStatus,
 		store.KeyDefaultVATCode, store.KeyDefaultLedger, store.KeyHoursRounding, store.KeyMaxLineAmount,
-		store.KeyIntervalMinutes, store.KeyAutostart, store.RuleTemplateRequired} {
+		store.KeyIntervalMinutes, store.KeyAutostart, store.RuleTemplateRequired,
+		store.KeyCostCentre, store.RuleCostCentreUnknown, store.RuleCostCentreUnchecked} {
 		used["invalid."+k] = true
 	}
 	for _, f := range []report.LoginField{report.FieldUsername, report.FieldSecurityCodes, report.FieldSecurityCode1,
