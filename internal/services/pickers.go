@@ -163,5 +163,5 @@ func restProblem(what string, err error, red redact.Redactor) error {
 	if p != nil {
 		return fmt.Errorf("%s: %w", what, p)
 	}
-	return fmt.Errorf("%s: %s", what, detail)
+	return fmt.Errorf("%s: %w", what, red.Error(err))
 }
