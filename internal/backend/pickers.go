@@ -14,10 +14,10 @@ import (
 	"github.com/koppeling/koppeling/internal/store"
 )
 
-// SettingChoices reads the administration's invoice templates, revenue
-// ledgers and cost centres with the saved credentials (REST road only:
-// services.ErrNotREST otherwise). A refused token is a
-// *report.LoginProblem in the error's chain.
+// SettingChoices reads what the export settings offer with the saved
+// credentials: the invoice templates, revenue ledgers and cost centres on
+// the REST road, the revenue ledgers on the SOAP road. Refused credentials
+// are a *report.LoginProblem in the error's chain.
 func (p *Parts) SettingChoices(ctx context.Context) (report.SettingChoices, error) {
 	c, err := p.Credentials()
 	if err != nil {

@@ -1,12 +1,12 @@
 package report
 
 // This file owns the administration's values that the export settings
-// offer as choices on e-Boekhouden's REST road (issue 17): what the
-// services read and the window shows in its pickers.
+// offer as choices (issue 17): what the services read and the window shows
+// in its pickers.
 
 // SettingChoices are the values the export settings offer: the active
 // invoice templates, the revenue ledgers and the active cost centres, each
-// in e-Boekhouden's order. What a choice saves is the same text the typed
+// in e-Boekhouden's order. On the SOAP road only Ledgers is read. What a choice saves is the same text the typed
 // fields saved (a template's name, a ledger's code), or for a cost centre
 // its id with its description.
 type SettingChoices struct {

@@ -1,10 +1,19 @@
 package services
 
-// This file owns the settings pickers' lists on e-Boekhouden's REST road
-// (issue 17): the active invoice templates, the revenue ledgers and the
-// active cost centres, read with the REST client for the export settings.
-// The SOAP road has no template list (eboekhouden-soap.md: "Templates
-// (Factuursjabloon) cannot be listed"), so there the settings stay typed.
+// This file owns the settings pickers' lists (issue 17): on e-Boekhouden's
+// REST road the active invoice templates, the revenue ledgers and the
+// active cost centres; on the SOAP road the revenue ledgers only
+// (GetGrootboekrekeningen). SOAP has no template list (eboekhouden-soap.md:
+// "Templates (Factuursjabloon) cannot be listed"), nor does Koppeling read
+// its cost centres, so there the template stays typed and no cost centre
+// is offered.
+//
+// Nor can a template name be checked on the SOAP road when the settings
+// are saved: AddFactuur is the only call that judges a name, and it makes
+// an invoice; GetFacturen shows the names of existing invoices' templates,
+// which proves a name exists but never that it does not. So Koppeling does
+// not check it there, and says nothing it cannot know; a wrong name shows
+// up as e-Boekhouden's refusal of the first invoice.
 
 import (
 	"context"
@@ -13,15 +22,16 @@ import (
 	"strings"
 	"time"
 
+	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/eboekhouden/rest"
 	"github.com/koppeling/koppeling/internal/redact"
 	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/secrets"
 )
 
-// ErrNotREST is returned by SettingChoices for credentials of the SOAP
-// road.
-var ErrNotREST = errors.New("the e-Boekhouden lists are read on the REST road only (no API token)")
+// ErrNotREST is returned by CostCentreKnown for credentials of the SOAP
+// road, where Koppeling does not read the cost centres.
+var ErrNotREST = errors.New("the e-Boekhouden cost centres are read on the REST road only (no API token)")
 
 // pickersTimeout bounds reading the lists: three lists of a few pages
 // each, retries included.
@@ -37,15 +47,16 @@ func restClient(c secrets.Credentials, ep Endpoints) (*rest.Client, error) {
 	return cl, nil
 }
 
-// SettingChoices reads what the export settings offer on the REST road:
+// SettingChoices reads what the export settings offer: on the REST road
 // the active invoice templates, the revenue ledgers and the active cost
-// centres. A list that cannot be read whole is an error, never a shorter
-// list. A refused API token is a *report.LoginProblem in the error's chain,
-// as are a web page in e-Boekhouden's place and e-Boekhouden out of reach,
-// so that a screen can say it in its language.
+// centres; on the SOAP road the revenue ledgers only. A list that cannot be
+// read whole is an error, never a shorter list. Refused credentials are a
+// *report.LoginProblem in the error's chain, as are a web page in
+// e-Boekhouden's place and e-Boekhouden out of reach, so that a screen can
+// say it in its language.
 func SettingChoices(ctx context.Context, c secrets.Credentials, ep Endpoints) (report.SettingChoices, error) {
 	if !c.EBoekhoudenREST() {
-		return report.SettingChoices{}, ErrNotREST
+		return soapChoices(ctx, c, ep)
 	}
 	cl, err := restClient(c, ep)
 	if err != nil {
@@ -71,7 +82,11 @@ func SettingChoices(ctx context.Context, c secrets.Credentials, ep Endpoints) (r
 	if err != nil {
 		return out, restProblem("read the ledgers", err, red)
 	}
-	out.Ledgers = revenueLedgers(ledgers)
+	rows := make([]ledgerRow, len(ledgers))
+	for i, l := range ledgers {
+		rows[i] = ledgerRow{code: l.Code, description: l.Description, category: l.Category}
+	}
+	out.Ledgers = revenueLedgers(rows)
 	centres, err := cl.ListCostCentres(ctx)
 	if err != nil {
 		return out, restProblem("read the cost centres", err, red)
@@ -80,21 +95,62 @@ func SettingChoices(ctx context.Context, c secrets.Credentials, ep Endpoints) (r
 	return out, nil
 }
 
+// soapChoices reads the revenue ledgers with GetGrootboekrekeningen.
+func soapChoices(ctx context.Context, c secrets.Credentials, ep Endpoints) (report.SettingChoices, error) {
+	eb, _, err := Clients(c, ep)
+	if err != nil {
+		return report.SettingChoices{}, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, pickersTimeout)
+	defer cancel()
+	defer eb.Close(context.WithoutCancel(ctx))
+	ledgers, err := eb.Ledgers(ctx, eboekhouden.LedgerFilter{Category: rest.LedgerCategoryProfitLoss})
+	if err != nil {
+		return report.SettingChoices{}, soapProblem("read the ledgers", err, redact.New(c.Secrets()...))
+	}
+	rows := make([]ledgerRow, len(ledgers))
+	for i, l := range ledgers {
+		rows[i] = ledgerRow{code: l.Code, description: l.Description, category: l.Category}
+	}
+	return report.SettingChoices{Ledgers: revenueLedgers(rows)}, nil
+}
+
+// soapProblem is restProblem for the SOAP client's errors.
+func soapProblem(what string, err error, red redact.Redactor) error {
+	detail := red.String(err.Error())
+	var p *report.LoginProblem
+	switch {
+	case errors.Is(err, eboekhouden.ErrBadCredentials):
+		p = &report.LoginProblem{Service: report.EBoekhouden, Kind: report.ProblemRefused, Field: report.FieldSecurityCodes, Detail: detail}
+	case errors.Is(err, eboekhouden.ErrNotTheService):
+		p = &report.LoginProblem{Service: report.EBoekhouden, Kind: report.ProblemNotTheService, Detail: detail}
+	case errors.Is(err, eboekhouden.ErrTransient), errors.Is(err, eboekhouden.ErrCallLimit), errors.Is(err, context.DeadlineExceeded):
+		p = &report.LoginProblem{Service: report.EBoekhouden, Kind: report.ProblemUnreachable, Detail: detail}
+	}
+	if p != nil {
+		return fmt.Errorf("%s: %w", what, p)
+	}
+	return fmt.Errorf("%s: %w", what, red.Error(err))
+}
+
+// ledgerRow is a ledger of either road, as revenueLedgers reads it.
+type ledgerRow struct{ code, description, category string }
+
 // revenueLedgers are the ledgers an invoice's revenue goes to: of the
 // profit-and-loss ledgers (category VW), those in the revenue range of the
 // Dutch chart of accounts, codes starting with 8 ("8000 Omzet"); an
 // administration with none there gets every profit-and-loss ledger.
 // [inferred: the API has no revenue category; VW also holds costs such as
 // 7000 Inkoop and 4xxx Kosten]
-func revenueLedgers(ls []rest.Ledger) []report.LedgerChoice {
+func revenueLedgers(ls []ledgerRow) []report.LedgerChoice {
 	var revenue, all []report.LedgerChoice
 	for _, l := range ls {
-		if l.Category != rest.LedgerCategoryProfitLoss || strings.TrimSpace(l.Code) == "" {
+		if l.category != rest.LedgerCategoryProfitLoss || strings.TrimSpace(l.code) == "" {
 			continue
 		}
-		ch := report.LedgerChoice{Code: l.Code, Description: l.Description}
+		ch := report.LedgerChoice{Code: l.code, Description: l.description}
 		all = append(all, ch)
-		if strings.HasPrefix(l.Code, "8") {
+		if strings.HasPrefix(l.code, "8") {
 			revenue = append(revenue, ch)
 		}
 	}
@@ -133,6 +189,9 @@ func activeCostCentres(cs []rest.CostCentre) []report.CostCentreChoice {
 // administration (REST road). A list that cannot be read is an error: the
 // answer is then unknown, never "no".
 func CostCentreKnown(ctx context.Context, c secrets.Credentials, ep Endpoints, id int64) (bool, error) {
+	if !c.EBoekhoudenREST() {
+		return false, ErrNotREST
+	}
 	ch, err := SettingChoices(ctx, c, ep)
 	if err != nil {
 		return false, err

@@ -79,7 +79,7 @@ func TestSettingChoicesRefusals(t *testing.T) {
 	ctx := context.Background()
 	soap := c
 	soap.EBoekhoudenAPIToken = ""
-	if _, err := SettingChoices(ctx, soap, ep); !errors.Is(err, ErrNotREST) {
+	if _, err := CostCentreKnown(ctx, soap, ep, 2201); !errors.Is(err, ErrNotREST) {
 		t.Errorf("SOAP road: %v, want ErrNotREST", err)
 	}
 	bad := c
@@ -129,18 +129,46 @@ func TestSettingChoicesRefusals(t *testing.T) {
 	}
 }
 
+// TestSettingChoicesOnTheSOAPRoad: the SOAP road offers the revenue
+// ledgers from GetGrootboekrekeningen, no templates and no cost centres;
+// refused security codes are a login problem.
+func TestSettingChoicesOnTheSOAPRoad(t *testing.T) {
+	sb, c, ep := demo(t)
+	ch, err := SettingChoices(context.Background(), c, ep)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantLedgers := []report.LedgerChoice{{Code: "8000", Description: "Omzet materialen"}, {Code: "8010", Description: "Omzet arbeid"}, {Code: "8020", Description: "Omzet diversen"}}
+	if !reflect.DeepEqual(ch, report.SettingChoices{Ledgers: wantLedgers}) {
+		t.Errorf("SOAP choices %+v", ch)
+	}
+	if n := sb.EBoekhouden.Requests().Count("GetGrootboekrekeningen"); n != 1 {
+		t.Errorf("%d GetGrootboekrekeningen calls", n)
+	}
+	bad := c
+	bad.EBoekhoudenSecurityCode1 = strings.Repeat("0", 32)
+	_, err = SettingChoices(context.Background(), bad, ep)
+	var p *report.LoginProblem
+	if !errors.As(err, &p) || p.Kind != report.ProblemRefused || p.Field != report.FieldSecurityCodes {
+		t.Errorf("refused codes: %v", err)
+	}
+	if err != nil && strings.Contains(err.Error(), bad.EBoekhoudenSecurityCode2) {
+		t.Errorf("a security code is in the error: %v", err)
+	}
+}
+
 // TestRevenueLedgers: of the profit-and-loss ledgers, those from 8; all of
 // them when none starts with 8; never another category.
 func TestRevenueLedgers(t *testing.T) {
-	ls := []rest.Ledger{
-		{ID: 1, Code: "1300", Category: "DEB"}, {ID: 2, Code: "4000", Description: "Kosten", Category: "VW"},
-		{ID: 3, Code: "8000", Description: "Omzet", Category: "VW"}, {ID: 4, Code: "8100", Category: "BAL"},
-		{ID: 5, Code: "", Category: "VW"},
+	ls := []ledgerRow{
+		{code: "1300", category: "DEB"}, {code: "4000", description: "Kosten", category: "VW"},
+		{code: "8000", description: "Omzet", category: "VW"}, {code: "8100", category: "BAL"},
+		{code: "", category: "VW"},
 	}
 	if got := revenueLedgers(ls); !reflect.DeepEqual(got, []report.LedgerChoice{{Code: "8000", Description: "Omzet"}}) {
 		t.Errorf("with 8000: %+v", got)
 	}
-	ls[2].Code = "9000"
+	ls[2].code = "9000"
 	if got := revenueLedgers(ls); !reflect.DeepEqual(got, []report.LedgerChoice{{Code: "4000", Description: "Kosten"}, {Code: "9000", Description: "Omzet"}}) {
 		t.Errorf("without 8xxx: %+v", got)
 	}

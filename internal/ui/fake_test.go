@@ -80,7 +80,8 @@ var _ Backend = (*fakeBackend)(nil)
 // newFakeBackend is a fake with the default settings, no credentials, an
 // empty log and nothing that needs attention.
 func newFakeBackend() *fakeBackend {
-	return &fakeBackend{settings: store.DefaultSettings(), statuses: []string{store.DefaultWorkflowStatus}}
+	return &fakeBackend{settings: store.DefaultSettings(), statuses: []string{store.DefaultWorkflowStatus},
+		choices: report.SettingChoices{Ledgers: []report.LedgerChoice{{Code: "8000", Description: "Omzet"}}}}
 }
 
 func (f *fakeBackend) record(format string, a ...any) {

@@ -158,6 +158,9 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 		store.KeyCostCentre, store.RuleCostCentreUnknown, store.RuleCostCentreUnchecked} {
 		used["invalid."+k] = true
 	}
+	for _, k := range []string{"export.choices.loading", "export.choices.failed"} { // roadText
+		used[k], used[k+".soap"] = true, true
+	}
 	for _, f := range []report.LoginField{report.FieldUsername, report.FieldSecurityCodes, report.FieldSecurityCode1,
 		report.FieldSecurityCode2, report.FieldToken, report.FieldSoftwareToken, report.FieldAddress} {
 		used["field."+string(f)] = true

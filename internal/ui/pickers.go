@@ -3,9 +3,11 @@ package ui
 // This file owns the export settings' pickers (issue 17): on
 // e-Boekhouden's REST road the invoice template and the revenue ledger are
 // chosen from the administration's lists, and a cost centre may be chosen;
-// on the SOAP road, which cannot list templates, they stay typed and the
-// cost centre is not offered. The lists load off the UI thread; while they
-// load, and when they cannot be loaded, the typed fields stand in. A
+// on the SOAP road, which cannot list templates, the template stays typed,
+// the revenue ledger is chosen from GetGrootboekrekeningen's list and no
+// cost centre is offered. Without a complete e-Boekhouden login nothing is
+// loaded and the fields are typed. The lists load off the UI thread; while
+// they load, and when they cannot be loaded, the typed fields stand in. A
 // choice saves the same text the typed field saved (a template's name, a
 // ledger's code), so the engine does not know the pickers exist.
 
@@ -243,15 +245,26 @@ func (c *choices) typed() {
 	c.say("", false)
 }
 
-// setLists fills the pickers with the administration's lists.
-func (c *choices) setLists(ch report.SettingChoices) {
-	c.template.setList(ch.Templates, ch.Templates)
+// setLists fills the pickers with the administration's lists: all three
+// on the REST road, the ledger only on the SOAP road.
+func (c *choices) setLists(ch report.SettingChoices, rest bool) {
+	if rest {
+		c.template.setList(ch.Templates, ch.Templates)
+	} else {
+		c.template.setTyped(false)
+	}
 	var codes, ledgers []string
 	for _, l := range ch.Ledgers {
 		codes = append(codes, l.Code)
 		ledgers = append(ledgers, strings.TrimSpace(l.Code+" "+l.Description))
 	}
 	c.ledger.setList(codes, ledgers)
+	c.showCostCentre(rest)
+	c.say("", false)
+	if !rest {
+		c.costCentre.setTyped(false)
+		return
+	}
 	var ids, centres []string
 	for _, cc := range ch.CostCentres {
 		ids = append(ids, store.CostCentreValue(cc.ID, cc.Description))
@@ -262,19 +275,33 @@ func (c *choices) setLists(ch report.SettingChoices) {
 		centres = append(centres, label)
 	}
 	c.costCentre.setList(ids, centres)
-	c.showCostCentre(true)
-	c.say("", false)
 }
 
-// loadChoices loads the pickers' lists when the saved credentials are on
-// the REST road and the lists are not there for them yet (force: load
-// again anyway), and puts the typed fields back on the SOAP road. The
+// listed are the pickers that take a list on the road.
+func (c *choices) listed(rest bool) []*picker {
+	if rest {
+		return []*picker{c.template, c.ledger, c.costCentre}
+	}
+	return []*picker{c.ledger}
+}
+
+// roadText is the text key for the road: key, or key + ".soap".
+func roadText(key string, rest bool) string {
+	if rest {
+		return key
+	}
+	return key + ".soap"
+}
+
+// loadChoices loads the pickers' lists for the saved credentials' road
+// when they are not there for them yet (force: load again anyway), and
+// puts the typed fields back without a complete e-Boekhouden login. The
 // window stays usable meanwhile: the typed fields stand in, disabled,
 // under a line that says the lists are loading.
 func (u *UI) loadChoices(force bool) {
 	c := u.settings.choices
 	creds := u.savedCreds
-	if !creds.EBoekhoudenREST() {
+	if !creds.EBoekhoudenComplete() {
 		c.loadedFor, c.ok = creds, false
 		c.typed()
 		u.relayout()
@@ -283,12 +310,14 @@ func (u *UI) loadChoices(force bool) {
 	if c.loading || (!force && c.ok && c.loadedFor == creds) {
 		return
 	}
+	rest := creds.EBoekhoudenREST()
 	c.loadedFor, c.loading, c.ok = creds, true, false
-	for _, p := range []*picker{c.template, c.ledger, c.costCentre} {
+	c.typed()
+	for _, p := range c.listed(rest) {
 		p.setTyped(true)
 	}
-	c.showCostCentre(true)
-	c.say(tr("export.choices.loading"), false)
+	c.showCostCentre(rest)
+	c.say(tr(roadText("export.choices.loading", rest)), false)
 	u.relayout()
 	u.async(func() {
 		ch, err := u.b.SettingChoices(u.ctx)
@@ -303,11 +332,11 @@ func (u *UI) loadChoices(force bool) {
 				for _, p := range []*picker{c.template, c.ledger, c.costCentre} {
 					p.setTyped(false)
 				}
-				c.say(tr("export.choices.failed", map[string]any{"Error": u.errorText(err)}), true)
+				c.say(tr(roadText("export.choices.failed", rest), map[string]any{"Error": u.errorText(err)}), true)
 				return
 			}
 			c.ok = true
-			c.setLists(ch)
+			c.setLists(ch, rest)
 			u.updateDirty()
 		})
 	})

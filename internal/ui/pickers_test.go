@@ -12,6 +12,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
+	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -202,17 +203,28 @@ func TestPickersKeepAVanishedValue(t *testing.T) {
 	}
 }
 
-// TestPickersStayTypedOnTheSOAPRoad: without an API token nothing is
-// loaded, the fields are typed and there is no cost centre; a login on
-// the REST road brings the lists when the Export tab opens.
-func TestPickersStayTypedOnTheSOAPRoad(t *testing.T) {
+// TestPickersOnTheSOAPRoad: on the SOAP road the template stays typed and
+// there is no cost centre, but the revenue ledger is chosen from the list;
+// a login on the REST road brings all three when the Export tab opens, and
+// back on SOAP the template is typed again.
+func TestPickersOnTheSOAPRoad(t *testing.T) {
 	h := newFakeHarness(t, harnessOptions{loggedIn: true, settings: invoicesOn}, func(f *fakeBackend) { f.choices = fakeChoices })
 	u, c := h.u, h.u.settings.choices
-	u.tabs.SelectIndex(tabExport)
-	h.settle()
-	if len(h.fake.called("SettingChoices")) != 0 || c.template.listed || !c.template.entry.Visible() || h.costCentreShown() || c.line.Visible() {
-		t.Fatal("the SOAP road shows pickers")
+	h.pump("the ledgers", func() bool { return c.ledger.listed })
+	if c.template.listed || !c.template.entry.Visible() || h.costCentreShown() || c.line.Visible() || u.dirty() {
+		t.Fatalf("SOAP road: template listed %v, cost centre row %v, line %v, unsaved %v", c.template.listed, h.costCentreShown(), c.line.Visible(), u.dirty())
 	}
+	if got := c.ledger.sel.Options; !slices.Equal(got, []string{"8000 Omzet materialen", "8010 Omzet arbeid"}) {
+		t.Errorf("ledgers %q", got)
+	}
+	typeInto(c.template.entry, "Factuur met logo")
+	c.ledger.sel.SetSelected("8010 Omzet arbeid")
+	test.Tap(u.save)
+	h.pump("the save", func() bool { return u.saveNote.Text == tr("save.done") })
+	if set := h.savedSettings(); set.Template != "Factuur met logo" || set.DefaultLedger != "8010" {
+		t.Errorf("saved %q %q", set.Template, set.DefaultLedger)
+	}
+
 	rest := h.fake.savedCredentials()
 	rest.EBoekhoudenAPIToken = strings.Repeat("t", 40)
 	if err := h.fake.SaveCredentials(rest); err != nil {
@@ -222,17 +234,27 @@ func TestPickersStayTypedOnTheSOAPRoad(t *testing.T) {
 	u.tabs.SelectIndex(tabLog)
 	u.tabs.SelectIndex(tabExport)
 	h.pump("the lists", func() bool { return c.template.listed })
-	if !h.costCentreShown() || u.dirty() {
-		t.Errorf("REST road: cost centre row %v, unsaved %v", h.costCentreShown(), u.dirty())
+	if !h.costCentreShown() || u.dirty() || c.template.sel.Selected != "Factuur met logo" {
+		t.Errorf("REST road: cost centre row %v, unsaved %v, template %q", h.costCentreShown(), u.dirty(), c.template.sel.Selected)
 	}
 	soap := rest
 	soap.EBoekhoudenAPIToken = ""
 	u.savedCreds = soap
 	u.tabs.SelectIndex(tabLog)
 	u.tabs.SelectIndex(tabExport)
-	h.settle()
-	if c.template.listed || h.costCentreShown() || u.dirty() || c.template.entry.Text != "Standaard" {
+	h.pump("the ledgers again", func() bool { return !c.loading && c.ok && c.loadedFor == soap })
+	if c.template.listed || h.costCentreShown() || u.dirty() || c.template.entry.Text != "Factuur met logo" || !c.ledger.listed {
 		t.Errorf("back on SOAP: listed %v, row %v, unsaved %v, template %q", c.template.listed, h.costCentreShown(), u.dirty(), c.template.entry.Text)
+	}
+
+	// Without a complete login nothing is asked and everything is typed.
+	calls := len(h.fake.called("SettingChoices"))
+	u.savedCreds = secrets.Credentials{}
+	u.tabs.SelectIndex(tabLog)
+	u.tabs.SelectIndex(tabExport)
+	h.settle()
+	if c.ledger.listed || len(h.fake.called("SettingChoices")) != calls || c.ledger.entry.Text != "8010" {
+		t.Errorf("no login: ledger listed %v, %d calls, %q", c.ledger.listed, len(h.fake.called("SettingChoices"))-calls, c.ledger.entry.Text)
 	}
 }
 
