@@ -45,6 +45,9 @@ func (p *Parts) SaveSettings(ctx context.Context, values map[string]string) erro
 	if err != nil {
 		return err
 	}
+	if err := p.checkCostCentre(ctx, values, before); err != nil {
+		return err // nothing is saved (pickers.go)
+	}
 	if err := p.Store.SetSettings(ctx, values); err != nil {
 		return err
 	}

@@ -323,6 +323,44 @@ func (w *wireFactuurList) invoice() (InvoiceSummary, error) {
 	return v, nil
 }
 
+// wireGrootboekrekening is cGrootboekrekening with every value as text.
+type wireGrootboekrekening struct {
+	Nil          string `xml:"nil,attr"`
+	ID           string `xml:"ID"`
+	Code         string `xml:"Code"`
+	Omschrijving string `xml:"Omschrijving"`
+	Categorie    string `xml:"Categorie"`
+	Groep        string `xml:"Groep"`
+}
+
+// wireGrootboekrekeningElements are the text elements of cGrootboekrekening in WSDL order.
+var wireGrootboekrekeningElements = [...]string{
+	"ID", "Code", "Omschrijving", "Categorie", "Groep",
+}
+
+func (w *wireGrootboekrekening) fill(d *xdoc, n int32) {
+	w.Nil = lastAttr(d, n, "nil")
+	fillTexts(d, n, wireGrootboekrekeningElements[:], []*string{
+		&w.ID, &w.Code, &w.Omschrijving, &w.Categorie, &w.Groep,
+	})
+}
+
+// ledger maps w to the domain type Ledger, every value parsed.
+func (w *wireGrootboekrekening) ledger() (Ledger, error) {
+	var p parser
+	v := Ledger{
+		ID:          parsed(&p, parseLong, "ID", w.ID),
+		Code:        w.Code,
+		Description: w.Omschrijving,
+		Category:    w.Categorie,
+		Group:       w.Groep,
+	}
+	if p.err != nil {
+		return Ledger{}, fmt.Errorf("ledger %q: %w", clip(w.Code), p.err)
+	}
+	return v, nil
+}
+
 // wireOpenPost is cOpenPost with every value as text.
 type wireOpenPost struct {
 	Nil        string `xml:"nil,attr"`

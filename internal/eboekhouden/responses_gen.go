@@ -341,3 +341,56 @@ func (r *getOpenPostenResponse) openItems() ([]OpenItem, error) {
 	}
 	return out, nil
 }
+
+// getGrootboekrekeningenResponse is the answer of GetGrootboekrekeningen.
+type getGrootboekrekeningenResponse struct {
+	Result *getGrootboekrekeningenResult `xml:"GetGrootboekrekeningenResult"`
+}
+
+// getGrootboekrekeningenResult is cResultGetGrootboekrekeningen.
+type getGrootboekrekeningenResult struct {
+	ErrorMsg cError                  `xml:"ErrorMsg"`
+	Ledgers  []wireGrootboekrekening `xml:"Rekeningen>cGrootboekrekening"`
+}
+
+func (r *getGrootboekrekeningenResponse) present() bool { return r.Result != nil }
+func (r *getGrootboekrekeningenResponse) errorMsg() cError {
+	if r.Result == nil {
+		return cError{}
+	}
+	return r.Result.ErrorMsg
+}
+
+func (r *getGrootboekrekeningenResponse) fill(d *xdoc, n int32) {
+	resultElements(d, n, "GetGrootboekrekeningenResult", func(res int32) {
+		if r.Result == nil {
+			r.Result = &getGrootboekrekeningenResult{}
+		}
+		resultElements(d, res, "ErrorMsg", func(c int32) { r.Result.ErrorMsg.fill(d, c) })
+		r.Result.Ledgers = slices.Grow(r.Result.Ledgers, countItems(d, res, "Rekeningen", "cGrootboekrekening"))
+		items(d, res, "Rekeningen", "cGrootboekrekening", func(c int32) {
+			r.Result.Ledgers = append(r.Result.Ledgers, wireGrootboekrekening{})
+			r.Result.Ledgers[len(r.Result.Ledgers)-1].fill(d, c)
+		})
+	})
+}
+
+// ledgers maps the answer's cGrootboekrekening records to Ledger values.
+func (r *getGrootboekrekeningenResponse) ledgers() ([]Ledger, error) {
+	if r.Result == nil {
+		return nil, errNoResult
+	}
+	out := make([]Ledger, 0, len(r.Result.Ledgers))
+	for i := range r.Result.Ledgers {
+		w := &r.Result.Ledgers[i]
+		if isNil(w.Nil) {
+			continue
+		}
+		v, err := w.ledger()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

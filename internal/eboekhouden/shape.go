@@ -32,7 +32,8 @@ import (
 // checked against the WSDL before they are read. Answers of the writes and
 // of OpenSession are read leniently: an extra element there does not hide
 // anything the client relies on.
-var checkedOps = map[string]bool{opGetRelaties: true, opGetArtikelen: true, opGetFacturen: true, opGetOpenPosten: true}
+var checkedOps = map[string]bool{opGetRelaties: true, opGetArtikelen: true, opGetFacturen: true, opGetOpenPosten: true,
+	opGetGrootboekrekeningen: true}
 
 // errUnrecognised is a well-formed answer with an element where the WSDL
 // defines no such element.

@@ -30,6 +30,11 @@ type Settings struct {
 	WorkflowStatus  string // the OutSmart workflow status whose work orders are exported
 	DefaultVATCode  string // BTW code for lines whose product has none
 	DefaultLedger   string // revenue ledger for lines whose product has none
+	// CostCentreID is the cost centre (kostenplaats) of the invoice lines,
+	// 0 for none; CostCentre is its description as it was when chosen
+	// (costcentre.go).
+	CostCentreID int64
+	CostCentre   string
 	// HoursRounding is how worked time becomes an invoiced amount: one of
 	// the HoursRounding* values.
 	HoursRounding string
@@ -56,6 +61,7 @@ const (
 	KeyWorkflowStatus  = "export.workflow_status"
 	KeyDefaultVATCode  = "export.default_vat_code"
 	KeyDefaultLedger   = "export.default_ledger"
+	KeyCostCentre      = "export.cost_centre"
 	KeyHoursRounding   = "export.hours_rounding"
 	KeyMaxLineAmount   = "export.max_line_amount"
 	KeyIntervalMinutes = "sync.interval_minutes"
@@ -182,6 +188,7 @@ var settingDefs = []settingDef{
 		}
 		return nil
 	}, func(s *Settings) *string { return &s.DefaultLedger }),
+	costCentreDef(),
 	{
 		key: KeyHoursRounding, def: HoursRoundingMinute,
 		parse: func(v string) (string, error) {
@@ -320,7 +327,8 @@ func (s Settings) Value(key string) (string, error) {
 type SettingError struct {
 	Key, Value, Reason string
 	// Rule names the rule between settings that refused the value (one of
-	// the Rule* values), or is empty for a value that is wrong on its own.
+	// the Rule* values), or the check against the administration
+	// (RuleCostCentre*), or is empty for a value that is wrong on its own.
 	Rule string
 }
 

@@ -36,6 +36,12 @@ type Backend interface {
 	// credentials; a refused or missing login is a *report.LoginProblem in the
 	// error's chain.
 	WorkflowStatuses(ctx context.Context) ([]string, error)
+	// SettingChoices reads what the export settings offer with the saved
+	// credentials: on e-Boekhouden's REST road the active invoice templates,
+	// the revenue ledgers and the active cost centres; on the SOAP road the
+	// revenue ledgers only. Refused credentials are a *report.LoginProblem
+	// in the error's chain.
+	SettingChoices(ctx context.Context) (report.SettingChoices, error)
 	// Log returns log lines, newest first.
 	Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, error)
 	// Attention lists everything that needs the user; RetryAttention and

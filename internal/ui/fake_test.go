@@ -51,6 +51,11 @@ type fakeBackend struct {
 	// statuses and statusesErr answer WorkflowStatuses.
 	statuses    []string
 	statusesErr error
+	// choices and choicesErr answer SettingChoices; while choicesGate is
+	// set, SettingChoices waits until it is closed (the lists loading).
+	choices     report.SettingChoices
+	choicesErr  error
+	choicesGate chan struct{}
 
 	// log holds the log lines in the order they were written.
 	log []store.LogEntry
@@ -75,7 +80,8 @@ var _ Backend = (*fakeBackend)(nil)
 // newFakeBackend is a fake with the default settings, no credentials, an
 // empty log and nothing that needs attention.
 func newFakeBackend() *fakeBackend {
-	return &fakeBackend{settings: store.DefaultSettings(), statuses: []string{store.DefaultWorkflowStatus}}
+	return &fakeBackend{settings: store.DefaultSettings(), statuses: []string{store.DefaultWorkflowStatus},
+		choices: report.SettingChoices{Ledgers: []report.LedgerChoice{{Code: "8000", Description: "Omzet"}}}}
 }
 
 func (f *fakeBackend) record(format string, a ...any) {
@@ -133,6 +139,15 @@ func (f *fakeBackend) SaveSettings(_ context.Context, values map[string]string) 
 	if f.saveErr != nil {
 		return f.saveErr
 	}
+	// A new cost centre is checked against the lists, as the real one does.
+	err := backend.CheckCostCentre(values, f.settings, func() (bool, error) { return f.creds.EBoekhoudenREST(), nil },
+		func(id int64) (bool, error) {
+			ok := slices.ContainsFunc(f.choices.CostCentres, func(c report.CostCentreChoice) bool { return c.ID == id })
+			return ok, f.choicesErr
+		})
+	if err != nil {
+		return err
+	}
 	next, err := store.ApplySettings(f.settings, values)
 	if err != nil {
 		return err
@@ -184,6 +199,19 @@ func (f *fakeBackend) WorkflowStatuses(context.Context) ([]string, error) {
 	defer f.mu.Unlock()
 	f.record("WorkflowStatuses")
 	return slices.Clone(f.statuses), f.statusesErr
+}
+
+func (f *fakeBackend) SettingChoices(context.Context) (report.SettingChoices, error) {
+	f.mu.Lock()
+	f.record("SettingChoices")
+	gate := f.choicesGate
+	f.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.choices, f.choicesErr
 }
 
 // Log filters and orders as the store does: newest first (by time, then

@@ -154,8 +154,12 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 	// Keys built at run time.
 	for _, k := range []string{store.KeyTemplate, store.KeyPaymentTermDays, store.KeyWorkflowStatus,
 		store.KeyDefaultVATCode, store.KeyDefaultLedger, store.KeyHoursRounding, store.KeyMaxLineAmount,
-		store.KeyIntervalMinutes, store.KeyAutostart, store.RuleTemplateRequired} {
+		store.KeyIntervalMinutes, store.KeyAutostart, store.RuleTemplateRequired,
+		store.KeyCostCentre, store.RuleCostCentreUnknown, store.RuleCostCentreUnchecked} {
 		used["invalid."+k] = true
+	}
+	for _, k := range []string{"export.choices.loading", "export.choices.failed"} { // roadText
+		used[k], used[k+".soap"] = true, true
 	}
 	for _, f := range []report.LoginField{report.FieldUsername, report.FieldSecurityCodes, report.FieldSecurityCode1,
 		report.FieldSecurityCode2, report.FieldToken, report.FieldSoftwareToken, report.FieldAddress} {

@@ -47,6 +47,9 @@ type settingsForm struct {
 	notifySuccess, autostart                          *widget.Check
 	statusNote                                        *widget.Label
 	fetchStatuses                                     *widget.Button
+	// choices are the template, ledger and cost centre pickers (pickers.go);
+	// template and ledger above are their typed fields.
+	choices *choices
 	// loadingStatuses is set while the workflow statuses are fetched.
 	loadingStatuses bool
 
@@ -227,13 +230,13 @@ func (b *settingsBuilder) importSettings() {
 func (b *settingsBuilder) exportSettings() {
 	f, u := b.f, b.u
 	f.exportInvoices = b.check(tr("export.invoices"))
-	f.template = b.entry()
+	f.choices = b.newChoices()
+	f.template, f.ledger = f.choices.template.entry, f.choices.ledger.entry
 	f.paymentTerm = b.entry()
 	f.bookDirectly = b.check(tr("export.bookdirectly"))
 	f.exportRelations = b.check(tr("export.relations"))
 	f.workflowStatus = widget.NewSelect(nil, func(string) { u.settingChanged() })
 	f.vatCode = widget.NewSelect(nil, func(string) { u.settingChanged() })
-	f.ledger = b.entry()
 	f.hoursRounding = widget.NewSelect(nil, func(string) { u.settingChanged() })
 	f.maxLineAmount = b.entry()
 	f.statusNote = hint("")
@@ -245,32 +248,37 @@ func (b *settingsBuilder) exportSettings() {
 		u.settingChanged()
 	}
 	inv := b.addCheck(store.KeyExportInvoices, tabExport, f.exportInvoices)
-	tpl := b.addEntry(store.KeyTemplate, tabExport, f.template)
+	tpl := f.choices.template.fd
 	term := b.addEntry(store.KeyPaymentTermDays, tabExport, f.paymentTerm)
 	book := b.addCheck(store.KeyBookDirectly, tabExport, f.bookDirectly)
 	exRel := b.addCheck(store.KeyExportRelations, tabExport, f.exportRelations)
 	wf := b.addSelect(store.KeyWorkflowStatus, tabExport, f.workflowStatus)
 	vat := b.addVAT(store.KeyDefaultVATCode, tabExport, f.vatCode)
-	led := b.addEntry(store.KeyDefaultLedger, tabExport, f.ledger)
+	led := f.choices.ledger.fd
 	rounding := b.addChoice(store.KeyHoursRounding, tabExport, f.hoursRounding, store.HoursRoundings(), hoursRoundingLabel)
 	maxLine := b.addAmount(store.KeyMaxLineAmount, tabExport, f.maxLineAmount)
 
 	form := widget.NewForm(
-		widget.NewFormItem(tr("export.template"), b.row(tpl, f.template, b.help("export.template", "help.export.template"))),
+		widget.NewFormItem(tr("export.template"), b.row(tpl, f.choices.template.object(), b.help("export.template", "help.export.template"))),
 		widget.NewFormItem(tr("export.paymentterm"), b.row(term, b.withUnit(f.paymentTerm, tr("export.paymentterm.unit")),
 			b.help("export.paymentterm", "help.export.paymentterm"))),
 		widget.NewFormItem(tr("export.workflowstatus"), container.NewVBox(
 			b.row(wf, container.NewBorder(nil, nil, nil, f.fetchStatuses, f.workflowStatus),
 				b.help("export.workflowstatus", "help.export.workflowstatus")), f.statusNote)),
 		widget.NewFormItem(tr("export.vatcode"), b.row(vat, f.vatCode, b.help("export.vatcode", "help.export.vatcode"))),
-		widget.NewFormItem(tr("export.ledger"), b.row(led, f.ledger, b.help("export.ledger", "help.export.ledger"))),
+		widget.NewFormItem(tr("export.ledger"), b.row(led, f.choices.ledger.object(), b.help("export.ledger", "help.export.ledger"))),
 		widget.NewFormItem(tr("export.hoursrounding"), b.row(rounding, f.hoursRounding,
 			b.help("export.hoursrounding", "help.export.hoursrounding"))),
 		widget.NewFormItem(tr("export.maxlineamount"), b.row(maxLine, b.withUnit(f.maxLineAmount, tr("export.maxlineamount.unit")),
 			b.help("export.maxlineamount", "help.export.maxlineamount"))),
 	)
+	cc := f.choices.costCentre
+	f.choices.form = form
+	f.choices.costItem = widget.NewFormItem(tr("export.costcentre"), b.row(cc.fd, cc.object(),
+		b.help("export.costcentre", "help.export.costcentre")))
 	f.exportTab = container.NewVBox(
 		b.checkRow(inv, f.exportInvoices, b.help("export.invoices", "help.export.invoices")),
+		f.choices.line,
 		form,
 		b.checkRow(book, f.bookDirectly, b.help("export.bookdirectly", "help.export.bookdirectly")),
 		b.checkRow(exRel, f.exportRelations, b.help("export.relations", "help.export.relations")),
@@ -312,8 +320,8 @@ func (f *settingsForm) show(s store.Settings) {
 // while Factuur is ticked, and disables them while it is not.
 func (f *settingsForm) enableInvoiceFields() {
 	on := f.exportInvoices.Checked
-	for _, w := range []fyne.Disableable{f.template, f.paymentTerm, f.workflowStatus, f.vatCode, f.ledger,
-		f.hoursRounding, f.maxLineAmount, f.bookDirectly} {
+	for _, w := range []fyne.Disableable{f.choices.template, f.paymentTerm, f.workflowStatus, f.vatCode, f.choices.ledger,
+		f.choices.costCentre, f.hoursRounding, f.maxLineAmount, f.bookDirectly} {
 		if on {
 			w.Enable()
 		} else {

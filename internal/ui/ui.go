@@ -197,6 +197,7 @@ func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI
 	u.win.Resize(defaultWindowSize)
 	u.updateStatus()
 	u.loadWorkflowStatuses()
+	u.loadChoices(false)
 	// Open on Inloggen until both logins are filled in, on the Log after.
 	if u.settingsTab() == tabLogin {
 		u.tabs.SelectIndex(tabLogin)
@@ -259,6 +260,9 @@ func (u *UI) build() {
 	u.tabs.OnSelected = func(*container.TabItem) {
 		i := u.tabs.SelectedIndex()
 		u.fillTab(i)
+		if i == tabExport {
+			u.loadChoices(false) // the login may have changed road since
+		}
 		if i >= 0 && i < len(focusFirst) {
 			u.win.Canvas().Focus(focusFirst[i])
 		}

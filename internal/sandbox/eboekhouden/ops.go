@@ -44,6 +44,8 @@ var handlers = map[string]handler{
 	"AddFactuur":    (*Server).addFactuur,
 	"GetFacturen":   (*Server).getFacturen,
 	"GetOpenPosten": (*Server).getOpenPosten,
+	// ledgers.go
+	"GetGrootboekrekeningen": (*Server).getGrootboekrekeningen,
 }
 
 // apply runs a valid request under the lock: session and call-limit checks,

@@ -140,7 +140,7 @@ func TestNotImplementedOperations(t *testing.T) {
 			notImplemented = append(notImplemented, name)
 		}
 	}
-	if got := strings.Join(notImplemented, ","); got != "AddGrootboekrekening,AddMutatie,AutoLogin,GetAdministraties,GetGrootboekrekeningen,GetKostenplaatsen,GetMutaties,GetSaldi,GetSaldo,OpenSessionSub,UpdateGrootboekrekening" {
+	if got := strings.Join(notImplemented, ","); got != "AddGrootboekrekening,AddMutatie,AutoLogin,GetAdministraties,GetKostenplaatsen,GetMutaties,GetSaldi,GetSaldo,OpenSessionSub,UpdateGrootboekrekening" {
 		t.Fatalf("not implemented: %s", got)
 	}
 	for _, op := range notImplemented {

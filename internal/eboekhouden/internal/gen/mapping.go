@@ -165,6 +165,18 @@ var records = []recordMap{
 		},
 	},
 	{
+		// Ledgers for the settings' revenue ledger picker (issue 17).
+		XSD: "cGrootboekrekening", Wire: "wireGrootboekrekening", Domain: "Ledger", Method: "ledger", List: "ledgers",
+		Label: "ledger", Key: "Code",
+		Fields: []fieldMap{
+			{Element: "ID", To: "ID", Parse: "parseLong"},
+			{Element: "Code", To: "Code"},
+			{Element: "Omschrijving", To: "Description"},
+			{Element: "Categorie", To: "Category"},
+			{Element: "Groep", To: "Group"},
+		},
+	},
+	{
 		XSD: "cOpenPost", Wire: "wireOpenPost", Domain: "OpenItem", Method: "openItem", List: "openItems",
 		Label: "open item", Key: "MutFactuur",
 		Fields: []fieldMap{
@@ -205,4 +217,5 @@ var operations = []operationMap{
 	{Op: "AddFactuur", Fields: map[string]string{"Factuurnummer": "Number"}},
 	{Op: "GetFacturen", Fields: map[string]string{"Facturen": "Invoices"}},
 	{Op: "GetOpenPosten", Fields: map[string]string{"Openposten": "Items"}},
+	{Op: "GetGrootboekrekeningen", Fields: map[string]string{"Rekeningen": "Ledgers"}},
 }
