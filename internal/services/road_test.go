@@ -4,10 +4,13 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/report"
+	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
@@ -112,5 +115,47 @@ func TestAnExpiredTokenIsOneAttentionItemAskingForANewToken(t *testing.T) {
 	}
 	if !strings.Contains(en, "new API token") || strings.Contains(login[0].Reason.Render(message.Dutch), "beveiligingscodes") {
 		t.Errorf("fix %q, reason %q", en, login[0].Reason.Render(message.Dutch))
+	}
+}
+
+// TestRESTRoadKeepsDetailsAcrossProcesses measures what the store-kept
+// details save a `koppeling sync --once` (a new process, so a new Runner
+// and new clients, each run): the first run reads every record's details,
+// each steady run a third of them, from the store's copy.
+func TestRESTRoadKeepsDetailsAcrossProcesses(t *testing.T) {
+	if testing.Short() {
+		t.Skip("four sync runs of 1,800 records")
+	}
+	ds := demodata.Generated(900, 900, false)
+	env := testkit.Start(t, sandbox.Options{Dataset: ds})
+	sb := env.Sandbox
+	ctx := context.Background()
+	st := testkit.OpenStore(t, "")
+	creds := restCredentials(env.Credentials, ebrest.DemoAPIToken)
+	records := len(ds.EBoekhouden.Relations) + len(ds.EBoekhouden.Articles)
+	for run := 1; run <= 4; run++ {
+		r := &Runner{Store: st, Endpoints: Endpoints(env.Endpoints), Credentials: func() (secrets.Credentials, error) { return creds, nil }}
+		sb.EBoekhoudenREST.Requests().Clear()
+		start := time.Now()
+		sum := r.Run(ctx, engine.RunOptions{Trigger: "test"})
+		wall := time.Since(start)
+		if sum.Err != nil {
+			t.Fatalf("run %d: %v", run, sum.Err)
+		}
+		details := sb.EBoekhoudenREST.Requests().Count("GET /v1/relation/{id}") + sb.EBoekhoudenREST.Requests().Count("GET /v1/product/{id}")
+		if run == 1 {
+			// The request log keeps 1,000 requests: count what the store kept.
+			rels, err1 := st.SourceRecords(ctx, store.SourceKind("rest.relation"))
+			prods, err2 := st.SourceRecords(ctx, store.SourceKind("rest.product"))
+			if err1 != nil || err2 != nil || len(rels)+len(prods) != records {
+				t.Fatalf("first run kept %d details (%v %v); want %d", len(rels)+len(prods), err1, err2, records)
+			}
+			t.Logf("run 1: all %d details read and kept, %s", records, wall.Round(time.Millisecond))
+			continue
+		}
+		t.Logf("run %d: %d of %d details read, %s", run, details, records, wall.Round(time.Millisecond))
+		if details < records/3-2 || details > records/3+2 {
+			t.Errorf("run %d read %d details; want about %d", run, details, records/3)
+		}
 	}
 }
