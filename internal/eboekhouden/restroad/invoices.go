@@ -397,7 +397,9 @@ func (b *Books) invoices2(ctx context.Context, f eboekhouden.InvoiceFilter) ([]e
 }
 
 // invoiceFromREST converts an invoice with its lines; totals are rounded
-// to cents.
+// to cents. A line's UnitPrice is the invoice's pricePerUnit as it is: excl.
+// VAT for the invoices Koppeling makes (EX), incl. VAT for one made with
+// inExVat IN elsewhere (the engine reads only the lines' texts of those).
 func (b *Books) invoiceFromREST(ctx context.Context, inv rest.Invoice) (eboekhouden.InvoiceSummary, error) {
 	code, err := b.relationCode(ctx, inv.RelationID)
 	if err != nil {
