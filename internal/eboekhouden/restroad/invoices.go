@@ -263,7 +263,8 @@ func (b *Books) number(ctx context.Context, want string) (string, error) {
 
 // seriesNext is the number after the administration's series: the highest
 // all-digit number plus one when there are such numbers (so that a credit
-// note "C2026-3" made last does not start a series of its own), else the
+// note "C2026-3" made last does not start a series of its own; a yearly
+// series such as 2025999 goes on at 2026001 in 2026), else the
 // newest invoice's (highest id) number with its digits counted on, else
 // year*1000+1 [inferred: the SOAP sandbox's rule for an empty number].
 func seriesNext(invs []rest.InvoiceSummary, year int) string {
@@ -279,7 +280,11 @@ func seriesNext(invs []rest.InvoiceSummary, year int) string {
 			high = max(high, n)
 		}
 	}
+	yearly := uint64(year) * 1000
 	switch {
+	case digits && high >= yearly-1000 && high < yearly+1000:
+		// A yearly series (2025001, ...): a new year starts at year*1000+1.
+		return strconv.FormatUint(max(high, yearly)+1, 10)
 	case digits:
 		return strconv.FormatUint(high+1, 10)
 	case newest.ID != 0:
