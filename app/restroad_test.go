@@ -221,3 +221,22 @@ func lastLine(s string) string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	return lines[len(lines)-1]
 }
+
+// TestSyncOnceWithAnExpiredAPIToken: exit 2, the line says to make a new
+// API token, and the attention list names where.
+func TestSyncOnceWithAnExpiredAPIToken(t *testing.T) {
+	c := restCLI(t)
+	const expired = "expired-api-token-7f3e"
+	c.creds.EBoekhoudenAPIToken = expired // never in the output
+	env := []string{secrets.EnvEBoekhoudenAPIToken + "=" + expired}
+	out, errOut, code := c.run(env, "", "sync", "--once")
+	if code != exitCannotRun || !strings.Contains(out+errOut, "maak een nieuw API-token") {
+		t.Fatalf("expired token: exit %d\n%s\n%s", code, out, errOut)
+	}
+	out, _, code = c.run(env, "", "log", "--attention")
+	if code != 0 || !strings.Contains(out, "Beheer > Inrichting > Koppelingen > e-Boekhouden API") ||
+		!strings.Contains(out, "Beheer > Instellingen > API/SOAP") {
+		t.Fatalf("log --attention: exit %d\n%s", code, out)
+	}
+	c.assertNoSecretsOnDisk()
+}

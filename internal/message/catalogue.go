@@ -16,8 +16,8 @@ var catalogue = map[string]entry{
 		nl: "e-Boekhouden weigert de inloggegevens; controleer gebruikersnaam en beveiligingscodes",
 		en: "e-Boekhouden refuses the login details; check the user name and security codes"},
 	"cause.eboekhouden.tokenexpired": {
-		nl: "het API-token van e-Boekhouden is verlopen (API_SESSION_004); maak een nieuw API-token",
-		en: "the e-Boekhouden API token has expired (API_SESSION_004); make a new API token"},
+		nl: "het API-token van e-Boekhouden is verlopen (API_SESSION_004); maak een nieuw API-token in e-Boekhouden (Beheer > Inrichting > Koppelingen > e-Boekhouden API, of Beheer > Instellingen > API/SOAP)",
+		en: "the e-Boekhouden API token has expired (API_SESSION_004); make a new API token in e-Boekhouden (Beheer > Inrichting > Koppelingen > e-Boekhouden API, or Beheer > Instellingen > API/SOAP)"},
 	"cause.outsmart.credentials": {
 		nl: "OutSmart weigert het token; controleer het token en het software token",
 		en: "OutSmart refuses the token; check the token and the software token"},
