@@ -105,6 +105,14 @@ func (f *loginForm) entries() []*formEntry {
 	return []*formEntry{f.username, f.code1, f.code2, f.apiToken, f.companyID, f.token, f.softwareToken}
 }
 
+// firstField is the field a user starts with on the chosen road.
+func (f *loginForm) firstField() *formEntry {
+	if f.rest() {
+		return f.apiToken
+	}
+	return f.username
+}
+
 // rest reports whether the API token's road is chosen.
 func (f *loginForm) rest() bool { return f.road.Selected == tr("login.road.rest") }
 

@@ -89,6 +89,14 @@ func TestLoginOnTheTokenRoad(t *testing.T) {
 		t.Fatalf("kept %v, want the token beside the three codes", got)
 	}
 
+	// Ctrl+1 (or a click on the tab) puts the cursor in the chosen road's
+	// first field, never in a hidden one.
+	u.tabs.SelectIndex(tabImport)
+	u.tabs.SelectIndex(tabLogin)
+	if u.win.Canvas().Focused() != f.apiToken {
+		t.Errorf("the Inloggen tab on the token's road focuses %v", u.win.Canvas().Focused())
+	}
+
 	// A reload (a restart) opens on the token's road, the token masked.
 	f.show(secrets.Credentials{})
 	if err := u.loadAll(); err != nil {
@@ -230,5 +238,31 @@ func TestTokenLoginAgainstTheRESTSandbox(t *testing.T) {
 	h.closeDialogs()
 	if kept, _, _ := h.vault.Load(); kept != want {
 		t.Errorf("a refused token changed the keychain")
+	}
+}
+
+// TestTokenRoadFitsAtTheDefaultSize: the demo's Inloggen tab on the
+// token's road, with the demo token's line and the word that Submit has
+// yet to keep it, needs no scrolling, in Dutch and English.
+func TestTokenRoadFitsAtTheDefaultSize(t *testing.T) {
+	for _, lang := range []string{"nl_NL.UTF-8", "en_US.UTF-8"} {
+		t.Run(lang, func(t *testing.T) {
+			t.Setenv("LANG", lang)
+			opts := demoOptions
+			opts.DemoAPIToken = ebrest.DemoAPIToken
+			h := newFakeHarness(t, harnessOptions{loggedIn: true, opts: opts})
+			u := h.u
+			u.tabs.SelectIndex(tabLogin)
+			chooseRoad(h, "login.road.rest")
+			u.relayout()
+			if !u.login.pending.Visible() {
+				t.Fatal("no word that Submit keeps the token")
+			}
+			assertFits(t, u.tabs.Items[tabLogin])
+			assertInView(t, u, u.login.submit, u.tabs.Items[tabLogin].Content)
+			if min := u.win.Content().MinSize(); min.Width > defaultWindowSize.Width || min.Height > defaultWindowSize.Height {
+				t.Errorf("the window needs %v, more than its default size", min)
+			}
+		})
 	}
 }

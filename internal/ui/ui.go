@@ -262,7 +262,10 @@ func (u *UI) build() {
 	u.tabs.OnSelected = func(*container.TabItem) {
 		i := u.tabs.SelectedIndex()
 		u.fillTab(i)
-		if i >= 0 && i < len(focusFirst) {
+		switch {
+		case i == tabLogin:
+			u.win.Canvas().Focus(u.login.firstField()) // the chosen road's
+		case i >= 0 && i < len(focusFirst):
 			u.win.Canvas().Focus(focusFirst[i])
 		}
 	}
