@@ -271,7 +271,8 @@ func (u *UI) loginChanged() {
 	}
 }
 
-// roadChanged follows a change of road: it shows that road's fields, and,
+// roadChanged follows a change of road: it shows that road's fields
+// (without the answer of an earlier Submit, which was about the other), and,
 // in the demo, fills in the demo's API token when the token's road is
 // chosen with an empty field, so that the demo can be tried on either road.
 func (u *UI) roadChanged() {
@@ -284,6 +285,7 @@ func (u *UI) roadChanged() {
 	}
 	f.showRoad()
 	f.clearProblems()
+	f.result.Hide() // the answer of a Submit on the other road
 	u.loginChanged()
 	u.relayout()
 }

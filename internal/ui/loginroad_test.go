@@ -106,8 +106,13 @@ func TestLoginOnTheTokenRoad(t *testing.T) {
 		t.Errorf("after a reload: rest %v, masked %v, pending %v", f.rest(), f.apiToken.Password, f.pending.Visible())
 	}
 
-	// Back to the codes: the form says what Submit removes, and it does.
+	// Back to the codes: the form says what Submit removes, and it does;
+	// the answer of the token's Submit goes.
+	f.showResult(tr("login.ok.line"), false)
 	chooseRoad(h, "login.road.soap")
+	if f.result.Visible() {
+		t.Errorf("the token's answer stays on the codes' road: %q", f.result.Text)
+	}
 	if !soapShown(f) || tokenShown(f) || f.username.Text != fakeCredentials.EBoekhoudenUsername {
 		t.Fatalf("back on the SOAP road: codes shown %v %q", soapShown(f), f.username.Text)
 	}
