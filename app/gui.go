@@ -15,6 +15,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/backend"
 	"github.com/koppeling/koppeling/internal/demo"
+	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
@@ -134,6 +135,7 @@ func openGUILink(ctx context.Context, e env, dir string, f guiFlags, claim *inst
 		l.st, l.vault, l.ep, l.close = d.Store, d.Vault, d.Endpoints, func() { d.Close() }
 		l.opts.Demo, l.opts.DemoEBoekhoudenState, l.opts.DemoOutSmartState = true, d.EBoekhoudenStateURL, d.OutSmartStateURL
 		l.opts.BuiltInSoftwareToken = true
+		l.opts.DemoAPIToken = ebrest.DemoAPIToken // the REST sandbox's, to try the token's road
 	} else {
 		st, err := store.Open(ctx, dir)
 		if err != nil {

@@ -7,10 +7,10 @@
 //	koppeling sync --once [--dry-run]   one synchronisation, log lines on stdout
 //	koppeling settings [--demo] get [KEY]      print settings (the store's path on stderr)
 //	koppeling settings [--demo] set KEY VALUE  change a setting (refused values change nothing)
-//	koppeling login [--no-check]        store credentials in the OS keychain
+//	koppeling login [--no-check]        pick the e-Boekhouden road (soap or rest), store credentials in the OS keychain
 //	koppeling log [--attention]         print the sync log
 //	koppeling store reset               keep the store file aside and start a new store
-//	koppeling sandbox [flags]           run both sandbox servers with the demo dataset
+//	koppeling sandbox [flags]           run the sandbox servers (e-Boekhouden SOAP and REST, OutSmart) with the demo dataset
 //	koppeling version                   print version, commit and build date
 package main
 
@@ -90,16 +90,21 @@ func usage(w io.Writer) {
   koppeling settings get [KEY]        print the settings (or one); the store's path goes to stderr
   koppeling settings set KEY VALUE    change a setting; an invalid value is refused and nothing changes
                                       (settings --demo get/set: the demo's settings, as make run uses them)
-  koppeling login [--no-check]        store the credentials of both services in the OS keychain
+  koppeling login [--no-check]        ask which road to e-Boekhouden (soap: username and security codes;
+                                      rest: an API token), check the credentials of both services and
+                                      store them in the OS keychain
   koppeling log [--attention] [-n N]  print the sync log, newest first
   koppeling store reset               move the store (settings, journal, log) aside to
                                       koppeling.db.beschadigd-YYYYMMDD-HHMMSS and start a new one;
                                       refused while Koppeling runs or a sync runs; keychain untouched
-  koppeling sandbox [flags]           run the e-Boekhouden and OutSmart sandbox servers with demo data
+  koppeling sandbox [flags]           run the e-Boekhouden (SOAP and REST API) and OutSmart sandbox servers
+                                      with demo data
   koppeling version                   print version, commit and build date
 
-Environment: KOPPELING_DATA_DIR (store location; the demo's too), KOPPELING_EBOEKHOUDEN_URL, KOPPELING_OUTSMART_URL,
+Environment: KOPPELING_DATA_DIR (store location; the demo's too), KOPPELING_EBOEKHOUDEN_URL (SOAP),
+KOPPELING_EBOEKHOUDEN_REST_URL (REST API, default https://api.e-boekhouden.nl), KOPPELING_OUTSMART_URL,
 and for machines without a keychain KOPPELING_EB_USERNAME, KOPPELING_EB_SECURITYCODE1,
-KOPPELING_EB_SECURITYCODE2, KOPPELING_OUTSMART_TOKEN, KOPPELING_OUTSMART_SOFTWARE_TOKEN.
+KOPPELING_EB_SECURITYCODE2 (the SOAP road), or KOPPELING_EB_API_TOKEN (the REST road, used when set),
+KOPPELING_OUTSMART_TOKEN, KOPPELING_OUTSMART_SOFTWARE_TOKEN.
 `)
 }

@@ -68,10 +68,11 @@ func TestSandboxCommandPrintsURLsAndServesUntilInterrupted(t *testing.T) {
 	out := printed.String()
 	ebURL := regexp.MustCompile(`endpoint\s+(http://127\.0\.0\.1:\d+/soap\.asmx)`).FindStringSubmatch(out)
 	osURL := regexp.MustCompile(`base URL\s+(http://127\.0\.0\.1:\d+/openapi/8)`).FindStringSubmatch(out)
-	if ebURL == nil || osURL == nil {
+	restURL := regexp.MustCompile(`e-Boekhouden REST API \(v1\)\n  base URL\s+(http://127\.0\.0\.1:\d+)\n  API-token\s+(\S+)\n`).FindStringSubmatch(out)
+	if ebURL == nil || osURL == nil || restURL == nil {
 		t.Fatalf("URLs not printed:\n%s\nstderr: %s", out, stderr.String())
 	}
-	for _, label := range []string{"Gebruikersnaam", "Beveiligingscode 1", "Beveiligingscode 2", "Bedrijfs id", "Token", "Software token"} {
+	for _, label := range []string{"Gebruikersnaam", "Beveiligingscode 1", "Beveiligingscode 2", "Bedrijfs id", "Token", "Software token", "API-token"} {
 		if !strings.Contains(out, label) {
 			t.Errorf("demo credential %q not printed", label)
 		}
@@ -83,6 +84,16 @@ func TestSandboxCommandPrintsURLsAndServesUntilInterrupted(t *testing.T) {
 	resp.Body.Close()
 	if resp.StatusCode != 200 {
 		t.Fatalf("WSDL: HTTP %d", resp.StatusCode)
+	}
+	// The printed API token opens a session on the printed REST URL.
+	resp, err = http.Post(restURL[1]+"/v1/session", "application/json",
+		strings.NewReader(`{"accessToken":"`+restURL[2]+`","source":"test"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 200 {
+		t.Fatalf("REST session with the printed token: HTTP %d", resp.StatusCode)
 	}
 
 	if err := cmd.Process.Signal(syscall.SIGINT); err != nil {

@@ -10,21 +10,24 @@ import (
 
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
+	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
 )
 
-// runSandbox starts both sandbox servers, prints their URLs and the demo
-// credentials, and serves until interrupted.
+// runSandbox starts the sandbox servers (e-Boekhouden's SOAP and REST API,
+// OutSmart), prints their URLs and the demo credentials, and serves until
+// interrupted.
 func runSandbox(args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("koppeling sandbox", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	datasetPath := fs.String("dataset", "", "JSON dataset to load instead of the built-in demo data")
 	ebAddr := fs.String("eboekhouden-addr", "127.0.0.1:0", "listen address of the e-Boekhouden sandbox")
+	restAddr := fs.String("eboekhouden-rest-addr", "127.0.0.1:0", "listen address of the e-Boekhouden REST API sandbox")
 	osAddr := fs.String("outsmart-addr", "127.0.0.1:0", "listen address of the OutSmart sandbox")
 	latency := fs.Duration("latency", 0, "delay added to every call, e.g. 200ms")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
-	opts := sandbox.Options{EBoekhoudenAddr: *ebAddr, OutSmartAddr: *osAddr, Latency: *latency}
+	opts := sandbox.Options{EBoekhoudenAddr: *ebAddr, EBoekhoudenRESTAddr: *restAddr, OutSmartAddr: *osAddr, Latency: *latency}
 	if *datasetPath != "" {
 		ds, err := demodata.Load(*datasetPath)
 		if err != nil {
@@ -61,8 +64,8 @@ func runSandbox(args []string, stdout, stderr io.Writer) int {
 }
 
 // printSandbox writes what a person needs to point a client at the sandbox.
-// The credentials printed are the public demo credentials of the dataset,
-// never a user's own.
+// The credentials printed are the public demo credentials of the dataset
+// and the REST sandbox's demo API token, never a user's own.
 func printSandbox(w io.Writer, sb *sandbox.Sandbox) {
 	eb, om := sb.Dataset.EBoekhouden, sb.Dataset.OutSmart
 	fmt.Fprintf(w, `Koppeling sandbox is running (press Ctrl+C to stop).
@@ -74,6 +77,10 @@ e-Boekhouden (SOAP 1.1)
   Beveiligingscode 1   %s
   Beveiligingscode 2   %s
 
+e-Boekhouden REST API (v1)
+  base URL             %s
+  API-token            %s
+
 OutSmart (OPENApi v8)
   base URL             %s
   Bedrijfs id          %s
@@ -83,5 +90,6 @@ OutSmart (OPENApi v8)
 Inspection (state, requests, faults): <server>/_sandbox/state, /_sandbox/requests, /_sandbox/faults
 State as a readable page (for a browser): <server>/_sandbox/stand
 `, sb.EBoekhoudenURL, sb.EBoekhoudenURL, eb.Credentials.Username, eb.Credentials.SecurityCode1, eb.Credentials.SecurityCode2,
+		sb.EBoekhoudenRESTURL, ebrest.DemoAPIToken,
 		sb.OutSmartURL, om.Credentials.CompanyID, om.Credentials.Token, om.Credentials.SoftwareToken)
 }

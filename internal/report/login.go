@@ -49,6 +49,16 @@ const (
 	FieldToken         LoginField = "token"
 	FieldSoftwareToken LoginField = "software_token"
 	FieldAddress       LoginField = "address"
+	// FieldAPIToken is the API token of e-Boekhouden's REST API, the
+	// alternative to the username and the two security codes.
+	FieldAPIToken LoginField = "api_token"
+)
+
+// Where an e-Boekhouden API token is made. The menu is named in two ways in
+// e-Boekhouden's documents, so the texts name both.
+const (
+	APITokenMenuPath    = "Beheer > Inrichting > Koppelingen > e-Boekhouden API"
+	APITokenMenuPathAlt = "Beheer > Instellingen > API/SOAP"
 )
 
 // LoginProblem is what is wrong with a login, structured so that a screen
@@ -63,19 +73,25 @@ type LoginProblem struct {
 
 // MissingField is the first required credential that is empty, as a
 // problem of kind ProblemMissing, or nil when none is: what the login check
-// says before it sends anything.
+// says before it sends anything. With an API token (the REST road) the
+// username and the two security codes are not required.
 func MissingField(c secrets.Credentials) *LoginProblem {
-	for _, f := range []struct {
+	type required struct {
 		v       string
 		service Service
 		field   LoginField
-	}{
-		{c.EBoekhoudenUsername, EBoekhouden, FieldUsername},
-		{c.EBoekhoudenSecurityCode1, EBoekhouden, FieldSecurityCode1},
-		{c.EBoekhoudenSecurityCode2, EBoekhouden, FieldSecurityCode2},
-		{c.OutSmartToken, OutSmart, FieldToken},
-		{c.OutSmartSoftwareToken, OutSmart, FieldSoftwareToken},
-	} {
+	}
+	var fields []required
+	if !c.EBoekhoudenREST() {
+		fields = []required{
+			{c.EBoekhoudenUsername, EBoekhouden, FieldUsername},
+			{c.EBoekhoudenSecurityCode1, EBoekhouden, FieldSecurityCode1},
+			{c.EBoekhoudenSecurityCode2, EBoekhouden, FieldSecurityCode2},
+		}
+	}
+	fields = append(fields, required{c.OutSmartToken, OutSmart, FieldToken},
+		required{c.OutSmartSoftwareToken, OutSmart, FieldSoftwareToken})
+	for _, f := range fields {
 		if f.v == "" {
 			return &LoginProblem{Service: f.service, Kind: ProblemMissing, Field: f.field}
 		}
@@ -93,8 +109,14 @@ func (p *LoginProblem) Dutch() string {
 	field := map[LoginField]string{
 		FieldUsername: "gebruikersnaam", FieldSecurityCodes: "gebruikersnaam of beveiligingscodes",
 		FieldSecurityCode1: "beveiligingscode 1", FieldSecurityCode2: "beveiligingscode 2",
-		FieldToken: "token", FieldSoftwareToken: "software token", FieldAddress: "adres",
+		FieldToken: "token", FieldSoftwareToken: "software token", FieldAddress: "adres", FieldAPIToken: "API-token",
 	}[p.Field]
+	if p.Field == FieldAPIToken && p.Kind == ProblemRefused {
+		// e-Boekhouden answers an unknown, a revoked and an expired token
+		// alike (API_SESSION_004, the reference's §2.1 [inferred]): only a
+		// new token helps in each case.
+		return fmt.Sprintf("%s weigert het API-token: het is onbekend, ingetrokken of verlopen. %s", p.Service, newAPITokenDutch)
+	}
 	switch p.Kind {
 	case ProblemMissing:
 		return fmt.Sprintf("%s: vul de %s in.", p.Service, field)
@@ -108,3 +130,8 @@ func (p *LoginProblem) Dutch() string {
 	}
 	return fmt.Sprintf("%s: ongeldig %s (%s).", p.Service, field, p.Detail)
 }
+
+// newAPITokenDutch says, in Dutch, what to do about a refused or expired
+// API token.
+var newAPITokenDutch = fmt.Sprintf("Maak een nieuw token in e-Boekhouden.nl via %s (in sommige documenten: %s) "+
+	"en vul het in bij Inloggen (of met koppeling login).", APITokenMenuPath, APITokenMenuPathAlt)

@@ -49,3 +49,32 @@ func TestLoginProblemInDutchNamesServiceAndField(t *testing.T) {
 		}
 	}
 }
+
+// TestMissingFieldWithAnAPIToken: with an API token (the REST road) the
+// three SOAP values are not required, OutSmart's tokens still are; without
+// one, an empty username is still the first problem.
+func TestMissingFieldWithAnAPIToken(t *testing.T) {
+	rest := secrets.Credentials{EBoekhoudenAPIToken: "tok", OutSmartToken: "t", OutSmartSoftwareToken: "s"}
+	if p := MissingField(rest); p != nil {
+		t.Fatalf("token without SOAP values: %+v", p)
+	}
+	rest.OutSmartToken = ""
+	if p := MissingField(rest); p == nil || p.Service != OutSmart || p.Field != FieldToken {
+		t.Errorf("token road without OutSmart token: %+v", p)
+	}
+	rest.EBoekhoudenAPIToken = ""
+	if p := MissingField(rest); p == nil || p.Service != EBoekhouden || p.Field != FieldUsername {
+		t.Errorf("neither token nor SOAP values: %+v", p)
+	}
+}
+
+// TestAPITokenProblemsSayWhatToDo: a refused API token (unknown, revoked
+// or expired) names the token and both menu paths where a new one is made.
+func TestAPITokenProblemsSayWhatToDo(t *testing.T) {
+	got := (&LoginProblem{Service: EBoekhouden, Kind: ProblemRefused, Field: FieldAPIToken}).Dutch()
+	want := "e-Boekhouden weigert het API-token: het is onbekend, ingetrokken of verlopen. Maak een nieuw token in e-Boekhouden.nl via " +
+		"Beheer > Inrichting > Koppelingen > e-Boekhouden API (in sommige documenten: Beheer > Instellingen > API/SOAP)"
+	if !strings.HasPrefix(got, want) {
+		t.Errorf("%q,\nwant it to start with %q", got, want)
+	}
+}

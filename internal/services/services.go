@@ -64,12 +64,16 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 
 // CheckLogin checks the credentials: required fields first, then an
 // e-Boekhouden session and an OutSmart call. It returns nil when both work,
-// or the first problem.
+// or the first problem. With an API token the e-Boekhouden session is one
+// of the REST API (restlogin.go), else one of SOAP with the three values.
 func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *report.LoginProblem {
 	if p := report.MissingField(c); p != nil {
 		return p
 	}
 	red := redact.New(c.Secrets()...)
+	if c.EBoekhoudenREST() {
+		return checkRESTRoad(ctx, c, ep, red)
+	}
 	eb, field, err := Clients(c, ep)
 	var cfgErr *ConfigError
 	if errors.As(err, &cfgErr) {

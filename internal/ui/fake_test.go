@@ -510,6 +510,13 @@ func TestFakeNamesAMissingFieldAsTheServicesDo(t *testing.T) {
 		func(c *secrets.Credentials) { c.OutSmartToken = "" },
 		func(c *secrets.Credentials) { c.OutSmartSoftwareToken = "" },
 		func(c *secrets.Credentials) { *c = secrets.Credentials{} },
+		// The token's road: the three codes are not asked for, OutSmart's are.
+		func(c *secrets.Credentials) {
+			*c = secrets.Credentials{EBoekhoudenAPIToken: "tok", OutSmartSoftwareToken: c.OutSmartSoftwareToken}
+		},
+		func(c *secrets.Credentials) {
+			c.EBoekhoudenUsername, c.EBoekhoudenAPIToken, c.OutSmartSoftwareToken = "", "tok", ""
+		},
 	}
 	for i, b := range blank {
 		c := fakeCredentials

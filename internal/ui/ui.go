@@ -56,6 +56,9 @@ type Options struct {
 	// DemoEBoekhoudenState and DemoOutSmartState are the inspection URLs of
 	// the demo's sandbox servers.
 	DemoEBoekhoudenState, DemoOutSmartState string
+	// DemoAPIToken is the API token the demo's REST sandbox accepts; the
+	// login form shows it and fills it in when the token's road is chosen.
+	DemoAPIToken string
 	// StartHidden starts in the tray without showing the window (when there
 	// is a tray).
 	StartHidden bool
@@ -263,7 +266,10 @@ func (u *UI) build() {
 		if i == tabExport {
 			u.loadChoices(false) // the login may have changed road since
 		}
-		if i >= 0 && i < len(focusFirst) {
+		switch {
+		case i == tabLogin:
+			u.win.Canvas().Focus(u.login.firstField()) // the chosen road's
+		case i >= 0 && i < len(focusFirst):
 			u.win.Canvas().Focus(focusFirst[i])
 		}
 	}
