@@ -13,13 +13,6 @@ import (
 	"github.com/koppeling/koppeling/internal/secrets"
 )
 
-// restCredentials are the sandbox's credentials on the REST road: the demo
-// API token and OutSmart's values, without the three SOAP values.
-func restCredentials(c secrets.Credentials) secrets.Credentials {
-	return secrets.Credentials{EBoekhoudenAPIToken: ebrest.DemoAPIToken, OutSmartCompanyID: c.OutSmartCompanyID,
-		OutSmartToken: c.OutSmartToken, OutSmartSoftwareToken: c.OutSmartSoftwareToken}
-}
-
 // TestCheckLoginOnTheRESTRoad: with an API token the login check opens a
 // REST session (and ends it), needs none of the three SOAP values and
 // never calls the SOAP server; a refused, unknown or expired token, a
@@ -32,7 +25,7 @@ func TestCheckLoginOnTheRESTRoad(t *testing.T) {
 	}
 	sb, soap, ep := demo(t)
 	ctx := context.Background()
-	good := restCredentials(soap)
+	good := restCredentials(soap, ebrest.DemoAPIToken)
 	if p := CheckLogin(ctx, good, ep); p != nil {
 		t.Fatalf("demo API token: %v", p)
 	}
