@@ -36,11 +36,15 @@ var salesVATCodes = map[string]bool{
 	"BU_EU_VERK": true, "BI_EU_VERK": true, "BI_EU_VERK_D": true, "AFST_VERK": true, "AFW_VERK": true, "GEEN": true,
 }
 
-// NewInvoice is an invoice to create (§7 CreateInvoice). The number is
-// required: the client never lets the server pick one, because an
-// auto-numbered retry would create a second invoice (§9).
+// NewInvoice is an invoice to create (§7 CreateInvoice). An empty number
+// lets e-Boekhouden give the administration's next number (§5.4 [spec]).
+// The client never sends a write twice (a lost answer is
+// ErrOutcomeUnknown), so an auto-numbered invoice cannot be made twice by
+// the client; a caller that sends again after an unknown outcome must look
+// the invoice up first by something else than its number (§9), as the
+// engine does by the work order's reference line.
 type NewInvoice struct {
-	Number          string    // at most 50 characters, ends with a digit
+	Number          string    // empty, or at most 50 characters ending with a digit
 	RelationID      int64     // required
 	Date            time.Time // zero: the server's default (today) [inferred]
 	TermOfPayment   int       // days, 0-365 [inferred bound]
@@ -102,13 +106,15 @@ type InvoiceSummary struct {
 var invoiceNumberPattern = regexp.MustCompile(`[0-9]$`)
 
 // check refuses what the API would refuse for certain, and what this client
-// does not send (no auto-numbering, money with more than 2 decimals).
+// does not send (money with more than 2 decimals).
 func (inv *NewInvoice) check() error {
 	var problems []string
 	bad := func(format string, a ...any) { problems = append(problems, fmt.Sprintf(format, a...)) }
 	switch n := inv.Number; {
-	case strings.TrimSpace(n) == "":
-		bad("no invoice number (the client never lets the server pick one)")
+	case n == "":
+		// The server numbers it.
+	case strings.TrimSpace(n) != n:
+		bad("invoice number %q has surrounding space", n)
 	case utf8.RuneCountInString(n) > 50:
 		bad("invoice number longer than 50 characters")
 	case !invoiceNumberPattern.MatchString(n):
@@ -170,7 +176,7 @@ func (l *InvoiceLine) problem() string {
 
 // wire form of CreateInvoice; zero optional fields are omitted.
 type wireNewInvoice struct {
-	InvoiceNumber   string        `json:"invoiceNumber"`
+	InvoiceNumber   string        `json:"invoiceNumber,omitempty"`
 	RelationID      int64         `json:"relationId"`
 	Date            string        `json:"date,omitempty"`
 	TermOfPayment   int           `json:"termOfPayment"`
@@ -271,11 +277,18 @@ func (c *Client) CreateInvoice(ctx context.Context, inv NewInvoice) (CreatedInvo
 		if w.ID <= 0 {
 			return &RecordError{Op: op, Kind: "created invoice", Index: -1, Field: "id", Err: errors.New("missing")}
 		}
-		if w.InvoiceNumber != "" && w.InvoiceNumber != inv.Number {
+		number := inv.Number
+		switch {
+		case number == "" && w.InvoiceNumber == "":
+			// The server chose the number and did not say which.
+			return &RecordError{Op: op, Kind: "created invoice", Index: -1, ID: w.ID, Field: "invoiceNumber", Err: errors.New("missing")}
+		case number == "":
+			number = w.InvoiceNumber
+		case w.InvoiceNumber != "" && w.InvoiceNumber != number:
 			return &RecordError{Op: op, Kind: "created invoice", Index: -1, ID: w.ID, Field: "invoiceNumber",
-				Err: fmt.Errorf("the answer names invoice %q, not %q", w.InvoiceNumber, inv.Number)}
+				Err: fmt.Errorf("the answer names invoice %q, not %q", w.InvoiceNumber, number)}
 		}
-		out = CreatedInvoice{ID: w.ID, Number: inv.Number, InclVAT: w.InExVat == "IN"}
+		out = CreatedInvoice{ID: w.ID, Number: number, InclVAT: w.InExVat == "IN"}
 		return nil
 	}})
 	if err == nil {
@@ -284,7 +297,7 @@ func (c *Client) CreateInvoice(ctx context.Context, inv NewInvoice) (CreatedInvo
 	var apiErr *APIError
 	if errors.As(err, &apiErr) && !errors.Is(err, ErrOutcomeUnknown) && !refusedBeforeCreating(apiErr) {
 		return CreatedInvoice{}, &failure{
-			msg:  err.Error() + " (the invoice may have been created before this step failed: look it up by number)",
+			msg:  err.Error() + " (the invoice may have been created before this step failed: look it up)",
 			errs: []error{err, ErrOutcomeUnknown},
 		}
 	}

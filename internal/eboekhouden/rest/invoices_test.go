@@ -66,7 +66,7 @@ func TestCreateInvoiceSendsTheDocumentedRequest(t *testing.T) {
 
 func TestCreateInvoiceRefusesBadInputWithoutSending(t *testing.T) {
 	edits := []func(*NewInvoice){
-		func(i *NewInvoice) { i.Number = "" },
+		func(i *NewInvoice) { i.Number = " WB-42" },
 		func(i *NewInvoice) { i.Number = "WB-42A" },
 		func(i *NewInvoice) { i.Number = strings.Repeat("1", 51) },
 		func(i *NewInvoice) { i.RelationID = 0 },
@@ -194,5 +194,36 @@ func TestFindInvoice(t *testing.T) {
 	}
 	if _, _, err := c.FindInvoice(context.Background(), " "); !errors.Is(err, ErrInvalid) {
 		t.Errorf("empty number: %v", err)
+	}
+}
+
+// TestCreateInvoiceWithoutANumber: an empty number is left out of the
+// request, so that e-Boekhouden gives the administration's next number
+// (§5.4), and the number the answer names is the invoice's; an answer
+// that names none leaves the outcome unknown after one request.
+func TestCreateInvoiceWithoutANumber(t *testing.T) {
+	inv := exampleInvoice()
+	inv.Number = ""
+	s := newSessionServer(t, func(w http.ResponseWriter, r *http.Request, n int) {
+		jsonAnswer(w, 200, `{"id": 5512346, "invoiceNumber": "F2026-0107", "inExVat": "EX"}`)
+	})
+	c, _, _ := testClient(t, s.srv.URL, nil)
+	got, err := c.CreateInvoice(context.Background(), inv)
+	if err != nil || got != (CreatedInvoice{ID: 5512346, Number: "F2026-0107"}) {
+		t.Fatalf("%+v, %v", got, err)
+	}
+	reqs := s.requests()
+	var body map[string]any
+	if err := json.Unmarshal([]byte(reqs[len(reqs)-1].Body), &body); err != nil {
+		t.Fatal(err)
+	}
+	if _, sent := body["invoiceNumber"]; sent {
+		t.Errorf("an empty number was sent: %s", reqs[len(reqs)-1].Body)
+	}
+
+	s = newSessionServer(t, func(w http.ResponseWriter, r *http.Request, n int) { jsonAnswer(w, 200, `{"id": 5512347}`) })
+	c, _, _ = testClient(t, s.srv.URL, nil)
+	if _, err := c.CreateInvoice(context.Background(), inv); !errors.Is(err, ErrOutcomeUnknown) || s.count(http.MethodPost, "/v1/invoice") != 1 {
+		t.Errorf("an answer without the number: %v after %d requests; want unknown after 1", err, s.count(http.MethodPost, "/v1/invoice"))
 	}
 }

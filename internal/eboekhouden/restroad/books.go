@@ -66,8 +66,6 @@ type Books struct {
 	// change an invoice (§9) [inferred: nor does anyone in the web
 	// interface while a run looks].
 	invoices map[int64]rest.Invoice
-	// nextNumber is the number the next invoice gets ("" : read it).
-	nextNumber string
 	// calls counts the detail reads per kind (tests, benchmarks).
 	calls map[string]int
 }

@@ -19,14 +19,13 @@
 //   - Units, ledgers and templates are ids: Books maps unitId to the unit's
 //     singular ("uur"), ledgerId to the ledger's code ("8000") and the
 //     template's name to its id, each list read once per Books.
-//   - The API never numbers an invoice for the client (rest.NewInvoice
-//     requires a number, §9). Books continues the administration's series
-//     from the last year's invoices: the highest all-digit number plus one,
-//     else the newest invoice's number with its last digits counted on, else
-//     year*1000+1 [inferred: what the SOAP service does with an empty
-//     number; the sandboxes number alike].
-//     A number taken meanwhile (FACT_101) is looked up: an invoice that is
-//     this one is reported as made, another makes Books take the next.
+//   - The invoice number is left to e-Boekhouden, as on the SOAP road: an
+//     empty invoiceNumber gives the administration's next number in its
+//     own series and format (§5.4 [spec]). The client never sends a write
+//     twice, and the engine finds an invoice whose answer was lost by the
+//     work order's reference line, never by a number, so a server-chosen
+//     number is as safe as one chosen here (§9 advises choosing one; that
+//     would mean guessing the administration's series).
 //   - A booked invoice carries the work order's unique reference as its
 //     paymentReference with checkPaymentReference, a second guard on the
 //     server beside the engine's journal (§5.4, §9).

@@ -21,10 +21,6 @@ import (
 
 const opCreate = "POST /v1/invoice"
 
-// maxNumberTries bounds how often AddInvoice takes the next number when
-// the one it chose is taken meanwhile (FACT_101).
-const maxNumberTries = 5
-
 // refused is a refusal Books makes itself before sending: it reads as the
 // service's own (an *eboekhouden.APIError), so the engine parks the work
 // order with its text and the hint for code.
@@ -43,36 +39,22 @@ func (b *Books) AddInvoice(ctx context.Context, inv eboekhouden.Invoice) (string
 	if err != nil {
 		return "", mapErr(err)
 	}
-	for try := 0; try < maxNumberTries; try++ {
-		if req.Number, err = b.number(ctx, inv.Number); err != nil {
-			return "", mapErr(err)
-		}
-		created, err := b.c.CreateInvoice(ctx, req)
-		switch {
-		case err == nil:
-			b.nextNumber = nextNumber(created.Number)
-			return created.Number, nil
-		case errors.Is(err, rest.ErrInvalid):
-			return "", refused("", "%s", strings.TrimPrefix(err.Error(), "e-Boekhouden REST POST /v1/invoice: invalid input: "))
-		case !errors.Is(err, rest.ErrInvoiceNumberInUse) || inv.Number != "":
-			return "", mapErr(err)
-		}
-		// The number was taken meanwhile: by this invoice (an earlier
-		// attempt) or another.
-		mine, lookErr := b.isThisInvoice(ctx, req)
-		switch {
-		case lookErr != nil:
-			return "", mapErr(fmt.Errorf("%w: invoice %s exists and could not be read: %w", rest.ErrOutcomeUnknown, req.Number, lookErr))
-		case mine:
-			b.nextNumber = nextNumber(req.Number)
-			return req.Number, nil
-		}
-		b.nextNumber = nextNumber(req.Number)
+	// The engine leaves the number to e-Boekhouden (as on the SOAP road), so
+	// that the administration's own series and format go on; the client never
+	// sends twice, and a lost answer is found again by the work order's
+	// reference line, never by a number.
+	req.Number = inv.Number
+	created, err := b.c.CreateInvoice(ctx, req)
+	switch {
+	case err == nil:
+		return created.Number, nil
+	case errors.Is(err, rest.ErrInvalid):
+		return "", refused("", "%s", strings.TrimPrefix(err.Error(), "e-Boekhouden REST POST /v1/invoice: invalid input: "))
 	}
-	return "", mapErr(fmt.Errorf("e-Boekhouden REST %s: %w: %d invoice numbers in a row were taken meanwhile", opCreate, rest.ErrTransient, maxNumberTries))
+	return "", mapErr(err)
 }
 
-// newInvoice maps everything but the number.
+// newInvoice maps the invoice (all but its number).
 func (b *Books) newInvoice(ctx context.Context, inv eboekhouden.Invoice) (rest.NewInvoice, error) {
 	if inv.EmailIt {
 		return rest.NewInvoice{}, refused("", "een factuur per e-mail versturen kan Koppeling op de REST-koppeling nog niet")
@@ -238,104 +220,6 @@ func (b *Books) ledgerID(ctx context.Context, code string) (int64, error) {
 		}
 	}
 	return 0, refused("FACT_ITEM_012", "grootboekrekening %q bestaat niet in e-Boekhouden", code)
-}
-
-// number is the number of the next invoice: want when the caller chose
-// one, else the administration's series continued (see the package
-// documentation).
-func (b *Books) number(ctx context.Context, want string) (string, error) {
-	if want != "" {
-		return want, nil
-	}
-	if b.nextNumber != "" {
-		return b.nextNumber, nil
-	}
-	today := b.opts.Now()
-	recent, err := b.c.ListInvoices(ctx, rest.Filter{Param: "date", Op: "gte", Value: today.AddDate(-1, 0, 0).Format(time.DateOnly)})
-	if err == nil && len(recent) == 0 {
-		recent, err = b.c.ListInvoices(ctx)
-	}
-	if err != nil {
-		return "", fmt.Errorf("read the invoice numbers: %w", err)
-	}
-	return seriesNext(recent, today.Year()), nil
-}
-
-// seriesNext is the number after the administration's series: the highest
-// all-digit number plus one when there are such numbers (so that a credit
-// note "C2026-3" made last does not start a series of its own; a yearly
-// series such as 2025999 goes on at 2026001 in 2026), else the
-// newest invoice's (highest id) number with its digits counted on, else
-// year*1000+1 [inferred: the SOAP sandbox's rule for an empty number].
-func seriesNext(invs []rest.InvoiceSummary, year int) string {
-	var newest rest.InvoiceSummary
-	var high uint64
-	digits := false
-	for _, s := range invs {
-		if s.ID > newest.ID {
-			newest = s
-		}
-		if n, err := strconv.ParseUint(s.Number, 10, 63); err == nil {
-			digits = true
-			high = max(high, n)
-		}
-	}
-	yearly := uint64(year) * 1000
-	switch {
-	case digits && high >= yearly-1000 && high < yearly+1000:
-		// A yearly series (2025001, ...): a new year starts at year*1000+1.
-		return strconv.FormatUint(max(high, yearly)+1, 10)
-	case digits:
-		return strconv.FormatUint(high+1, 10)
-	case newest.ID != 0:
-		return nextNumber(newest.Number)
-	}
-	return strconv.Itoa(year*1000 + 1)
-}
-
-// nextNumber is number with its last run of digits plus one, keeping its
-// width ("2026004" → "2026005", "F-0099" → "F-0100"); a number without
-// digits at the end gets "1".
-func nextNumber(number string) string {
-	end := len(number)
-	start := end
-	for start > 0 && number[start-1] >= '0' && number[start-1] <= '9' {
-		start--
-	}
-	if start == end {
-		return number + "1"
-	}
-	digits := []byte(number[start:end])
-	i := len(digits) - 1
-	for ; i >= 0; i-- {
-		if digits[i] < '9' {
-			digits[i]++
-			break
-		}
-		digits[i] = '0'
-	}
-	if i < 0 {
-		digits = append([]byte{'1'}, digits...)
-	}
-	return number[:start] + string(digits)
-}
-
-// isThisInvoice reports whether the invoice holding req's number is req:
-// same relation, and its first line (the work order's reference line) the
-// same text.
-func (b *Books) isThisInvoice(ctx context.Context, req rest.NewInvoice) (bool, error) {
-	s, found, err := b.c.FindInvoice(ctx, req.Number)
-	if err != nil || !found {
-		return false, err
-	}
-	full, err := b.invoice(ctx, s.ID)
-	if err != nil {
-		return false, err
-	}
-	if full.RelationID != req.RelationID || len(full.Lines) == 0 || len(req.Lines) == 0 {
-		return false, nil
-	}
-	return strings.TrimSpace(full.Lines[0].Description) == strings.TrimSpace(req.Lines[0].Description), nil
 }
 
 // invoice reads one invoice's details, once per Books.

@@ -9,7 +9,6 @@ import (
 	"github.com/koppeling/koppeling/internal/decimal"
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/eboekhouden/rest"
-	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
 	"github.com/koppeling/koppeling/internal/sandbox/fault"
 )
 
@@ -29,7 +28,7 @@ func workOrderInvoice(ref, relation, template string) eboekhouden.Invoice {
 }
 
 // TestInvoicesAreTheSOAPRoadsToTheCent makes the same invoice on both
-// roads and reads both back: the same number (the series continued), the
+// roads and reads both back: the same number (each server's next), the
 // same totals to the cent, the same lines.
 func TestInvoicesAreTheSOAPRoadsToTheCent(t *testing.T) {
 	r := newRoad(t, nil)
@@ -156,25 +155,32 @@ func TestAnUnknownLedgerOrRelationIsARefusal(t *testing.T) {
 	}
 }
 
-// TestANumberTakenMeanwhileIsSkipped: another invoice took the number
-// Books chose; it takes the next one and makes one invoice.
-func TestANumberTakenMeanwhileIsSkipped(t *testing.T) {
+// TestTheServerNumbers: Books sends no invoice number, so that
+// e-Boekhouden goes on with the administration's own series and format
+// (as on the SOAP road); the number it reports is the one the server gave.
+func TestTheServerNumbers(t *testing.T) {
 	r := newRoad(t, nil)
 	rel := r.env.Sandbox.Dataset.EBoekhouden.Relations[0].Code
 	b := r.books(Options{})
-	first, err := b.AddInvoice(r.ctx, workOrderInvoice("Werkbon WB5 (ref 4715)", rel, "Standaard"))
-	if err != nil {
-		t.Fatal(err)
+	var got []string
+	for _, ref := range []string{"Werkbon WB5 (ref 4715)", "Werkbon WB6 (ref 4716)"} {
+		n, err := b.AddInvoice(r.ctx, workOrderInvoice(ref, rel, "Standaard"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, n)
 	}
-	taken := nextNumber(first)
-	r.env.Sandbox.EBoekhoudenREST.Update(func(st *ebrest.State) {
-		v := st.Invoices[0]
-		v.ID, v.InvoiceNumber, v.Booking = 5599999, taken, nil
-		st.Invoices = append(st.Invoices, v)
-	})
-	second, err := b.AddInvoice(r.ctx, workOrderInvoice("Werkbon WB6 (ref 4716)", rel, "Standaard"))
-	if err != nil || second != nextNumber(taken) {
-		t.Errorf("second invoice %q, %v; want %q", second, err, nextNumber(taken))
+	held := map[string]bool{}
+	for _, v := range r.env.Sandbox.EBoekhoudenREST.State().Invoices {
+		held[v.InvoiceNumber] = true
+	}
+	if got[0] == got[1] || !held[got[0]] || !held[got[1]] {
+		t.Errorf("numbers %q; the server holds %v", got, held)
+	}
+	for _, req := range r.env.Sandbox.EBoekhoudenREST.Requests().All() {
+		if req.Op == "POST /v1/invoice" && strings.Contains(req.Body, "invoiceNumber") {
+			t.Errorf("a number was sent: %s", req.Body)
+		}
 	}
 }
 
@@ -221,26 +227,5 @@ func TestAnUnreadableListIsAnErrorNeverNone(t *testing.T) {
 	r.env.Sandbox.EBoekhoudenREST.Faults().Add(fault.Rule{Op: "GET /v1/invoice/{id}", Kind: fault.Malformed})
 	if got, err := r.books(Options{}).Invoices(r.ctx, eboekhouden.InvoiceFilter{}); err == nil {
 		t.Errorf("%d invoices with unreadable details; want an error", len(got))
-	}
-}
-
-func TestTheSeriesIsContinued(t *testing.T) {
-	inv := func(id int64, nr string) rest.InvoiceSummary { return rest.InvoiceSummary{ID: id, Number: nr} }
-	for _, tc := range []struct {
-		invs []rest.InvoiceSummary
-		want string
-	}{
-		{nil, "2026001"},
-		{[]rest.InvoiceSummary{inv(1, "2026004"), inv(2, "2026002")}, "2026005"},
-		{[]rest.InvoiceSummary{inv(1, "2026004"), inv(9, "C2026-3")}, "2026005"},
-		{[]rest.InvoiceSummary{inv(1, "2025998"), inv(2, "2025999")}, "2026001"},
-		{[]rest.InvoiceSummary{inv(1, "10233"), inv(2, "10234")}, "10235"},
-		{[]rest.InvoiceSummary{inv(1, "F2026-0099"), inv(2, "F2026-0100")}, "F2026-0101"},
-		{[]rest.InvoiceSummary{inv(1, "F-999")}, "F-1000"},
-		{[]rest.InvoiceSummary{inv(1, "ABC")}, "ABC1"},
-	} {
-		if got := seriesNext(tc.invs, 2026); got != tc.want {
-			t.Errorf("%v: %q; want %q", tc.invs, got, tc.want)
-		}
 	}
 }
