@@ -167,6 +167,9 @@ func buildInvoice(wo outsmart.WorkOrder, debtor string, cat catalog, s store.Set
 		BookingDescription: d.reference,
 		Lines:              append([]eboekhouden.InvoiceLine{referenceLine(wo, d.reference, lines[0])}, lines...),
 	}
+	for i := range d.invoice.Lines {
+		d.invoice.Lines[i].CostCentreID = s.CostCentreID // the Export tab's kostenplaats, 0 for none
+	}
 	total, checkable, err := invoiceTotal(d.invoice.Lines)
 	if err != nil {
 		return d, park("park.toolarge", "park.toolarge.fix", "Number", wo.Number, "Error", err.Error())

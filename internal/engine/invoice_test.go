@@ -93,7 +93,33 @@ func TestBuildInvoiceLinesAndTotals(t *testing.T) {
 
 func lineEqual(a, b eboekhouden.InvoiceLine) bool {
 	return a.Quantity.Equal(b.Quantity) && a.UnitPrice.Equal(b.UnitPrice) && a.Unit == b.Unit && a.Code == b.Code &&
-		a.Description == b.Description && a.VATCode == b.VATCode && a.LedgerCode == b.LedgerCode
+		a.Description == b.Description && a.VATCode == b.VATCode && a.LedgerCode == b.LedgerCode &&
+		a.CostCentreID == b.CostCentreID
+}
+
+// TestBuildInvoiceCostCentre: the Export tab's cost centre goes on every
+// line, the reference line too; none leaves every line without one.
+func TestBuildInvoiceCostCentre(t *testing.T) {
+	day := time.Date(2026, 11, 20, 0, 0, 0, 0, time.UTC)
+	wo := outsmart.WorkOrder{RowID: "78", Number: "WB2", Date: day,
+		Materials:   []outsmart.MaterialLine{{Code: "M1", Name: "Kraan", Quantity: d("1"), UnitPrice: d("10")}},
+		WorkPeriods: []outsmart.WorkPeriod{{HourType: "ARB", Total: time.Hour}}}
+	for _, id := range []int64{0, 2201} {
+		s := invoiceSettings(store.HoursRoundingQuarter)
+		s.CostCentreID, s.CostCentre = id, "Installatie"
+		got, err := buildInvoice(wo, "R1", invoiceCatalog(), s, day)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got.invoice.Lines) != 3 {
+			t.Fatalf("%d lines, want the reference, the material and the hours", len(got.invoice.Lines))
+		}
+		for i, l := range got.invoice.Lines {
+			if l.CostCentreID != id {
+				t.Errorf("cost centre %d: line %d carries %d", id, i, l.CostCentreID)
+			}
+		}
+	}
 }
 
 func TestBuildInvoiceHourRounding(t *testing.T) {

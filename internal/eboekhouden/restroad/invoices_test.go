@@ -229,3 +229,33 @@ func TestAnUnreadableListIsAnErrorNeverNone(t *testing.T) {
 		t.Errorf("%d invoices with unreadable details; want an error", len(got))
 	}
 }
+
+// TestTheCostCentreGoesOnEveryLine: the lines' cost centre (the Export
+// tab's kostenplaats) reaches the server as each item's costCenterId.
+func TestTheCostCentreGoesOnEveryLine(t *testing.T) {
+	r := newRoad(t, nil)
+	rel := r.env.Sandbox.Dataset.EBoekhouden.Relations[0].Code
+	inv := workOrderInvoice("Werkbon WB8 (ref 4718)", rel, "Standaard")
+	for i := range inv.Lines {
+		inv.Lines[i].CostCentreID = 2201
+	}
+	number, err := r.books(Options{}).AddInvoice(r.ctx, inv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range r.env.Sandbox.EBoekhoudenREST.State().Invoices {
+		if v.InvoiceNumber != number {
+			continue
+		}
+		if len(v.Items) != len(inv.Lines) {
+			t.Fatalf("%d items, want %d", len(v.Items), len(inv.Lines))
+		}
+		for i, it := range v.Items {
+			if it.CostCenterID != 2201 {
+				t.Errorf("item %d: cost centre %d, want 2201", i, it.CostCenterID)
+			}
+		}
+		return
+	}
+	t.Fatalf("invoice %s not in the sandbox", number)
+}
