@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
 	"os"
 	"sort"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/koppeling/koppeling/internal/eboekhouden/rest"
 	"github.com/koppeling/koppeling/internal/eboekhouden/restroad"
 	"github.com/koppeling/koppeling/internal/sandbox"
+	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
@@ -24,7 +26,13 @@ import (
 // the environment instead of the three SOAP values.
 func restCLI(t *testing.T) *cli {
 	t.Helper()
-	c := newCLIWith(t, sandbox.Options{})
+	return restCLIWith(t, sandbox.Options{})
+}
+
+// restCLIWith is restCLI against a sandbox started with opts.
+func restCLIWith(t *testing.T, opts sandbox.Options) *cli {
+	t.Helper()
+	c := newCLIWith(t, opts)
 	var env []string
 	for _, kv := range c.env {
 		if strings.HasPrefix(kv, "KOPPELING_EB_USERNAME=") || strings.HasPrefix(kv, "KOPPELING_EB_SECURITYCODE") {
@@ -224,6 +232,48 @@ func lastLine(s string) string {
 
 // TestSyncOnceWithAnExpiredAPIToken: exit 2, the line says to make a new
 // API token, and the attention list names where.
+// TestSyncOnceOnTheRESTRoadBringsOverMoreThan2000: with 2,100 relations
+// and 2,100 products (past SOAP's 2,000 cap, where SOAP needs its sweep),
+// one `sync --once` on the REST road brings every record to OutSmart that
+// the SOAP road brings, and a second run writes nothing.
+func TestSyncOnceOnTheRESTRoadBringsOverMoreThan2000(t *testing.T) {
+	opts := sandbox.Options{Dataset: demodata.Generated(2100, 2100, false)}
+	soap, rst := newCLIWith(t, opts), restCLIWith(t, opts)
+	soapOut, soapErr, soapCode := soap.run(nil, "", "sync", "--once")
+	restOut, restErr, restCode := rst.run(nil, "", "sync", "--once")
+	// Exit 1 on both: the generated data holds two relations without an
+	// address, which wait for the user on either road.
+	if restCode != soapCode || restCode != 1 {
+		t.Fatalf("REST exit %d, SOAP exit %d\nREST:\n%s%s\nSOAP:\n%s%s", restCode, soapCode, restOut, restErr, soapOut, soapErr)
+	}
+	st := rst.sb.OutSmart.State()
+	// Products with the unit "uur" become hour types, the rest materials.
+	if len(st.Relations) < 2100 || len(st.Materials)+len(st.HourTypes) < 2100 {
+		t.Fatalf("OutSmart holds %d relations, %d materials and %d hour types after the REST road; want every one of 2,100 + 2,100",
+			len(st.Relations), len(st.Materials), len(st.HourTypes))
+	}
+	got, want := outSmartState(t, rst.sb), outSmartState(t, soap.sb)
+	for _, kind := range []string{"relations", "materials", "hourtypes"} {
+		if got[kind] != want[kind] {
+			t.Errorf("OutSmart %s differ between the roads (REST %d bytes, SOAP %d bytes)", kind, len(got[kind]), len(want[kind]))
+		}
+	}
+	rst.sb.EBoekhoudenREST.Requests().Clear()
+	rst.sb.OutSmart.Requests().Clear()
+	if out, errOut, code := rst.run(nil, "", "sync", "--once"); code != 1 {
+		t.Fatalf("second run: exit %d\n%s%s", code, out, errOut)
+	}
+	second := append(rst.sb.EBoekhoudenREST.Requests().All(), rst.sb.OutSmart.Requests().All()...)
+	if len(second) == 0 {
+		t.Fatal("the second run made no request at all")
+	}
+	for _, r := range second {
+		if r.Method != http.MethodGet && r.Op != "POST /v1/session" && r.Op != "DELETE /v1/session" {
+			t.Errorf("the unchanged second run wrote: %s %s", r.Method, r.Op)
+		}
+	}
+}
+
 func TestSyncOnceWithAnExpiredAPIToken(t *testing.T) {
 	c := restCLI(t)
 	const expired = "expired-api-token-7f3e"
