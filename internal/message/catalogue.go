@@ -22,8 +22,8 @@ var catalogue = map[string]entry{
 		nl: "OutSmart weigert het token; controleer het token en het software token",
 		en: "OutSmart refuses the token; check the token and the software token"},
 	"cause.eboekhouden.calllimit": {
-		nl: "e-Boekhouden meldt dat het maximum aantal aanroepen is bereikt (E003.1); de volgende ronde probeert het opnieuw",
-		en: "e-Boekhouden reports that the maximum number of calls was reached (E003.1); the next run tries again"},
+		nl: "e-Boekhouden meldt dat het maximum aantal aanroepen is bereikt (E003.1, of HTTP 429 van de REST-API); de volgende ronde probeert het opnieuw",
+		en: "e-Boekhouden reports that the maximum number of calls was reached (E003.1, or HTTP 429 from the REST API); the next run tries again"},
 	"cause.locked":  {nl: "er loopt al een synchronisatie", en: "a synchronisation is already running"},
 	"cause.stopped": {nl: "gestopt", en: "stopped"},
 	"cause.eboekhouden.unreachable": {
