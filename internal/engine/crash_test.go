@@ -37,7 +37,7 @@ var crashPoints = []struct {
 }
 
 // TestCrashAtEveryExportStep kills a real process (SIGKILL: no deferred
-// code, no clean shutdown) at each step of a run (import batches, relation
+// code, no clean shutdown) at each step of a run, on each road (import batches, relation
 // creation, and each step of the export of the first and of a later work
 // order), then runs again in a fresh process state: always exactly one
 // invoice per work order, every one Afgehandeld, no master record lost.
@@ -45,11 +45,18 @@ func TestCrashAtEveryExportStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process per crash point")
 	}
+	forEachRoad(t, func(t *testing.T, rd road) { crashAtEveryExportStep(t, rd) })
+}
+
+// crashAtEveryExportStep runs the crash points on road rd (the helper
+// process takes the road from the link in its environment).
+func crashAtEveryExportStep(t *testing.T, rd road) {
+	requireRoad(t, rd)
 	for _, cp := range crashPoints {
 		step, nth := cp.step, cp.nth
 		{
 			t.Run(fmt.Sprintf("%s#%d", step, nth), func(t *testing.T) {
-				h := newHarness(t, sandbox.Options{}, nil)
+				h := newRoadHarness(t, rd, sandbox.Options{}, nil)
 				h.addTwin() // two work orders share an OrderNr at every crash point
 				err := h.crashHelper(step, nth)
 				if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
@@ -95,9 +102,13 @@ func TestCrashHelperProcess(t *testing.T) {
 	step, dir := os.Getenv("CRASH_STEP"), os.Getenv("CRASH_DIR")
 	nth, _ := strconv.Atoi(os.Getenv("CRASH_NTH"))
 	link := testkit.LinkFromEnv(t)
+	rd := roadSOAP
+	if link.Credentials.EBoekhoudenAPIToken != "" { // the parent is on the REST road
+		rd = roadREST
+	}
 	seen := 0
 	eng := New(Params{Store: testkit.OpenStore(t, dir),
-		Bookkeeping:  link.EBoekhoudenClient(t, testkit.ClientOptions{Retry: fastRetry}),
+		Bookkeeping:  booksFor(t, rd, link, testkit.ClientOptions{Retry: fastRetry}),
 		FieldService: link.OutSmartClient(t, testkit.ClientOptions{Retry: fastRetry}),
 		Checkpoint: func(s string) {
 			if s == step {

@@ -8,7 +8,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
@@ -17,15 +16,18 @@ import (
 	"github.com/koppeling/koppeling/internal/testkit"
 )
 
-// harness is the engine wired to both sandbox servers over real HTTP and to
-// a real SQLite store in a temporary directory.
+// harness is the engine wired to the sandbox servers of one road over real
+// HTTP and to a real SQLite store in a temporary directory.
 type harness struct {
-	t     *testing.T
+	t *testing.T
+	// road is the way to e-Boekhouden (roads_test.go): the bookkeeping eb,
+	// the sandbox whose faults, requests and state the test uses.
+	road  road
 	kit   *testkit.Env
 	sb    *sandbox.Sandbox
 	st    *store.Store
 	dir   string
-	eb    *eboekhouden.Client
+	eb    roadBooks
 	field *outsmart.Client
 	eng   *Engine
 	logs  []store.LogEntry
@@ -39,10 +41,26 @@ var fastRetry = testkit.FastRetry
 // export on, with the sandbox's invoice template.
 var defaultSettings = map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}
 
+// newHarness is a harness on the SOAP road, for the tests of SOAP-only
+// mechanics (the keyword sweep, the 2,000 result cap) and the benchmarks.
 func newHarness(t *testing.T, opts sandbox.Options, settings map[string]string) *harness {
 	t.Helper()
+	return newRoadHarness(t, roadSOAP, opts, settings)
+}
+
+// newRoadHarness is a harness on road rd: the sandboxes (both e-Boekhouden
+// servers run; the engine talks to rd's), a store with the default settings
+// and settings, and fresh clients. On REST the link carries the sandbox's
+// API token (testkit.Link.OnREST), so that a child process takes that road
+// too. It skips the test when rd cannot be built in this tree.
+func newRoadHarness(t *testing.T, rd road, opts sandbox.Options, settings map[string]string) *harness {
+	t.Helper()
+	requireRoad(t, rd)
 	kit := testkit.Start(t, opts)
-	h := &harness{t: t, kit: kit, sb: kit.Sandbox, dir: filepath.Join(t.TempDir(), "data")}
+	if rd == roadREST {
+		kit.Link = kit.OnREST()
+	}
+	h := &harness{t: t, road: rd, kit: kit, sb: kit.Sandbox, dir: filepath.Join(t.TempDir(), "data")}
 	h.openStore()
 	base := maps.Clone(defaultSettings)
 	maps.Copy(base, settings)
@@ -68,7 +86,7 @@ func (h *harness) newClients() { h.newClientsWithTimeout(5 * time.Second) }
 // newClientsWithTimeout is newClients with the e-Boekhouden client's timeout
 // d instead of 5 s, for the faults that hold an answer back.
 func (h *harness) newClientsWithTimeout(d time.Duration) {
-	h.eb = h.kit.EBoekhoudenClient(h.t, testkit.ClientOptions{Timeout: d, Retry: fastRetry})
+	h.eb = booksFor(h.t, h.road, h.kit.Link, testkit.ClientOptions{Timeout: d, Retry: fastRetry})
 	h.field = h.kit.OutSmartClient(h.t, testkit.ClientOptions{Timeout: 5 * time.Second, Retry: fastRetry, BatchSize: 500})
 	h.eng = New(Params{Store: h.st, Bookkeeping: h.eb, FieldService: h.field,
 		OnLog:      func(e store.LogEntry) { h.logs = append(h.logs, e) },
@@ -115,10 +133,10 @@ func (h *harness) eligible() map[string]demodata.Workorder {
 // reference.
 func (h *harness) invoicesFor(orderNr string) int {
 	n := 0
-	for _, inv := range h.sb.EBoekhouden.State().Invoices {
-		for _, l := range inv.Regels {
-			if strings.HasPrefix(l.Omschrijving, legacyReference(orderNr)+" ") || l.Omschrijving == legacyReference(orderNr) ||
-				strings.HasPrefix(l.Omschrijving, legacyReference(orderNr)+":") {
+	for _, inv := range h.bkInvoices() {
+		for _, l := range inv.Lines {
+			if strings.HasPrefix(l.Description, legacyReference(orderNr)+" ") || l.Description == legacyReference(orderNr) ||
+				strings.HasPrefix(l.Description, legacyReference(orderNr)+":") {
 				n++
 				break
 			}
@@ -141,9 +159,9 @@ func (h *harness) workOrderStatus(orderNr string) string {
 // engine's parser: "Werkbon <nr> (ref <id>)").
 func (h *harness) invoicesForRow(rowID string) int {
 	n := 0
-	for _, inv := range h.sb.EBoekhouden.State().Invoices {
-		for _, l := range inv.Regels {
-			if strings.HasPrefix(l.Omschrijving, "Werkbon ") && strings.Contains(l.Omschrijving, " (ref "+rowID+")") {
+	for _, inv := range h.bkInvoices() {
+		for _, l := range inv.Lines {
+			if strings.HasPrefix(l.Description, "Werkbon ") && strings.Contains(l.Description, " (ref "+rowID+")") {
 				n++
 				break
 			}
@@ -235,11 +253,12 @@ func (h *harness) rowsToInvoice() int {
 	return n
 }
 
+// writes counts the write calls of the road's e-Boekhouden and of OutSmart
+// by wire operation ("AddFactuur", "POST /v1/invoice", "POST relations").
 func (h *harness) writes() map[string]int {
 	out := map[string]int{}
-	for _, r := range h.sb.EBoekhouden.Requests().All() {
-		switch r.Op {
-		case "AddFactuur", "AddRelatie", "UpdateRelatie":
+	for _, r := range h.ebRequests().All() {
+		if h.isEBWrite(r) {
 			out[r.Op]++
 		}
 	}
@@ -253,7 +272,7 @@ func (h *harness) writes() map[string]int {
 }
 
 func (h *harness) clearRequests() {
-	h.sb.EBoekhouden.Requests().Clear()
+	h.ebRequests().Clear()
 	h.sb.OutSmart.Requests().Clear()
 }
 
