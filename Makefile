@@ -190,7 +190,8 @@ FUZZ_TARGETS := \
 	./internal/outsmart:FuzzDecodeWorkOrders ./internal/outsmart:FuzzScalars \
 	./internal/eboekhouden/rest:FuzzParseErrorBody ./internal/eboekhouden/rest:FuzzParseProduct \
 	./internal/eboekhouden/rest:FuzzParseRelation ./internal/eboekhouden/rest:FuzzDecodePage \
-	./internal/eboekhouden/rest:FuzzRetryAfter ./internal/eboekhouden/rest:FuzzParseInvoiceSummary
+	./internal/eboekhouden/rest:FuzzRetryAfter ./internal/eboekhouden/rest:FuzzParseInvoiceSummary \
+	./internal/eboekhouden/rest:FuzzParseLedger ./internal/eboekhouden/rest:FuzzParseCostCentre
 .PHONY: reliability
 reliability: deps
 	@for t in $(FUZZ_TARGETS); do \

@@ -23,7 +23,12 @@ const (
 
 // Sentinel kinds; see the package documentation for what maps to which.
 var (
-	ErrBadCredentials    = errors.New("e-Boekhouden refused the credentials")
+	ErrBadCredentials = errors.New("e-Boekhouden refused the credentials")
+	// ErrTokenExpired: the REST road's API token has expired
+	// (API_SESSION_004); it comes with ErrBadCredentials. The user must make
+	// a new API token: retrying does not help. The SOAP client never
+	// returns it.
+	ErrTokenExpired      = errors.New("e-Boekhouden API token expired")
 	ErrSessionExpired    = errors.New("e-Boekhouden session expired")
 	ErrRelationCodeInUse = errors.New("relation code already in use")
 	ErrCallLimit         = errors.New("e-Boekhouden call limit reached")

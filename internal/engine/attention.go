@@ -209,14 +209,19 @@ func (r *run) noteLogin() {
 		name    string
 		refused error
 		cause   string
+		fix     string
 	}{
-		{"eboekhouden", eboekhouden.ErrBadCredentials, "@cause.eboekhouden.credentials"},
-		{"outsmart", outsmart.ErrUnauthorized, "@cause.outsmart.credentials"},
+		{"eboekhouden", eboekhouden.ErrBadCredentials, "@cause.eboekhouden.credentials", "login.refused.fix"},
+		{"outsmart", outsmart.ErrUnauthorized, "@cause.outsmart.credentials", "login.refused.fix"},
 	} {
+		if svc.name == "eboekhouden" && errors.Is(err, eboekhouden.ErrTokenExpired) {
+			// The REST road's API token expired: only a new token helps.
+			svc.cause, svc.fix = "@cause.eboekhouden.tokenexpired", "login.tokenexpired.fix"
+		}
 		switch {
 		case errors.Is(err, svc.refused):
 			r.attend(store.Attention{Kind: store.AttentionLogin, Subject: svc.name, Cause: svc.name, TitleKey: "subject.login",
-				ReasonKey: "login.refused", FixKey: "login.refused.fix", Args: message.Args{"Cause": svc.cause}},
+				ReasonKey: "login.refused", FixKey: svc.fix, Args: message.Args{"Cause": svc.cause}},
 				"inloggen", message.T("login.refused", "Cause", svc.cause))
 		case err == nil:
 			r.settled(store.AttentionLogin, svc.name)

@@ -15,6 +15,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"strconv"
 	"sync"
 	"time"
@@ -58,7 +59,9 @@ type Params struct {
 	Now func() time.Time
 	// ResultCap is the most records e-Boekhouden returns per request; a
 	// result of exactly this size may be cut off and is fetched again in
-	// parts. 0 means 2,000 (OutSmart's help page on the e-Boekhouden link).
+	// parts. 0 means 2,000 (OutSmart's help page on the e-Boekhouden link);
+	// Uncapped is a Bookkeeping whose lists are never cut off (the REST road
+	// pages), so the engine never reads in parts.
 	ResultCap int
 	// BatchSize is the number of records per OutSmart upsert; 0 means 500
 	// [inferred: OutSmart documents no limit; 500 relations are about 200 KB].
@@ -83,6 +86,11 @@ type Params struct {
 	// line of defence.
 	Redactor redact.Redactor
 }
+
+// Uncapped is the ResultCap of a Bookkeeping that returns every record of
+// a list (the REST road reads all pages): no answer is ever cut off, so the
+// engine never sweeps by search terms and never splits a look-up.
+const Uncapped = math.MaxInt
 
 // redactErr is the text of err for a log line's details.
 func (p Params) redactErr(err error) string {
@@ -398,6 +406,8 @@ func summaryMessage(s Summary) message.Text {
 // can (with the CauseText argument).
 func causeOf(err error) string {
 	switch {
+	case errors.Is(err, eboekhouden.ErrTokenExpired):
+		return "@cause.eboekhouden.tokenexpired"
 	case errors.Is(err, eboekhouden.ErrBadCredentials):
 		return "@cause.eboekhouden.credentials"
 	case errors.Is(err, outsmart.ErrUnauthorized):

@@ -97,6 +97,9 @@ func refusalText(err error) string {
 // invoice, from the words of the refusal (the real error codes are not
 // documented).
 func refusalHint(err error) string {
+	if hint := refusalCodeHint(err); hint != "" {
+		return hint
+	}
 	t := strings.ToLower(refusalText(err))
 	switch {
 	case strings.Contains(t, "sjabloon"):
@@ -109,4 +112,24 @@ func refusalHint(err error) string {
 		return "hint.relation"
 	}
 	return "hint.other"
+}
+
+// refusalCodeHint is the hint for a refusal with a documented REST code
+// (reference eboekhouden-rest.md Appendix A); "" for any other.
+func refusalCodeHint(err error) string {
+	var apiErr *eboekhouden.APIError
+	if !errors.As(err, &apiErr) {
+		return ""
+	}
+	switch apiErr.Code {
+	case "FACT_018":
+		return "hint.template"
+	case "FACT_ITEM_006", "FACT_ITEM_014", "FACT_ITEM_015", "MUT_109", "MUT_111":
+		return "hint.vat"
+	case "FACT_ITEM_007", "FACT_ITEM_012", "MUT_007", "MUT_011", "MUT_104":
+		return "hint.ledger"
+	case "FACT_001", "FACT_002", "FACT_003":
+		return "hint.relation"
+	}
+	return ""
 }

@@ -15,6 +15,9 @@ var catalogue = map[string]entry{
 	"cause.eboekhouden.credentials": {
 		nl: "e-Boekhouden weigert de inloggegevens; controleer gebruikersnaam en beveiligingscodes",
 		en: "e-Boekhouden refuses the login details; check the user name and security codes"},
+	"cause.eboekhouden.tokenexpired": {
+		nl: "het API-token van e-Boekhouden is verlopen (API_SESSION_004); maak een nieuw API-token",
+		en: "the e-Boekhouden API token has expired (API_SESSION_004); make a new API token"},
 	"cause.outsmart.credentials": {
 		nl: "OutSmart weigert het token; controleer het token en het software token",
 		en: "OutSmart refuses the token; check the token and the software token"},
@@ -123,6 +126,9 @@ var catalogue = map[string]entry{
 		nl: "Vul de inloggegevens in op het tabblad Inloggen (daar staat ook wat er mis is) en kies daarna Opnieuw proberen.",
 		en: "Fill in the login details on the Login tab (which also says what is wrong), then choose Retry."},
 	"login.refused": {nl: "{Cause}.", en: "{Cause}."},
+	"login.tokenexpired.fix": {
+		nl: "Maak in e-Boekhouden een nieuw API-token (Beheer > Inrichting > Koppelingen > e-Boekhouden API; in sommige documenten Beheer > Instellingen > API/SOAP), vul het in op het tabblad Inloggen en kies daarna Opnieuw proberen.",
+		en: "Make a new API token in e-Boekhouden (Beheer > Inrichting > Koppelingen > e-Boekhouden API; some documents say Beheer > Instellingen > API/SOAP), enter it on the Login tab, then choose Retry."},
 	"login.refused.fix": {
 		nl: "Vul de inloggegevens opnieuw in op het tabblad Inloggen en kies daarna Opnieuw proberen.",
 		en: "Enter the login details again on the Login tab, then choose Retry."},

@@ -50,6 +50,9 @@ var layer = map[string]int{
 	"internal/sandbox/eboekhouden": 2,
 	"internal/sandbox/ebrest":      2,
 	"internal/sandbox/outsmart":    2,
+	// The engine's bookkeeping on the REST road (issue 17): the REST client
+	// in the SOAP road's types.
+	"internal/eboekhouden/restroad": 2,
 
 	// 3: one sync run; both servers together.
 	"internal/engine":  3,

@@ -53,6 +53,10 @@ func init() {
 	add(http.MethodGet, "/v1/mutation/invoice/outstanding", false, (*Server).listOutstanding)
 	add(http.MethodGet, "/v1/unit", false, (*Server).listUnits)
 	add(http.MethodGet, "/v1/invoicetemplate", false, (*Server).listInvoiceTemplates)
+	add(http.MethodGet, "/v1/ledger", false, (*Server).listLedgers)
+	add(http.MethodGet, "/v1/ledger/{id}", false, (*Server).getLedger)
+	add(http.MethodGet, "/v1/costcenter", false, (*Server).listCostCenters)
+	add(http.MethodGet, "/v1/costcenter/{id}", false, (*Server).getCostCenter)
 }
 
 // route finds the operation for method and path, and the path's {id}

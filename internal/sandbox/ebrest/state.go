@@ -43,6 +43,8 @@ type State struct {
 	InvoiceTemplates []InvoiceTemplate `json:"invoiceTemplates"`
 	Invoices         []Invoice         `json:"invoices"`
 	Ledgers          []Ledger          `json:"ledgers"`
+	// CostCenters are the cost centres (ledgers.go: not in the dataset).
+	CostCenters []CostCenter `json:"costCenters"`
 	// Sessions is the number of live sessions (read-only; Update ignores it).
 	Sessions int `json:"sessions"`
 }
@@ -174,6 +176,7 @@ func stateFromDataset(ds demodata.EBoekhouden) (State, error) {
 		st.Ledgers = append(st.Ledgers, Ledger{ID: id, Code: l.Code, Description: l.Omschrijving, Category: l.Categorie})
 		ledgerByCode[l.Code] = id
 	}
+	st.CostCenters = demoCostCenters()
 	for i, name := range ds.InvoiceTemplates {
 		st.InvoiceTemplates = append(st.InvoiceTemplates, InvoiceTemplate{ID: int32(firstTemplateID + i), Name: name, Active: true, Type: "E"})
 	}
@@ -426,6 +429,7 @@ func (st State) clone() State {
 		}
 	}
 	out.Ledgers = slices.Clone(st.Ledgers)
+	out.CostCenters = slices.Clone(st.CostCenters)
 	return out
 }
 
