@@ -145,18 +145,25 @@ func TestFailedRunNeverSaysUpToDate(t *testing.T) {
 		wrong := h.kit.Link
 		wrong.Credentials.EBoekhoudenSecurityCode1 = strings.Repeat("0", 32)
 		wrong.Credentials.EBoekhoudenAPIToken = "not-the-demo-api-token"
-		bad := booksFor(t, rd, wrong, testkit.ClientOptions{Timeout: 5 * time.Second, Retry: fastRetry})
+		bad := booksFor(t, rd, wrong, testkit.ClientOptions{Timeout: 5 * time.Second, Retry: fastRetry}, nil)
 		h.eb, h.eng.p.Bookkeeping = bad, bad
 		sum := h.run(RunOptions{})
 		if sum.Err == nil || sum.Outcome != store.RunFailed {
 			t.Fatalf("run with refused credentials: %v %s", sum.Err, sum.Outcome)
 		}
-		if strings.Contains(sum.Line, "Alles was al bijgewerkt") || !strings.HasPrefix(sum.Line, "Synchronisatie afgebroken: e-Boekhouden weigert") ||
+		// The cause as the user reads it: on REST an unknown token is
+		// API_SESSION_004, whose advice is a new token.
+		nl, en := "Synchronisatie afgebroken: e-Boekhouden weigert", "Synchronisation stopped: e-Boekhouden refuses"
+		if rd == roadREST {
+			nl = "Synchronisatie afgebroken: het API-token van e-Boekhouden is verlopen (API_SESSION_004); maak een nieuw API-token"
+			en = "Synchronisation stopped: the e-Boekhouden API token has expired (API_SESSION_004); make a new API token"
+		}
+		if strings.Contains(sum.Line, "Alles was al bijgewerkt") || !strings.HasPrefix(sum.Line, nl) ||
 			!strings.Contains(sum.Line, "2 relaties kunnen niet naar OutSmart") || sum.Open.Login != 1 {
 			t.Fatalf("failed run: %q %+v", sum.Line, sum.Open)
 		}
-		if en := sum.Message.Render(message.English); strings.Contains(en, "up to date") || !strings.HasPrefix(en, "Synchronisation stopped: e-Boekhouden refuses") {
-			t.Errorf("failed run in English: %q", en)
+		if got := sum.Message.Render(message.English); strings.Contains(got, "up to date") || !strings.HasPrefix(got, en) {
+			t.Errorf("failed run in English: %q", got)
 		}
 		h.eb, h.eng.p.Bookkeeping = good, good
 		if sum := h.run(RunOptions{}); sum.Err != nil || sum.Open.Login != 0 {

@@ -51,7 +51,6 @@ func TestCrashAtEveryExportStep(t *testing.T) {
 // crashAtEveryExportStep runs the crash points on road rd (the helper
 // process takes the road from the link in its environment).
 func crashAtEveryExportStep(t *testing.T, rd road) {
-	requireRoad(t, rd)
 	for _, cp := range crashPoints {
 		step, nth := cp.step, cp.nth
 		{
@@ -107,8 +106,8 @@ func TestCrashHelperProcess(t *testing.T) {
 		rd = roadREST
 	}
 	seen := 0
-	eng := New(Params{Store: testkit.OpenStore(t, dir),
-		Bookkeeping:  booksFor(t, rd, link, testkit.ClientOptions{Retry: fastRetry}),
+	eng := New(Params{Store: testkit.OpenStore(t, dir), ResultCap: resultCap(rd),
+		Bookkeeping:  booksFor(t, rd, link, testkit.ClientOptions{Retry: fastRetry}, nil),
 		FieldService: link.OutSmartClient(t, testkit.ClientOptions{Retry: fastRetry}),
 		Checkpoint: func(s string) {
 			if s == step {

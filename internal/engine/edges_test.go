@@ -14,6 +14,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/decimal"
 	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/eboekhouden/restroad"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
@@ -89,6 +90,7 @@ func (h *harness) loseStore() {
 		h.t.Fatal(err)
 	}
 	h.openStore()
+	h.restCache = restroad.NewMemoryCache() // the REST road's details were kept there too
 	if err := h.st.SetSettings(context.Background(), map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
 		h.t.Fatal(err)
 	}
@@ -542,7 +544,7 @@ func TestUnrecognisedLookupAnswersAreUnknown(t *testing.T) {
 			if e, _ := h.st.Export(context.Background(), uncertain[0].RowID); e.State != store.ExportUncertain {
 				t.Fatalf("after an unreadable look-up: %+v, want still uncertain", e)
 			}
-			if !h.logged(store.LevelWarning, h.op(opInvoices)) {
+			if !h.loggedCall(store.LevelWarning, opInvoices) {
 				t.Errorf("no warning naming the operation: %v", h.logs)
 			}
 			h.ebFaults().Clear()
@@ -564,7 +566,7 @@ func TestUnrecognisedLookupAnswersAreUnknown(t *testing.T) {
 			if got := h.writes()[h.op(opAddInvoice)]; got != 0 || len(h.bkInvoices()) != invoices {
 				t.Fatalf("%d AddFactuur calls while the look-up was unreadable", got)
 			}
-			if !h.logged(store.LevelWarning, h.op(opInvoices)) {
+			if !h.loggedCall(store.LevelWarning, opInvoices) {
 				t.Errorf("no warning naming the operation: %v", h.logs)
 			}
 			h.ebFaults().Clear()

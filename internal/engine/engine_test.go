@@ -432,7 +432,9 @@ func TestWorkOrderTextsCannotInjectXML(t *testing.T) {
 			if !strings.Contains(head, evil) {
 				t.Errorf("reference line changed: %q", head)
 			}
-			if strings.ContainsAny(head, "\x01\x0b") || !strings.Contains(head, "tab\tend") {
+			// XML 1.0 cannot carry \x01 and \x0b: SOAP replaces them. JSON
+			// can: on REST the text arrives as it is in OutSmart.
+			if (rd == roadSOAP && strings.ContainsAny(head, "\x01\x0b")) || !strings.Contains(head, "tab\tend") {
 				t.Errorf("control characters not handled: %q", head)
 			}
 			for _, l := range inv.Lines {

@@ -25,13 +25,14 @@ import (
 	"testing"
 
 	"github.com/koppeling/koppeling/internal/decimal"
-	"github.com/koppeling/koppeling/internal/eboekhouden/rest"
+	"github.com/koppeling/koppeling/internal/eboekhouden/restroad"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
 	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
 	"github.com/koppeling/koppeling/internal/sandbox/fault"
 	"github.com/koppeling/koppeling/internal/sandbox/inspect"
+	"github.com/koppeling/koppeling/internal/store"
 	"github.com/koppeling/koppeling/internal/testkit"
 )
 
@@ -62,27 +63,25 @@ type roadBooks interface {
 	Close(ctx context.Context) error
 }
 
-// restBooks wires the REST road's bookkeeping over a REST client. It is set
-// by restroad_test.go, which imports the road's package.
-var restBooks func(c *rest.Client) roadBooks
-
-// requireRoad skips the test when the road cannot be built in this tree.
-func requireRoad(t testing.TB, rd road) {
-	t.Helper()
-	if rd == roadREST && restBooks == nil {
-		t.Skip("REST road: package internal/eboekhouden/restroad is not in this tree yet")
-	}
-}
-
 // booksFor builds the road's bookkeeping from link (on REST, link must be
-// OnREST).
-func booksFor(tb testing.TB, rd road, link testkit.Link, o testkit.ClientOptions) roadBooks {
+// OnREST). On REST, cache keeps the records' details between runs, as the
+// store does for the app (nil: a new one, as a process without a store).
+func booksFor(tb testing.TB, rd road, link testkit.Link, o testkit.ClientOptions, cache restroad.Cache) roadBooks {
 	tb.Helper()
 	if rd == roadREST {
-		requireRoad(tb, rd)
-		return restBooks(link.EBoekhoudenRESTClient(tb, o))
+		return restroad.New(link.EBoekhoudenRESTClient(tb, o), restroad.Options{Cache: cache})
 	}
 	return link.EBoekhoudenClient(tb, o)
+}
+
+// resultCap is the engine's Params.ResultCap on road rd, as services wires
+// it: SOAP's default (2,000) or Uncapped (REST pages; the engine never
+// sweeps).
+func resultCap(rd road) int {
+	if rd == roadREST {
+		return Uncapped
+	}
+	return 0
 }
 
 // The engine's calls to e-Boekhouden, by what they do. A road names each
@@ -99,6 +98,12 @@ const (
 	opInvoices    = "invoices"
 	opInvoice     = "invoice"
 	opLogout      = "logout"
+	// The REST road's look-ups of the pickers' lists: units (an invoice
+	// line's unit is an id), ledgers (a product's ledger is an id) and
+	// invoice templates (the template is an id).
+	opUnits     = "units"
+	opLedgers   = "ledgers"
+	opTemplates = "templates"
 )
 
 // wireOps are the sandbox's operation names (fault rules, request log) of
@@ -109,7 +114,7 @@ var wireOps = map[road]map[string]string{
 	roadREST: {opLogin: "POST /v1/session", opRelations: "GET /v1/relation", opRelation: "GET /v1/relation/{id}",
 		opProducts: "GET /v1/product", opProduct: "GET /v1/product/{id}", opAddRelation: "POST /v1/relation",
 		opAddInvoice: "POST /v1/invoice", opInvoices: "GET /v1/invoice", opInvoice: "GET /v1/invoice/{id}",
-		opLogout: "DELETE /v1/session"},
+		opLogout: "DELETE /v1/session", opUnits: "GET /v1/unit", opLedgers: "GET /v1/ledger", opTemplates: "GET /v1/invoicetemplate"},
 }
 
 // op is the road's wire operation of the engine's call name.
@@ -150,6 +155,20 @@ func (h *harness) isEBWrite(r inspect.Request) bool {
 	switch r.Op {
 	case "AddFactuur", "AddRelatie", "UpdateRelatie":
 		return true
+	}
+	return false
+}
+
+// loggedCall reports whether a log line of level names the road's wire
+// operation of the engine's call name: in its text on SOAP; on REST in
+// its text or its details (the Dutch text names SOAP's operation, the
+// details the REST client's error, "GET /v1/invoice: ...").
+func (h *harness) loggedCall(level store.Level, name string) bool {
+	op := h.op(name)
+	for _, e := range h.logs {
+		if e.Level == level && (strings.Contains(e.Message, op) || h.road == roadREST && strings.Contains(e.Details, op)) {
+			return true
+		}
 	}
 	return false
 }

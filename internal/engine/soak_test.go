@@ -101,9 +101,10 @@ func TestSoakOneSimulatedDay(t *testing.T) {
 			total += n
 		}
 		calls := len(h.ebRequests().All()) + len(h.sb.OutSmart.Requests().All())
-		t.Logf("soak: %d cycles, %d work orders added, %d calls, %d faults injected %v, %d runs stopped early",
-			soakCycles, nextWO, calls, total, fired, failedRuns)
-		t.Logf("soak: goroutines at cycle 10 / %d: %d / %d; heap %d KB / %d KB", soakCycles, goroutines[0], goroutines[1], heap[0]>>10, heap[1]>>10)
+		t.Logf("soak: %s road, %d cycles, %d work orders added, %d calls, %d faults injected %v, %d runs stopped early",
+			rd, soakCycles, nextWO, calls, total, fired, failedRuns)
+		t.Logf("soak: %s road, goroutines at cycle 10 / %d: %d / %d; heap %d KB / %d KB", rd, soakCycles, goroutines[0], goroutines[1],
+			heap[0]>>10, heap[1]>>10)
 		if total == 0 || ebFired == 0 {
 			t.Fatalf("%d faults fired, %d of them in e-Boekhouden: the soak proved nothing about the %s road", total, ebFired, rd)
 		}
