@@ -61,6 +61,10 @@ func crashAtEveryExportStep(t *testing.T, rd road) {
 				if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 					t.Fatalf("helper did not die at %s #%d: %v", step, nth, err)
 				}
+				if len(h.ebRequests().All()) == 0 {
+					t.Fatalf("the helper made no call to the %s road's e-Boekhouden", rd)
+				}
+				h.assertOnItsRoad()
 				h.newClients()
 				sum := h.run(RunOptions{})
 				if sum.Err != nil {

@@ -112,6 +112,7 @@ func (h *harness) run(opts RunOptions) Summary {
 	sum := h.eng.Run(context.Background(), opts)
 	// As services.Runner does: close the e-Boekhouden session after each run.
 	_ = h.eb.Close(context.Background())
+	h.assertOnItsRoad()
 	return sum
 }
 
@@ -219,6 +220,43 @@ func (h *harness) assertExactlyOnce(orders []string) {
 	}
 	if v := h.sb.OutSmart.Violations(); len(v) > 0 {
 		h.t.Errorf("OutSmart protocol violations: %v", v)
+	}
+	h.assertJournalMatchesTheBooks()
+}
+
+// assertJournalMatchesTheBooks checks every handled journal entry against
+// the road's sandbox (its own state, not the client): the invoice with the
+// journaled number exists, names the work order's row id, and its total
+// incl. VAT is the journaled one to the cent, or differs by no more than
+// e-Boekhouden's rounding of VAT per line can explain (half a cent per
+// line, rounded up).
+func (h *harness) assertJournalMatchesTheBooks() {
+	h.t.Helper()
+	handled, err := h.st.Exports(context.Background(), store.ExportHandled)
+	if err != nil {
+		h.t.Fatalf("read the journal: %v", err)
+	}
+	byNumber := map[string]bkInvoice{}
+	for _, inv := range h.bkInvoices() {
+		byNumber[inv.Number] = inv
+	}
+	for _, ex := range handled {
+		inv, ok := byNumber[ex.InvoiceNumber]
+		if !ok {
+			h.t.Errorf("work order %s (row %s) is handled with invoice %q, which is not in e-Boekhouden", ex.OrderNumber, ex.RowID, ex.InvoiceNumber)
+			continue
+		}
+		if len(inv.Lines) == 0 || !strings.Contains(inv.Lines[0].Description, " (ref "+ex.RowID+")") {
+			h.t.Errorf("invoice %s of work order %s does not name row %s", inv.Number, ex.OrderNumber, ex.RowID)
+		}
+		diff := inv.TotalIncl.Cents() - ex.TotalCents
+		if diff < 0 {
+			diff = -diff
+		}
+		if diff > int64(len(inv.Lines)+1)/2 {
+			h.t.Errorf("invoice %s of work order %s: %s incl. VAT in e-Boekhouden, %d cents in the journal", inv.Number, ex.OrderNumber,
+				inv.TotalIncl, ex.TotalCents)
+		}
 	}
 }
 

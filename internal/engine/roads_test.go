@@ -143,6 +143,19 @@ func (h *harness) ebRequests() *inspect.RequestLog {
 	return h.sb.EBoekhouden.Requests()
 }
 
+// assertOnItsRoad fails the test when the sandbox of the other road has
+// seen a request: a test on one road must never reach the other.
+func (h *harness) assertOnItsRoad() {
+	h.t.Helper()
+	other := h.sb.EBoekhoudenREST.Requests()
+	if h.road == roadREST {
+		other = h.sb.EBoekhouden.Requests()
+	}
+	if n := len(other.All()); n != 0 {
+		h.t.Errorf("a test on the %s road made %d calls to the other road's e-Boekhouden", h.road, n)
+	}
+}
+
 // ebCalls counts the road's requests of the engine's call name.
 func (h *harness) ebCalls(name string) int { return h.ebRequests().Count(h.op(name)) }
 
