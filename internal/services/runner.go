@@ -60,15 +60,19 @@ func (r *Runner) Run(ctx context.Context, opts engine.RunOptions) engine.Summary
 		}
 		return r.cannotStart(ctx, opts, fmt.Errorf("%w: %w", engine.ErrCannotRun, err), line)
 	}
-	eb, field, err := Clients(creds, r.Endpoints)
+	keep := r.Store // where the REST road keeps record details; a dry run writes nothing
+	if opts.DryRun {
+		keep = nil
+	}
+	eb, field, err := roadClients(creds, r.Endpoints, keep)
 	if err != nil {
 		return r.cannotStart(ctx, opts, fmt.Errorf("%w: %s", engine.ErrCannotRun, red.String(err.Error())),
 			message.T("run.notstarted", "Cause", "@cause.other", "CauseText", red.String(err.Error())))
 	}
-	defer eb.Close(context.WithoutCancel(ctx))
+	defer eb.close(context.WithoutCancel(ctx))
 	eng := engine.New(engine.Params{
 		Store: r.Store, Bookkeeping: eb, FieldService: field, OnLog: r.OnLog, OnProgress: r.OnProgress,
-		Redactor: red, Checkpoint: r.Checkpoint,
+		Redactor: red, Checkpoint: r.Checkpoint, ResultCap: eb.resultCap,
 	})
 	return eng.Run(ctx, opts)
 }

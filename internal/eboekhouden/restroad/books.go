@@ -72,7 +72,9 @@ type Books struct {
 	calls map[string]int
 }
 
-// New returns the bookkeeping over c. It makes no call.
+// New returns the bookkeeping over c. It makes no call. Run the engine
+// with ResultCap engine.Uncapped over it: its lists are never cut off, and
+// it refuses the search terms a capped road's sweep would ask for.
 func New(c *rest.Client, opts Options) *Books {
 	if opts.Cache == nil {
 		opts.Cache = NewMemoryCache()
@@ -152,12 +154,14 @@ func (b *Books) unitID(ctx context.Context, text string) (int64, error) {
 	if err := b.readUnits(ctx, false); err != nil {
 		return 0, err
 	}
+	var id int64 // the lowest id of the matching units, so that the choice is stable
 	for _, u := range b.units {
-		if strings.EqualFold(strings.TrimSpace(u.Singular), text) || strings.EqualFold(strings.TrimSpace(u.Plural), text) {
-			return u.ID, nil
+		if (strings.EqualFold(strings.TrimSpace(u.Singular), text) || strings.EqualFold(strings.TrimSpace(u.Plural), text)) &&
+			(id == 0 || u.ID < id) {
+			id = u.ID
 		}
 	}
-	return 0, nil
+	return id, nil
 }
 
 // readLedgers reads the ledger list once.

@@ -101,6 +101,11 @@ func readAll[Ref, Rec any](ctx context.Context, b *Books, d detailRead[Ref, Rec]
 			gone = append(gone, id)
 		}
 	}
+	for _, i := range todo {
+		if !have[i] && readErr == nil {
+			gone = append(gone, d.id(refs[i])) // listed, then gone (404): forget its copy
+		}
+	}
 	if readErr != nil {
 		// Keep the round: what was not read is read next time.
 		round--

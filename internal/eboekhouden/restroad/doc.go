@@ -20,10 +20,11 @@
 //     singular ("uur"), ledgerId to the ledger's code ("8000") and the
 //     template's name to its id, each list read once per Books.
 //   - The API never numbers an invoice for the client (rest.NewInvoice
-//     requires a number, §9). Books continues the administration's series:
-//     the number of the newest invoice (highest id) with its last run of
-//     digits plus one, or year*1000+1 when there is none [inferred: what the
-//     SOAP service does with an empty number; the sandboxes number alike].
+//     requires a number, §9). Books continues the administration's series
+//     from the last year's invoices: the highest all-digit number plus one,
+//     else the newest invoice's number with its last digits counted on, else
+//     year*1000+1 [inferred: what the SOAP service does with an empty
+//     number; the sandboxes number alike].
 //     A number taken meanwhile (FACT_101) is looked up: an invoice that is
 //     this one is reported as made, another makes Books take the next.
 //   - A booked invoice carries the work order's unique reference as its

@@ -114,3 +114,14 @@ func TestRelationCreateAndCodeInUse(t *testing.T) {
 		t.Errorf("invalid e-mail: %v", err)
 	}
 }
+
+func TestAnOversizedAnswerMatchesBothRoadsKinds(t *testing.T) {
+	r := newRoad(t, nil)
+	c, err := rest.New(rest.Config{BaseURL: r.env.Sandbox.EBoekhoudenRESTURL, APIToken: demoToken, MaxResponseBytes: 4096})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r.env.Sandbox.EBoekhoudenREST.Faults().Add(fault.Rule{Op: "GET /v1/product", Kind: fault.Oversized, Size: 64 << 10})
+	_, err = New(c, Options{}).Products(r.ctx, eboekhouden.ProductFilter{})
+	isBoth(t, "oversized", err, rest.ErrResponseTooLarge, eboekhouden.ErrResponseTooLarge)
+}

@@ -258,16 +258,39 @@ func (b *Books) number(ctx context.Context, want string) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("read the invoice numbers: %w", err)
 	}
+	return seriesNext(recent, today.Year()), nil
+}
+
+// seriesNext is the number after the administration's series: the highest
+// all-digit number plus one when there are such numbers (so that a credit
+// note "C2026-3" made last does not start a series of its own; a yearly
+// series such as 2025999 goes on at 2026001 in 2026), else the
+// newest invoice's (highest id) number with its digits counted on, else
+// year*1000+1 [inferred: the SOAP sandbox's rule for an empty number].
+func seriesNext(invs []rest.InvoiceSummary, year int) string {
 	var newest rest.InvoiceSummary
-	for _, s := range recent {
+	var high uint64
+	digits := false
+	for _, s := range invs {
 		if s.ID > newest.ID {
 			newest = s
 		}
+		if n, err := strconv.ParseUint(s.Number, 10, 63); err == nil {
+			digits = true
+			high = max(high, n)
+		}
 	}
-	if newest.ID == 0 {
-		return strconv.Itoa(today.Year()*1000 + 1), nil
+	yearly := uint64(year) * 1000
+	switch {
+	case digits && high >= yearly-1000 && high < yearly+1000:
+		// A yearly series (2025001, ...): a new year starts at year*1000+1.
+		return strconv.FormatUint(max(high, yearly)+1, 10)
+	case digits:
+		return strconv.FormatUint(high+1, 10)
+	case newest.ID != 0:
+		return nextNumber(newest.Number)
 	}
-	return nextNumber(newest.Number), nil
+	return strconv.Itoa(year*1000 + 1)
 }
 
 // nextNumber is number with its last run of digits plus one, keeping its
@@ -397,7 +420,9 @@ func (b *Books) invoices2(ctx context.Context, f eboekhouden.InvoiceFilter) ([]e
 }
 
 // invoiceFromREST converts an invoice with its lines; totals are rounded
-// to cents.
+// to cents. A line's UnitPrice is the invoice's pricePerUnit as it is: excl.
+// VAT for the invoices Koppeling makes (EX), incl. VAT for one made with
+// inExVat IN elsewhere (the engine reads only the lines' texts of those).
 func (b *Books) invoiceFromREST(ctx context.Context, inv rest.Invoice) (eboekhouden.InvoiceSummary, error) {
 	code, err := b.relationCode(ctx, inv.RelationID)
 	if err != nil {

@@ -223,3 +223,24 @@ func TestAnUnreadableListIsAnErrorNeverNone(t *testing.T) {
 		t.Errorf("%d invoices with unreadable details; want an error", len(got))
 	}
 }
+
+func TestTheSeriesIsContinued(t *testing.T) {
+	inv := func(id int64, nr string) rest.InvoiceSummary { return rest.InvoiceSummary{ID: id, Number: nr} }
+	for _, tc := range []struct {
+		invs []rest.InvoiceSummary
+		want string
+	}{
+		{nil, "2026001"},
+		{[]rest.InvoiceSummary{inv(1, "2026004"), inv(2, "2026002")}, "2026005"},
+		{[]rest.InvoiceSummary{inv(1, "2026004"), inv(9, "C2026-3")}, "2026005"},
+		{[]rest.InvoiceSummary{inv(1, "2025998"), inv(2, "2025999")}, "2026001"},
+		{[]rest.InvoiceSummary{inv(1, "10233"), inv(2, "10234")}, "10235"},
+		{[]rest.InvoiceSummary{inv(1, "F2026-0099"), inv(2, "F2026-0100")}, "F2026-0101"},
+		{[]rest.InvoiceSummary{inv(1, "F-999")}, "F-1000"},
+		{[]rest.InvoiceSummary{inv(1, "ABC")}, "ABC1"},
+	} {
+		if got := seriesNext(tc.invs, 2026); got != tc.want {
+			t.Errorf("%v: %q; want %q", tc.invs, got, tc.want)
+		}
+	}
+}
