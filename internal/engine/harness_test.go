@@ -29,6 +29,10 @@ type harness struct {
 	st   *store.Store
 	dir  string
 	eb   roadBooks
+	// built is the bookkeeping newClients or freshBooks made (a test may
+	// swap in another), and ebTimeout its client's timeout.
+	built     roadBooks
+	ebTimeout time.Duration
 	// restCache is the REST road's cache of record details, kept across
 	// newClients as the store keeps it for a restarted app; loseStore
 	// loses it with the data folder.
@@ -90,11 +94,31 @@ func (h *harness) newClients() { h.newClientsWithTimeout(5 * time.Second) }
 // newClientsWithTimeout is newClients with the e-Boekhouden client's timeout
 // d instead of 5 s, for the faults that hold an answer back.
 func (h *harness) newClientsWithTimeout(d time.Duration) {
+	h.ebTimeout = d
 	h.eb = booksFor(h.t, h.road, h.kit.Link, testkit.ClientOptions{Timeout: d, Retry: fastRetry}, h.restCache)
+	h.built = h.eb
 	h.field = h.kit.OutSmartClient(h.t, testkit.ClientOptions{Timeout: 5 * time.Second, Retry: fastRetry, BatchSize: 500})
 	h.eng = New(Params{Store: h.st, Bookkeeping: h.eb, FieldService: h.field, ResultCap: resultCap(h.road),
 		OnLog:      func(e store.LogEntry) { h.logs = append(h.logs, e) },
 		Checkpoint: func(step string) { h.checkpoint(step) }})
+}
+
+// freshBooks gives the engine a new bookkeeping before a run on the REST
+// road, as services does for every run (a new client and restroad.Books,
+// with the details kept in the store; a dry run keeps them for itself
+// only), unless the test swapped in a bookkeeping of its own. On SOAP the
+// client holds nothing between runs but its session, which each run
+// closes.
+func (h *harness) freshBooks(dryRun bool) {
+	if h.road != roadREST || h.eng.p.Bookkeeping != h.built {
+		return
+	}
+	var cache restroad.Cache = h.restCache
+	if dryRun {
+		cache = nil
+	}
+	h.eb = booksFor(h.t, h.road, h.kit.Link, testkit.ClientOptions{Timeout: h.ebTimeout, Retry: fastRetry}, cache)
+	h.built, h.eng.p.Bookkeeping = h.eb, h.eb
 }
 
 func (h *harness) checkpoint(step string) {
@@ -109,6 +133,7 @@ func (h *harness) run(opts RunOptions) Summary {
 	if opts.Trigger == "" {
 		opts.Trigger = "test"
 	}
+	h.freshBooks(opts.DryRun)
 	sum := h.eng.Run(context.Background(), opts)
 	// As services.Runner does: close the e-Boekhouden session after each run.
 	_ = h.eb.Close(context.Background())

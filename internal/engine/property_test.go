@@ -7,6 +7,7 @@ package engine
 // engine's own helpers.
 
 import (
+	"context"
 	"fmt"
 	"math/big"
 	"math/rand/v2"
@@ -290,7 +291,12 @@ func TestPropertyHourLinesThroughTheSandbox(t *testing.T) {
 				for id, total := range want {
 					inv := h.invoiceOfRow(id)
 					got, ok := new(big.Rat).SetString(inv.TotalExcl.String())
-					if !ok || inv.Number == "" || got.Cmp(total) != 0 {
+					if inv.Number == "" {
+						ex, _ := h.st.Export(context.Background(), id)
+						t.Errorf("work order row %s (%s): no invoice in e-Boekhouden; journal %s: %s", id, rule, ex.State, ex.Reason)
+						continue
+					}
+					if !ok || got.Cmp(total) != 0 {
 						t.Errorf("work order row %s (%s): e-Boekhouden's total excl. VAT %s, want %s; lines %+v", id, rule, inv.TotalExcl, total.FloatString(2), inv.Lines)
 					}
 				}

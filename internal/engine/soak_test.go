@@ -50,6 +50,7 @@ func TestSoakOneSimulatedDay(t *testing.T) {
 
 		finished := make(chan scheduler.Result, 1)
 		sched := scheduler.New(func(ctx context.Context, tr scheduler.Trigger) scheduler.Result {
+			h.freshBooks(false) // a new bookkeeping per run on REST, as services makes
 			sum := h.eng.Run(ctx, RunOptions{Trigger: string(tr)})
 			return scheduler.Result{Summary: sum.Line, Err: sum.Err, CallLimited: sum.CallLimited}
 		}, scheduler.Options{Interval: 15 * time.Minute, Clock: clock})
