@@ -37,7 +37,7 @@ var crashPoints = []struct {
 }
 
 // TestCrashAtEveryExportStep kills a real process (SIGKILL: no deferred
-// code, no clean shutdown) at each step of a run (import batches, relation
+// code, no clean shutdown) at each step of a run, on each road (import batches, relation
 // creation, and each step of the export of the first and of a later work
 // order), then runs again in a fresh process state: always exactly one
 // invoice per work order, every one Afgehandeld, no master record lost.
@@ -45,16 +45,26 @@ func TestCrashAtEveryExportStep(t *testing.T) {
 	if testing.Short() {
 		t.Skip("starts a process per crash point")
 	}
+	forEachRoad(t, func(t *testing.T, rd road) { crashAtEveryExportStep(t, rd) })
+}
+
+// crashAtEveryExportStep runs the crash points on road rd (the helper
+// process takes the road from the link in its environment).
+func crashAtEveryExportStep(t *testing.T, rd road) {
 	for _, cp := range crashPoints {
 		step, nth := cp.step, cp.nth
 		{
 			t.Run(fmt.Sprintf("%s#%d", step, nth), func(t *testing.T) {
-				h := newHarness(t, sandbox.Options{}, nil)
+				h := newRoadHarness(t, rd, sandbox.Options{}, nil)
 				h.addTwin() // two work orders share an OrderNr at every crash point
 				err := h.crashHelper(step, nth)
 				if ee, ok := err.(*exec.ExitError); !ok || ee.Sys().(syscall.WaitStatus).Signal() != syscall.SIGKILL {
 					t.Fatalf("helper did not die at %s #%d: %v", step, nth, err)
 				}
+				if len(h.ebRequests().All()) == 0 {
+					t.Fatalf("the helper made no call to the %s road's e-Boekhouden", rd)
+				}
+				h.assertOnItsRoad()
 				h.newClients()
 				sum := h.run(RunOptions{})
 				if sum.Err != nil {
@@ -95,9 +105,13 @@ func TestCrashHelperProcess(t *testing.T) {
 	step, dir := os.Getenv("CRASH_STEP"), os.Getenv("CRASH_DIR")
 	nth, _ := strconv.Atoi(os.Getenv("CRASH_NTH"))
 	link := testkit.LinkFromEnv(t)
+	rd := roadSOAP
+	if link.Credentials.EBoekhoudenAPIToken != "" { // the parent is on the REST road
+		rd = roadREST
+	}
 	seen := 0
-	eng := New(Params{Store: testkit.OpenStore(t, dir),
-		Bookkeeping:  link.EBoekhoudenClient(t, testkit.ClientOptions{Retry: fastRetry}),
+	eng := New(Params{Store: testkit.OpenStore(t, dir), ResultCap: resultCap(rd),
+		Bookkeeping:  booksFor(t, rd, link, testkit.ClientOptions{Retry: fastRetry}, nil),
 		FieldService: link.OutSmartClient(t, testkit.ClientOptions{Retry: fastRetry}),
 		Checkpoint: func(s string) {
 			if s == step {

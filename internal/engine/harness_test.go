@@ -8,7 +8,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/eboekhouden/restroad"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
@@ -17,19 +17,30 @@ import (
 	"github.com/koppeling/koppeling/internal/testkit"
 )
 
-// harness is the engine wired to both sandbox servers over real HTTP and to
-// a real SQLite store in a temporary directory.
+// harness is the engine wired to the sandbox servers of one road over real
+// HTTP and to a real SQLite store in a temporary directory.
 type harness struct {
-	t     *testing.T
-	kit   *testkit.Env
-	sb    *sandbox.Sandbox
-	st    *store.Store
-	dir   string
-	eb    *eboekhouden.Client
-	field *outsmart.Client
-	eng   *Engine
-	logs  []store.LogEntry
-	check func(step string)
+	t *testing.T
+	// road is the way to e-Boekhouden (roads_test.go): the bookkeeping eb,
+	// the sandbox whose faults, requests and state the test uses.
+	road road
+	kit  *testkit.Env
+	sb   *sandbox.Sandbox
+	st   *store.Store
+	dir  string
+	eb   roadBooks
+	// built is the bookkeeping newClients or freshBooks made (a test may
+	// swap in another), and ebTimeout its client's timeout.
+	built     roadBooks
+	ebTimeout time.Duration
+	// restCache is the REST road's cache of record details, kept across
+	// newClients as the store keeps it for a restarted app; loseStore
+	// loses it with the data folder.
+	restCache *restroad.MemoryCache
+	field     *outsmart.Client
+	eng       *Engine
+	logs      []store.LogEntry
+	check     func(step string)
 }
 
 // fastRetry keeps the tests quick when a fault makes the clients retry.
@@ -39,10 +50,25 @@ var fastRetry = testkit.FastRetry
 // export on, with the sandbox's invoice template.
 var defaultSettings = map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}
 
+// newHarness is a harness on the SOAP road, for the tests of SOAP-only
+// mechanics (the keyword sweep, the 2,000 result cap) and the benchmarks.
 func newHarness(t *testing.T, opts sandbox.Options, settings map[string]string) *harness {
 	t.Helper()
+	return newRoadHarness(t, roadSOAP, opts, settings)
+}
+
+// newRoadHarness is a harness on road rd: the sandboxes (both e-Boekhouden
+// servers run; the engine talks to rd's), a store with the default settings
+// and settings, and fresh clients. On REST the link carries the sandbox's
+// API token (testkit.Link.OnREST), so that a child process takes that road
+// too.
+func newRoadHarness(t *testing.T, rd road, opts sandbox.Options, settings map[string]string) *harness {
+	t.Helper()
 	kit := testkit.Start(t, opts)
-	h := &harness{t: t, kit: kit, sb: kit.Sandbox, dir: filepath.Join(t.TempDir(), "data")}
+	if rd == roadREST {
+		kit.Link = kit.OnREST()
+	}
+	h := &harness{t: t, road: rd, kit: kit, sb: kit.Sandbox, dir: filepath.Join(t.TempDir(), "data"), restCache: restroad.NewMemoryCache()}
 	h.openStore()
 	base := maps.Clone(defaultSettings)
 	maps.Copy(base, settings)
@@ -68,11 +94,31 @@ func (h *harness) newClients() { h.newClientsWithTimeout(5 * time.Second) }
 // newClientsWithTimeout is newClients with the e-Boekhouden client's timeout
 // d instead of 5 s, for the faults that hold an answer back.
 func (h *harness) newClientsWithTimeout(d time.Duration) {
-	h.eb = h.kit.EBoekhoudenClient(h.t, testkit.ClientOptions{Timeout: d, Retry: fastRetry})
+	h.ebTimeout = d
+	h.eb = booksFor(h.t, h.road, h.kit.Link, testkit.ClientOptions{Timeout: d, Retry: fastRetry}, h.restCache)
+	h.built = h.eb
 	h.field = h.kit.OutSmartClient(h.t, testkit.ClientOptions{Timeout: 5 * time.Second, Retry: fastRetry, BatchSize: 500})
-	h.eng = New(Params{Store: h.st, Bookkeeping: h.eb, FieldService: h.field,
+	h.eng = New(Params{Store: h.st, Bookkeeping: h.eb, FieldService: h.field, ResultCap: resultCap(h.road),
 		OnLog:      func(e store.LogEntry) { h.logs = append(h.logs, e) },
 		Checkpoint: func(step string) { h.checkpoint(step) }})
+}
+
+// freshBooks gives the engine a new bookkeeping before a run on the REST
+// road, as services does for every run (a new client and restroad.Books,
+// with the details kept in the store; a dry run keeps them for itself
+// only), unless the test swapped in a bookkeeping of its own. On SOAP the
+// client holds nothing between runs but its session, which each run
+// closes.
+func (h *harness) freshBooks(dryRun bool) {
+	if h.road != roadREST || h.eng.p.Bookkeeping != h.built {
+		return
+	}
+	var cache restroad.Cache = h.restCache
+	if dryRun {
+		cache = nil
+	}
+	h.eb = booksFor(h.t, h.road, h.kit.Link, testkit.ClientOptions{Timeout: h.ebTimeout, Retry: fastRetry}, cache)
+	h.built, h.eng.p.Bookkeeping = h.eb, h.eb
 }
 
 func (h *harness) checkpoint(step string) {
@@ -87,9 +133,11 @@ func (h *harness) run(opts RunOptions) Summary {
 	if opts.Trigger == "" {
 		opts.Trigger = "test"
 	}
+	h.freshBooks(opts.DryRun)
 	sum := h.eng.Run(context.Background(), opts)
 	// As services.Runner does: close the e-Boekhouden session after each run.
 	_ = h.eb.Close(context.Background())
+	h.assertOnItsRoad()
 	return sum
 }
 
@@ -115,10 +163,10 @@ func (h *harness) eligible() map[string]demodata.Workorder {
 // reference.
 func (h *harness) invoicesFor(orderNr string) int {
 	n := 0
-	for _, inv := range h.sb.EBoekhouden.State().Invoices {
-		for _, l := range inv.Regels {
-			if strings.HasPrefix(l.Omschrijving, legacyReference(orderNr)+" ") || l.Omschrijving == legacyReference(orderNr) ||
-				strings.HasPrefix(l.Omschrijving, legacyReference(orderNr)+":") {
+	for _, inv := range h.bkInvoices() {
+		for _, l := range inv.Lines {
+			if strings.HasPrefix(l.Description, legacyReference(orderNr)+" ") || l.Description == legacyReference(orderNr) ||
+				strings.HasPrefix(l.Description, legacyReference(orderNr)+":") {
 				n++
 				break
 			}
@@ -141,9 +189,9 @@ func (h *harness) workOrderStatus(orderNr string) string {
 // engine's parser: "Werkbon <nr> (ref <id>)").
 func (h *harness) invoicesForRow(rowID string) int {
 	n := 0
-	for _, inv := range h.sb.EBoekhouden.State().Invoices {
-		for _, l := range inv.Regels {
-			if strings.HasPrefix(l.Omschrijving, "Werkbon ") && strings.Contains(l.Omschrijving, " (ref "+rowID+")") {
+	for _, inv := range h.bkInvoices() {
+		for _, l := range inv.Lines {
+			if strings.HasPrefix(l.Description, "Werkbon ") && strings.Contains(l.Description, " (ref "+rowID+")") {
 				n++
 				break
 			}
@@ -198,6 +246,43 @@ func (h *harness) assertExactlyOnce(orders []string) {
 	if v := h.sb.OutSmart.Violations(); len(v) > 0 {
 		h.t.Errorf("OutSmart protocol violations: %v", v)
 	}
+	h.assertJournalMatchesTheBooks()
+}
+
+// assertJournalMatchesTheBooks checks every handled journal entry against
+// the road's sandbox (its own state, not the client): the invoice with the
+// journaled number exists, names the work order's row id, and its total
+// incl. VAT is the journaled one to the cent, or differs by no more than
+// e-Boekhouden's rounding of VAT per line can explain (half a cent per
+// line, rounded up).
+func (h *harness) assertJournalMatchesTheBooks() {
+	h.t.Helper()
+	handled, err := h.st.Exports(context.Background(), store.ExportHandled)
+	if err != nil {
+		h.t.Fatalf("read the journal: %v", err)
+	}
+	byNumber := map[string]bkInvoice{}
+	for _, inv := range h.bkInvoices() {
+		byNumber[inv.Number] = inv
+	}
+	for _, ex := range handled {
+		inv, ok := byNumber[ex.InvoiceNumber]
+		if !ok {
+			h.t.Errorf("work order %s (row %s) is handled with invoice %q, which is not in e-Boekhouden", ex.OrderNumber, ex.RowID, ex.InvoiceNumber)
+			continue
+		}
+		if len(inv.Lines) == 0 || !strings.Contains(inv.Lines[0].Description, " (ref "+ex.RowID+")") {
+			h.t.Errorf("invoice %s of work order %s does not name row %s", inv.Number, ex.OrderNumber, ex.RowID)
+		}
+		diff := inv.TotalIncl.Cents() - ex.TotalCents
+		if diff < 0 {
+			diff = -diff
+		}
+		if diff > int64(len(inv.Lines)+1)/2 {
+			h.t.Errorf("invoice %s of work order %s: %s incl. VAT in e-Boekhouden, %d cents in the journal", inv.Number, ex.OrderNumber,
+				inv.TotalIncl, ex.TotalCents)
+		}
+	}
 }
 
 // twinRowID is the OutSmart row id of the work order addTwin adds.
@@ -235,11 +320,12 @@ func (h *harness) rowsToInvoice() int {
 	return n
 }
 
+// writes counts the write calls of the road's e-Boekhouden and of OutSmart
+// by wire operation ("AddFactuur", "POST /v1/invoice", "POST relations").
 func (h *harness) writes() map[string]int {
 	out := map[string]int{}
-	for _, r := range h.sb.EBoekhouden.Requests().All() {
-		switch r.Op {
-		case "AddFactuur", "AddRelatie", "UpdateRelatie":
+	for _, r := range h.ebRequests().All() {
+		if h.isEBWrite(r) {
 			out[r.Op]++
 		}
 	}
@@ -253,7 +339,7 @@ func (h *harness) writes() map[string]int {
 }
 
 func (h *harness) clearRequests() {
-	h.sb.EBoekhouden.Requests().Clear()
+	h.ebRequests().Clear()
 	h.sb.OutSmart.Requests().Clear()
 }
 

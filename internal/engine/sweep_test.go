@@ -18,6 +18,10 @@ import (
 	"github.com/koppeling/koppeling/internal/store"
 )
 
+// The sweep tests are SOAP-only: the keyword sweep reads around SOAP's
+// answer cap (2,000 records per GetRelaties/GetArtikelen); the REST road
+// pages and the engine never sweeps it (ResultCap Uncapped).
+//
 // The sweep tests use a small answer cap and an administration 7.5 times
 // larger than it, the proportion of 15,000 records to e-Boekhouden's 2,000.
 const (

@@ -12,9 +12,11 @@ import (
 	"time"
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
+	"github.com/koppeling/koppeling/internal/eboekhouden/rest"
 	"github.com/koppeling/koppeling/internal/outsmart"
 	"github.com/koppeling/koppeling/internal/retry"
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
+	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
 	"github.com/koppeling/koppeling/internal/secrets"
 )
 
@@ -83,6 +85,31 @@ func (l Link) EBoekhoudenClient(tb testing.TB, o ClientOptions) *eboekhouden.Cli
 		tb.Fatalf("e-Boekhouden client: %v", err)
 	}
 	return client
+}
+
+// EBoekhoudenRESTClient builds a client of e-Boekhouden's REST API for the
+// link (its REST URL and API token), or fails the test; the link must be on
+// the REST road (OnREST). It makes no call.
+func (l Link) EBoekhoudenRESTClient(tb testing.TB, o ClientOptions) *rest.Client {
+	tb.Helper()
+	if l.Endpoints.EBoekhoudenRESTURL == "" || l.Credentials.EBoekhoudenAPIToken == "" {
+		tb.Fatalf("e-Boekhouden REST client: the link has no REST URL or no API token (use OnREST)")
+	}
+	client, err := rest.New(rest.Config{BaseURL: l.Endpoints.EBoekhoudenRESTURL, APIToken: l.Credentials.EBoekhoudenAPIToken,
+		HTTPClient: o.httpClient(), Timeout: o.Timeout, Retry: o.Retry})
+	if err != nil {
+		tb.Fatalf("e-Boekhouden REST client: %v", err)
+	}
+	return client
+}
+
+// OnREST is the link with the REST sandbox's API token
+// (ebrest.DemoAPIToken) among its credentials: the road a user with an API
+// token takes. The link itself is not changed; a child process given the
+// copy's Environ reads the token back with LinkFromEnv.
+func (l Link) OnREST() Link {
+	l.Credentials.EBoekhoudenAPIToken = ebrest.DemoAPIToken
+	return l
 }
 
 // OutSmartClient builds an OutSmart client for the link, or fails the test.

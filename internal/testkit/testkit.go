@@ -1,7 +1,9 @@
 // Package testkit wires a test to the real parts of a sync, in the spirit of
-// net/http/httptest: Start starts both sandbox servers for the test, and the
+// net/http/httptest: Start starts the sandbox servers for the test
+// (e-Boekhouden on both its roads, SOAP and REST, and OutSmart), and the
 // Env it returns holds what reaches them (their endpoints and the demo
-// credentials) and builds the e-Boekhouden and OutSmart clients; OpenStore
+// credentials) and builds the e-Boekhouden and OutSmart clients (the REST
+// client on the link's REST road, Link.OnREST); OpenStore
 // opens a store in a temporary directory; OSVault keeps credentials in the
 // OS keychain under an item of the test's own. Everything fails the test
 // itself when it cannot be made, and is closed (or deleted) when the test

@@ -279,3 +279,42 @@ func TestOSVault(t *testing.T) {
 		t.Errorf("the item is still there after its test ended: %+v %v", src, err)
 	}
 }
+
+// TestRESTClientReachesTheRESTSandbox: on the REST road (OnREST) the kit's
+// REST client logs in with the sandbox's API token through the given
+// transport and closes its session; the token travels to a child process
+// through the environment; the SOAP link is left as it was, and a link
+// without a token builds no REST client.
+func TestRESTClientReachesTheRESTSandbox(t *testing.T) {
+	env := Start(t, sandbox.Options{})
+	ctx := context.Background()
+	onREST := env.OnREST()
+	if env.Credentials.EBoekhoudenAPIToken != "" || onREST.Credentials.EBoekhoudenAPIToken == "" {
+		t.Fatalf("OnREST changed the env's link or set no token")
+	}
+	tr := &countingTransport{}
+	c := onREST.EBoekhoudenRESTClient(t, ClientOptions{Transport: tr, Retry: FastRetry})
+	if err := c.CheckLogin(ctx); err != nil {
+		t.Fatalf("REST login: %v", err)
+	}
+	if err := c.Close(ctx); err != nil {
+		t.Fatalf("close the REST session: %v", err)
+	}
+	rs := env.Sandbox.EBoekhoudenREST
+	if n, logged := tr.n.Load(), len(rs.Requests().All()); n == 0 || int(n) != logged {
+		t.Errorf("REST: %d requests through the transport, %d in the sandbox's log", n, logged)
+	}
+	if s := rs.State().Sessions; s != 0 {
+		t.Errorf("%d REST sessions open after Close", s)
+	}
+	for _, kv := range onREST.Environ() {
+		name, value, _ := strings.Cut(kv, "=")
+		t.Setenv(name, value)
+	}
+	if got := LinkFromEnv(t); got != onREST {
+		t.Fatalf("the REST link read back from the environment differs: %+v", got.Endpoints)
+	}
+	if msg := fails(func(tb testing.TB) { env.EBoekhoudenRESTClient(tb, ClientOptions{}) }); msg == "" {
+		t.Error("a link without an API token built a REST client")
+	}
+}

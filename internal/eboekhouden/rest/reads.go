@@ -105,7 +105,7 @@ func (c *Client) list(ctx context.Context, path, kind string, filters []Filter, 
 // error. n is the number of items on the page.
 func decodePage(data []byte, op, kind string, offset int, seen map[int64]bool, each func(raw json.RawMessage, index int) (int64, error)) (int, error) {
 	var env struct {
-		Items []json.RawMessage `json:"items"`
+		Items *[]json.RawMessage `json:"items"`
 	}
 	if err := unmarshalRecord(data, &env); err != nil {
 		var fe *fieldError
@@ -116,7 +116,12 @@ func decodePage(data []byte, op, kind string, offset int, seen map[int64]bool, e
 		}
 		return 0, fmt.Errorf("e-Boekhouden REST %s: the answer is not a list: %w", op, err)
 	}
-	for i, raw := range env.Items {
+	if env.Items == nil {
+		// Not an empty list: an answer without its items (another shape)
+		// read as "none" would make a look-up say "not found".
+		return 0, fmt.Errorf("e-Boekhouden REST %s: %w: the answer has no items list", op, ErrUnreadable)
+	}
+	for i, raw := range *env.Items {
 		id, err := each(raw, offset+i)
 		if err != nil {
 			return 0, recordError(op, kind, offset+i, idOf(raw), err)
@@ -128,7 +133,7 @@ func decodePage(data []byte, op, kind string, offset int, seen map[int64]bool, e
 		}
 		seen[id] = true
 	}
-	return len(env.Items), nil
+	return len(*env.Items), nil
 }
 
 // get reads one record by id; the answer must be that record.

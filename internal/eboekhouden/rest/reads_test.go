@@ -2,6 +2,7 @@ package rest
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -282,5 +283,24 @@ func TestUnreadableRecords(t *testing.T) {
 		if i < 3 && (!errors.As(tc.err, &re) || re.Field != tc.field) {
 			t.Errorf("case %d: err = %v, want field %s", i, tc.err, tc.field)
 		}
+	}
+}
+
+// TestAListWithoutItemsIsUnreadable: an answer without its items list (a
+// shape the client does not know, or "items": null) is ErrUnreadable, not
+// an empty list: a look-up must never read it as "not found".
+func TestAListWithoutItemsIsUnreadable(t *testing.T) {
+	for _, body := range []string{`{"count":3}`, `{"itemsV2":[{"idV2":1}],"countV2":1}`, `{"items":null}`} {
+		n, err := decodePage([]byte(body), "GET /v1/invoice", "invoice", 0, map[int64]bool{}, func(json.RawMessage, int) (int64, error) {
+			t.Fatalf("%s: a record was handed out", body)
+			return 0, nil
+		})
+		if !errors.Is(err, ErrUnreadable) || n != 0 {
+			t.Errorf("%s: %d, %v; want ErrUnreadable", body, n, err)
+		}
+	}
+	if n, err := decodePage([]byte(`{"items":[],"count":0}`), "GET /v1/invoice", "invoice", 0, map[int64]bool{},
+		func(json.RawMessage, int) (int64, error) { return 0, nil }); err != nil || n != 0 {
+		t.Errorf("an empty list: %d, %v", n, err)
 	}
 }
