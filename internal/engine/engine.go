@@ -37,6 +37,17 @@ type Bookkeeping interface {
 	Invoices(ctx context.Context, f eboekhouden.InvoiceFilter) ([]eboekhouden.InvoiceSummary, error)
 }
 
+// DetailRefresher is a Bookkeeping that may answer a full list with
+// record details kept from an earlier run (the REST road reads a third of
+// them again per run, see restroad). Before each full read the engine
+// names the records waiting for the user on the attention list: their
+// details are read afresh, so that a fix the user made in e-Boekhouden
+// reaches OutSmart in the next run, as the attention text promises.
+type DetailRefresher interface {
+	RefreshRelations(codes []string)
+	RefreshProducts(codes []string)
+}
+
 // FieldService is what the engine needs of OutSmart.
 type FieldService interface {
 	UpsertRelations(ctx context.Context, rs []outsmart.Relation) (int, error)

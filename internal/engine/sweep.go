@@ -105,6 +105,10 @@ type masterSource[T any] struct {
 	id       func(T) int64
 	search   func(T) string // what the record is watched by, lower case
 	keepData bool           // keep the record itself (products: for invoice prices)
+	// waiting are the attention kinds of this kind's records; refresh hands
+	// their codes to a DetailRefresher before the full read.
+	waiting []store.AttentionKind
+	refresh func(DetailRefresher, []string)
 	read     func(ctx context.Context, term string) ([]T, error)
 	lookup   func(ctx context.Context, code string) ([]T, error)
 }
@@ -136,6 +140,13 @@ type watchKey struct{ key, code string }
 // readMaster reads every record of a kind, or as much as this run's share
 // (see above). On an error it returns what was read so far with the error.
 func readMaster[T any](r *run, src masterSource[T]) (masterData[T], error) {
+	if f, ok := r.books.(DetailRefresher); ok && src.refresh != nil {
+		codes, err := r.waitingCodes(src.waiting)
+		if err != nil {
+			return masterData[T]{read: map[string]T{}}, err
+		}
+		src.refresh(f, codes)
+	}
 	all, err := src.read(r.ctx, "")
 	got := masterData[T]{read: map[string]T{}}
 	if err != nil {
@@ -682,6 +693,7 @@ func containsAnsweredTerm(term string, full map[string]bool) bool {
 func (r *run) relationSource() masterSource[eboekhouden.Relation] {
 	return masterSource[eboekhouden.Relation]{
 		kind: store.SourceRelation, progress: "relations", word: "relaties", capped: "relations.capped",
+		waiting: []store.AttentionKind{store.AttentionRelation}, refresh: DetailRefresher.RefreshRelations,
 		code:   func(x eboekhouden.Relation) string { return x.Code },
 		id:     func(x eboekhouden.Relation) int64 { return x.ID },
 		search: func(x eboekhouden.Relation) string { return strings.ToLower(strings.TrimSpace(x.Code)) },
@@ -700,6 +712,7 @@ func (r *run) relationSource() masterSource[eboekhouden.Relation] {
 func (r *run) productSource() masterSource[eboekhouden.Product] {
 	return masterSource[eboekhouden.Product]{
 		kind: store.SourceProduct, progress: "products", word: "producten", capped: "products.capped", keepData: true,
+		waiting: []store.AttentionKind{store.AttentionMaterial, store.AttentionHourType}, refresh: DetailRefresher.RefreshProducts,
 		code:   func(x eboekhouden.Product) string { return x.Code },
 		id:     func(x eboekhouden.Product) int64 { return x.ID },
 		search: func(x eboekhouden.Product) string { return strings.ToLower(strings.TrimSpace(x.Description)) },
@@ -710,4 +723,20 @@ func (r *run) productSource() masterSource[eboekhouden.Product] {
 			return r.books.Products(ctx, eboekhouden.ProductFilter{Code: code})
 		},
 	}
+}
+
+// waitingCodes are the codes of the records of kinds on the attention list
+// that the user has not skipped.
+func (r *run) waitingCodes(kinds []store.AttentionKind) ([]string, error) {
+	items, err := r.store.AllAttention(r.ctx)
+	if err != nil {
+		return nil, fmt.Errorf("read the attention list: %w", err)
+	}
+	var codes []string
+	for _, a := range items {
+		if !a.Skipped && slices.Contains(kinds, a.Kind) {
+			codes = append(codes, a.Subject)
+		}
+	}
+	return codes, nil
 }

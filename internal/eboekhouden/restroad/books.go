@@ -66,6 +66,9 @@ type Books struct {
 	// change an invoice (§9) [inferred: nor does anyone in the web
 	// interface while a run looks].
 	invoices map[int64]rest.Invoice
+	// afresh are, per kind, the codes whose details the next full read
+	// reads again whatever is kept (RefreshRelations, RefreshProducts).
+	afresh map[string]map[string]bool
 	// calls counts the detail reads per kind (tests, benchmarks).
 	calls map[string]int
 }
@@ -192,4 +195,33 @@ func (b *Books) ledgerCode(ctx context.Context, id int64) (string, error) {
 		}
 	}
 	return "", fmt.Errorf("e-Boekhouden REST: %w: ledger %d is not in the ledger list", rest.ErrUnreadable, id)
+}
+
+// RefreshRelations makes the next full read of the relations read the
+// details of the relations with these codes afresh, kept or not: the engine
+// names the ones waiting for the user (engine.DetailRefresher).
+func (b *Books) RefreshRelations(codes []string) { b.refresh(KindRelation, codes) }
+
+// RefreshProducts is RefreshRelations for products.
+func (b *Books) RefreshProducts(codes []string) { b.refresh(KindProduct, codes) }
+
+func (b *Books) refresh(kind string, codes []string) {
+	set := make(map[string]bool, len(codes))
+	for _, c := range codes {
+		set[strings.TrimSpace(c)] = true
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.afresh == nil {
+		b.afresh = map[string]map[string]bool{}
+	}
+	b.afresh[kind] = set
+}
+
+// readAfresh reports whether the details of the record with code are read
+// again in a full read of kind.
+func (b *Books) readAfresh(kind, code string) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.afresh[kind][strings.TrimSpace(code)]
 }

@@ -65,15 +65,17 @@ func (m *MemoryCache) Save(_ context.Context, kind string, put []Cached, gone []
 type detailRead[Ref, Rec any] struct {
 	kind    string
 	id      func(Ref) int64
+	code    func(Ref) string
 	changed func(Ref, Rec) bool // the list item shows a change of the kept details
 	get     func(ctx context.Context, id int64) (Rec, error)
 }
 
 // readAll returns the details of every item of refs, in refs' order: kept
-// ones when they are current, read ones for new ids, changed items and the
-// third due in this round. It saves what it read, also when a read failed
-// (the next round goes on from there). An item that is gone by the time
-// its details are read (404) is left out: it no longer exists.
+// ones when they are current, read ones for new ids, changed items, the
+// third due in this round and those the engine asked to read afresh. It
+// saves what it read, also when a read failed (the next round goes on from
+// there). An item that is gone by the time its details are read (404) is
+// left out: it no longer exists.
 func readAll[Ref, Rec any](ctx context.Context, b *Books, d detailRead[Ref, Rec], refs []Ref) ([]Rec, error) {
 	kept, round, err := b.opts.Cache.Load(ctx, d.kind)
 	if err != nil {
@@ -88,7 +90,7 @@ func readAll[Ref, Rec any](ctx context.Context, b *Books, d detailRead[Ref, Rec]
 		id := d.id(ref)
 		listed[id] = true
 		c, ok := kept[id]
-		if ok && !due(id, round) && json.Unmarshal(c.Data, &recs[i]) == nil && !d.changed(ref, recs[i]) {
+		if ok && !due(id, round) && !b.readAfresh(d.kind, d.code(ref)) && json.Unmarshal(c.Data, &recs[i]) == nil && !d.changed(ref, recs[i]) {
 			have[i] = true
 			continue
 		}

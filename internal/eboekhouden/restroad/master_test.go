@@ -275,3 +275,37 @@ func TestLookUpsByCodeAndID(t *testing.T) {
 		t.Errorf("product by code: %+v", got)
 	}
 }
+
+// TestRefreshReadsTheWaitingRecordsEveryRun: a relation the engine names
+// (one waiting for the user) has its details read on every full read, not
+// only in its turn of the rotation: the address the user adds in
+// e-Boekhouden arrives in the next run, run after run.
+func TestRefreshReadsTheWaitingRecordsEveryRun(t *testing.T) {
+	r := newRoad(t, nil)
+	cache := NewMemoryCache()
+	code := r.env.Sandbox.Dataset.EBoekhouden.Relations[0].Code
+	if _, err := r.books(Options{Cache: cache}).Relations(r.ctx, eboekhouden.RelationFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	for run := 1; run <= 2*rotation; run++ {
+		address := fmt.Sprintf("Dorpsstraat %d", run)
+		r.env.Sandbox.EBoekhoudenREST.Update(func(st *ebrest.State) {
+			for i := range st.Relations {
+				if st.Relations[i].Code == code {
+					st.Relations[i].Address = address
+				}
+			}
+		})
+		b := r.books(Options{Cache: cache})
+		b.RefreshRelations([]string{code})
+		all, err := b.Relations(r.ctx, eboekhouden.RelationFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, rel := range all {
+			if rel.Code == code && rel.Address != address {
+				t.Errorf("run %d: the waiting relation's address is %q, want the new %q", run, rel.Address, address)
+			}
+		}
+	}
+}

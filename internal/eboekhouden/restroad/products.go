@@ -17,6 +17,7 @@ import (
 var productDetails = detailRead[rest.ProductRef, rest.Product]{
 	kind: KindProduct,
 	id:   func(r rest.ProductRef) int64 { return r.ID },
+	code: func(r rest.ProductRef) string { return r.Code },
 	// The list item carries code, description, unit and the active flag:
 	// a change of any of them is read at once.
 	changed: func(ref rest.ProductRef, rec rest.Product) bool { return ref != rec.ProductRef },

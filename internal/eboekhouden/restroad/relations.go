@@ -16,6 +16,7 @@ import (
 var relationDetails = detailRead[rest.RelationRef, rest.Relation]{
 	kind: KindRelation,
 	id:   func(r rest.RelationRef) int64 { return r.ID },
+	code: func(r rest.RelationRef) string { return r.Code },
 	changed: func(ref rest.RelationRef, rec rest.Relation) bool {
 		return ref.Code != rec.Code || (ref.Type != "" && ref.Type != rec.Type)
 	},
