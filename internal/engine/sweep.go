@@ -109,8 +109,8 @@ type masterSource[T any] struct {
 	// their codes to a DetailRefresher before the full read.
 	waiting []store.AttentionKind
 	refresh func(DetailRefresher, []string)
-	read     func(ctx context.Context, term string) ([]T, error)
-	lookup   func(ctx context.Context, code string) ([]T, error)
+	read    func(ctx context.Context, term string) ([]T, error)
+	lookup  func(ctx context.Context, code string) ([]T, error)
 }
 
 // masterData is what a run read of one kind.
