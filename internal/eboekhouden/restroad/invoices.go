@@ -11,6 +11,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/koppeling/koppeling/internal/decimal"
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/eboekhouden/rest"
 )
@@ -95,8 +96,67 @@ func (b *Books) line(ctx context.Context, l eboekhouden.InvoiceLine) (rest.Invoi
 	if err != nil {
 		return rest.InvoiceLine{}, err
 	}
-	return rest.InvoiceLine{Quantity: l.Quantity, UnitID: unit, Code: l.Code, Description: l.Description,
-		PricePerUnit: l.UnitPrice, VATCode: l.VATCode, LedgerID: ledger, CostCenterID: l.CostCentreID}, nil
+	qty, price, desc := fitPrice(l.Quantity, l.UnitPrice, l.Description)
+	return rest.InvoiceLine{Quantity: qty, UnitID: unit, Code: l.Code, Description: desc,
+		PricePerUnit: price, VATCode: l.VATCode, LedgerID: ledger, CostCenterID: l.CostCentreID}, nil
+}
+
+// fitPrice makes a line's price fit the REST road's two decimals for money
+// (§6 [inferred]) without changing the line's amount to the cent, which
+// the engine priced and checks the invoice total by. The SOAP road takes
+// four decimals, so the engine may send an hourly rate of € 107,368, or a
+// rate it nudged by 0,0001 so that hours × rate lands on the cent. A price
+// with more than two decimals is rounded to cents and the quantity chosen,
+// in steps of 0,0001 (four decimals, §5.4) near the original, so that
+// quantity × price is within 0,0049 of the same amount; when no such
+// quantity exists (high rates), the line becomes 1 × its amount and its
+// description says what it was ("2,5 × € 107,368").
+func fitPrice(qty, price decimal.Decimal, desc string) (decimal.Decimal, decimal.Decimal, string) {
+	if price.Equal(price.RoundCents()) {
+		return qty, price, desc
+	}
+	amount, err := qty.MulRound(price, 2)
+	if err != nil {
+		return qty, price, desc // the client refuses it with its own reason
+	}
+	cents := price.RoundCents()
+	safe := decimal.New(49, 4)
+	// A whole quantity (3 pieces, 2 hours) stays whole: 3,0016 pieces would
+	// read as an error on the invoice.
+	steps := int64(50)
+	if qty.Equal(qty.Round(0)) {
+		steps = 0
+	}
+	for k := int64(0); k <= steps; k++ {
+		for _, step := range []int64{k, -k} {
+			q := qty.Add(decimal.New(step, 4))
+			if q.Sign() != qty.Sign() {
+				continue
+			}
+			exact, err := q.MulRound(cents, 4)
+			if err != nil {
+				continue
+			}
+			diff := exact.Sub(amount)
+			if diff.Sign() < 0 {
+				diff = diff.Neg()
+			}
+			if diff.Cmp(safe) <= 0 {
+				return q, cents, desc
+			}
+		}
+	}
+	return decimal.FromInt(1), amount, fmt.Sprintf("%s (%s × € %s)", desc, shortComma(qty, 0), shortComma(price, 2))
+}
+
+// shortComma is d with a decimal comma and no trailing zeros beyond min
+// places ("2,5", "107,368", "60,00").
+func shortComma(d decimal.Decimal, min int) string {
+	s := d.Comma(decimal.Places)
+	for strings.Contains(s, ",") && strings.HasSuffix(s, "0") && len(s)-strings.Index(s, ",")-1 > min {
+		s = s[:len(s)-1]
+	}
+	return strings.TrimSuffix(s, ",")
 }
 
 // booking is the mutation block of a booked invoice: the administration's

@@ -259,3 +259,33 @@ func TestTheCostCentreGoesOnEveryLine(t *testing.T) {
 	}
 	t.Fatalf("invoice %s not in the sandbox", number)
 }
+
+// TestFitPriceKeepsTheAmount: a price with more than two decimals becomes
+// a price in cents with a quantity that gives the same amount to the cent,
+// or one line of the amount that says what it was; two decimals pass.
+func TestFitPriceKeepsTheAmount(t *testing.T) {
+	d := decimal.MustParse
+	for _, tc := range []struct {
+		qty, price       string
+		wantQty, wantPrc string
+		wantDesc         string
+	}{
+		{"2.5", "60", "2.5", "60", "Arbeid"},
+		{"1.5833", "62.50", "1.5833", "62.50", "Arbeid"},
+		{"1.5833", "107.368", "1.5833", "107.37", "Arbeid"},
+		{"7.25", "226.2897", "7.25", "226.29", "Arbeid"},
+		// 2,5 × 107,37 is 268,425 and 2,4999 × 107,37 is 268,4143: no
+		// quantity lands safely on 268,42.
+		{"2.5", "107.368", "1", "268.42", "Arbeid (2,5 × € 107,368)"},
+		{"3", "3.333", "1", "10.00", "Arbeid (3 × € 3,333)"},
+	} {
+		q, p, desc := fitPrice(d(tc.qty), d(tc.price), "Arbeid")
+		if !q.Equal(d(tc.wantQty)) || !p.Equal(d(tc.wantPrc)) || desc != tc.wantDesc {
+			t.Errorf("%s × %s: got %s × %s %q; want %s × %s %q", tc.qty, tc.price, q, p, desc, tc.wantQty, tc.wantPrc, tc.wantDesc)
+		}
+		want, _ := d(tc.qty).MulRound(d(tc.price), 2)
+		if got, _ := q.MulRound(p, 2); !got.Equal(want) {
+			t.Errorf("%s × %s: amount %s, want %s", tc.qty, tc.price, got, want)
+		}
+	}
+}
