@@ -134,6 +134,7 @@ func openGUILink(ctx context.Context, e env, dir string, f guiFlags, claim *inst
 			dir, d.Endpoints.EBoekhoudenURL, d.Endpoints.OutSmartURL)
 		l.st, l.vault, l.ep, l.close = d.Store, d.Vault, d.Endpoints, func() { d.Close() }
 		l.opts.Demo, l.opts.DemoEBoekhoudenState, l.opts.DemoOutSmartState = true, d.EBoekhoudenStateURL, d.OutSmartStateURL
+		l.opts.DemoEBoekhoudenRESTState = d.EBoekhoudenRESTStateURL
 		l.opts.BuiltInSoftwareToken = true
 		l.opts.DemoAPIToken = ebrest.DemoAPIToken // the REST sandbox's, to try the token's road
 	} else {

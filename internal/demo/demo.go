@@ -51,6 +51,9 @@ type Env struct {
 	// EBoekhoudenStateURL and OutSmartStateURL show each sandbox's state
 	// (the inspection API), for the user to see what the sync did.
 	EBoekhoudenStateURL, OutSmartStateURL string
+	// EBoekhoudenRESTStateURL is the REST sandbox's page, for a demo user
+	// who logged in with the sandbox's API token.
+	EBoekhoudenRESTStateURL string
 }
 
 // Start starts the sandboxes and opens the demo store in dir. The sandboxes
@@ -82,7 +85,8 @@ func Start(ctx context.Context, dir string) (*Env, error) {
 	return &Env{Sandbox: sb, Store: st, Vault: vault,
 		Endpoints: services.Endpoints{EBoekhoudenURL: sb.EBoekhoudenURL,
 			EBoekhoudenRESTURL: sb.EBoekhoudenRESTURL, OutSmartURL: sb.OutSmartURL},
-		EBoekhoudenStateURL: stateURL(sb.EBoekhoudenURL), OutSmartStateURL: stateURL(sb.OutSmartURL)}, nil
+		EBoekhoudenStateURL: stateURL(sb.EBoekhoudenURL), OutSmartStateURL: stateURL(sb.OutSmartURL),
+		EBoekhoudenRESTStateURL: stateURL(sb.EBoekhoudenRESTURL)}, nil
 }
 
 // Close stops the sandboxes and closes the store.

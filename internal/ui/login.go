@@ -364,6 +364,7 @@ func (u *UI) submitLogin() {
 				showMessage(u.win, tr("login.failed.title"), msg)
 			default:
 				u.savedCreds = c
+				u.demoFollowRoad()
 				u.loginChanged()
 				u.updateDirty()
 				f.showResult(tr("login.ok.line"), false)

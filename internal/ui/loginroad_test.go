@@ -185,6 +185,7 @@ func TestRefusedTokenIsNamedAtItsField(t *testing.T) {
 func TestDemoOffersItsToken(t *testing.T) {
 	opts := demoOptions
 	opts.DemoAPIToken = ebrest.DemoAPIToken
+	opts.DemoEBoekhoudenRESTState = "http://127.0.0.1:3/_sandbox/stand"
 	h := newFakeHarness(t, harnessOptions{loggedIn: true, opts: opts})
 	f := h.u.login
 	if f.apiToken.Text != "" {
@@ -197,9 +198,16 @@ func TestDemoOffersItsToken(t *testing.T) {
 	if !strings.Contains(strings.Join(texts(f.tab), "\n"), "Demo: de sandbox accepteert het API-token "+ebrest.DemoAPIToken) {
 		t.Errorf("the demo's token is not shown")
 	}
+	if got := h.u.demoBooksLink.URL.String(); got != opts.DemoEBoekhoudenState {
+		t.Errorf("before the token login the e-Boekhouden link shows %s, want the SOAP sandbox's %s", got, opts.DemoEBoekhoudenState)
+	}
 	submitLogin(h)
 	if f.result.Text != "Gelukt - Je bent ingelogd!" || h.fake.savedCredentials().EBoekhoudenAPIToken != ebrest.DemoAPIToken {
 		t.Errorf("demo token: %q, kept %v", f.result.Text, h.fake.savedCredentials())
+	}
+	// The banner's e-Boekhouden link now shows the sandbox the runs write to.
+	if got := h.u.demoBooksLink.URL.String(); got != opts.DemoEBoekhoudenRESTState {
+		t.Errorf("after the token login the e-Boekhouden link shows %s, want the REST sandbox's %s", got, opts.DemoEBoekhoudenRESTState)
 	}
 }
 

@@ -56,6 +56,10 @@ type Options struct {
 	// DemoEBoekhoudenState and DemoOutSmartState are the inspection URLs of
 	// the demo's sandbox servers.
 	DemoEBoekhoudenState, DemoOutSmartState string
+	// DemoEBoekhoudenRESTState is the REST sandbox's inspection URL: the
+	// e-Boekhouden link shows it while the saved credentials take the REST
+	// road.
+	DemoEBoekhoudenRESTState string
 	// DemoAPIToken is the API token the demo's REST sandbox accepts; the
 	// login form shows it and fills it in when the token's road is chosen.
 	DemoAPIToken string
@@ -92,6 +96,10 @@ type UI struct {
 	// goroutine, in order.
 	onMain func(func())
 	async  func(func())
+
+	// demoBooksLink is the demo banner's e-Boekhouden link (nil outside the
+	// demo); demoFollowRoad keeps it on the road in use.
+	demoBooksLink *widget.Hyperlink
 
 	win  fyne.Window
 	tabs *container.AppTabs
@@ -301,15 +309,36 @@ func (u *UI) demoBanner() fyne.CanvasObject {
 	text.Wrapping = fyne.TextWrapWord
 	text.Importance = widget.WarningImportance
 	links := container.NewVBox()
-	for _, l := range []struct{ text, raw string }{
+	for i, l := range []struct{ text, raw string }{
 		{tr("demo.eboekhouden"), u.opts.DemoEBoekhoudenState}, {tr("demo.outsmart"), u.opts.DemoOutSmartState},
 	} {
 		if target, err := url.Parse(l.raw); err == nil && l.raw != "" {
-			links.Add(widget.NewHyperlink(l.text, target))
+			link := widget.NewHyperlink(l.text, target)
+			if i == 0 {
+				u.demoBooksLink = link
+			}
+			links.Add(link)
 		}
 	}
+	u.demoFollowRoad()
 	// The links beside the text, one above the other, keep the banner low.
 	return container.NewBorder(nil, nil, nil, links, text)
+}
+
+// demoFollowRoad points the demo banner's e-Boekhouden link at the
+// sandbox of the road the saved credentials take: after logging in with
+// the API token, the page shows the REST sandbox the runs write to.
+func (u *UI) demoFollowRoad() {
+	if u.demoBooksLink == nil {
+		return
+	}
+	raw := u.opts.DemoEBoekhoudenState
+	if u.savedCreds.EBoekhoudenREST() && u.opts.DemoEBoekhoudenRESTState != "" {
+		raw = u.opts.DemoEBoekhoudenRESTState
+	}
+	if target, err := url.Parse(raw); err == nil && raw != "" {
+		u.demoBooksLink.SetURL(target)
+	}
 }
 
 // snapshot is what the window shows of the stored state.
@@ -386,6 +415,7 @@ func (u *UI) loadAll() error {
 	u.settings.show(set)
 	creds, credErr := u.b.Credentials()
 	u.savedCreds = creds
+	u.demoFollowRoad()
 	u.login.show(creds)
 	if credErr != nil {
 		u.login.showResult(tr("login.keychain.problem", map[string]any{"Error": u.keychainText(credErr), "Advice": keychainAdvice()}), true)
@@ -471,6 +501,7 @@ func (u *UI) saveAll(then func()) {
 			}
 			if credsChanged && credErr == nil {
 				u.savedCreds = creds
+				u.demoFollowRoad()
 				u.loginChanged()
 			}
 			u.updateDirty()
