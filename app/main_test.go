@@ -68,7 +68,7 @@ func TestSandboxCommandPrintsURLsAndServesUntilInterrupted(t *testing.T) {
 	out := printed.String()
 	ebURL := regexp.MustCompile(`endpoint\s+(http://127\.0\.0\.1:\d+/soap\.asmx)`).FindStringSubmatch(out)
 	osURL := regexp.MustCompile(`base URL\s+(http://127\.0\.0\.1:\d+/openapi/8)`).FindStringSubmatch(out)
-	restURL := regexp.MustCompile(`e-Boekhouden REST API \(v1\)\n  base URL\s+(http://127\.0\.0\.1:\d+)\n  API-token\s+(\S+)\n`).FindStringSubmatch(out)
+	restURL := regexp.MustCompile(`e-Boekhouden REST API \(v1\)\n  API URL\s+(http://127\.0\.0\.1:\d+)\n  API-token\s+(\S+)\n`).FindStringSubmatch(out)
 	if ebURL == nil || osURL == nil || restURL == nil {
 		t.Fatalf("URLs not printed:\n%s\nstderr: %s", out, stderr.String())
 	}

@@ -77,19 +77,19 @@ e-Boekhouden (SOAP 1.1)
   Beveiligingscode 1   %s
   Beveiligingscode 2   %s
 
-e-Boekhouden REST API (v1)
-  base URL             %s
-  API-token            %s
-
 OutSmart (OPENApi v8)
   base URL             %s
   Bedrijfs id          %s
   Token                %s
   Software token       %s
 
+e-Boekhouden REST API (v1)
+  API URL              %s
+  API-token            %s
+
 Inspection (state, requests, faults): <server>/_sandbox/state, /_sandbox/requests, /_sandbox/faults
 State as a readable page (for a browser): <server>/_sandbox/stand
 `, sb.EBoekhoudenURL, sb.EBoekhoudenURL, eb.Credentials.Username, eb.Credentials.SecurityCode1, eb.Credentials.SecurityCode2,
-		sb.EBoekhoudenRESTURL, ebrest.DemoAPIToken,
-		sb.OutSmartURL, om.Credentials.CompanyID, om.Credentials.Token, om.Credentials.SoftwareToken)
+		sb.OutSmartURL, om.Credentials.CompanyID, om.Credentials.Token, om.Credentials.SoftwareToken,
+		sb.EBoekhoudenRESTURL, ebrest.DemoAPIToken)
 }
