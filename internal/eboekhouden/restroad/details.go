@@ -118,13 +118,34 @@ func readAll[Ref, Rec any](ctx context.Context, b *Books, d detailRead[Ref, Rec]
 	if readErr != nil {
 		return nil, readErr
 	}
-	out := make([]Rec, 0, len(refs))
+	return present(recs, have), nil
+}
+
+// readDetailsNow reads the details of every item of refs, without the
+// cache (a look-up by code).
+func readDetailsNow[Ref, Rec any](ctx context.Context, b *Books, d detailRead[Ref, Rec], refs []Ref) ([]Rec, error) {
+	recs := make([]Rec, len(refs))
+	have := make([]bool, len(refs))
+	todo := make([]int, len(refs))
 	for i := range refs {
+		todo[i] = i
+	}
+	if _, err := readDetails(ctx, b, d, refs, todo, recs, have); err != nil {
+		return nil, err
+	}
+	return present(recs, have), nil
+}
+
+// present are the records of recs that have marks as read (the others
+// were gone by the time their details were asked for).
+func present[Rec any](recs []Rec, have []bool) []Rec {
+	out := make([]Rec, 0, len(recs))
+	for i, r := range recs {
 		if have[i] {
-			out = append(out, recs[i])
+			out = append(out, r)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // readDetails reads the details of refs[todo], b.opts.Parallel at a time,

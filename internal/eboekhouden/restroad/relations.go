@@ -86,31 +86,9 @@ func (b *Books) listRelations(ctx context.Context, code string) ([]rest.Relation
 	if code != "" {
 		// A look-up by code reads the details at once and leaves the
 		// cache's round alone.
-		recs, err := readDetailsNow(ctx, b, d, refs)
-		return recs, err
+		return readDetailsNow(ctx, b, d, refs)
 	}
 	return readAll(ctx, b, d, refs)
-}
-
-// readDetailsNow reads the details of every item of refs, without the
-// cache.
-func readDetailsNow[Ref, Rec any](ctx context.Context, b *Books, d detailRead[Ref, Rec], refs []Ref) ([]Rec, error) {
-	recs := make([]Rec, len(refs))
-	have := make([]bool, len(refs))
-	todo := make([]int, len(refs))
-	for i := range refs {
-		todo[i] = i
-	}
-	if _, err := readDetails(ctx, b, d, refs, todo, recs, have); err != nil {
-		return nil, err
-	}
-	out := make([]Rec, 0, len(refs))
-	for i := range refs {
-		if have[i] {
-			out = append(out, recs[i])
-		}
-	}
-	return out, nil
 }
 
 // noteRelation remembers a relation's code by id (invoices name relations
