@@ -120,7 +120,7 @@ func (s sender) sendInvoice(c *exportCase, d invoiceDraft) error {
 	x := s.x
 	entry := store.Export{RowID: c.wo.RowID, OrderNumber: c.wo.Number, State: store.ExportPending, RelationCode: c.debtor,
 		InvoiceDate: x.today.Format("2006-01-02"), TotalCents: d.total.Cents(), DataHash: c.hash, Attempts: c.prev.Attempts + 1,
-		Reference: d.reference, ConfirmedHash: c.prev.ConfirmedHash}
+		Reference: d.reference, ConfirmedHash: c.prev.ConfirmedHash, CustomerName: x.nameOf(c.debtor, c.wo)}
 	if err := s.journal(entry); err != nil {
 		return fmt.Errorf("journal work order %s: %w", c.wo.Number, err)
 	}

@@ -76,6 +76,12 @@ type Export struct {
 	ReasonKey string
 	FixKey    string
 	Args      message.Args
+	// CustomerName is the relation's name as the invoice was made for it
+	// (the invoice overview shows it; empty for entries of before it).
+	CustomerName string
+	// EmailedTo is the address e-Boekhouden was asked to e-mail the invoice
+	// to; empty when it was not e-mailed.
+	EmailedTo string
 	CreatedAt time.Time
 	UpdatedAt time.Time
 }
@@ -83,14 +89,14 @@ type Export struct {
 // ErrNotFound is returned for a journal entry that does not exist.
 var ErrNotFound = errors.New("not found")
 
-const exportColumns = `row_id, order_number, state, relation_code, invoice_date, invoice_number, total_cents, data_hash, reason, attempts, created_at, updated_at, reference, needs_confirmation, confirmed_hash, reason_key, fix_key, reason_args`
+const exportColumns = `row_id, order_number, state, relation_code, invoice_date, invoice_number, total_cents, data_hash, reason, attempts, created_at, updated_at, reference, needs_confirmation, confirmed_hash, reason_key, fix_key, reason_args, customer_name, emailed_to`
 
 func scanExport(sc interface{ Scan(...any) error }) (Export, error) {
 	var e Export
 	var state, created, updated, args string
 	err := sc.Scan(&e.RowID, &e.OrderNumber, &state, &e.RelationCode, &e.InvoiceDate, &e.InvoiceNumber,
 		&e.TotalCents, &e.DataHash, &e.Reason, &e.Attempts, &created, &updated, &e.Reference, &e.NeedsConfirmation, &e.ConfirmedHash,
-		&e.ReasonKey, &e.FixKey, &args)
+		&e.ReasonKey, &e.FixKey, &args, &e.CustomerName, &e.EmailedTo)
 	e.State, e.CreatedAt, e.UpdatedAt = ExportState(state), parseStamp(created), parseStamp(updated)
 	e.Args = message.DecodeArgs(args)
 	return e, err
@@ -147,16 +153,17 @@ func (s *Store) SaveExport(ctx context.Context, e Export) error {
 	}
 	now := s.stamp()
 	_, err := s.db.ExecContext(ctx, `
-INSERT INTO exports (`+exportColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO exports (`+exportColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(row_id) DO UPDATE SET
 	order_number = excluded.order_number, state = excluded.state, relation_code = excluded.relation_code,
 	invoice_date = excluded.invoice_date, invoice_number = excluded.invoice_number, total_cents = excluded.total_cents,
 	data_hash = excluded.data_hash, reason = excluded.reason, attempts = excluded.attempts, updated_at = excluded.updated_at,
 	reference = excluded.reference, needs_confirmation = excluded.needs_confirmation, confirmed_hash = excluded.confirmed_hash,
-	reason_key = excluded.reason_key, fix_key = excluded.fix_key, reason_args = excluded.reason_args`,
+	reason_key = excluded.reason_key, fix_key = excluded.fix_key, reason_args = excluded.reason_args,
+	customer_name = excluded.customer_name, emailed_to = excluded.emailed_to`,
 		e.RowID, e.OrderNumber, string(e.State), e.RelationCode, e.InvoiceDate, e.InvoiceNumber, e.TotalCents,
 		e.DataHash, e.Reason, e.Attempts, now, now, e.Reference, e.NeedsConfirmation, e.ConfirmedHash,
-		e.ReasonKey, e.FixKey, message.EncodeArgs(e.Args))
+		e.ReasonKey, e.FixKey, message.EncodeArgs(e.Args), e.CustomerName, e.EmailedTo)
 	if err != nil {
 		return fmt.Errorf("save export journal entry for work order %s (%s): %w", e.RowID, e.State, err)
 	}

@@ -131,6 +131,13 @@ CREATE TABLE sweeps (
 	updated_at  TEXT NOT NULL
 );
 `,
+	// 5: the invoice overview: the customer an invoice was made for, and
+	// the address e-Boekhouden was asked to e-mail it to (empty: not
+	// e-mailed).
+	`
+ALTER TABLE exports ADD COLUMN customer_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE exports ADD COLUMN emailed_to TEXT NOT NULL DEFAULT '';
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

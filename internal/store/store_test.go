@@ -166,11 +166,13 @@ func TestExportJournal(t *testing.T) {
 	created := got.CreatedAt
 	time.Sleep(2 * time.Millisecond)
 	e.State, e.InvoiceNumber = ExportInvoiced, "2026005"
+	e.CustomerName, e.EmailedTo = "Bakkerij Jansen", "factuur@jansen.example"
 	if err := s.SaveExport(ctx, e); err != nil {
 		t.Fatal(err)
 	}
 	got, _ = s.Export(ctx, "18807")
-	if got.State != ExportInvoiced || got.InvoiceNumber != "2026005" || !got.CreatedAt.Equal(created) || !got.UpdatedAt.After(created) {
+	if got.State != ExportInvoiced || got.InvoiceNumber != "2026005" || !got.CreatedAt.Equal(created) || !got.UpdatedAt.After(created) ||
+		got.CustomerName != "Bakkerij Jansen" || got.EmailedTo != "factuur@jansen.example" {
 		t.Fatalf("after update: %+v", got)
 	}
 	s.SaveExport(ctx, Export{RowID: "18808", OrderNumber: "WB26117", State: ExportParked, Reason: "Btw-code onbekend"})
