@@ -46,6 +46,8 @@ var handlers = map[string]handler{
 	"GetOpenPosten": (*Server).getOpenPosten,
 	// ledgers.go
 	"GetGrootboekrekeningen": (*Server).getGrootboekrekeningen,
+	// linked.go
+	"GetAdministraties": (*Server).getAdministraties,
 }
 
 // apply runs a valid request under the lock: session and call-limit checks,
@@ -56,17 +58,8 @@ func (s *Server) apply(req *request, r *http.Request) reply {
 	c := callCtx{now: s.now(), baseURL: baseURL(r)}
 	op, el := req.op, req.el
 	switch op.name {
-	case "OpenSession":
-		id, e := s.openSession(el.str("Username"), el.str("SecurityCode1"), el.str("SecurityCode2"), c.now)
-		if e != nil {
-			return s.bizReply(op, e)
-		}
-		var w xmlWriter
-		w.open("OpenSessionResult")
-		w.errorMsg("ErrorMsg", nil)
-		w.leaf("SessionID", id)
-		w.close("OpenSessionResult")
-		return okReply(op, w.bytes())
+	case "OpenSession", "OpenSessionSub":
+		return s.openReply(op, el, c.now)
 	case "CloseSession":
 		// CloseSessionResponse has no content, so an unknown session cannot
 		// be reported; closing it is a no-op. [inferred]
@@ -85,7 +78,7 @@ func (s *Server) apply(req *request, r *http.Request) reply {
 	if e := s.countCall(sess.username, c.now); e != nil {
 		return s.bizReply(op, e)
 	}
-	content, err := h(s, el, c)
+	content, err := s.inAdministration(sess, func() ([]byte, error) { return h(s, el, c) })
 	if be, isBiz := err.(*bizError); isBiz {
 		return s.bizReply(op, be)
 	}
@@ -94,6 +87,28 @@ func (s *Server) apply(req *request, r *http.Request) reply {
 		return reply{status: http.StatusInternalServerError, body: faultEnvelope(f), result: "soap:Server fault"}
 	}
 	return okReply(op, content)
+}
+
+// openReply answers OpenSession and OpenSessionSub (cResultOpenSession
+// under the operation's own result name).
+func (s *Server) openReply(op *operation, el *node, now time.Time) reply {
+	user, code1, code2 := el.str("Username"), el.str("SecurityCode1"), el.str("SecurityCode2")
+	var id string
+	var e *bizError
+	if op.name == "OpenSessionSub" {
+		id, e = s.openSessionSub(user, code1, code2, el.str("AdministratieGUID"), now)
+	} else {
+		id, e = s.openSession(user, code1, code2, now)
+	}
+	if e != nil {
+		return s.bizReply(op, e)
+	}
+	var w xmlWriter
+	w.open(op.name + "Result")
+	w.errorMsg("ErrorMsg", nil)
+	w.leaf("SessionID", id)
+	w.close(op.name + "Result")
+	return okReply(op, w.bytes())
 }
 
 func okReply(op *operation, content []byte) reply {

@@ -52,6 +52,10 @@ type Options struct {
 	// CallLimitPerMinute, when > 0, answers E003.1 to calls beyond that many
 	// per username in any sliding minute.
 	CallLimitPerMinute int
+	// Linked are the administrations linked to the account, as an
+	// accountant has them (GetAdministraties, OpenSessionSub: linked.go);
+	// AddLinked adds more. Empty for an ordinary account.
+	Linked []LinkedAdministration
 }
 
 // Defaults for zero Options.
@@ -82,6 +86,10 @@ type Server struct {
 	ix       *index // of st, replaced with it
 	sessions map[string]*session
 	calls    map[string][]time.Time // accepted call times per username, for CallLimitPerMinute
+	// linked are the linked administrations by lower-case GUID, linkedOrder
+	// their keys in the order GetAdministraties lists them (linked.go).
+	linked      map[string]*linkedAdmin
+	linkedOrder []string
 }
 
 // New returns a server over a deep copy of opts.Dataset. It panics when the
@@ -117,7 +125,12 @@ func New(opts Options) *Server {
 		ix:       newIndex(&st),
 		sessions: map[string]*session{},
 		calls:    map[string][]time.Time{},
+		linked:   map[string]*linkedAdmin{},
 	}
+	for _, l := range opts.Linked {
+		s.AddLinked(l)
+	}
+	s.opts.Linked = nil // AddLinked made the server's own copies
 	s.inspect = inspect.Handler(s)
 	return s
 }
@@ -216,7 +229,7 @@ func (s *Server) Update(fn func(st *State)) {
 	s.st, s.ix = st, newIndex(&st)
 }
 
-// Reset restores the starting dataset and clears sessions, call counts,
+// Reset restores the starting dataset (of the linked administrations too) and clears sessions, call counts,
 // fault rules and the request log.
 func (s *Server) Reset() {
 	s.mu.Lock()
@@ -224,6 +237,7 @@ func (s *Server) Reset() {
 	s.ix = newIndex(&s.st)
 	s.sessions = map[string]*session{}
 	s.calls = map[string][]time.Time{}
+	s.resetLinked()
 	s.mu.Unlock()
 	s.faults.Clear()
 	s.log.Clear()
@@ -270,7 +284,7 @@ func (s *Server) serveHelp(w http.ResponseWriter) {
 	fmt.Fprintf(w, "e-Boekhouden SOAP sandbox (SOAP 1.1, namespace %s)\nWSDL: %s?wsdl\nOperations:\n", nsTNS, Path)
 	for _, name := range s.schema.opNames {
 		status := "not implemented in the sandbox"
-		if _, ok := handlers[name]; ok || name == "OpenSession" || name == "CloseSession" {
+		if _, ok := handlers[name]; ok || name == "OpenSession" || name == "OpenSessionSub" || name == "CloseSession" {
 			status = "implemented"
 		}
 		fmt.Fprintf(w, "  %-24s %s\n", name, status)

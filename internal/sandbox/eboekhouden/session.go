@@ -16,6 +16,9 @@ type session struct {
 	securityCode2 string
 	lastUsed      time.Time
 	calls         int // calls made with this session, OpenSession excluded
+	// admin is the lower-case GUID of the linked administration the session
+	// was opened on with OpenSessionSub; "" for the account's own.
+	admin string
 }
 
 // newSessionID returns a random GUID in .NET's lowercase form.

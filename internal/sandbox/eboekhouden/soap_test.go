@@ -136,11 +136,11 @@ func TestNotImplementedOperations(t *testing.T) {
 	e := newEnv(t)
 	var notImplemented []string
 	for _, name := range e.s.schema.opNames {
-		if _, ok := handlers[name]; !ok && name != "OpenSession" && name != "CloseSession" {
+		if _, ok := handlers[name]; !ok && name != "OpenSession" && name != "OpenSessionSub" && name != "CloseSession" {
 			notImplemented = append(notImplemented, name)
 		}
 	}
-	if got := strings.Join(notImplemented, ","); got != "AddGrootboekrekening,AddMutatie,AutoLogin,GetAdministraties,GetKostenplaatsen,GetMutaties,GetSaldi,GetSaldo,OpenSessionSub,UpdateGrootboekrekening" {
+	if got := strings.Join(notImplemented, ","); got != "AddGrootboekrekening,AddMutatie,AutoLogin,GetKostenplaatsen,GetMutaties,GetSaldi,GetSaldo,UpdateGrootboekrekening" {
 		t.Fatalf("not implemented: %s", got)
 	}
 	for _, op := range notImplemented {
