@@ -49,8 +49,9 @@
 //
 // # Sessions
 //
-// A session is opened lazily by the first call, reused by every later call,
-// reopened once when a call is rejected with E0023 (the call is then
+// A session is opened lazily by the first call (with OpenSessionSub on a
+// linked administration when Credentials.AdministrationGUID is set, see
+// administrations.go), reused by every later call, reopened the same way once when a call is rejected with E0023 (the call is then
 // repeated: it was not applied), and closed by Close.
 //
 // # Errors and exactly-once
@@ -58,8 +59,8 @@
 // Business errors (HTTP 200 with LastErrorCode) are *APIError; SOAP Faults
 // are *FaultError. Sentinels classify them for errors.Is:
 //
-//   - ErrBadCredentials: OpenSession answered with any error code other than
-//     E003.1. The code itself is not documented, so the failure of
+//   - ErrBadCredentials: OpenSession (or OpenSessionSub) answered with any
+//     error code other than E003.1. The code itself is not documented, so the failure of
 //     OpenSession is what counts.
 //   - ErrSessionExpired: E0023 (after the one automatic reopen failed too).
 //   - ErrRelationCodeInUse: CREL001 on AddRelatie.

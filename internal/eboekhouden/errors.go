@@ -65,7 +65,7 @@ func (e *APIError) Error() string {
 func (e *APIError) Is(target error) bool {
 	switch target {
 	case ErrSessionExpired:
-		return e.Code == CodeSessionExpired && e.Op != opOpenSession
+		return e.Code == CodeSessionExpired && !opensSession(e.Op)
 	case ErrCallLimit:
 		return e.Code == CodeCallLimit
 	case ErrRelationCodeInUse:
@@ -73,10 +73,14 @@ func (e *APIError) Is(target error) bool {
 	case ErrBadCredentials:
 		// The code for a failed login is not documented, so the failure of
 		// OpenSession itself is what says the credentials were refused.
-		return e.Op == opOpenSession && e.Code != CodeCallLimit
+		return opensSession(e.Op) && e.Code != CodeCallLimit
 	}
 	return false
 }
+
+// opensSession reports whether op opens a session: its failure says the
+// login (or, with OpenSessionSub, the chosen administration) was refused.
+func opensSession(op string) bool { return op == opOpenSession || op == opOpenSessionSub }
 
 // FaultError is a SOAP Fault (normally with HTTP 500): the service could not
 // read or could not process the request.

@@ -402,3 +402,34 @@ func (w *wireOpenPost) openItem() (OpenItem, error) {
 	}
 	return v, nil
 }
+
+// wireAdministratie is cAdministratie with every value as text.
+type wireAdministratie struct {
+	Nil           string `xml:"nil,attr"`
+	Bedrijf       string `xml:"Bedrijf"`
+	Plaats        string `xml:"Plaats"`
+	Guid          string `xml:"Guid"`
+	StartBoekjaar string `xml:"StartBoekjaar"`
+}
+
+// wireAdministratieElements are the text elements of cAdministratie in WSDL order.
+var wireAdministratieElements = [...]string{
+	"Bedrijf", "Plaats", "Guid", "StartBoekjaar",
+}
+
+func (w *wireAdministratie) fill(d *xdoc, n int32) {
+	w.Nil = lastAttr(d, n, "nil")
+	fillTexts(d, n, wireAdministratieElements[:], []*string{
+		&w.Bedrijf, &w.Plaats, &w.Guid, &w.StartBoekjaar,
+	})
+}
+
+// administration maps w to the domain type Administration, every value parsed.
+func (w *wireAdministratie) administration() (Administration, error) {
+	return Administration{
+		Company:       w.Bedrijf,
+		City:          w.Plaats,
+		GUID:          strings.TrimSpace(w.Guid),
+		FirstBookYear: w.StartBoekjaar,
+	}, nil
+}

@@ -394,3 +394,85 @@ func (r *getGrootboekrekeningenResponse) ledgers() ([]Ledger, error) {
 	}
 	return out, nil
 }
+
+// openSessionSubResponse is the answer of OpenSessionSub.
+type openSessionSubResponse struct {
+	Result *openSessionSubResult `xml:"OpenSessionSubResult"`
+}
+
+// openSessionSubResult is cResultOpenSession.
+type openSessionSubResult struct {
+	ErrorMsg  cError `xml:"ErrorMsg"`
+	SessionID string `xml:"SessionID"`
+}
+
+func (r *openSessionSubResponse) present() bool { return r.Result != nil }
+func (r *openSessionSubResponse) errorMsg() cError {
+	if r.Result == nil {
+		return cError{}
+	}
+	return r.Result.ErrorMsg
+}
+
+func (r *openSessionSubResponse) fill(d *xdoc, n int32) {
+	resultElements(d, n, "OpenSessionSubResult", func(res int32) {
+		if r.Result == nil {
+			r.Result = &openSessionSubResult{}
+		}
+		resultElements(d, res, "ErrorMsg", func(c int32) { r.Result.ErrorMsg.fill(d, c) })
+		resultElements(d, res, "SessionID", func(c int32) { r.Result.SessionID = d.textOf(c) })
+	})
+}
+
+// getAdministratiesResponse is the answer of GetAdministraties.
+type getAdministratiesResponse struct {
+	Result *getAdministratiesResult `xml:"GetAdministratiesResult"`
+}
+
+// getAdministratiesResult is cResultGetAdministraties.
+type getAdministratiesResult struct {
+	ErrorMsg        cError              `xml:"ErrorMsg"`
+	Administrations []wireAdministratie `xml:"Administraties>cAdministratie"`
+}
+
+func (r *getAdministratiesResponse) present() bool { return r.Result != nil }
+func (r *getAdministratiesResponse) errorMsg() cError {
+	if r.Result == nil {
+		return cError{}
+	}
+	return r.Result.ErrorMsg
+}
+
+func (r *getAdministratiesResponse) fill(d *xdoc, n int32) {
+	resultElements(d, n, "GetAdministratiesResult", func(res int32) {
+		if r.Result == nil {
+			r.Result = &getAdministratiesResult{}
+		}
+		resultElements(d, res, "ErrorMsg", func(c int32) { r.Result.ErrorMsg.fill(d, c) })
+		r.Result.Administrations = slices.Grow(r.Result.Administrations, countItems(d, res, "Administraties", "cAdministratie"))
+		items(d, res, "Administraties", "cAdministratie", func(c int32) {
+			r.Result.Administrations = append(r.Result.Administrations, wireAdministratie{})
+			r.Result.Administrations[len(r.Result.Administrations)-1].fill(d, c)
+		})
+	})
+}
+
+// administrations maps the answer's cAdministratie records to Administration values.
+func (r *getAdministratiesResponse) administrations() ([]Administration, error) {
+	if r.Result == nil {
+		return nil, errNoResult
+	}
+	out := make([]Administration, 0, len(r.Result.Administrations))
+	for i := range r.Result.Administrations {
+		w := &r.Result.Administrations[i]
+		if isNil(w.Nil) {
+			continue
+		}
+		v, err := w.administration()
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

@@ -8,8 +8,9 @@ import (
 	"github.com/koppeling/koppeling/internal/retry"
 )
 
-// This file owns the session: OpenSession on first use, reuse, CheckLogin
-// and CloseSession. Every function here runs with the turn held, except the
+// This file owns the session: OpenSession (OpenSessionSub for a linked
+// administration, administrations.go) on first use, reuse, CheckLogin and
+// CloseSession. Every function here runs with the turn held, except the
 // exported ones, which take it.
 //
 // Sessions are kept until the service rejects one with E0023; the client
@@ -30,17 +31,29 @@ func (c *Client) ensureSession(ctx context.Context) error {
 	return nil
 }
 
-// openSession makes one OpenSession exchange. Any error code is a refused
-// login (ErrBadCredentials through APIError.Is), except E003.1.
+// openSession makes one OpenSession exchange, or one OpenSessionSub
+// exchange when the credentials name a linked administration. Any error code
+// is a refused login (ErrBadCredentials through APIError.Is), except E003.1:
+// with OpenSessionSub that includes a GUID the account no longer links to.
+// [inferred: the code for an unknown GUID is not documented]
 func (c *Client) openSession(ctx context.Context) (string, error) {
-	var out openSessionResponse
-	err := c.exchange(ctx, opOpenSession, false, openSessionParams(c.creds, c.source), &out)
-	if err != nil {
-		return "", err
+	op, id := opOpenSession, ""
+	if c.creds.AdministrationGUID != "" {
+		op = opOpenSessionSub
+		var out openSessionSubResponse
+		if err := c.exchange(ctx, op, false, openSessionSubParams(c.creds, c.source), &out); err != nil {
+			return "", err
+		}
+		id = strings.TrimSpace(out.Result.SessionID) // Result is present: exchange checked it
+	} else {
+		var out openSessionResponse
+		if err := c.exchange(ctx, op, false, openSessionParams(c.creds, c.source), &out); err != nil {
+			return "", err
+		}
+		id = strings.TrimSpace(out.Result.SessionID)
 	}
-	id := strings.TrimSpace(out.Result.SessionID) // Result is present: exchange checked it
 	if id == "" {
-		return "", fmt.Errorf("e-Boekhouden %s: %w", opOpenSession, withKind(ErrTransient, fmt.Errorf("%w: no SessionID", errMalformed)))
+		return "", fmt.Errorf("e-Boekhouden %s: %w", op, withKind(ErrTransient, fmt.Errorf("%w: no SessionID", errMalformed)))
 	}
 	c.remember(id)
 	return id, nil

@@ -33,7 +33,7 @@ import (
 // of OpenSession are read leniently: an extra element there does not hide
 // anything the client relies on.
 var checkedOps = map[string]bool{opGetRelaties: true, opGetArtikelen: true, opGetFacturen: true, opGetOpenPosten: true,
-	opGetGrootboekrekeningen: true}
+	opGetGrootboekrekeningen: true, opGetAdministraties: true}
 
 // errUnrecognised is a well-formed answer with an element where the WSDL
 // defines no such element.

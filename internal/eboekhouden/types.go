@@ -19,6 +19,11 @@ type Credentials struct {
 	Username      string
 	SecurityCode1 string // "Beveiligingscode 1", 32 hex characters
 	SecurityCode2 string // "Beveiligingscode 2", a GUID
+	// AdministrationGUID, when set, is the linked administration of an
+	// accountant's account that the codes open (OpenSessionSub with
+	// AdministratieGUID; the GUIDs come from Client.Administrations). Empty
+	// opens the account's own administration (OpenSession). Not a secret.
+	AdministrationGUID string
 }
 
 func maskSecret(s string) string {
@@ -30,7 +35,11 @@ func maskSecret(s string) string {
 
 // String returns the credentials with both security codes masked.
 func (c Credentials) String() string {
-	return fmt.Sprintf("{Username:%s SecurityCode1:%s SecurityCode2:%s}", c.Username, maskSecret(c.SecurityCode1), maskSecret(c.SecurityCode2))
+	admin := ""
+	if c.AdministrationGUID != "" {
+		admin = " AdministrationGUID:" + c.AdministrationGUID
+	}
+	return fmt.Sprintf("{Username:%s SecurityCode1:%s SecurityCode2:%s%s}", c.Username, maskSecret(c.SecurityCode1), maskSecret(c.SecurityCode2), admin)
 }
 
 // GoString is String, for %#v.

@@ -1,6 +1,7 @@
 // Command gen writes the e-Boekhouden client's wire records from the
 // embedded WSDL: the text mirror of every record the client reads (cRelatie,
-// cArtikel, cFactuurList, cFactuurRegel, cOpenPost, cError), its fill from
+// cArtikel, cFactuurList, cFactuurRegel, cOpenPost, cGrootboekrekening,
+// cAdministratie, cError), its fill from
 // the client's XML tree, its mapping to the domain type with every value
 // parsed, and the response structs of every operation the client calls. What
 // the WSDL cannot say (Go names, domain fields, how a value is parsed) is in

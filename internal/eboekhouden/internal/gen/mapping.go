@@ -189,6 +189,18 @@ var records = []recordMap{
 			{Element: "Openstaand", To: "Outstanding", Parse: "parseMoney"},
 		},
 	},
+	{
+		// The administrations of an accountant's account (issue 18).
+		XSD: "cAdministratie", Wire: "wireAdministratie", Domain: "Administration", Method: "administration", List: "administrations",
+		Label: "administration", Key: "Guid",
+		Fields: []fieldMap{
+			{Element: "Bedrijf", To: "Company"},
+			{Element: "Plaats", To: "City"},
+			{Element: "Guid", To: "GUID", Convert: "strings.TrimSpace"},
+			// xs:string: its form ("2019", a date?) is not documented. [inferred]
+			{Element: "StartBoekjaar", To: "FirstBookYear"},
+		},
+	},
 }
 
 // operationMap names the answer of an operation the client calls. The
@@ -218,4 +230,6 @@ var operations = []operationMap{
 	{Op: "GetFacturen", Fields: map[string]string{"Facturen": "Invoices"}},
 	{Op: "GetOpenPosten", Fields: map[string]string{"Openposten": "Items"}},
 	{Op: "GetGrootboekrekeningen", Fields: map[string]string{"Rekeningen": "Ledgers"}},
+	{Op: "OpenSessionSub", Fields: map[string]string{"SessionID": "SessionID"}},
+	{Op: "GetAdministraties", Fields: map[string]string{"Administraties": "Administrations"}},
 }
