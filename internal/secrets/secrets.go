@@ -28,10 +28,20 @@ type Credentials struct {
 	// under Beheer > Inrichting > Koppelingen > e-Boekhouden API). When it
 	// is set, the REST road is used and the three SOAP values above are not
 	// needed.
-	EBoekhoudenAPIToken   string `json:"eb_api_token,omitempty"`
-	OutSmartCompanyID     string `json:"os_company_id"` // "Bedrijfs id"; not a secret, kept with the rest
-	OutSmartToken         string `json:"os_token"`
-	OutSmartSoftwareToken string `json:"os_software_token"`
+	EBoekhoudenAPIToken string `json:"eb_api_token,omitempty"`
+	// EBoekhoudenAdministration is, on the SOAP road, the GUID of the linked
+	// administration of an accountant's account that the three codes open
+	// (GetAdministraties, OpenSessionSub); empty for the account's own
+	// administration. Not a secret, but it belongs with the codes: it says
+	// which administration they open. The REST road does not use it (an API
+	// token belongs to one administration).
+	EBoekhoudenAdministration string `json:"eb_administration,omitempty"`
+	// EBoekhoudenAdministrationName is that administration's company and
+	// city as GetAdministraties listed them, for display only.
+	EBoekhoudenAdministrationName string `json:"eb_administration_name,omitempty"`
+	OutSmartCompanyID             string `json:"os_company_id"` // "Bedrijfs id"; not a secret, kept with the rest
+	OutSmartToken                 string `json:"os_token"`
+	OutSmartSoftwareToken         string `json:"os_software_token"`
 }
 
 // Secrets returns the secret values that are set, for a redactor.
@@ -73,8 +83,12 @@ func (c Credentials) String() string {
 		}
 		return "ingesteld"
 	}
-	return fmt.Sprintf("e-Boekhouden gebruiker %q, beveiligingscode 1 %s, beveiligingscode 2 %s, API-token %s; OutSmart bedrijfs id %q, token %s, software token %s",
-		c.EBoekhoudenUsername, mark(c.EBoekhoudenSecurityCode1), mark(c.EBoekhoudenSecurityCode2), mark(c.EBoekhoudenAPIToken),
+	admin := ""
+	if c.EBoekhoudenAdministration != "" {
+		admin = fmt.Sprintf(", administratie %q", c.EBoekhoudenAdministration)
+	}
+	return fmt.Sprintf("e-Boekhouden gebruiker %q, beveiligingscode 1 %s, beveiligingscode 2 %s, API-token %s%s; OutSmart bedrijfs id %q, token %s, software token %s",
+		c.EBoekhoudenUsername, mark(c.EBoekhoudenSecurityCode1), mark(c.EBoekhoudenSecurityCode2), mark(c.EBoekhoudenAPIToken), admin,
 		c.OutSmartCompanyID, mark(c.OutSmartToken), mark(c.OutSmartSoftwareToken))
 }
 
@@ -87,9 +101,12 @@ const (
 	EnvEBoekhoudenSecurityCode1 = "KOPPELING_EB_SECURITYCODE1"
 	EnvEBoekhoudenSecurityCode2 = "KOPPELING_EB_SECURITYCODE2"
 	EnvEBoekhoudenAPIToken      = "KOPPELING_EB_API_TOKEN"
-	EnvOutSmartCompanyID        = "KOPPELING_OUTSMART_COMPANY_ID"
-	EnvOutSmartToken            = "KOPPELING_OUTSMART_TOKEN"
-	EnvOutSmartSoftwareToken    = "KOPPELING_OUTSMART_SOFTWARE_TOKEN"
+	// EnvEBoekhoudenAdministration is the GUID of the linked administration
+	// (EBoekhoudenAdministration) on the SOAP road.
+	EnvEBoekhoudenAdministration = "KOPPELING_EB_ADMINISTRATION"
+	EnvOutSmartCompanyID         = "KOPPELING_OUTSMART_COMPANY_ID"
+	EnvOutSmartToken             = "KOPPELING_OUTSMART_TOKEN"
+	EnvOutSmartSoftwareToken     = "KOPPELING_OUTSMART_SOFTWARE_TOKEN"
 )
 
 // Keychain is where credentials are kept. OSKeychain is the real one.
@@ -252,6 +269,7 @@ func envFields(c *Credentials) []struct {
 		{EnvEBoekhoudenSecurityCode1, &c.EBoekhoudenSecurityCode1},
 		{EnvEBoekhoudenSecurityCode2, &c.EBoekhoudenSecurityCode2},
 		{EnvEBoekhoudenAPIToken, &c.EBoekhoudenAPIToken},
+		{EnvEBoekhoudenAdministration, &c.EBoekhoudenAdministration},
 		{EnvOutSmartCompanyID, &c.OutSmartCompanyID},
 		{EnvOutSmartToken, &c.OutSmartToken},
 		{EnvOutSmartSoftwareToken, &c.OutSmartSoftwareToken},
@@ -261,6 +279,13 @@ func envFields(c *Credentials) []struct {
 // applyEnv lets the environment override c field by field and fills in the
 // build's software token when nothing else gave one.
 func (v *Vault) applyEnv(c *Credentials, src *Source, getenv func(string) string) {
+	admin := c.EBoekhoudenAdministration
+	defer func() {
+		// The kept name belongs to the kept GUID only.
+		if !strings.EqualFold(c.EBoekhoudenAdministration, admin) {
+			c.EBoekhoudenAdministrationName = ""
+		}
+	}()
 	for _, f := range envFields(c) {
 		if val := strings.TrimSpace(getenv(f.env)); val != "" {
 			*f.field = val
@@ -286,7 +311,7 @@ func (v *Vault) EnvComplete() bool {
 // Values are trimmed; the caller validates them first.
 func (v *Vault) Save(c Credentials) error {
 	for _, f := range []*string{&c.EBoekhoudenUsername, &c.EBoekhoudenSecurityCode1, &c.EBoekhoudenSecurityCode2, &c.EBoekhoudenAPIToken,
-		&c.OutSmartCompanyID, &c.OutSmartToken, &c.OutSmartSoftwareToken} {
+		&c.EBoekhoudenAdministration, &c.EBoekhoudenAdministrationName, &c.OutSmartCompanyID, &c.OutSmartToken, &c.OutSmartSoftwareToken} {
 		*f = strings.TrimSpace(*f)
 	}
 	b, err := json.Marshal(c)

@@ -203,3 +203,50 @@ func TestProblemSaysTheCauseInEitherLanguage(t *testing.T) {
 		}
 	}
 }
+
+// TestAdministrationTravelsWithTheCodes: the linked administration is kept
+// with the credentials, shown by String (it is no secret), never counted as
+// a secret, and KOPPELING_EB_ADMINISTRATION overrides it; the kept name
+// then no longer applies.
+func TestAdministrationTravelsWithTheCodes(t *testing.T) {
+	const guid = "5A0E7C61-3B2D-4F8E-A1C9-64D2B0E8F317"
+	in := sample
+	in.EBoekhoudenAdministration = " " + guid + " "
+	in.EBoekhoudenAdministrationName = "Loodgietersbedrijf Jansen, Zwolle"
+	v := &Vault{Keychain: &MemoryKeychain{}, Getenv: noEnv}
+	if err := v.Save(in); err != nil {
+		t.Fatal(err)
+	}
+	c, _, err := v.Load()
+	if err != nil || c.EBoekhoudenAdministration != guid || c.EBoekhoudenAdministrationName != in.EBoekhoudenAdministrationName {
+		t.Fatalf("round trip: %+v %v", c, err)
+	}
+	if slices.Contains(c.Secrets(), guid) || len(c.Secrets()) != len(sample.Secrets()) {
+		t.Errorf("Secrets() = %d values, want the %d of the codes and tokens only", len(c.Secrets()), len(sample.Secrets()))
+	}
+	if out := fmt.Sprintf("%v %+v %#v", c, c, c); !strings.Contains(out, guid) {
+		t.Errorf("String does not name the administration: %s", out)
+	}
+	for _, secret := range c.Secrets() {
+		if strings.Contains(c.String(), secret) {
+			t.Fatalf("String holds a secret: %s", c.String())
+		}
+	}
+
+	// The same GUID from the environment keeps the name; another one drops it.
+	for _, tc := range []struct{ env, wantName string }{
+		{strings.ToLower(guid), in.EBoekhoudenAdministrationName},
+		{"00000000-1111-2222-3333-444444444444", ""},
+	} {
+		v.Getenv = func(k string) string {
+			if k == EnvEBoekhoudenAdministration {
+				return tc.env
+			}
+			return ""
+		}
+		c, src, _ := v.Load()
+		if c.EBoekhoudenAdministration != tc.env || c.EBoekhoudenAdministrationName != tc.wantName || !slices.Contains(src.Env, EnvEBoekhoudenAdministration) {
+			t.Errorf("env %s: administration %q name %q (%v)", tc.env, c.EBoekhoudenAdministration, c.EBoekhoudenAdministrationName, src.Env)
+		}
+	}
+}
