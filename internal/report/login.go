@@ -52,6 +52,10 @@ const (
 	// FieldAPIToken is the API token of e-Boekhouden's REST API, the
 	// alternative to the username and the two security codes.
 	FieldAPIToken LoginField = "api_token"
+	// FieldAdministration is the linked administration chosen on the SOAP
+	// road (an accountant's; secrets.Credentials.EBoekhoudenAdministration):
+	// the codes are accepted, but do not open it.
+	FieldAdministration LoginField = "administration"
 )
 
 // Where an e-Boekhouden API token is made. The menu is named in two ways in
@@ -110,7 +114,12 @@ func (p *LoginProblem) Dutch() string {
 		FieldUsername: "gebruikersnaam", FieldSecurityCodes: "gebruikersnaam of beveiligingscodes",
 		FieldSecurityCode1: "beveiligingscode 1", FieldSecurityCode2: "beveiligingscode 2",
 		FieldToken: "token", FieldSoftwareToken: "software token", FieldAddress: "adres", FieldAPIToken: "API-token",
+		FieldAdministration: "administratie",
 	}[p.Field]
+	if p.Field == FieldAdministration && p.Kind == ProblemRefused {
+		return fmt.Sprintf("%s accepteert de beveiligingscodes, maar opent de gekozen administratie er niet mee "+
+			"(niet meer aan uw account gekoppeld?). Kies de administratie opnieuw.", p.Service)
+	}
 	if p.Field == FieldAPIToken && p.Kind == ProblemRefused {
 		// e-Boekhouden answers an unknown, a revoked and an expired token
 		// alike (API_SESSION_004, the reference's §2.1 [inferred]): only a

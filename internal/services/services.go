@@ -36,9 +36,8 @@ type Endpoints struct {
 func Clients(c secrets.Credentials, ep Endpoints) (*eboekhouden.Client, *outsmart.Client, error) {
 	eb, err := eboekhouden.New(eboekhouden.Config{
 		Endpoint: ep.EBoekhoudenURL,
-		Credentials: eboekhouden.Credentials{
-			Username: c.EBoekhoudenUsername, SecurityCode1: c.EBoekhoudenSecurityCode1, SecurityCode2: c.EBoekhoudenSecurityCode2,
-		},
+		// With the chosen linked administration (administrations.go).
+		Credentials: soapCredentials(c),
 	})
 	if err != nil {
 		return nil, nil, &ConfigError{Service: report.EBoekhouden, Err: err}
@@ -65,7 +64,9 @@ func (e *ConfigError) Unwrap() error { return e.Err }
 // CheckLogin checks the credentials: required fields first, then an
 // e-Boekhouden session and an OutSmart call. It returns nil when both work,
 // or the first problem. With an API token the e-Boekhouden session is one
-// of the REST API (restlogin.go), else one of SOAP with the three values.
+// of the REST API (restlogin.go), else one of SOAP with the three values,
+// on the chosen linked administration when there is one
+// (administrations.go).
 func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *report.LoginProblem {
 	if p := report.MissingField(c); p != nil {
 		return p
@@ -82,14 +83,8 @@ func CheckLogin(ctx context.Context, c secrets.Credentials, ep Endpoints) *repor
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	defer eb.Close(context.WithoutCancel(ctx))
-	if err := eb.CheckLogin(ctx); err != nil {
-		if errors.Is(err, eboekhouden.ErrBadCredentials) {
-			return &report.LoginProblem{Service: report.EBoekhouden, Kind: report.ProblemRefused, Field: report.FieldSecurityCodes, Detail: red.String(err.Error())}
-		}
-		if errors.Is(err, eboekhouden.ErrNotTheService) {
-			return &report.LoginProblem{Service: report.EBoekhouden, Kind: report.ProblemNotTheService, Detail: red.String(err.Error())}
-		}
-		return &report.LoginProblem{Service: report.EBoekhouden, Kind: report.ProblemUnreachable, Detail: red.String(err.Error())}
+	if p := checkSOAPLogin(ctx, eb, c, ep, red); p != nil {
+		return p
 	}
 	if err := field.CheckLogin(ctx); err != nil {
 		return outSmartProblem(err, red)
