@@ -28,6 +28,11 @@ import (
 // security code 2, OutSmart company id, token, and the software token (an
 // empty line keeps the build's own). On the REST road the API token takes
 // the place of the first three.
+//
+// On the SOAP road of an accountant's account, whose codes also open linked
+// administrations (GetAdministraties), the administration is asked last
+// (administration.go): a numbered list on a terminal, an optional extra line
+// on stdin. An account without linked administrations is asked nothing.
 func runLogin(args []string, e env) int {
 	fs := flag.NewFlagSet("koppeling login", flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -53,6 +58,15 @@ func runLogin(args []string, e env) int {
 			fmt.Fprintf(e.stderr, "koppeling login: %s Er is niets opgeslagen.\n", msg)
 			return exitCannotRun
 		}
+	}
+	if !c.EBoekhoudenREST() {
+		var msg string
+		if c, msg = chooseAdministration(e, ask, interactive, c, !*noCheck); msg != "" {
+			fmt.Fprintf(e.stderr, "koppeling login: %s Er is niets opgeslagen.\n", msg)
+			return exitCannotRun
+		}
+	}
+	if !*noCheck {
 		fmt.Fprintln(e.stdout, "Gelukt - Je bent ingelogd!")
 	}
 	if err := e.vault().Save(c); err != nil {

@@ -92,7 +92,8 @@ func usage(w io.Writer) {
                                       (settings --demo get/set: the demo's settings, as make run uses them)
   koppeling login [--no-check]        ask which road to e-Boekhouden (soap: username and security codes;
                                       rest: an API token), check the credentials of both services and
-                                      store them in the OS keychain
+                                      store them in the OS keychain; on soap, an accountant's account
+                                      with linked administrations is asked which one (a number)
   koppeling log [--attention] [-n N]  print the sync log, newest first
   koppeling store reset               move the store (settings, journal, log) aside to
                                       koppeling.db.beschadigd-YYYYMMDD-HHMMSS and start a new one;
@@ -104,7 +105,8 @@ func usage(w io.Writer) {
 Environment: KOPPELING_DATA_DIR (store location; the demo's too), KOPPELING_EBOEKHOUDEN_URL (SOAP),
 KOPPELING_EBOEKHOUDEN_REST_URL (REST API, default https://api.e-boekhouden.nl), KOPPELING_OUTSMART_URL,
 and for machines without a keychain KOPPELING_EB_USERNAME, KOPPELING_EB_SECURITYCODE1,
-KOPPELING_EB_SECURITYCODE2 (the SOAP road), or KOPPELING_EB_API_TOKEN (the REST road, used when set),
+KOPPELING_EB_SECURITYCODE2 and optionally KOPPELING_EB_ADMINISTRATION (the GUID of an accountant's
+linked administration) (the SOAP road), or KOPPELING_EB_API_TOKEN (the REST road, used when set),
 KOPPELING_OUTSMART_TOKEN, KOPPELING_OUTSMART_SOFTWARE_TOKEN.
 `)
 }
