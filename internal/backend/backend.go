@@ -91,6 +91,12 @@ func (p *Parts) CheckLogin(ctx context.Context, c secrets.Credentials) *report.L
 	return services.CheckLogin(ctx, c, p.Endpoints)
 }
 
+// Administrations lists the linked administrations of the e-Boekhouden
+// account for the login's choice.
+func (p *Parts) Administrations(ctx context.Context, c secrets.Credentials) ([]report.Administration, *report.LoginProblem) {
+	return services.Administrations(ctx, c, p.Endpoints)
+}
+
 // WorkflowStatuses lists OutSmart's workflow statuses; a failed call holds
 // a *report.LoginProblem in its chain.
 func (p *Parts) WorkflowStatuses(ctx context.Context) ([]string, error) {

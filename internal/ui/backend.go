@@ -32,6 +32,12 @@ type Backend interface {
 	SaveCredentials(c secrets.Credentials) error
 	// CheckLogin opens a session with both services; nil when both work.
 	CheckLogin(ctx context.Context, c secrets.Credentials) *report.LoginProblem
+	// Administrations lists the administrations linked to the e-Boekhouden
+	// account of c's security codes (an accountant's; SOAP
+	// GetAdministraties), for the login's choice: none for an ordinary
+	// account and on the REST road. A list that cannot be read is a
+	// problem, never "none".
+	Administrations(ctx context.Context, c secrets.Credentials) ([]report.Administration, *report.LoginProblem)
 	// WorkflowStatuses lists OutSmart's workflow statuses with the saved
 	// credentials; a refused or missing login is a *report.LoginProblem in the
 	// error's chain.

@@ -48,6 +48,10 @@ type fakeBackend struct {
 	// login answers CheckLogin for complete credentials (nil: both
 	// services accept); an empty field is named as the services name it.
 	login func(secrets.Credentials) *report.LoginProblem
+	// admins and adminsProblem answer Administrations on the SOAP road
+	// (an accountant's linked administrations).
+	admins        []report.Administration
+	adminsProblem *report.LoginProblem
 	// statuses and statusesErr answer WorkflowStatuses.
 	statuses    []string
 	statusesErr error
@@ -192,6 +196,19 @@ func (f *fakeBackend) CheckLogin(_ context.Context, c secrets.Credentials) *repo
 		return nil
 	}
 	return f.login(c)
+}
+
+func (f *fakeBackend) Administrations(_ context.Context, c secrets.Credentials) ([]report.Administration, *report.LoginProblem) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Administrations")
+	if c.EBoekhoudenREST() {
+		return nil, nil // as the services: no choice on the REST road
+	}
+	if f.adminsProblem != nil {
+		return nil, f.adminsProblem
+	}
+	return append([]report.Administration(nil), f.admins...), nil
 }
 
 func (f *fakeBackend) WorkflowStatuses(context.Context) ([]string, error) {

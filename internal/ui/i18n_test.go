@@ -162,7 +162,8 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 		used[k], used[k+".soap"] = true, true
 	}
 	for _, f := range []report.LoginField{report.FieldUsername, report.FieldSecurityCodes, report.FieldSecurityCode1,
-		report.FieldSecurityCode2, report.FieldToken, report.FieldSoftwareToken, report.FieldAddress, report.FieldAPIToken} {
+		report.FieldSecurityCode2, report.FieldToken, report.FieldSoftwareToken, report.FieldAddress, report.FieldAPIToken,
+		report.FieldAdministration} {
 		used["field."+string(f)] = true
 	}
 	for _, r := range []store.Run{{Outcome: store.RunOK}, {Outcome: store.RunAttention}, {Outcome: store.RunFailed}} {

@@ -33,8 +33,17 @@ type loginForm struct {
 	// soapRows and restRows are the rows of each road (label and field),
 	// shown while that road is chosen.
 	soapRows, restRows []fyne.CanvasObject
-	submit             *widget.Button
-	result             *widget.Label
+	// admin chooses, on the SOAP road of an accountant's account, the
+	// administration the codes open: the account's own (option 0) or one
+	// of adminList, the linked ones (issue 18). Its rows show while the road
+	// is SOAP and adminList is not empty: once a Submit found linked
+	// administrations, or when the kept credentials name one.
+	admin     *widget.Select
+	adminList []report.Administration
+	adminErr  errorText
+	adminRows []fyne.CanvasObject
+	submit    *widget.Button
+	result    *widget.Label
 	// pending says that the fields differ from the kept credentials and
 	// that Submit keeps them: they are not unsaved settings.
 	pending *widget.Label
@@ -47,9 +56,13 @@ func (u *UI) newLoginForm() *loginForm {
 		apiToken:  u.newEntry(true),
 		companyID: u.newEntry(false), token: u.newEntry(true), softwareToken: u.newEntry(true),
 		usernameErr: newErrorText(), code1Err: newErrorText(), code2Err: newErrorText(), apiTokenErr: newErrorText(),
-		tokenErr: newErrorText(), softwareTokenErr: newErrorText(),
+		tokenErr: newErrorText(), softwareTokenErr: newErrorText(), adminErr: newErrorText(),
 		where: hint(tr("login.eboekhouden.where")),
 	}
+	f.admin = widget.NewSelect(nil, func(string) { u.loginChanged() })
+	f.admin.PlaceHolder = tr("login.administration.placeholder")
+	f.adminRows = []fyne.CanvasObject{formLabel(tr("login.administration")),
+		container.NewVBox(f.admin, hint(tr("login.administration.hint")), f.adminErr)}
 	for _, e := range f.entries() {
 		e.OnChanged = func(string) { u.loginChanged() }
 		e.OnSubmitted = func(string) { u.submitLogin() }
@@ -81,6 +94,7 @@ func (u *UI) newLoginForm() *loginForm {
 	}
 	f.restRows = []fyne.CanvasObject{formLabel(tr("login.apitoken")), apiToken}
 	rows := append([]fyne.CanvasObject{heading(tr("login.eboekhouden")), f.where}, f.soapRows...)
+	rows = append(rows, f.adminRows...)
 	rows = append(rows, f.restRows...)
 	// One form layout for both services, so that their fields line up.
 	form := container.New(layout.NewFormLayout(), append(rows,
@@ -128,6 +142,8 @@ func (f *loginForm) credentials() secrets.Credentials {
 	}
 	if f.rest() {
 		c.EBoekhoudenAPIToken = v(f.apiToken)
+	} else if a := f.chosenAdministration(); a != nil {
+		c.EBoekhoudenAdministration, c.EBoekhoudenAdministrationName = a.GUID, a.Label()
 	}
 	return c
 }
@@ -145,6 +161,7 @@ func (f *loginForm) show(c secrets.Credentials) {
 	if c.EBoekhoudenREST() {
 		road = tr("login.road.rest")
 	}
+	f.setAdministrations(nil, c)
 	f.road.SetSelected(road) // calls roadChanged when it changes
 	f.showRoad()
 	f.clearProblems()
@@ -158,6 +175,9 @@ func (f *loginForm) showRoad() {
 	}
 	for _, o := range f.restRows {
 		setShown(o, rest)
+	}
+	for _, o := range f.adminRows {
+		setShown(o, !rest && len(f.adminList) > 0)
 	}
 	if rest {
 		f.where.SetText(tr("login.apitoken.where"))
@@ -176,7 +196,7 @@ func setShown(o fyne.CanvasObject, shown bool) {
 }
 
 func (f *loginForm) clearProblems() {
-	for _, e := range []errorText{f.usernameErr, f.code1Err, f.code2Err, f.apiTokenErr, f.tokenErr, f.softwareTokenErr} {
+	for _, e := range []errorText{f.usernameErr, f.code1Err, f.code2Err, f.apiTokenErr, f.tokenErr, f.softwareTokenErr, f.adminErr} {
 		e.set("")
 	}
 }
@@ -207,6 +227,8 @@ func (f *loginForm) markProblem(p *report.LoginProblem, msg string) *formEntry {
 	case report.FieldSoftwareToken:
 		f.softwareTokenErr.set(msg)
 		return f.softwareToken
+	case report.FieldAdministration:
+		f.adminErr.set(msg)
 	}
 	return nil
 }
@@ -230,6 +252,9 @@ func problemText(p *report.LoginProblem) string {
 	if p.Field == report.FieldAPIToken && p.Kind == report.ProblemRefused {
 		// Unknown, revoked or expired alike: only a new token helps.
 		return tr("login.problem.apitoken.refused", data)
+	}
+	if p.Field == report.FieldAdministration && p.Kind == report.ProblemRefused {
+		return tr("login.problem.administration.refused", data)
 	}
 	switch p.Kind {
 	case report.ProblemMissing:
@@ -337,20 +362,30 @@ func (u *UI) submitLogin() {
 		u.relayout()
 		return
 	}
+	if !f.rest() && len(f.adminList) > 0 && f.admin.SelectedIndex() < 0 {
+		// The choice is offered but not made: ask for it, send nothing.
+		u.askAdministration()
+		return
+	}
+	offered := !f.rest() && len(f.adminList) > 0
 	f.submit.Disable()
 	f.clearProblems()
 	f.showResult(tr("login.checking"), false)
 	u.relayout()
 	u.async(func() {
-		problem := u.b.CheckLogin(u.ctx, c)
-		var saveErr error
-		if problem == nil {
-			saveErr = u.b.SaveCredentials(c)
-		}
+		o := u.checkLoginAndSave(c, offered)
+		problem, saveErr := o.problem, o.saveErr
 		u.onMain(func() {
 			defer u.relayout()
 			f.submit.Enable()
+			if o.listed {
+				f.setAdministrations(o.admins, c)
+				f.showRoad()
+				u.loginChanged()
+			}
 			switch {
+			case o.choose:
+				u.askAdministration()
 			case problem != nil:
 				msg := problemText(problem)
 				f.showResult(msg, true)
@@ -373,4 +408,108 @@ func (u *UI) submitLogin() {
 			}
 		})
 	})
+}
+
+// loginOutcome is what a Submit found: the check's problem, the keychain's
+// failure, and on the SOAP road the account's linked administrations.
+type loginOutcome struct {
+	problem *report.LoginProblem
+	saveErr error
+	// admins are the linked administrations e-Boekhouden listed; listed
+	// says that it did (a list that could not be read is a problem).
+	admins []report.Administration
+	listed bool
+	// choose says that there are linked administrations and the form did
+	// not offer the choice yet: nothing was kept, the user chooses first.
+	choose bool
+}
+
+// checkLoginAndSave checks c and keeps it when it is accepted. On the SOAP
+// road it also lists the account's linked administrations, after accepted
+// codes (or codes accepted with a refused choice, so that another can be
+// chosen); when there are some and offered is false, the choice comes
+// first and nothing is kept. It runs off the UI thread.
+func (u *UI) checkLoginAndSave(c secrets.Credentials, offered bool) loginOutcome {
+	var o loginOutcome
+	o.problem = u.b.CheckLogin(u.ctx, c)
+	if !c.EBoekhoudenREST() && (o.problem == nil || o.problem.Field == report.FieldAdministration) {
+		admins, p := u.b.Administrations(u.ctx, c)
+		switch {
+		case p == nil:
+			o.admins, o.listed = admins, true
+		case o.problem == nil:
+			o.problem = p
+		}
+	}
+	o.choose = o.problem == nil && len(o.admins) > 0 && !offered
+	if o.problem == nil && !o.choose {
+		o.saveErr = u.b.SaveCredentials(c)
+	}
+	return o
+}
+
+// askAdministration says that the administration is to be chosen, under
+// the choice and beside Submit, and puts the cursor on it.
+func (u *UI) askAdministration() {
+	f := u.login
+	msg := tr("login.administration.choose")
+	f.clearProblems()
+	f.adminErr.set(msg)
+	f.showResult(msg, true)
+	u.win.Canvas().Focus(f.admin)
+	u.relayout()
+}
+
+// setAdministrations offers the account's own administration and list (the
+// linked ones, in e-Boekhouden's order) and selects c's choice. A kept
+// choice the list does not hold stays offered while no list is known (a
+// form just loaded); after a check that refused it, nothing is selected.
+func (f *loginForm) setAdministrations(list []report.Administration, c secrets.Credentials) {
+	guid := c.EBoekhoudenAdministration
+	found := guid == ""
+	for _, a := range list {
+		found = found || strings.EqualFold(a.GUID, guid)
+	}
+	if !found && list == nil {
+		list = []report.Administration{{GUID: guid, Company: c.EBoekhoudenAdministrationName}}
+		if c.EBoekhoudenAdministrationName == "" {
+			list[0].Company = guid
+		}
+		found = true
+	}
+	f.adminList = list
+	options := []string{tr("login.administration.own")}
+	seen := map[string]bool{options[0]: true}
+	for _, a := range list {
+		label := a.Label()
+		if seen[label] {
+			label += " (" + a.GUID + ")" // two administrations of one name
+		}
+		seen[label] = true
+		options = append(options, label)
+	}
+	f.admin.Options = options
+	f.admin.ClearSelected()
+	switch {
+	case !found:
+	case guid == "":
+		f.admin.SetSelectedIndex(0)
+	default:
+		for i, a := range list {
+			if strings.EqualFold(a.GUID, guid) {
+				f.admin.SetSelectedIndex(i + 1)
+			}
+		}
+	}
+	f.admin.Refresh()
+}
+
+// chosenAdministration is the linked administration chosen, nil for the
+// account's own (or no choice).
+func (f *loginForm) chosenAdministration() *report.Administration {
+	i := f.admin.SelectedIndex()
+	if i < 1 || i > len(f.adminList) {
+		return nil
+	}
+	return &f.adminList[i-1]
 }
