@@ -2,6 +2,7 @@ package eboekhouden
 
 import (
 	"encoding/xml"
+	"net/http"
 	"strings"
 	"testing"
 
@@ -115,8 +116,27 @@ func TestLinkedSessionSeesOnlyItsAdministration(t *testing.T) {
 	if got := len(e.s.State().Invoices); got != ownBefore {
 		t.Errorf("own administration has %d invoices, had %d", got, ownBefore)
 	}
-	if got := e.getFacturen(sub, "", "", "1980-01-01T00:00:00", "2049-12-31T00:00:00"); len(got) != 1 {
-		t.Errorf("linked session sees %d invoices, want 1", len(got))
+	got := e.getFacturen(sub, "", "", "1980-01-01T00:00:00", "2049-12-31T00:00:00")
+	if len(got) != 1 {
+		t.Fatalf("linked session sees %d invoices, want 1", len(got))
+	}
+	// Its PDF link names the administration and opens there, not in the
+	// account's own one.
+	if !strings.Contains(got[0].URLPDFBestand, "&a="+strings.ToLower(linkedGUID)) {
+		t.Errorf("PDF link %q does not name the administration", got[0].URLPDFBestand)
+	}
+	for link, want := range map[string]int{
+		got[0].URLPDFBestand: http.StatusOK,
+		strings.Replace(got[0].URLPDFBestand, strings.ToLower(linkedGUID), "00000000-0000-0000-0000-000000000000", 1): http.StatusNotFound,
+	} {
+		resp, err := e.srv.Client().Get(link)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != want {
+			t.Errorf("GET %s: HTTP %d, want %d", link, resp.StatusCode, want)
+		}
 	}
 
 	var add AddRelatieResponse

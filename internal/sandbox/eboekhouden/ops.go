@@ -27,6 +27,9 @@ type reply struct {
 type callCtx struct {
 	now     time.Time
 	baseURL string // scheme and host of the request, for URLPDFBestand
+	// admin is the session's linked administration (lower-case GUID; ""
+	// for the account's own), for URLPDFBestand.
+	admin string
 }
 
 // handler applies one operation for a valid session and writes the content
@@ -78,6 +81,7 @@ func (s *Server) apply(req *request, r *http.Request) reply {
 	if e := s.countCall(sess.username, c.now); e != nil {
 		return s.bizReply(op, e)
 	}
+	c.admin = sess.admin
 	content, err := s.inAdministration(sess, func() ([]byte, error) { return h(s, el, c) })
 	if be, isBiz := err.(*bizError); isBiz {
 		return s.bizReply(op, be)
@@ -588,7 +592,7 @@ func (s *Server) getFacturen(el *node, c callCtx) ([]byte, error) {
 		w.leaf("TotaalBTW", inv.TotaalBTW)
 		w.leaf("TotaalInclBTW", inv.TotaalInclBTW)
 		w.leaf("TotaalOpenstaand", inv.TotaalOpenstaand)
-		w.leaf("URLPDFBestand", pdfURL(c.baseURL, inv.Factuurnummer))
+		w.leaf("URLPDFBestand", pdfURL(c.baseURL, inv.Factuurnummer, c.admin))
 		w.open("Regels")
 		for _, l := range inv.Regels {
 			w.open("cFactuurRegel")
@@ -615,9 +619,14 @@ func (s *Server) getFacturen(el *node, c callCtx) ([]byte, error) {
 const pdfPath = "/bh/getfactuur.asp"
 
 // pdfURL mimics the real shareable link (getfactuur.asp?c=…&s=…) on the
-// sandbox's own host.
-func pdfURL(base, number string) string {
-	return base + pdfPath + "?c=" + url.QueryEscape(number) + "&s=sandbox"
+// sandbox's own host; an invoice of a linked administration names it (a=),
+// since invoice numbers are unique per administration only.
+func pdfURL(base, number, admin string) string {
+	u := base + pdfPath + "?c=" + url.QueryEscape(number) + "&s=sandbox"
+	if admin != "" {
+		u += "&a=" + url.QueryEscape(admin)
+	}
+	return u
 }
 
 // getOpenPosten lists the open debtor items, capped like every Get* result

@@ -294,9 +294,16 @@ func (s *Server) serveHelp(w http.ResponseWriter) {
 // servePDF answers the URLPDFBestand of an invoice. The sandbox renders no
 // PDF; it confirms the invoice exists.
 func (s *Server) servePDF(w http.ResponseWriter, r *http.Request) {
-	nr := r.URL.Query().Get("c")
+	nr, admin := r.URL.Query().Get("c"), r.URL.Query().Get("a")
 	s.mu.Lock()
-	exists := nr != "" && s.st.invoiceExists(nr)
+	st := &s.st
+	if admin != "" {
+		st = nil
+		if a := s.linked[linkedKey(admin)]; a != nil {
+			st = &a.st
+		}
+	}
+	exists := nr != "" && st != nil && st.invoiceExists(nr)
 	s.mu.Unlock()
 	if !exists {
 		http.NotFound(w, r)
