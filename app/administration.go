@@ -119,6 +119,15 @@ func pickAdministration(v string, list []report.Administration) (*report.Adminis
 	return nil, false
 }
 
+// administrationName names the chosen administration: as e-Boekhouden
+// listed it, or by its GUID when it was given with --no-check.
+func administrationName(c secrets.Credentials) string {
+	if c.EBoekhoudenAdministrationName != "" {
+		return c.EBoekhoudenAdministrationName
+	}
+	return c.EBoekhoudenAdministration
+}
+
 // clipAnswer keeps a quoted answer short.
 func clipAnswer(v string) string {
 	if r := []rune(v); len(r) > 60 {

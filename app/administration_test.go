@@ -90,7 +90,7 @@ func TestLoginChoosesALinkedAdministration(t *testing.T) {
 		t.Fatalf("login: exit %d\n%s\n%s", code, out, errOut)
 	}
 	t.Cleanup(func() { _ = vault.Delete() })
-	if !strings.Contains(out, "Gelukt - Je bent ingelogd!") || errOut != "" {
+	if !strings.Contains(out, "Gelukt - Je bent ingelogd!") || !strings.Contains(out, "Administratie: Loodgietersbedrijf Jansen, Zwolle (GUID "+linkedGUID) || errOut != "" {
 		t.Fatalf("login output: %s / %s", out, errOut)
 	}
 	kept, _, err := vault.LoadAll()
@@ -131,4 +131,27 @@ func TestLoginChoosesALinkedAdministration(t *testing.T) {
 		t.Errorf("without the extra line: %v", kept)
 	}
 	c.assertNoSecretsOnDisk()
+}
+
+// TestAdministrationWithoutCheck: with --no-check nothing is sent; stdin's
+// extra line may give a GUID, kept as it is; a number cannot be looked up;
+// a terminal is asked nothing.
+func TestAdministrationWithoutCheck(t *testing.T) {
+	for _, tc := range []struct {
+		line, want string
+		fails      bool
+	}{
+		{"", "", false}, {"0", "", false}, {linkedGUID, linkedGUID, false}, {"1", "", true},
+	} {
+		ask := func(string, bool) (string, error) { return tc.line, nil }
+		c, msg := chooseAdministration(env{}, ask, false, secrets.Credentials{EBoekhoudenUsername: "jan"}, false)
+		if (msg != "") != tc.fails || c.EBoekhoudenAdministration != tc.want {
+			t.Errorf("line %q: %q, %q", tc.line, c.EBoekhoudenAdministration, msg)
+		}
+	}
+	asked := false
+	ask := func(string, bool) (string, error) { asked = true; return linkedGUID, nil }
+	if c, msg := chooseAdministration(env{}, ask, true, secrets.Credentials{}, false); asked || msg != "" || c.EBoekhoudenAdministration != "" {
+		t.Errorf("terminal with --no-check: asked %v, %q %q", asked, c.EBoekhoudenAdministration, msg)
+	}
 }

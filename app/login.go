@@ -69,6 +69,11 @@ func runLogin(args []string, e env) int {
 	if !*noCheck {
 		fmt.Fprintln(e.stdout, "Gelukt - Je bent ingelogd!")
 	}
+	if c.EBoekhoudenAdministration != "" && !c.EBoekhoudenREST() {
+		// The GUID is no secret; a machine without a keychain needs it.
+		fmt.Fprintf(e.stdout, "Administratie: %s (GUID %s; zonder sleutelbos: KOPPELING_EB_ADMINISTRATION).\n",
+			administrationName(c), c.EBoekhoudenAdministration)
+	}
 	if err := e.vault().Save(c); err != nil {
 		fmt.Fprintf(e.stderr, "koppeling login: %v\n", err)
 		return exitCannotRun
