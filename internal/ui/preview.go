@@ -134,30 +134,64 @@ func (u *UI) invoiceList(plan *report.ExportPlan) *widget.Accordion {
 
 // invoiceDetail is an invoice's lines as a table, and its totals.
 func (u *UI) invoiceDetail(inv report.PlannedInvoice) fyne.CanvasObject {
-	grid := container.NewGridWithColumns(5)
-	for _, h := range []string{tr("preview.col.description"), tr("preview.col.quantity"), tr("preview.col.price"),
-		tr("preview.col.vat"), tr("preview.col.amount")} {
-		grid.Add(widget.NewLabelWithStyle(h, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	row := func(cells ...fyne.CanvasObject) fyne.CanvasObject { return container.New(lineColumns{}, cells...) }
+	bold := fyne.TextStyle{Bold: true}
+	right := func(text string, style fyne.TextStyle) *widget.Label {
+		return widget.NewLabelWithStyle(text, fyne.TextAlignTrailing, style)
 	}
+	grid := container.NewVBox(row(widget.NewLabelWithStyle(tr("preview.col.description"), fyne.TextAlignLeading, bold),
+		right(tr("preview.col.quantity"), bold), right(tr("preview.col.price"), bold),
+		widget.NewLabelWithStyle(tr("preview.col.vat"), fyne.TextAlignLeading, bold), right(tr("preview.col.amount"), bold)))
 	for _, l := range inv.Lines {
 		desc := widget.NewLabel(l.Description)
 		desc.Wrapping = fyne.TextWrapWord
-		grid.Add(desc)
-		grid.Add(widget.NewLabelWithStyle(u.quantity(l.Quantity), fyne.TextAlignTrailing, fyne.TextStyle{}))
-		grid.Add(widget.NewLabelWithStyle(l.UnitPrice.Euro(), fyne.TextAlignTrailing, fyne.TextStyle{}))
-		grid.Add(widget.NewLabel(l.VATCode))
-		grid.Add(widget.NewLabelWithStyle(l.Amount.Euro(), fyne.TextAlignTrailing, fyne.TextStyle{}))
+		grid.Add(row(desc, right(u.quantity(l.Quantity), fyne.TextStyle{}), right(l.UnitPrice.Euro(), fyne.TextStyle{}),
+			widget.NewLabel(l.VATCode), right(l.Amount.Euro(), fyne.TextStyle{})))
 	}
 	data := map[string]any{"Excl": inv.TotalExclVAT.Euro(), "Total": inv.TotalInclVAT.Euro(), "PerLine": inv.TotalVATPerLine.Euro()}
 	total := tr("preview.total", data)
 	if !inv.TotalVATPerLine.Equal(inv.TotalInclVAT) {
 		total = tr("preview.total.perline", data)
 	}
-	box := container.NewVBox(grid, widget.NewLabelWithStyle(total, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+	totalLabel := widget.NewLabelWithStyle(total, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true})
+	totalLabel.Wrapping = fyne.TextWrapWord
+	box := container.NewVBox(grid, totalLabel)
 	if inv.NewRelation {
 		box.Add(hint(tr("preview.newrelation", map[string]any{"Code": inv.CustomerCode})))
 	}
 	return box
+}
+
+// lineWeights are the widths of the columns of an invoice's lines
+// (description, quantity, price, BTW code, amount), in parts of the row.
+var lineWeights = []float32{5, 1.3, 1.7, 2.2, 1.7}
+
+// lineColumns lays out one row of an invoice's lines: the description
+// takes the most room and wraps, the numbers keep theirs.
+type lineColumns struct{}
+
+func (lineColumns) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var w, h float32
+	for _, o := range objects {
+		m := o.MinSize()
+		w += m.Width
+		h = max(h, m.Height)
+	}
+	return fyne.NewSize(w, h)
+}
+
+func (lineColumns) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	var total float32
+	for i := range objects {
+		total += lineWeights[i%len(lineWeights)]
+	}
+	x := float32(0)
+	for i, o := range objects {
+		w := size.Width * lineWeights[i%len(lineWeights)] / total
+		o.Move(fyne.NewPos(x, 0))
+		o.Resize(fyne.NewSize(w, size.Height))
+		x += w
+	}
 }
 
 // quantity is a line's quantity as the window's language writes it.

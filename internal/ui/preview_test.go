@@ -6,6 +6,10 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
 	"github.com/koppeling/koppeling/internal/decimal"
 	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/report"
@@ -134,4 +138,54 @@ func TestWaitingRunShowsThePreviewOrNotifiesOnce(t *testing.T) {
 	if text := h.topDialogText(); !strings.Contains(text, tr("preview.title")) || !strings.Contains(text, "Werkbon WB26111") {
 		t.Fatalf("no preview after Start synchronisatie: %s", text)
 	}
+}
+
+// approveWaiting approves, as the user does, the invoices the run that
+// ended after run before left waiting: Bekijken, then Facturen aanmaken;
+// it waits for the run that makes them and returns the plan approved.
+func (h *harness) approveWaiting(before int64) *report.ExportPlan {
+	h.t.Helper()
+	h.closeDialogs()
+	plan := h.u.pending
+	if plan == nil || !h.u.approvalBar.Visible() {
+		h.t.Fatalf("no invoices wait for approval after the run (%s)", h.u.status.Text)
+	}
+	test.Tap(findButton(h.u.approvalBar, tr("status.approval.view")))
+	if text := h.topDialogText(); !strings.Contains(text, tr("preview.title")) ||
+		!strings.Contains(text, "Werkbon "+plan.Invoices[0].OrderNumber) {
+		h.t.Fatalf("no preview: %s", text)
+	}
+	h.tapDialogButton(tr("preview.create"))
+	h.pump("the run of the approved invoices", func() bool { return strings.Contains(h.topDialogText(), tr("preview.approved.title")) })
+	h.tapDialogButton(tr("OK"))
+	h.waitForRun(before)
+	return plan
+}
+
+// TestPreviewMatchesGolden renders the preview of 32 invoices, the first
+// one open, over the window (testdata/preview.png; after a deliberate
+// change the new image is in testdata/failed/).
+func TestPreviewMatchesGolden(t *testing.T) {
+	plan := samplePlan(32)
+	plan.Invoices[0].NewRelation = true
+	first := &plan.Invoices[0]
+	first.Lines = append(first.Lines, report.PlannedLine{Description: "Koperen buis 22 mm",
+		Quantity: decimal.MustParse("3.5"), UnitPrice: decimal.MustParse("12.4"), VATCode: "HOOG_VERK_21", Amount: decimal.MustParse("43.4")})
+	first.TotalExclVAT, first.TotalInclVAT = decimal.MustParse("168.4"), decimal.MustParse("203.76")
+	first.TotalVATPerLine = decimal.MustParse("203.77")
+	h := newFakeHarness(t, harnessOptions{loggedIn: true}, func(f *fakeBackend) { f.plan = plan })
+	h.u.showPreview(plan)
+	h.settle()
+	var acc *widget.Accordion
+	walk(h.u.win.Canvas().Overlays().Top(), func(o fyne.CanvasObject) {
+		if a, ok := o.(*widget.Accordion); ok {
+			acc = a
+		}
+	})
+	if acc == nil || len(acc.Items) != 32 {
+		t.Fatal("no list of 32 work orders in the preview")
+	}
+	acc.Open(0)
+	h.u.win.Canvas().Unfocus()
+	test.AssertImageMatches(t, "preview.png", h.u.win.Canvas().Capture())
 }

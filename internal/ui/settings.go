@@ -284,8 +284,10 @@ func (b *settingsBuilder) exportSettings() {
 		b.checkRow(inv, f.exportInvoices, b.help("export.invoices", "help.export.invoices")),
 		f.choices.line,
 		form,
-		b.checkRow(book, f.bookDirectly, b.help("export.bookdirectly", "help.export.bookdirectly")),
-		b.checkRow(exRel, f.exportRelations, b.help("export.relations", "help.export.relations")),
+		// Side by side, so that the tab fits the window with Vragen vanaf.
+		container.NewGridWithColumns(2,
+			b.checkRow(book, f.bookDirectly, b.help("export.bookdirectly", "help.export.bookdirectly")),
+			b.checkRow(exRel, f.exportRelations, b.help("export.relations", "help.export.relations"))),
 	)
 }
 
