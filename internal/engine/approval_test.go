@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/sandbox"
 	ossandbox "github.com/koppeling/koppeling/internal/sandbox/outsmart"
@@ -84,8 +85,10 @@ func TestApprovalPreviewIsWhatTheRunCreates(t *testing.T) {
 			t.Fatalf("a waiting run wrote to e-Boekhouden: invoices %d, sandbox %d new, writes %d",
 				sum.Invoices, len(h.bkInvoices())-before, h.ebWrites())
 		}
-		if !strings.Contains(sum.Line, strconv.Itoa(len(plan.Invoices))+" facturen wachten op uw akkoord") {
-			t.Fatalf("summary line %q", sum.Line)
+		n := strconv.Itoa(len(plan.Invoices))
+		if !strings.Contains(sum.Line, n+" facturen wachten op uw akkoord") || sum.Outcome != store.RunAttention ||
+			!strings.Contains(sum.Message.Render(message.English), n+" invoices await your approval") {
+			t.Fatalf("summary %s %q / %q", sum.Outcome, sum.Line, sum.Message.Render(message.English))
 		}
 		if ex, _ := h.st.Exports(context.Background(), store.ExportPending, store.ExportInvoiced); len(ex) != 0 {
 			t.Fatalf("a waiting run journaled invoices: %+v", ex)
