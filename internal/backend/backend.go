@@ -158,11 +158,9 @@ func (p *Parts) NextRun() time.Time { return p.Scheduler.NextRun() }
 // the user's approval of exactly those invoices.
 func RunFunc(r *services.Runner) scheduler.RunFunc {
 	return func(ctx context.Context, trigger scheduler.Trigger) scheduler.Result {
-		sum, fresh := r.RunGated(ctx, engine.RunOptions{Trigger: string(trigger)})
-		detail := RunSummary(sum)
-		detail.ApprovalNew = fresh && sum.Awaiting != nil
+		sum := r.RunGated(ctx, engine.RunOptions{Trigger: string(trigger)})
 		return scheduler.Result{Summary: sum.Line, Changed: sum.Changed(), Attention: sum.Attention, Err: sum.Err,
-			CallLimited: sum.CallLimited, Detail: detail}
+			CallLimited: sum.CallLimited, Detail: RunSummary(sum)}
 	}
 }
 

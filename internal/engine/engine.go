@@ -167,6 +167,10 @@ type Summary struct {
 	// Awaiting is the plan of the invoices that wait for the user's
 	// approval; nil when none wait (approval.go).
 	Awaiting *report.ExportPlan
+	// ApprovalNew is true when the user has not been told of the plan in
+	// Awaiting before; the desktop app's runner sets it, knowing what it
+	// told (services.Runner.RunGated).
+	ApprovalNew bool
 	// CallLimited: e-Boekhouden refused calls for now (E003.1).
 	CallLimited bool
 	// Err is set when the run could not complete.

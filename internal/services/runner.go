@@ -141,26 +141,26 @@ func (r *Runner) SkipExport(ctx context.Context, rowID string) error {
 // RunGated performs one run of the desktop app: its new invoices wait for
 // the user's approval when the engine's gate says so (engine/approval.go),
 // and the approved plan, if any, is what the run may send. A run whose
-// invoices wait stores their plan; fresh is true when the user has not yet
-// been told of this plan (a background run every 15 minutes that finds the
-// same plan tells it once). A run that ends without error and without
+// invoices wait stores their plan; Summary.ApprovalNew is true when the
+// user has not yet been told of this plan (a background run every 15
+// minutes that finds the same plan tells it once). A run that ends without error and without
 // waiting invoices forgets the plan: its invoices were made, or nothing
 // waits any more.
-func (r *Runner) RunGated(ctx context.Context, opts engine.RunOptions) (sum engine.Summary, fresh bool) {
+func (r *Runner) RunGated(ctx context.Context, opts engine.RunOptions) engine.Summary {
 	approval := &engine.Approval{}
 	if plan, waiting, err := r.WaitingPlan(ctx); err == nil && waiting.Approved {
 		approval.Approved = plan.Fingerprints()
 	}
 	opts.Approval = approval
-	sum = r.Run(ctx, opts)
+	sum := r.Run(ctx, opts)
 	switch {
 	case sum.Awaiting != nil:
 		// A plan the store cannot keep is told as new: the run's summary
 		// says the invoices wait, and the next run makes the plan again.
-		fresh = true
+		sum.ApprovalNew = true
 		if data, err := json.Marshal(sum.Awaiting); err == nil {
-			if f, err := r.Store.SaveWaitingPlan(ctx, data, sum.Awaiting.Hash); err == nil {
-				fresh = f
+			if fresh, err := r.Store.SaveWaitingPlan(ctx, data, sum.Awaiting.Hash); err == nil {
+				sum.ApprovalNew = fresh
 			}
 		}
 	case sum.Err == nil:
@@ -168,7 +168,7 @@ func (r *Runner) RunGated(ctx context.Context, opts engine.RunOptions) (sum engi
 		// only invoices still to be made exactly as approved.
 		_ = r.Store.ClearWaitingPlan(ctx)
 	}
-	return sum, fresh
+	return sum
 }
 
 // WaitingPlan reads the export plan that waits for the user's approval, as
