@@ -259,6 +259,10 @@ func (u *UI) awaitApproval(res scheduler.Result, plan *report.ExportPlan) {
 		return
 	}
 	if u.mem.shown {
+		if u.startedMsg != nil {
+			u.startedMsg.Hide() // the run it announced is over
+			u.startedMsg = nil
+		}
 		u.showPreview(plan)
 		return
 	}

@@ -131,12 +131,15 @@ func TestWaitingRunShowsThePreviewOrNotifiesOnce(t *testing.T) {
 	}
 	// Start synchronisatie in the visible window: the preview shows, even
 	// for a plan told before.
+	// It takes the place of the message that the run started.
 	h.u.showWindow(-1)
 	h.u.startSync()
-	h.closeDialogs()
 	h.waitForRun(3)
 	if text := h.topDialogText(); !strings.Contains(text, tr("preview.title")) || !strings.Contains(text, "Werkbon WB26111") {
 		t.Fatalf("no preview after Start synchronisatie: %s", text)
+	}
+	if n := len(h.u.win.Canvas().Overlays().List()); n != 1 {
+		t.Fatalf("%d dialogs open, want the preview alone", n)
 	}
 }
 

@@ -153,6 +153,9 @@ type UI struct {
 	approvalLabel *widget.Label
 	preview       dialog.Dialog
 	askedRun      bool
+	// startedMsg is the message that the asked run started; the preview
+	// takes its place.
+	startedMsg dialog.Dialog
 }
 
 // NewDesktop creates the Fyne application and the UI over b. It fills in
@@ -565,7 +568,7 @@ func (u *UI) startSync() {
 		switch u.b.SyncNow() {
 		case scheduler.Started:
 			u.askedRun = true
-			showMessage(u.win, tr("sync.started.title"), tr("sync.started.body"))
+			u.startedMsg = showMessage(u.win, tr("sync.started.title"), tr("sync.started.body"))
 		case scheduler.Queued, scheduler.AlreadyQueued:
 			showMessage(u.win, tr("button.sync"), tr("sync.queued.body"))
 		default:
