@@ -225,3 +225,31 @@ func TestNoApprovalOutsideTheDesktopApp(t *testing.T) {
 		t.Fatalf("sync --once: invoices %d, awaiting %v", sum.Invoices, sum.Awaiting != nil)
 	}
 }
+
+func TestApprovedExactly(t *testing.T) {
+	held := func(pairs ...string) []heldInvoice {
+		var out []heldInvoice
+		for i := 0; i < len(pairs); i += 2 {
+			out = append(out, heldInvoice{plan: report.PlannedInvoice{RowID: pairs[i], Fingerprint: pairs[i+1]}})
+		}
+		return out
+	}
+	for _, c := range []struct {
+		name     string
+		approved map[string]string
+		held     []heldInvoice
+		want     bool
+	}{
+		{"nothing approved", nil, held("1", "a"), false},
+		{"the same invoices", map[string]string{"1": "a", "2": "b"}, held("2", "b", "1", "a"), true},
+		{"an invoice changed", map[string]string{"1": "a", "2": "b"}, held("1", "a", "2", "c"), false},
+		{"a work order more", map[string]string{"1": "a"}, held("1", "a", "2", "b"), false},
+		{"a work order gone", map[string]string{"1": "a", "2": "b"}, held("1", "a"), false},
+		{"another work order", map[string]string{"1": "a"}, held("3", "a"), false},
+	} {
+		g := &gate{approved: c.approved, held: c.held}
+		if got := g.approvedExactly(); got != c.want {
+			t.Errorf("%s: approvedExactly = %v, want %v", c.name, got, c.want)
+		}
+	}
+}
