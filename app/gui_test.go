@@ -822,3 +822,54 @@ func TestGUILogOnce(t *testing.T) {
 		t.Errorf("a routed line reached the console: %q", console.String())
 	}
 }
+
+// TestDemoPreviewUnderXvfb: in the demo, the first Start synchronisatie
+// (Ctrl+R) would make the link's first invoices: they wait for approval,
+// nothing is journaled as sent, and the window shows the preview, kept as
+// a screenshot in the artifacts. Escape closes it (Annuleren): the plan
+// keeps waiting.
+func TestDemoPreviewUnderXvfb(t *testing.T) {
+	display := xvfb(t)
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Skip("ImageMagick is not installed (make test installs it)")
+	}
+	g := startGUI(t, display, "--demo")
+	g.waitForWindow(t, display)
+	pressKey(t, display, "Control_L+r")
+
+	ctx := context.Background()
+	st, err := store.Open(ctx, g.dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		if _, err := st.WaitingPlan(ctx); err == nil {
+			break
+		} else if !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no invoices wait for approval after Start synchronisatie\nstderr:\n%s", g.diagnostics())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if sent, err := st.Exports(ctx, store.ExportPending, store.ExportInvoiced, store.ExportHandled); err != nil || len(sent) != 0 {
+		t.Fatalf("invoices went out before the approval: %d (%v)", len(sent), err)
+	}
+	time.Sleep(2 * time.Second) // the preview's first frames
+	shot := screenshot(t, display)
+	path := filepath.Join(artifactDir(t), "demo-preview.png")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the preview: %s", path)
+	// The preview has the keyboard on Annuleren: Enter makes no invoices.
+	pressKey(t, display, "Return")
+	time.Sleep(500 * time.Millisecond)
+	g.stop(t)
+	if p, err := st.WaitingPlan(ctx); err != nil || p.Approved {
+		t.Fatalf("after Annuleren the plan is %+v (%v), want waiting, not approved", p, err)
+	}
+}

@@ -9,6 +9,7 @@ package backend
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"time"
@@ -157,10 +158,41 @@ func (p *Parts) NextRun() time.Time { return p.Scheduler.NextRun() }
 // RunFunc is the scheduler's run function over a runner: one complete run,
 // its summary handed back as the scheduler's Result, with the UI's account
 // of it (report.RunSummary) as the Result's Detail.
+//
+// The desktop app's runs are gated (services.Runner.RunGated): the link's
+// first export, or more new invoices than export.confirm_above, waits for
+// the user's approval of exactly those invoices.
 func RunFunc(r *services.Runner) scheduler.RunFunc {
 	return func(ctx context.Context, trigger scheduler.Trigger) scheduler.Result {
-		sum := r.Run(ctx, engine.RunOptions{Trigger: string(trigger)})
+		sum := r.RunGated(ctx, engine.RunOptions{Trigger: string(trigger)})
 		return scheduler.Result{Summary: sum.Line, Changed: sum.Changed(), Attention: sum.Attention, Err: sum.Err,
 			CallLimited: sum.CallLimited, Detail: RunSummary(sum)}
 	}
+}
+
+// PendingApproval returns the export plan whose invoices wait for the
+// user's approval; nil when none waits (or the user approved it and the
+// run that makes its invoices is still to come).
+func (p *Parts) PendingApproval(ctx context.Context) (*report.ExportPlan, error) {
+	plan, w, err := p.Runner.WaitingPlan(ctx)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, err
+	case w.Approved:
+		return nil, nil
+	}
+	return &plan, nil
+}
+
+// ApprovePlan records the user's approval of the plan with hash (Facturen
+// aanmaken) and asks for a run, which makes the invoices if they are still
+// exactly the approved ones. It returns store.ErrNotFound, and asks for no
+// run, when another plan waits by now.
+func (p *Parts) ApprovePlan(ctx context.Context, hash string) (scheduler.TriggerOutcome, error) {
+	if err := p.Runner.ApprovePlan(ctx, hash); err != nil {
+		return scheduler.Refused, err
+	}
+	return p.Scheduler.Trigger(), nil
 }

@@ -15,5 +15,5 @@ import (
 func RunSummary(s engine.Summary) report.RunSummary {
 	return report.RunSummary{Relations: s.Relations, Materials: s.Materials, HourTypes: s.HourTypes,
 		RelationsCreated: s.RelationsCreated, Invoices: s.Invoices, Handled: s.Handled, Attention: s.Attention,
-		Open: s.Open, Message: s.Message}
+		Open: s.Open, Message: s.Message, Awaiting: s.Awaiting, ApprovalNew: s.ApprovalNew}
 }

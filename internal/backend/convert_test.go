@@ -43,7 +43,8 @@ func sameFields(t *testing.T, from, to any) {
 func TestRunSummaryKeepsWhatTheNotificationsTell(t *testing.T) {
 	s := engine.Summary{RunID: 9, Relations: 1, Materials: 2, HourTypes: 3, RelationsCreated: 4, Invoices: 5, Handled: 6,
 		Attention: 7, Open: report.OpenCounts{WorkOrders: 1, Relations: 2, Materials: 3, HourTypes: 4, Settings: 5, Login: 6, OtherNew: 7},
-		Message: message.Text{Key: message.KeySummary, Args: message.Args{"Invoices": "5"}}}
+		Message:  message.Text{Key: message.KeySummary, Args: message.Args{"Invoices": "5"}},
+		Awaiting: &report.ExportPlan{Hash: "h", Invoices: []report.PlannedInvoice{{RowID: "1"}}}, ApprovalNew: true}
 	got := RunSummary(s)
 	// Every field the UI has is the engine's.
 	sameFields(t, got, s)

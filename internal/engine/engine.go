@@ -146,6 +146,9 @@ type RunOptions struct {
 	// DryRun makes no write call to either service and changes nothing in
 	// the store: it reports what a run would do.
 	DryRun bool
+	// Approval, when set, gates the invoices (approval.go): the desktop
+	// app's runs set it, the command line's do not.
+	Approval *Approval
 }
 
 // Summary is what a run did.
@@ -161,6 +164,13 @@ type Summary struct {
 	Warnings         int
 	// Planned lists what a dry run would do, one Dutch line each.
 	Planned []string
+	// Awaiting is the plan of the invoices that wait for the user's
+	// approval; nil when none wait (approval.go).
+	Awaiting *report.ExportPlan
+	// ApprovalNew is true when the user has not been told of the plan in
+	// Awaiting before; the desktop app's runner sets it, knowing what it
+	// told (services.Runner.RunGated).
+	ApprovalNew bool
 	// CallLimited: e-Boekhouden refused calls for now (E003.1).
 	CallLimited bool
 	// Err is set when the run could not complete.
@@ -315,7 +325,7 @@ func (r *run) finish() Summary {
 	switch {
 	case s.Err != nil:
 		s.Outcome = store.RunFailed
-	case s.Attention > 0 || s.Open.Total() > 0:
+	case s.Attention > 0 || s.Open.Total() > 0 || s.Awaiting != nil:
 		s.Outcome = store.RunAttention
 	default:
 		s.Outcome = store.RunOK
@@ -395,6 +405,9 @@ func summaryMessage(s Summary) message.Text {
 	put("Invoices", s.Invoices)
 	put("HandledEarlier", s.Handled-s.Invoices)
 	put("Planned", len(s.Planned))
+	if s.Awaiting != nil {
+		put("Awaiting", len(s.Awaiting.Invoices))
+	}
 	put("OpenWorkOrders", s.Open.WorkOrders)
 	put("OpenRelations", s.Open.Relations)
 	put("OpenMaterials", s.Open.Materials)

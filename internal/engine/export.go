@@ -36,6 +36,9 @@ type exporter struct {
 	// prior is what e-Boekhouden already holds for the work orders the
 	// journal does not know (lookup.go).
 	prior priorInvoices
+	// gate holds the invoices of a run of the desktop app until they may
+	// go out (approval.go); nil in other runs.
+	gate *gate
 }
 
 // exportAll turns the work orders that are Compleet and have the configured
@@ -51,6 +54,7 @@ func (r *run) exportAll() error {
 		return err
 	}
 	x := &exporter{run: r}
+	x.gate = x.newGate()
 	x.w = x.writer()
 	if err := x.resolveUncertain(); err != nil {
 		return err
@@ -152,6 +156,9 @@ func (x *exporter) exportOrders(orders []outsmart.WorkOrder, stale []store.Expor
 			stop = err
 			break
 		}
+	}
+	if stop == nil {
+		stop = x.releaseHeld() // a gated run's invoices (approval.go)
 	}
 	if stop == nil {
 		stop = x.settleStale(stale)
@@ -465,6 +472,9 @@ func (x *exporter) ensureRelation(c *exportCase) (ready bool, err error) {
 // fix and journals them.
 func (x *exporter) park(c *exportCase, p parkError, confirm bool) error {
 	reason := p.text()
+	if x.gate != nil {
+		x.gate.notePark(c, p)
+	}
 	x.mu.Lock()
 	x.tracked++
 	x.mu.Unlock()

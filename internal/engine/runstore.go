@@ -21,6 +21,7 @@ type runStore interface {
 	AllAttention(ctx context.Context) ([]store.Attention, error)
 	SourceRecords(ctx context.Context, kind store.SourceKind) (map[string]store.SourceRecord, error)
 	SweepState(ctx context.Context, kind store.SourceKind) (string, error)
+	HasInvoiced(ctx context.Context) (bool, error)
 
 	// What the run writes.
 	SaveExport(ctx context.Context, e store.Export) error

@@ -44,10 +44,14 @@ type writer interface {
 	mark(e store.Export)
 }
 
-// writer is the export's writer: a planner in a dry run, else a sender.
+// writer is the export's writer: a planner in a dry run, a gatedSender in
+// a run of the desktop app (approval.go), else a sender.
 func (x *exporter) writer() writer {
 	if x.opts.DryRun {
 		return planner{x}
+	}
+	if x.gate != nil {
+		return gatedSender{sender{x}}
 	}
 	return sender{x}
 }

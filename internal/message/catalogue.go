@@ -372,6 +372,17 @@ var catalogue = map[string]entry{
 	"plan.relation": {
 		nl: "relatie {Code}, {Name} aanmaken in e-Boekhouden",
 		en: "create relation {Code}, {Name} in e-Boekhouden"},
+	// The desktop app's preview (engine/approval.go): a run whose invoices
+	// wait for the user's approval.
+	"export.awaiting": {
+		nl: "{Count} facturen wachten op uw akkoord: er is niets naar e-Boekhouden verstuurd. Kies Bekijken om ze te zien en aan te maken.",
+		en: "{Count} invoices await your approval: nothing was sent to e-Boekhouden. Choose View to see and create them."},
+	"export.awaiting.one": {
+		nl: "1 factuur wacht op uw akkoord: er is niets naar e-Boekhouden verstuurd. Kies Bekijken om hem te zien en aan te maken.",
+		en: "1 invoice awaits your approval: nothing was sent to e-Boekhouden. Choose View to see and create it."},
+	"export.approved": {
+		nl: "Goedgekeurd: {Count} facturen worden aangemaakt zoals bekeken.",
+		en: "Approved: {Count} invoices are created as previewed."},
 	"plan.adopt": {
 		nl: "factuur {Invoice} voor werkbon {Number} overnemen uit e-Boekhouden (niet opnieuw versturen)",
 		en: "take over invoice {Invoice} for work order {Number} from e-Boekhouden (not sending it again)"},
@@ -443,7 +454,8 @@ func Number(lang Lang, n int) string {
 
 // KeySummary is the key of a run's summary line. Its arguments are counts:
 // Relations, Materials, HourTypes, RelationsCreated, Invoices,
-// HandledEarlier, Planned (what the run did), the open items by kind
+// HandledEarlier, Planned (what the run did), Awaiting (invoices that wait
+// for the user's approval), the open items by kind
 // (OpenWorkOrders, OpenRelations, OpenMaterials, OpenHourTypes,
 // OpenSettings, OpenLogin, OtherNew), and for a failed run Failed "1" with
 // Cause (a message "@cause..." or, with key cause.other, CauseText).
@@ -506,6 +518,8 @@ func summary(lang Lang, a Args) string {
 			"work order invoiced earlier set to Afgehandeld", "work orders invoiced earlier set to Afgehandeld"},
 		{"Planned", "actie gepland (proefdraaien, niets verstuurd)", "acties gepland (proefdraaien, niets verstuurd)",
 			"action planned (dry run, nothing sent)", "actions planned (dry run, nothing sent)"},
+		{"Awaiting", "factuur wacht op uw akkoord", "facturen wachten op uw akkoord",
+			"invoice awaits your approval", "invoices await your approval"},
 	})...)
 	failed := a["Failed"] != ""
 	if len(parts) == 0 && !failed {

@@ -96,6 +96,11 @@ type RunSummary struct {
 	// Message is the run's summary line as a message (message.KeySummary
 	// when the engine counted what is open).
 	Message message.Text
+	// Awaiting is the plan of the invoices that wait for the user's
+	// approval (nil when none wait); ApprovalNew is true when the user has
+	// not been told of this plan before.
+	Awaiting    *ExportPlan
+	ApprovalNew bool
 }
 
 // OpenCounts are the items of the attention list by kind.

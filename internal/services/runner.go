@@ -2,6 +2,7 @@ package services
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -135,4 +136,59 @@ func (r *Runner) RetryExport(ctx context.Context, rowID string) error {
 // SkipExport marks a parked work order as not to be exported.
 func (r *Runner) SkipExport(ctx context.Context, rowID string) error {
 	return r.engine().SkipExport(ctx, rowID)
+}
+
+// RunGated performs one run of the desktop app: its new invoices wait for
+// the user's approval when the engine's gate says so (engine/approval.go),
+// and the approved plan, if any, is what the run may send. A run whose
+// invoices wait stores their plan; Summary.ApprovalNew is true when the
+// user has not yet been told of this plan (a background run every 15
+// minutes that finds the same plan tells it once). A run that ends without error and without
+// waiting invoices forgets the plan: its invoices were made, or nothing
+// waits any more.
+func (r *Runner) RunGated(ctx context.Context, opts engine.RunOptions) engine.Summary {
+	approval := &engine.Approval{}
+	if plan, waiting, err := r.WaitingPlan(ctx); err == nil && waiting.Approved {
+		approval.Approved = plan.Fingerprints()
+	}
+	opts.Approval = approval
+	sum := r.Run(ctx, opts)
+	switch {
+	case sum.Awaiting != nil:
+		// A plan the store cannot keep is told as new: the run's summary
+		// says the invoices wait, and the next run makes the plan again.
+		sum.ApprovalNew = true
+		if data, err := json.Marshal(sum.Awaiting); err == nil {
+			if fresh, err := r.Store.SaveWaitingPlan(ctx, data, sum.Awaiting.Hash); err == nil {
+				sum.ApprovalNew = fresh
+			}
+		}
+	case sum.Err == nil:
+		// A plan that cannot be forgotten is harmless: its approval covers
+		// only invoices still to be made exactly as approved.
+		_ = r.Store.ClearWaitingPlan(ctx)
+	}
+	return sum
+}
+
+// WaitingPlan reads the export plan that waits for the user's approval, as
+// the engine made it, and its state in the store (store.ErrNotFound when
+// none waits).
+func (r *Runner) WaitingPlan(ctx context.Context) (report.ExportPlan, store.WaitingPlan, error) {
+	w, err := r.Store.WaitingPlan(ctx)
+	if err != nil {
+		return report.ExportPlan{}, w, err
+	}
+	var plan report.ExportPlan
+	if err := json.Unmarshal(w.Plan, &plan); err != nil {
+		return report.ExportPlan{}, w, fmt.Errorf("read the export plan waiting for approval: %w", err)
+	}
+	return plan, w, nil
+}
+
+// ApprovePlan records the user's approval of the waiting plan with hash:
+// the next run makes its invoices if they are still exactly these.
+// store.ErrNotFound when another plan waits by now.
+func (r *Runner) ApprovePlan(ctx context.Context, hash string) error {
+	return r.Store.ApprovePlan(ctx, hash)
 }

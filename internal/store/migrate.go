@@ -138,6 +138,18 @@ CREATE TABLE sweeps (
 ALTER TABLE exports ADD COLUMN customer_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE exports ADD COLUMN emailed_to TEXT NOT NULL DEFAULT '';
 `,
+	// The export plan that waits for the user's approval before its
+	// invoices are made (approval.go): at most one per link.
+	`
+CREATE TABLE export_approval (
+	id          INTEGER PRIMARY KEY CHECK (id = 1),
+	plan        TEXT NOT NULL,              -- JSON, the engine's plan (report.ExportPlan)
+	plan_hash   TEXT NOT NULL,              -- what the plan's invoices are: equal plans, equal hash
+	approved    INTEGER NOT NULL DEFAULT 0, -- the user chose Facturen aanmaken for this plan
+	notified    INTEGER NOT NULL DEFAULT 0, -- the user was told this plan waits
+	updated_at  TEXT NOT NULL
+);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -41,6 +41,11 @@ type Settings struct {
 	// MaxLineAmount is the largest line amount (excl. VAT) invoiced without
 	// the user's confirmation.
 	MaxLineAmount decimal.Decimal
+	// ConfirmAbove is the number of new invoices in one run of the desktop
+	// app above which the run waits for the user's approval (Vragen
+	// vanaf); 0 asks before every run that would create an invoice. The
+	// first export of a link always asks (engine/approval.go).
+	ConfirmAbove int
 
 	IntervalMinutes int  // minutes between automatic runs
 	Paused          bool // automatic runs paused
@@ -64,6 +69,7 @@ const (
 	KeyCostCentre      = "export.cost_centre"
 	KeyHoursRounding   = "export.hours_rounding"
 	KeyMaxLineAmount   = "export.max_line_amount"
+	KeyConfirmAbove    = "export.confirm_above"
 	KeyIntervalMinutes = "sync.interval_minutes"
 	KeyPaused          = "sync.paused"
 	KeyNotifySuccess   = "notify.success"
@@ -230,6 +236,8 @@ var settingDefs = []settingDef{
 		get: func(s *Settings) string { return s.MaxLineAmount.Fixed(2) },
 		set: func(s *Settings, v string) { s.MaxLineAmount, _ = decimal.Parse(v) },
 	},
+	intDef(KeyConfirmAbove, 10, 0, 1000, "vragen vanaf is een geheel aantal facturen van 0 tot en met 1000",
+		func(s *Settings) *int { return &s.ConfirmAbove }),
 	intDef(KeyIntervalMinutes, 15, 5, 60, "de synchronisatie loopt elke 5 tot 60 minuten",
 		func(s *Settings) *int { return &s.IntervalMinutes }),
 	boolDef(KeyPaused, false, func(s *Settings) *bool { return &s.Paused }),

@@ -64,6 +64,13 @@ type Backend interface {
 	LastRun(ctx context.Context) (store.Run, error)
 	// NextRun is when the next automatic run is due (zero while paused).
 	NextRun() time.Time
+	// PendingApproval returns the plan whose invoices wait for the user's
+	// approval (nil when none waits); ApprovePlan records the approval of
+	// exactly the plan with hash (Facturen aanmaken) and asks for a run. It
+	// returns store.ErrNotFound, and asks for none, when another plan waits
+	// by now.
+	PendingApproval(ctx context.Context) (*report.ExportPlan, error)
+	ApprovePlan(ctx context.Context, hash string) (scheduler.TriggerOutcome, error)
 }
 
 // groupByCause orders items so that those of one cause follow each other

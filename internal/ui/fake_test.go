@@ -75,6 +75,11 @@ type fakeBackend struct {
 	// sched, when set, runs SyncNow, SetPaused and NextRun.
 	sched *scheduler.Scheduler
 
+	// plan is the export plan that waits for approval (nil: none);
+	// ApprovePlan of its hash takes it off and asks for a run, as the
+	// real one does.
+	plan *report.ExportPlan
+
 	// calls are the calls made, in order, as "Method arg ...".
 	calls []string
 }
@@ -396,6 +401,25 @@ func (f *fakeBackend) finishRun(trigger scheduler.Trigger, started time.Time, re
 	}
 	f.runs = append(f.runs, r)
 	return r
+}
+
+func (f *fakeBackend) PendingApproval(context.Context) (*report.ExportPlan, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("PendingApproval")
+	return f.plan, nil
+}
+
+func (f *fakeBackend) ApprovePlan(_ context.Context, hash string) (scheduler.TriggerOutcome, error) {
+	f.mu.Lock()
+	f.record("ApprovePlan %s", hash)
+	if f.plan == nil || f.plan.Hash != hash {
+		f.mu.Unlock()
+		return scheduler.Refused, fmt.Errorf("approve the export plan %s: %w", hash, store.ErrNotFound)
+	}
+	f.plan = nil
+	f.mu.Unlock()
+	return f.SyncNow(), nil
 }
 
 func (f *fakeBackend) NextRun() time.Time {

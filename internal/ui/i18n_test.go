@@ -153,7 +153,7 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 	}
 	// Keys built at run time.
 	for _, k := range []string{store.KeyTemplate, store.KeyPaymentTermDays, store.KeyWorkflowStatus,
-		store.KeyDefaultVATCode, store.KeyDefaultLedger, store.KeyHoursRounding, store.KeyMaxLineAmount,
+		store.KeyDefaultVATCode, store.KeyDefaultLedger, store.KeyHoursRounding, store.KeyMaxLineAmount, store.KeyConfirmAbove,
 		store.KeyIntervalMinutes, store.KeyAutostart, store.RuleTemplateRequired,
 		store.KeyCostCentre, store.RuleCostCentreUnknown, store.RuleCostCentreUnchecked} {
 		used["invalid."+k] = true

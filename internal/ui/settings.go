@@ -42,7 +42,7 @@ type settingsForm struct {
 	importRelations, importMaterials, importHourTypes *widget.Check
 	exportInvoices, bookDirectly, exportRelations     *widget.Check
 	template, paymentTerm, ledger, interval           *formEntry
-	maxLineAmount                                     *formEntry
+	maxLineAmount, confirmAbove                       *formEntry
 	workflowStatus, vatCode, hoursRounding            *widget.Select
 	notifySuccess, autostart                          *widget.Check
 	statusNote                                        *widget.Label
@@ -239,6 +239,7 @@ func (b *settingsBuilder) exportSettings() {
 	f.vatCode = widget.NewSelect(nil, func(string) { u.settingChanged() })
 	f.hoursRounding = widget.NewSelect(nil, func(string) { u.settingChanged() })
 	f.maxLineAmount = b.entry()
+	f.confirmAbove = b.entry()
 	f.statusNote = hint("")
 	f.statusNote.Hide()
 	f.fetchStatuses = widget.NewButton(tr("export.workflowstatus.fetch"), func() { u.loadWorkflowStatuses() })
@@ -257,6 +258,7 @@ func (b *settingsBuilder) exportSettings() {
 	led := f.choices.ledger.fd
 	rounding := b.addChoice(store.KeyHoursRounding, tabExport, f.hoursRounding, store.HoursRoundings(), hoursRoundingLabel)
 	maxLine := b.addAmount(store.KeyMaxLineAmount, tabExport, f.maxLineAmount)
+	confirm := b.addEntry(store.KeyConfirmAbove, tabExport, f.confirmAbove)
 
 	form := widget.NewForm(
 		widget.NewFormItem(tr("export.template"), b.row(tpl, f.choices.template.object(), b.help("export.template", "help.export.template"))),
@@ -271,6 +273,8 @@ func (b *settingsBuilder) exportSettings() {
 			b.help("export.hoursrounding", "help.export.hoursrounding"))),
 		widget.NewFormItem(tr("export.maxlineamount"), b.row(maxLine, b.withUnit(f.maxLineAmount, tr("export.maxlineamount.unit")),
 			b.help("export.maxlineamount", "help.export.maxlineamount"))),
+		widget.NewFormItem(tr("export.confirmabove"), b.row(confirm, b.withUnit(f.confirmAbove, tr("export.confirmabove.unit")),
+			b.help("export.confirmabove", "help.export.confirmabove"))),
 	)
 	cc := f.choices.costCentre
 	f.choices.form = form
@@ -280,8 +284,10 @@ func (b *settingsBuilder) exportSettings() {
 		b.checkRow(inv, f.exportInvoices, b.help("export.invoices", "help.export.invoices")),
 		f.choices.line,
 		form,
-		b.checkRow(book, f.bookDirectly, b.help("export.bookdirectly", "help.export.bookdirectly")),
-		b.checkRow(exRel, f.exportRelations, b.help("export.relations", "help.export.relations")),
+		// Side by side, so that the tab fits the window with Vragen vanaf.
+		container.NewGridWithColumns(2,
+			b.checkRow(book, f.bookDirectly, b.help("export.bookdirectly", "help.export.bookdirectly")),
+			b.checkRow(exRel, f.exportRelations, b.help("export.relations", "help.export.relations"))),
 	)
 }
 
@@ -321,7 +327,7 @@ func (f *settingsForm) show(s store.Settings) {
 func (f *settingsForm) enableInvoiceFields() {
 	on := f.exportInvoices.Checked
 	for _, w := range []fyne.Disableable{f.choices.template, f.paymentTerm, f.workflowStatus, f.vatCode, f.choices.ledger,
-		f.choices.costCentre, f.hoursRounding, f.maxLineAmount, f.bookDirectly} {
+		f.choices.costCentre, f.hoursRounding, f.maxLineAmount, f.confirmAbove, f.bookDirectly} {
 		if on {
 			w.Enable()
 		} else {

@@ -74,7 +74,7 @@ func (u *UI) newTray(desk desktop.App) *tray {
 	t.menu = fyne.NewMenu(tr("app.title"),
 		t.last,
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(tr("tray.sync"), func() { u.b.SyncNow() }),
+		fyne.NewMenuItem(tr("tray.sync"), u.syncFromMenu),
 		fyne.NewMenuItem(tr("tray.settings"), func() { u.showWindow(u.settingsTab()) }),
 		fyne.NewMenuItem(tr("tray.log"), func() { u.showWindow(tabLog) }),
 		t.pause,

@@ -27,6 +27,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -142,6 +143,19 @@ type UI struct {
 	// toldAttention is how many other items that need attention the last
 	// notification counted.
 	toldAttention int
+	// pending is the plan whose invoices wait for the user's approval (nil:
+	// none), shown by approvalBar and the preview dialog (preview.go);
+	// askedRun: the user asked for the current run (Start synchronisatie,
+	// Nu synchroniseren), so its waiting invoices are shown even when the
+	// plan is not new.
+	pending       *report.ExportPlan
+	approvalBar   *fyne.Container
+	approvalLabel *widget.Label
+	preview       dialog.Dialog
+	askedRun      bool
+	// startedMsg is the message that the asked run started; the preview
+	// takes its place.
+	startedMsg dialog.Dialog
 }
 
 // NewDesktop creates the Fyne application and the UI over b. It fills in
@@ -257,7 +271,8 @@ func (u *UI) build() {
 	sync := widget.NewButton(tr("button.sync"), u.startSync)
 	sync.Importance = widget.HighImportance
 	helpBtn := widget.NewButtonWithIcon(tr("button.help"), theme.HelpIcon(), u.showHelp)
-	bottom := container.NewVBox(widget.NewSeparator(), u.status,
+	u.approvalBar = u.newApprovalBar()
+	bottom := container.NewVBox(widget.NewSeparator(), u.status, u.approvalBar,
 		container.NewHBox(u.saveNote, layout.NewSpacer(), helpBtn, u.save, sync))
 
 	var top fyne.CanvasObject
@@ -347,6 +362,7 @@ type snapshot struct {
 	log     []store.LogEntry
 	items   []report.AttentionItem
 	parked  []store.Export // the work orders among items
+	plan    *report.ExportPlan
 	next    time.Time
 	err     error
 }
@@ -371,6 +387,8 @@ func (u *UI) gather(f store.LogFilter) snapshot {
 			s.parked = append(s.parked, it.Export)
 		}
 	}
+	s.plan, err = u.b.PendingApproval(u.ctx)
+	errs = append(errs, err)
 	s.next = u.b.NextRun()
 	s.err = errors.Join(errs...)
 	return s
@@ -381,6 +399,7 @@ func (u *UI) apply(s snapshot) {
 	u.lastRun, u.nextRun = s.lastRun, s.next
 	u.logView.showLog(s.log)
 	u.showAttention(s.items)
+	u.showPending(s.plan)
 	current := map[string]bool{}
 	for _, x := range s.parked {
 		current[x.RowID] = true
@@ -548,7 +567,8 @@ func (u *UI) startSync() {
 		}
 		switch u.b.SyncNow() {
 		case scheduler.Started:
-			showMessage(u.win, tr("sync.started.title"), tr("sync.started.body"))
+			u.askedRun = true
+			u.startedMsg = showMessage(u.win, tr("sync.started.title"), tr("sync.started.body"))
 		case scheduler.Queued, scheduler.AlreadyQueued:
 			showMessage(u.win, tr("button.sync"), tr("sync.queued.body"))
 		default:
@@ -636,7 +656,7 @@ func (u *UI) setWindowMenu() {
 	quit := fyne.NewMenuItem(tr("Quit"), u.quit)
 	quit.IsQuit = true
 	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(tr("app.title"),
-		fyne.NewMenuItem(tr("tray.sync"), func() { u.b.SyncNow() }),
+		fyne.NewMenuItem(tr("tray.sync"), u.syncFromMenu),
 		u.winPause,
 		fyne.NewMenuItemSeparator(),
 		quit,
@@ -724,6 +744,7 @@ func (u *UI) finished(res scheduler.Result, s snapshot) {
 	for _, n := range notes {
 		u.notify.send(n)
 	}
+	u.awaitApproval(res, s.plan)
 	u.releaseMemory() // the run's garbage
 }
 

@@ -226,6 +226,12 @@ func TestStartSynchronisatieRunsAgainstTheSandbox(t *testing.T) {
 	}
 	h.tapDialogButton("OK")
 	h.waitForRun(0)
+	// The link's first invoices wait for approval: nothing went to
+	// e-Boekhouden until Facturen aanmaken, and then exactly the preview.
+	if got := len(h.sb.EBoekhouden.State().Invoices); got != len(h.sb.Dataset.EBoekhouden.Invoices) {
+		t.Fatalf("the first run made %d invoices before the approval", got-len(h.sb.Dataset.EBoekhouden.Invoices))
+	}
+	plan := h.approveWaiting(1)
 
 	// The services got the data.
 	osState, ebState := h.sb.OutSmart.State(), h.sb.EBoekhouden.State()
@@ -234,8 +240,9 @@ func TestStartSynchronisatieRunsAgainstTheSandbox(t *testing.T) {
 			len(osState.Relations), len(osState.Materials), len(osState.HourTypes))
 	}
 	handled, err := h.st.Exports(h.ctx, store.ExportHandled)
-	if err != nil || len(handled) == 0 || len(ebState.Invoices) != len(h.sb.Dataset.EBoekhouden.Invoices)+len(handled) {
-		t.Fatalf("%d work orders handled, e-Boekhouden holds %d invoices (%v)", len(handled), len(ebState.Invoices), err)
+	if err != nil || len(handled) != len(plan.Invoices) || len(ebState.Invoices) != len(h.sb.Dataset.EBoekhouden.Invoices)+len(handled) {
+		t.Fatalf("%d work orders handled of %d previewed, e-Boekhouden holds %d invoices (%v)", len(handled), len(plan.Invoices),
+			len(ebState.Invoices), err)
 	}
 
 	// The log table: Tijd and Bericht, newest first, with what was synchronised.
@@ -283,11 +290,16 @@ func TestStartSynchronisatieRunsAgainstTheSandbox(t *testing.T) {
 		t.Errorf("first tray line %q, want %q", h.app.menu.Items[0].Label, want)
 	}
 	// The demo's relations without an address are told on their own; the
-	// success notification says what was done.
-	if len(h.app.notes) != 2 || !strings.HasSuffix(h.app.notes[0].Title, "aandacht nodig") ||
-		h.app.notes[1].Title != "Synchronisatie klaar" || h.app.notes[1].Content == "" ||
-		strings.Contains(h.app.notes[1].Content, "aandacht") || !strings.Contains(h.app.notes[1].Content, "OutSmart") {
-		t.Fatalf("notifications after a run that imported: %v %q", h.app.notifications(), h.app.notes[len(h.app.notes)-1].Content)
+	// success notification says what was done; the waiting invoices are
+	// told once (the window being hidden); the approved run says what it
+	// did.
+	notes := h.app.notes
+	if len(notes) != 4 || !strings.HasSuffix(notes[0].Title, "aandacht nodig") ||
+		notes[1].Title != "Synchronisatie klaar" || notes[1].Content == "" ||
+		strings.Contains(notes[1].Content, "aandacht") || !strings.Contains(notes[1].Content, "OutSmart") ||
+		notes[2].Title != fmt.Sprintf("%d facturen wachten op uw akkoord", len(plan.Invoices)) ||
+		notes[3].Title != "Synchronisatie klaar" || !strings.Contains(notes[3].Content, fmt.Sprintf("%d facturen aangemaakt", len(plan.Invoices))) {
+		t.Fatalf("notifications after a run that imported: %v %q", h.app.notifications(), notes[len(notes)-1].Content)
 	}
 	wantIcon := "tray-idle.png"
 	if run.Outcome != store.RunOK {
@@ -302,7 +314,7 @@ func TestStartSynchronisatieRunsAgainstTheSandbox(t *testing.T) {
 	// the tray say so.
 	h.trayItem("Nu synchroniseren").Action()
 	h.waitForRun(run.ID)
-	if u.lastRun.Outcome != store.RunAttention || len(h.app.notes) != 2 ||
+	if u.lastRun.Outcome != store.RunAttention || len(h.app.notes) != 4 ||
 		!strings.Contains(u.lastRun.Summary, "2 relaties kunnen niet naar OutSmart") {
 		t.Fatalf("second run %s (%q), notifications %v", u.lastRun.Outcome, u.lastRun.Summary, h.app.notifications())
 	}
@@ -355,18 +367,27 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 	u := h.u
 	h.trayItem("Nu synchroniseren").Action()
 	h.waitForRun(0)
+	// The first export waits for approval (one notification, the window
+	// being hidden), and tells the other items that need attention (the
+	// demo's relations without an address, said as what they are) on
+	// their own; approved, its invoices are refused for the template.
+	waiting := h.app.notes
+	if len(waiting) != 2 || !strings.HasSuffix(waiting[0].Title, "aandacht nodig") ||
+		waiting[0].Content != "2 relaties kunnen niet naar OutSmart" || !strings.HasSuffix(waiting[1].Title, "wachten op uw akkoord") {
+		t.Fatalf("notifications of the waiting run: %v", h.app.notifications())
+	}
+	h.app.notes = nil
+	h.approveWaiting(1)
 
 	parked := u.logView.parked
 	if len(parked) <= maxParkedNotifications {
 		t.Fatalf("%d work orders parked; the demo data should park more than %d", len(parked), maxParkedNotifications)
 	}
-	// One notification for all of them, one of its own for the other items
-	// that need attention (the demo's relations without an address, said as
-	// what they are), none for success (silenced).
+	// One notification for all of them; the other items were told before
+	// and are not told again; none for success (silenced).
 	want := fmt.Sprintf("%d werkbonnen hebben aandacht nodig", len(parked))
 	other := h.u.lastRun.Summary // "...; N items hebben aandacht nodig"
-	if len(h.app.notes) != 2 || h.app.notes[0].Title != want || !strings.Contains(h.app.notes[0].Content, "sjabloon") ||
-		!strings.HasSuffix(h.app.notes[1].Title, "aandacht nodig") || h.app.notes[1].Content != "2 relaties kunnen niet naar OutSmart" {
+	if len(h.app.notes) != 1 || h.app.notes[0].Title != want || !strings.Contains(h.app.notes[0].Content, "sjabloon") {
 		t.Fatalf("notifications: %v (last run: %s)", h.app.notifications(), other)
 	}
 	if h.app.icon.Name() != "tray-problem.png" {
@@ -410,6 +431,8 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 	if got := u.logView.note.Text; got != tr("attention.retry.started") || !u.logView.note.Visible() {
 		t.Errorf("after Opnieuw proberen: %q", got)
 	}
+	// Still the link's first invoice: it waits for approval first.
+	h.approveWaiting(u.lastRun.ID)
 	retriedAgain := false
 	lines, _ := h.st.Log(h.ctx, store.LogFilter{RunID: u.lastRun.ID})
 	for _, l := range lines {
@@ -431,6 +454,7 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 	h.pump("the message that the run started", func() bool { return h.topDialogText() != "" })
 	h.closeDialogs()
 	h.waitForRun(u.lastRun.ID)
+	h.approveWaiting(u.lastRun.ID)
 	if len(u.logView.parked) != 0 {
 		t.Fatalf("%d work orders still parked", len(u.logView.parked))
 	}
@@ -443,7 +467,14 @@ func TestParkedWorkOrdersNotifyAndCanBeRetriedOrSkipped(t *testing.T) {
 	// The retried work order, parked again by the run Opnieuw proberen
 	// started, was told about; the relations without an address are still
 	// open and were told about: no new notification for them.
-	if len(h.app.notes) != 3 || h.app.notes[2].Title != "Werkbon "+retried.OrderNumber+" heeft aandacht nodig" {
+	// (Beside them, each plan that waited was told once.)
+	var told []string
+	for _, n := range h.app.notifications() {
+		if !strings.HasSuffix(n, "op uw akkoord") {
+			told = append(told, n)
+		}
+	}
+	if len(told) != 2 || told[1] != "Werkbon "+retried.OrderNumber+" heeft aandacht nodig" {
 		t.Errorf("notifications after the fix: %v", h.app.notifications())
 	}
 	// Only the two relations without an address are left.
