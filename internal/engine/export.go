@@ -51,6 +51,7 @@ func (r *run) exportAll() error {
 		return err
 	}
 	x := &exporter{run: r}
+	defer func() { r.made = x.created }() // the invoice overview's (invoicestatus.go)
 	x.w = x.writer()
 	if err := x.resolveUncertain(); err != nil {
 		return err

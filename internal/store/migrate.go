@@ -138,6 +138,22 @@ CREATE TABLE sweeps (
 ALTER TABLE exports ADD COLUMN customer_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE exports ADD COLUMN emailed_to TEXT NOT NULL DEFAULT '';
 `,
+	// 6 (issue 18, the invoice overview): what e-Boekhouden last said
+	// about the payment of each invoice Koppeling made (invoicestatus.go).
+	`
+CREATE TABLE invoice_status (
+	invoice_number TEXT PRIMARY KEY,
+	known          INTEGER NOT NULL DEFAULT 0,  -- the amounts below are e-Boekhouden's
+	booked         INTEGER NOT NULL DEFAULT -1, -- placed in the books: 1 yes, 0 no, -1 not known
+	open_cents     INTEGER NOT NULL DEFAULT 0,
+	paid_cents     INTEGER NOT NULL DEFAULT 0,
+	total_cents    INTEGER NOT NULL DEFAULT 0,  -- e-Boekhouden's total incl. VAT from its open item; 0: not seen
+	term_days      INTEGER NOT NULL DEFAULT 0,
+	term_assumed   INTEGER NOT NULL DEFAULT 0,  -- the setting at the first check, not the invoice's own term
+	pdf_url        TEXT NOT NULL DEFAULT '',
+	checked_at     TEXT NOT NULL DEFAULT ''
+);
+`,
 }
 
 func (s *Store) migrate(ctx context.Context) error {

@@ -168,15 +168,7 @@ func Handler(t Target) http.Handler {
 				return
 			}
 		case "payments":
-			p, ok := t.(Payer)
-			if !ok {
-				http.NotFound(w, r)
-				return
-			}
-			if r.Method != http.MethodPost {
-				break
-			}
-			servePayment(w, r, p)
+			servePayment(w, r, t)
 			return
 		case "reset":
 			if r.Method != http.MethodPost {
@@ -206,7 +198,19 @@ type payment struct {
 	Amount  *float64 `json:"amount"`
 }
 
-func servePayment(w http.ResponseWriter, r *http.Request, p Payer) {
+// servePayment answers POST /_sandbox/payments: 404 for a target that is
+// no Payer, 400 for a body without invoice and amount, 409 for a payment
+// the target refuses.
+func servePayment(w http.ResponseWriter, r *http.Request, t Target) {
+	p, ok := t.(Payer)
+	switch {
+	case !ok:
+		http.NotFound(w, r)
+		return
+	case r.Method != http.MethodPost:
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
 	var pay payment
 	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<16)).Decode(&pay); err != nil || pay.Invoice == "" || pay.Amount == nil {
 		http.Error(w, `payment: want {"invoice":"…","amount":12.34}`, http.StatusBadRequest)
