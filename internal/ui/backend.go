@@ -58,6 +58,12 @@ type Backend interface {
 	LastRun(ctx context.Context) (store.Run, error)
 	// NextRun is when the next automatic run is due (zero while paused).
 	NextRun() time.Time
+	// Invoices is the invoice overview (issue 18) with the payment status
+	// of the last run, from the store only.
+	Invoices(ctx context.Context) ([]store.InvoiceRow, error)
+	// InvoicePDF is the link to an invoice's PDF (e-Boekhouden's REST
+	// road; report.ErrNoPDFLink on the SOAP road).
+	InvoicePDF(ctx context.Context, number string) (string, error)
 }
 
 // groupByCause orders items so that those of one cause follow each other
