@@ -21,7 +21,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -57,27 +56,25 @@ var stateRank = map[store.PaymentState]int{store.PaymentOverdue: 0, store.Paymen
 
 // invoiceColumns are the table's columns.
 var invoiceColumns = []invoiceColumn{
-	{"invoices.col.order", 90, func(_ *UI, r store.InvoiceRow) string { return r.OrderNumber },
+	{"invoices.col.order", 86, func(_ *UI, r store.InvoiceRow) string { return r.OrderNumber },
 		func(a, b store.InvoiceRow) int { return cmp.Compare(a.OrderNumber, b.OrderNumber) }},
-	{"invoices.col.invoice", 90, func(_ *UI, r store.InvoiceRow) string { return r.InvoiceNumber },
+	{"invoices.col.invoice", 78, func(_ *UI, r store.InvoiceRow) string { return r.InvoiceNumber },
 		func(a, b store.InvoiceRow) int { return cmp.Compare(a.InvoiceNumber, b.InvoiceNumber) }},
-	{"invoices.col.date", 100, func(u *UI, r store.InvoiceRow) string { return u.invoiceDate(r.InvoiceDate, false) },
+	{"invoices.col.date", 98, func(u *UI, r store.InvoiceRow) string { return u.invoiceDate(r.InvoiceDate) },
 		func(a, b store.InvoiceRow) int { return cmp.Compare(a.InvoiceDate, b.InvoiceDate) }},
-	{"invoices.col.customer", 190, func(_ *UI, r store.InvoiceRow) string { return r.Customer },
+	{"invoices.col.customer", 130, func(_ *UI, r store.InvoiceRow) string { return r.Customer },
 		func(a, b store.InvoiceRow) int {
 			return cmp.Compare(strings.ToLower(a.Customer), strings.ToLower(b.Customer))
 		}},
-	{"invoices.col.total", 105, func(_ *UI, r store.InvoiceRow) string { return decimal.EuroCents(r.TotalCents) },
+	{"invoices.col.total", 98, func(_ *UI, r store.InvoiceRow) string { return decimal.EuroCents(r.TotalCents) },
 		func(a, b store.InvoiceRow) int { return cmp.Compare(a.TotalCents, b.TotalCents) }},
-	{"invoices.col.paid", 105, func(_ *UI, r store.InvoiceRow) string { return knownAmount(r, r.PaidCents) },
+	{"invoices.col.paid", 98, func(_ *UI, r store.InvoiceRow) string { return knownAmount(r, r.PaidCents) },
 		func(a, b store.InvoiceRow) int { return cmp.Compare(a.PaidCents, b.PaidCents) }},
-	{"invoices.col.open", 105, func(_ *UI, r store.InvoiceRow) string { return knownAmount(r, r.OpenCents) },
+	{"invoices.col.open", 100, func(_ *UI, r store.InvoiceRow) string { return knownAmount(r, r.OpenCents) },
 		func(a, b store.InvoiceRow) int { return cmp.Compare(a.OpenCents, b.OpenCents) }},
-	{"invoices.col.state", 120, func(_ *UI, r store.InvoiceRow) string { return tr("invoices.state." + string(r.State)) },
+	{"invoices.col.state", 112, func(_ *UI, r store.InvoiceRow) string { return tr("invoices.state." + string(r.State)) },
 		func(a, b store.InvoiceRow) int { return cmp.Compare(stateRank[a.State], stateRank[b.State]) }},
-	{"invoices.col.due", 105, func(u *UI, r store.InvoiceRow) string { return u.invoiceDate(r.DueDate, r.TermAssumed) },
-		func(a, b store.InvoiceRow) int { return cmp.Compare(a.DueDate, b.DueDate) }},
-	{"invoices.col.emailed", 70, func(_ *UI, r store.InvoiceRow) string { return yesOrEmpty(r.EmailedTo != "") },
+	{"invoices.col.emailed", 74, func(_ *UI, r store.InvoiceRow) string { return yesOrEmpty(r.EmailedTo != "") },
 		func(a, b store.InvoiceRow) int { return cmp.Compare(a.EmailedTo, b.EmailedTo) }},
 }
 
@@ -96,18 +93,13 @@ func yesOrEmpty(yes bool) string {
 	return ""
 }
 
-// invoiceDate is a YYYY-MM-DD date as the window shows dates, with "*"
-// when it was computed with the current payment term.
-func (u *UI) invoiceDate(iso string, assumed bool) string {
+// invoiceDate is a YYYY-MM-DD date as the window shows dates.
+func (u *UI) invoiceDate(iso string) string {
 	d, err := time.Parse(time.DateOnly, iso)
 	if err != nil {
 		return iso
 	}
-	out := message.Date(u.messageLang(), d)
-	if assumed {
-		out += "*"
-	}
-	return out
+	return message.Date(u.messageLang(), d)
 }
 
 // invoicesView is the Facturen tab.
@@ -129,6 +121,10 @@ type invoicesView struct {
 	open     *widget.Button
 	copy     *widget.Button
 	soapHelp *widget.Label
+	// detail says the selected invoice's due date (the table has no room
+	// for it), note when the status was read; dateText writes a date.
+	detail   *widget.Label
+	dateText func(iso string) string
 	note     *widget.Label
 	tab      fyne.CanvasObject
 }
@@ -137,7 +133,7 @@ type invoicesView struct {
 var filterKeys = []string{"invoices.filter.all", "invoices.filter.open", "invoices.filter.overdue", "invoices.filter.paid"}
 
 func (u *UI) newInvoicesView() *invoicesView {
-	v := &invoicesView{sortCol: -1}
+	v := &invoicesView{sortCol: -1, dateText: u.invoiceDate}
 	var options []string
 	for _, k := range filterKeys {
 		options = append(options, tr(k))
@@ -154,10 +150,12 @@ func (u *UI) newInvoicesView() *invoicesView {
 	v.soapHelp = widget.NewLabel(tr("invoices.open.soap"))
 	v.soapHelp.Wrapping = fyne.TextWrapWord
 	v.soapHelp.Hide()
+	v.detail = widget.NewLabel("")
+	v.detail.Wrapping = fyne.TextWrapWord
 	v.note = widget.NewLabel("")
 	v.note.Wrapping = fyne.TextWrapWord
 	top := container.NewBorder(nil, nil, container.NewHBox(widget.NewLabel(tr("invoices.filter")), v.filter), nil, v.search)
-	bottom := container.NewVBox(container.NewHBox(v.open, v.copy, layout.NewSpacer()), v.soapHelp, v.note)
+	bottom := container.NewVBox(container.NewBorder(nil, nil, container.NewHBox(v.open, v.copy), nil, v.detail), v.soapHelp, v.note)
 	v.tab = container.NewBorder(top, bottom, nil, nil, v.table)
 	v.buttons()
 	return v
@@ -251,27 +249,21 @@ func (v *invoicesView) show(u *UI, rows []store.InvoiceRow, pdf bool, err error)
 	v.note.SetText(invoicesNote(u, rows))
 }
 
-// invoicesNote says when the status was read and what a "*" means.
+// invoicesNote says when the status was read.
 func invoicesNote(u *UI, rows []store.InvoiceRow) string {
 	if len(rows) == 0 {
 		return tr("invoices.none")
 	}
 	var checked time.Time
-	assumed := false
 	for _, r := range rows {
 		if r.CheckedAt.After(checked) {
 			checked = r.CheckedAt
 		}
-		assumed = assumed || r.TermAssumed
 	}
-	note := tr("invoices.notchecked")
-	if !checked.IsZero() {
-		note = tr("invoices.checked", map[string]any{"Time": message.DateTime(u.messageLang(), checked.Local())})
+	if checked.IsZero() {
+		return tr("invoices.notchecked")
 	}
-	if assumed {
-		note += " " + tr("invoices.termassumed")
-	}
-	return note
+	return tr("invoices.checked", map[string]any{"Time": message.DateTime(u.messageLang(), checked.Local())})
 }
 
 // apply filters and sorts the rows, keeps the selection when its row is
@@ -333,6 +325,15 @@ func sortInvoices(rows []store.InvoiceRow, col int, desc bool) {
 // buttons enables Openen and Kopieer for a selected row (Openen on the
 // REST road only, with the reason shown on SOAP).
 func (v *invoicesView) buttons() {
+	v.detail.SetText("")
+	if r, ok := v.selectedInvoice(); ok && r.DueDate != "" {
+		args := map[string]any{"Invoice": r.InvoiceNumber, "Date": v.dateText(r.DueDate)}
+		if r.TermAssumed {
+			v.detail.SetText(tr("invoices.due.assumed", args))
+		} else {
+			v.detail.SetText(tr("invoices.due", args))
+		}
+	}
 	if v.selected != "" {
 		v.copy.Enable()
 	} else {
@@ -343,10 +344,15 @@ func (v *invoicesView) buttons() {
 	} else {
 		v.open.Disable()
 	}
-	if v.pdf || len(v.all) == 0 {
-		v.soapHelp.Hide()
-	} else {
-		v.soapHelp.Show()
+	if show := !v.pdf && len(v.all) > 0; show != v.soapHelp.Visible() {
+		if show {
+			v.soapHelp.Show()
+		} else {
+			v.soapHelp.Hide()
+		}
+		if v.tab != nil {
+			v.tab.Refresh() // lay the buttons' row out again
+		}
 	}
 }
 

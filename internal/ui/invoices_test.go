@@ -79,18 +79,30 @@ func TestInvoicesTabSortsFiltersAndCopies(t *testing.T) {
 		}
 		return out
 	}
-	if got, want := row(0), []string{"WB26101", "2026001", "30-11-2026", "Bakkerij Jansen", "€ 1.039,33", "€ 1.000,00", "€ 39,33", "deels betaald", "14-12-2026", ""}; !slices.Equal(got, want) {
+	if got, want := row(0), []string{"WB26101", "2026001", "30-11-2026", "Bakkerij Jansen", "€ 1.039,33", "€ 1.000,00", "€ 39,33", "deels betaald", ""}; !slices.Equal(got, want) {
 		t.Errorf("row 0 %q, want %q", got, want)
 	}
-	if got := row(1); got[7] != "vervallen" || got[9] != "ja" {
+	if got := row(1); got[7] != "vervallen" || got[8] != "ja" {
 		t.Errorf("overdue, e-mailed row %q", got)
 	}
-	if got := row(3); got[3] != "1040" || got[5] != "-" || got[6] != "-" || got[7] != "onbekend" || got[8] != "21-12-2026*" {
+	if got := row(3); got[3] != "1040" || got[5] != "-" || got[6] != "-" || got[7] != "onbekend" {
 		t.Errorf("unread row %q", got)
 	}
-	if !strings.Contains(v.note.Text, "07-12-2026 09:15") || !strings.Contains(v.note.Text, "huidige betalingstermijn") {
+	if !strings.Contains(v.note.Text, "07-12-2026 09:15") {
 		t.Errorf("note %q", v.note.Text)
 	}
+	// The selected invoice's due date: its own term, or the current one.
+	v.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	if v.detail.Text != "Factuur 2026001: vervaldatum 14-12-2026." {
+		t.Errorf("detail %q", v.detail.Text)
+	}
+	v.table.Select(widget.TableCellID{Row: 3, Col: 0})
+	if !strings.HasPrefix(v.detail.Text, "Factuur 2026004: vervaldatum 21-12-2026, berekend met de huidige betalingstermijn") {
+		t.Errorf("detail %q", v.detail.Text)
+	}
+	v.table.UnselectAll()
+	v.selected = ""
+	v.buttons()
 
 	total := slices.IndexFunc(invoiceColumns, func(c invoiceColumn) bool { return c.key == "invoices.col.total" })
 	tapHeading(v, total)
@@ -188,4 +200,18 @@ func TestInvoicesOpenThePDFOnTheRESTRoad(t *testing.T) {
 	if got := invoiceNumbers(v); !slices.Equal(got, []string{"2026003"}) || len(other.called("Invoices")) != 1 {
 		t.Errorf("after the Backend changed: %v, calls %v", got, other.called("Invoices"))
 	}
+}
+
+// TestInvoicesTabMatchesGolden renders the Facturen tab with the four
+// invoices, one selected, on the SOAP road (Openen disabled, the reason
+// shown).
+func TestInvoicesTabMatchesGolden(t *testing.T) {
+	t.Setenv("LANG", "nl_NL.UTF-8")
+	h := newFakeHarness(t, harnessOptions{loggedIn: true}, invoicesSeed)
+	u := h.u
+	u.tabs.SelectIndex(tabInvoices)
+	h.settle()
+	u.invoices.table.Select(widget.TableCellID{Row: 0, Col: 0})
+	u.win.Canvas().Unfocus()
+	test.AssertImageMatches(t, "invoices.png", u.win.Canvas().Capture())
 }
