@@ -9,7 +9,9 @@ package engine_test
 
 import (
 	"context"
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 	"time"
 
@@ -145,11 +147,26 @@ func TestInvoiceStatusFollowsPayments(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			g := newRoadRig(t, demodata.Default(), onREST)
 			g.set(map[string]string{store.KeyExportInvoices: "true"})
-			sum, _ := g.run()
+			var counts []string // per run: open-item reads / all e-Boekhouden requests
+			run := func(what string) int {
+				t.Helper()
+				_, all, _ := g.measured()
+				n := g.openItemReads()
+				counts = append(counts, fmt.Sprintf("%s %d/%d", what, n, all))
+				return n
+			}
+			defer func() {
+				t.Logf("%s: open-item reads / e-Boekhouden requests per run: %s", name, strings.Join(counts, "; "))
+			}()
+			g.calls.take()
+			g.openItemReads()
+			sum, all, _ := g.measured()
+			n := g.openItemReads()
+			counts = append(counts, fmt.Sprintf("export of %d invoices %d/%d", sum.Invoices, n, all))
 			if sum.Invoices < 2 {
 				t.Fatalf("want at least two invoices, got %+v", sum)
 			}
-			if n := g.openItemReads(); n != 1 {
+			if n != 1 {
 				t.Errorf("the export run read the open items %d times, want 1", n)
 			}
 			rows := g.matchesSandbox("after the export")
@@ -165,13 +182,15 @@ func TestInvoiceStatusFollowsPayments(t *testing.T) {
 			// A dry run reads nothing and changes nothing.
 			g.pay(partly, 1000)
 			g.dryRun()
-			if n := g.openItemReads(); n != 0 || g.overview()[partly].State != store.PaymentOpen {
+			g.calls.take()
+			n = g.openItemReads()
+			counts = append(counts, fmt.Sprintf("dry run %d", n))
+			if n != 0 || g.overview()[partly].State != store.PaymentOpen {
 				t.Errorf("a dry run read the open items %d times; %s", n, g.overview()[partly].State)
 			}
 
 			g.pay(full, rows[full].TotalCents)
-			g.run()
-			if n := g.openItemReads(); n != 1 {
+			if n := run("after two payments"); n != 1 {
 				t.Errorf("a run read the open items %d times, want 1", n)
 			}
 			rows = g.matchesSandbox("after payments")
@@ -191,9 +210,8 @@ func TestInvoiceStatusFollowsPayments(t *testing.T) {
 			}
 			op, _ := g.openItemsOp()
 			g.faults().Add(fault.Rule{Op: op, Kind: fault.Unrecognised})
-			g.run()
+			run("unreadable answer")
 			g.faults().Clear()
-			g.openItemReads()
 			after := g.overview()
 			for nr, r := range rows {
 				if a := after[nr]; a.State != r.State || a.PaidCents != r.PaidCents || a.OpenCents != r.OpenCents {
@@ -201,8 +219,7 @@ func TestInvoiceStatusFollowsPayments(t *testing.T) {
 				}
 			}
 
-			g.run()
-			if n := g.openItemReads(); n != 1 {
+			if n := run("all paid since"); n != 1 {
 				t.Errorf("a run read the open items %d times, want 1", n)
 			}
 			for nr, r := range g.matchesSandbox("all paid") {
@@ -211,8 +228,7 @@ func TestInvoiceStatusFollowsPayments(t *testing.T) {
 				}
 			}
 			// Everything is paid: a run costs no read.
-			g.run()
-			if n := g.openItemReads(); n != 0 {
+			if n := run("everything paid"); n != 0 {
 				t.Errorf("with every invoice paid a run read the open items %d times, want 0", n)
 			}
 		})
