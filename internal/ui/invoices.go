@@ -366,9 +366,10 @@ func (v *invoicesView) selectedInvoice() (store.InvoiceRow, bool) {
 	return store.InvoiceRow{}, false
 }
 
-// loadInvoices reads the overview through the Backend in use now.
+// loadInvoices reads the overview through the Backend in use now, once
+// the tab has been shown (fillTab gave it its content).
 func (u *UI) loadInvoices() {
-	if u.invoices == nil {
+	if u.invoices == nil || (tabInvoices < len(u.tabContent) && u.tabContent[tabInvoices] != nil) {
 		return
 	}
 	b, pdf := u.b, u.savedCreds.EBoekhoudenREST()
