@@ -111,6 +111,9 @@ func nextInvoiceStatus(e store.Export, prev store.InvoiceStatus, had, madeNow bo
 	if it, ok := read.items[e.InvoiceNumber]; ok {
 		st.Known, st.Booked, st.CheckedAt = true, store.BookedYes, read.at
 		st.OpenCents, st.PaidCents, st.TotalCents = cents(it.Outstanding), cents(it.Paid), cents(it.Amount)
+		if it.RelationCompany != "" {
+			st.Customer = it.RelationCompany
+		}
 		return st
 	}
 	if !read.complete {

@@ -18,7 +18,8 @@ func TestNextInvoiceStatus(t *testing.T) {
 	before := at.Add(-time.Hour)
 	e := store.Export{InvoiceNumber: "F1", TotalCents: 12100}
 	set := store.Settings{PaymentTermDays: 30, BookDirectly: true}
-	item := eboekhouden.OpenItem{InvoiceNumber: "F1", Amount: decimal.MustParse("121.01"), Paid: decimal.MustParse("21"), Outstanding: decimal.MustParse("100.01")}
+	item := eboekhouden.OpenItem{InvoiceNumber: "F1", Amount: decimal.MustParse("121.01"), Paid: decimal.MustParse("21"), Outstanding: decimal.MustParse("100.01"),
+		RelationCompany: "De Vries B.V."}
 	openRead := openItemsRead{items: map[string]eboekhouden.OpenItem{"F1": item}, complete: true, at: at}
 	none := openItemsRead{items: map[string]eboekhouden.OpenItem{}, complete: true, at: at}
 	cutOff := openItemsRead{items: map[string]eboekhouden.OpenItem{}, complete: false, at: at}
@@ -33,7 +34,8 @@ func TestNextInvoiceStatus(t *testing.T) {
 		want    store.InvoiceStatus
 	}{
 		{"made now, open", store.InvoiceStatus{}, false, true, set, openRead,
-			store.InvoiceStatus{InvoiceNumber: "F1", Known: true, Booked: store.BookedYes, OpenCents: 10001, PaidCents: 2100, TotalCents: 12101, TermDays: 30, CheckedAt: at}},
+			store.InvoiceStatus{InvoiceNumber: "F1", Known: true, Booked: store.BookedYes, OpenCents: 10001, PaidCents: 2100, TotalCents: 12101, TermDays: 30,
+				Customer: "De Vries B.V.", CheckedAt: at}},
 		{"made now, not booked", store.InvoiceStatus{}, false, true, store.Settings{PaymentTermDays: 14}, none,
 			store.InvoiceStatus{InvoiceNumber: "F1", Known: true, Booked: store.BookedNo, TermDays: 14, CheckedAt: at}},
 		{"older, absent: not known whether paid", store.InvoiceStatus{}, false, false, set, none,

@@ -45,13 +45,17 @@ type InvoiceStatus struct {
 	TermAssumed bool
 	// PDFURL is e-Boekhouden's link to the invoice's PDF (REST road), read
 	// once when first asked for.
-	PDFURL    string
+	PDFURL string
+	// Customer is the relation's company as e-Boekhouden's open item names
+	// it: the overview's customer for an invoice whose journal entry has no
+	// name (adopted, or from before names were kept).
+	Customer  string
 	CheckedAt time.Time
 }
 
 // InvoiceStatuses returns every kept status, by invoice number.
 func (s *Store) InvoiceStatuses(ctx context.Context) (map[string]InvoiceStatus, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT invoice_number, known, booked, open_cents, paid_cents, total_cents, term_days, term_assumed, pdf_url, checked_at FROM invoice_status`)
+	rows, err := s.db.QueryContext(ctx, `SELECT invoice_number, known, booked, open_cents, paid_cents, total_cents, term_days, term_assumed, pdf_url, customer, checked_at FROM invoice_status`)
 	if err != nil {
 		return nil, fmt.Errorf("read invoice statuses: %w", err)
 	}
@@ -61,7 +65,7 @@ func (s *Store) InvoiceStatuses(ctx context.Context) (map[string]InvoiceStatus, 
 		var st InvoiceStatus
 		var checked string
 		var booked int
-		if err := rows.Scan(&st.InvoiceNumber, &st.Known, &booked, &st.OpenCents, &st.PaidCents, &st.TotalCents, &st.TermDays, &st.TermAssumed, &st.PDFURL, &checked); err != nil {
+		if err := rows.Scan(&st.InvoiceNumber, &st.Known, &booked, &st.OpenCents, &st.PaidCents, &st.TotalCents, &st.TermDays, &st.TermAssumed, &st.PDFURL, &st.Customer, &checked); err != nil {
 			return nil, fmt.Errorf("read invoice statuses: %w", err)
 		}
 		st.Booked, st.CheckedAt = Booked(booked), parseStamp(checked)
@@ -86,14 +90,15 @@ func (s *Store) SaveInvoiceStatuses(ctx context.Context, sts []InvoiceStatus) er
 				checked = st.CheckedAt.UTC().Format(time.RFC3339Nano)
 			}
 			_, err := tx.ExecContext(ctx, `
-INSERT INTO invoice_status (invoice_number, known, booked, open_cents, paid_cents, total_cents, term_days, term_assumed, pdf_url, checked_at)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO invoice_status (invoice_number, known, booked, open_cents, paid_cents, total_cents, term_days, term_assumed, pdf_url, customer, checked_at)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT(invoice_number) DO UPDATE SET
 	known = excluded.known, booked = excluded.booked, open_cents = excluded.open_cents, paid_cents = excluded.paid_cents,
 	total_cents = excluded.total_cents, term_days = excluded.term_days, term_assumed = excluded.term_assumed,
 	pdf_url = CASE WHEN excluded.pdf_url = '' THEN invoice_status.pdf_url ELSE excluded.pdf_url END,
+	customer = CASE WHEN excluded.customer = '' THEN invoice_status.customer ELSE excluded.customer END,
 	checked_at = excluded.checked_at`,
-				st.InvoiceNumber, st.Known, int(st.Booked), st.OpenCents, st.PaidCents, st.TotalCents, st.TermDays, st.TermAssumed, st.PDFURL, checked)
+				st.InvoiceNumber, st.Known, int(st.Booked), st.OpenCents, st.PaidCents, st.TotalCents, st.TermDays, st.TermAssumed, st.PDFURL, st.Customer, checked)
 			if err != nil {
 				return err
 			}
@@ -143,8 +148,8 @@ type InvoiceRow struct {
 	OrderNumber   string
 	InvoiceNumber string
 	InvoiceDate   string // YYYY-MM-DD
-	// Customer is the relation's name as the invoice was made for it, or
-	// its relation code for invoices journaled before names were kept.
+	// Customer is the relation's name as the invoice was made for it, else
+	// as e-Boekhouden's open item names it, else its relation code.
 	Customer     string
 	RelationCode string
 	// TotalCents is e-Boekhouden's total once its open item was seen, else
@@ -196,10 +201,13 @@ func InvoiceRows(exports []Export, statuses map[string]InvoiceStatus, termDays i
 		row := InvoiceRow{OrderNumber: e.OrderNumber, InvoiceNumber: e.InvoiceNumber, InvoiceDate: e.InvoiceDate,
 			Customer: e.CustomerName, RelationCode: e.RelationCode, TotalCents: e.TotalCents, EmailedTo: e.EmailedTo,
 			State: PaymentUnknown}
+		st, ok := statuses[e.InvoiceNumber]
+		if row.Customer == "" {
+			row.Customer = st.Customer
+		}
 		if row.Customer == "" {
 			row.Customer = e.RelationCode
 		}
-		st, ok := statuses[e.InvoiceNumber]
 		term, assumed := termDays, true
 		if ok && !st.CheckedAt.IsZero() {
 			term, assumed = st.TermDays, st.TermAssumed

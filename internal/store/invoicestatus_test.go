@@ -28,7 +28,7 @@ func TestInvoiceRows(t *testing.T) {
 		"F5": {InvoiceNumber: "F5", Known: true, Booked: BookedYes, PaidCents: 5000, TermDays: 14, CheckedAt: checked},
 		"F6": {InvoiceNumber: "F6", Known: true, Booked: BookedNo, TermDays: 14, CheckedAt: checked},
 		"F7": {InvoiceNumber: "F7", Known: true, Booked: BookedUnknown, TermDays: 14, TermAssumed: true, CheckedAt: checked},
-		"F8": {InvoiceNumber: "F8", Known: false, Booked: BookedUnknown, TermDays: 14, TermAssumed: true, CheckedAt: checked},
+		"F8": {InvoiceNumber: "F8", Known: false, Booked: BookedUnknown, TermDays: 14, TermAssumed: true, CheckedAt: checked, Customer: "Bouwbedrijf Jansen"},
 	}
 	rows := InvoiceRows(exports, statuses, 21, day("2026-12-01"))
 	want := []struct {
@@ -41,7 +41,7 @@ func TestInvoiceRows(t *testing.T) {
 		{"F5", "", "2026-11-15", PaymentPaid, false},
 		{"F6", "", "2026-11-15", PaymentNotBooked, false},
 		{"F7", "", "2026-11-15", PaymentSettled, true},
-		{"F8", "", "2026-11-15", PaymentUnknown, true},
+		{"F8", "Bouwbedrijf Jansen", "2026-11-15", PaymentUnknown, true}, // the name e-Boekhouden's open item gave
 		{"F9", "", "2026-11-22", PaymentUnknown, true}, // never checked: the current term, assumed
 	}
 	if len(rows) != len(want) {
@@ -55,6 +55,9 @@ func TestInvoiceRows(t *testing.T) {
 	}
 	if rows[0].OpenCents != 3933 || rows[0].PaidCents != 100000 || rows[0].TotalCents != 103933 {
 		t.Errorf("amounts of F1: %+v", rows[0])
+	}
+	if rows[6].Customer != "" { // F9: no name anywhere, no relation code either
+		t.Errorf("F9 customer %q", rows[6].Customer)
 	}
 	if rows[1].PDFURL != "https://x/pdf" || rows[1].EmailedTo != "a@b.nl" {
 		t.Errorf("F2: %+v", rows[1])
@@ -77,7 +80,8 @@ func TestInvoiceStatusesKeepThePDFLink(t *testing.T) {
 	if err := s.SaveInvoicePDF(ctx, "F1", "https://x/pdf"); err != nil {
 		t.Fatal(err)
 	}
-	in := InvoiceStatus{InvoiceNumber: "F1", Known: true, Booked: BookedYes, OpenCents: 1, PaidCents: 2, TermDays: 30, TermAssumed: true, CheckedAt: at}
+	in := InvoiceStatus{InvoiceNumber: "F1", Known: true, Booked: BookedYes, OpenCents: 1, PaidCents: 2, TermDays: 30, TermAssumed: true, CheckedAt: at,
+		Customer: "De Vries B.V."}
 	if err := s.SaveInvoiceStatuses(ctx, []InvoiceStatus{in, {InvoiceNumber: "F2", Booked: BookedUnknown}}); err != nil {
 		t.Fatal(err)
 	}

@@ -151,6 +151,7 @@ CREATE TABLE invoice_status (
 	term_days      INTEGER NOT NULL DEFAULT 0,
 	term_assumed   INTEGER NOT NULL DEFAULT 0,  -- the setting at the first check, not the invoice's own term
 	pdf_url        TEXT NOT NULL DEFAULT '',
+	customer       TEXT NOT NULL DEFAULT '',  -- the relation's company as e-Boekhouden's open item names it
 	checked_at     TEXT NOT NULL DEFAULT ''
 );
 `,
