@@ -42,7 +42,7 @@ func TestInvoiceRows(t *testing.T) {
 		{"F6", "", "2026-11-15", PaymentNotBooked, false},
 		{"F7", "", "2026-11-15", PaymentSettled, true},
 		{"F8", "Bouwbedrijf Jansen", "2026-11-15", PaymentUnknown, true}, // the name e-Boekhouden's open item gave
-		{"F9", "", "2026-11-22", PaymentUnknown, true}, // never checked: the current term, assumed
+		{"F9", "", "2026-11-22", PaymentUnknown, true},                   // never checked: the current term, assumed
 	}
 	if len(rows) != len(want) {
 		t.Fatalf("%d rows, want %d: %+v", len(rows), len(want), rows)
