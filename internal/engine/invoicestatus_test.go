@@ -106,6 +106,21 @@ func (g *roadRig) sandboxOpen() map[string]openAmounts {
 	return out
 }
 
+// logged reports whether one of the last n log lines has this message key.
+func (g *roadRig) logged(key string, n int) bool {
+	g.t.Helper()
+	lines, err := g.st.Log(context.Background(), store.LogFilter{Limit: n})
+	if err != nil {
+		g.t.Fatal(err)
+	}
+	for _, l := range lines {
+		if l.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
 // overview is the store's overview, by invoice number.
 func (g *roadRig) overview() map[string]store.InvoiceRow {
 	g.t.Helper()
@@ -212,6 +227,9 @@ func TestInvoiceStatusFollowsPayments(t *testing.T) {
 			g.faults().Add(fault.Rule{Op: op, Kind: fault.Unrecognised})
 			run("unreadable answer")
 			g.faults().Clear()
+			if !g.logged("invoices.status.unread", 20) {
+				t.Error("the unread status is not in the log")
+			}
 			after := g.overview()
 			for nr, r := range rows {
 				if a := after[nr]; a.State != r.State || a.PaidCents != r.PaidCents || a.OpenCents != r.OpenCents {
