@@ -19,6 +19,12 @@ import (
 // An open item gives the paid and open amounts. An invoice absent from a
 // complete list is paid when it was booked, and "niet geboekt" when it was
 // made without "Verwerken in de boekhouding" (it never has an open item).
+// [inferred: neither reference says that a paid or unbooked invoice leaves
+// the list; both call it the list of what is outstanding
+// (eboekhouden-rest.md on /outstanding, eboekhouden-soap.md §5.7), and both
+// sandboxes answer so.] Whether the SOAP list is cut off at 2,000 like the
+// other Get* answers is not documented either [inferred]: the engine's
+// ResultCap is taken as its size.
 // A list that may be cut off (the SOAP road's 2,000 per answer) or cannot
 // be read leaves the absent invoices as they were: never "paid" on a guess.
 
