@@ -34,13 +34,11 @@ func runInvoices(args []string, e env) int {
 	now := time.Now()
 	rows, err := st.InvoiceOverview(ctx, time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling invoices: %v\n", err)
-		return exitCannotRun
+		return storeFailed(e, "koppeling invoices", err)
 	}
 	set, err := st.Settings(ctx)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling invoices: %v\n", err)
-		return exitCannotRun
+		return storeFailed(e, "koppeling invoices", err)
 	}
 	lang := message.FromEnvironment(e.getenv)
 	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
