@@ -9,6 +9,7 @@
 //	koppeling settings [--demo] set KEY VALUE  change a setting (refused values change nothing)
 //	koppeling login [--no-check]        pick the e-Boekhouden road (soap or rest), store credentials in the OS keychain
 //	koppeling log [--attention]         print the sync log
+//	koppeling invoices [--open]         print the invoice overview with the payment status of the last run
 //	koppeling store reset               keep the store file aside and start a new store
 //	koppeling sandbox [flags]           run the sandbox servers (e-Boekhouden SOAP and REST, OutSmart) with the demo dataset
 //	koppeling version                   print version, commit and build date
@@ -56,6 +57,8 @@ func run(args []string, e env) int {
 		return runSettings(args, e)
 	case "log":
 		return runLog(args, e)
+	case "invoices":
+		return runInvoices(args, e)
 	case "login":
 		return runLogin(args, e)
 	case "store":
@@ -95,6 +98,8 @@ func usage(w io.Writer) {
                                       store them in the OS keychain; on soap, an accountant's account
                                       with linked administrations is asked which one (a number)
   koppeling log [--attention] [-n N]  print the sync log, newest first
+  koppeling invoices [--open]         print the invoices Koppeling made with the payment status the last
+                                      sync read from e-Boekhouden; --open: only those not paid yet
   koppeling store reset               move the store (settings, journal, log) aside to
                                       koppeling.db.beschadigd-YYYYMMDD-HHMMSS and start a new one;
                                       refused while Koppeling runs or a sync runs; keychain untouched

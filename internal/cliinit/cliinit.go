@@ -25,7 +25,7 @@ import "os"
 
 // commands are the first arguments that start a command-line command rather
 // than the desktop app.
-var commands = []string{"sync", "settings", "log", "login", "store", "sandbox", "version", "--version", "-version",
+var commands = []string{"sync", "settings", "log", "invoices", "login", "store", "sandbox", "version", "--version", "-version",
 	"help", "-h", "--help"}
 
 // IsCommand reports whether arg names a command-line command (as opposed to

@@ -35,6 +35,10 @@ type Bookkeeping interface {
 	Products(ctx context.Context, f eboekhouden.ProductFilter) ([]eboekhouden.Product, error)
 	AddInvoice(ctx context.Context, inv eboekhouden.Invoice) (string, error)
 	Invoices(ctx context.Context, f eboekhouden.InvoiceFilter) ([]eboekhouden.InvoiceSummary, error)
+	// OpenItems lists the open debtor items, for the invoice overview's
+	// payment status (invoicestatus.go): SOAP GetOpenPosten, REST
+	// /v1/mutation/invoice/outstanding.
+	OpenItems(ctx context.Context, kind eboekhouden.OpenItemKind) ([]eboekhouden.OpenItem, error)
 }
 
 // DetailRefresher is a Bookkeeping that may answer a full list with
@@ -226,6 +230,9 @@ type run struct {
 	// attention holds the attention list's items ("kind subject"), read
 	// once when needed (listed).
 	attention map[string]bool
+	// made are the invoices this run created (the invoice overview keeps
+	// their payment term and booking as exact).
+	made []createdInvoice
 }
 
 // Run performs one sync: import, then export. It never panics on bad data:
@@ -273,6 +280,8 @@ func (e *Engine) Run(ctx context.Context, opts RunOptions) Summary {
 	}
 	if err := r.exportAll(); err != nil {
 		r.fail(err)
+	} else {
+		r.refreshInvoiceStatus()
 	}
 	return r.finish()
 }

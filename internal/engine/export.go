@@ -55,6 +55,7 @@ func (r *run) exportAll() error {
 	}
 	x := &exporter{run: r}
 	x.gate = x.newGate()
+	defer func() { r.made = x.created }() // the invoice overview's (invoicestatus.go)
 	x.w = x.writer()
 	if err := x.resolveUncertain(); err != nil {
 		return err

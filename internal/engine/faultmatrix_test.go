@@ -21,9 +21,9 @@ import (
 // the calls a first run makes.
 var (
 	matrixEBOps = map[road][]string{
-		roadSOAP: {opLogin, opRelations, opProducts, opAddRelation, opAddInvoice, opInvoices, opLogout},
+		roadSOAP: {opLogin, opRelations, opProducts, opAddRelation, opAddInvoice, opInvoices, opOpenItems, opLogout},
 		roadREST: {opLogin, opRelations, opRelation, opProducts, opProduct, opUnits, opLedgers, opTemplates, opAddRelation, opAddInvoice,
-			opInvoices, opInvoice, opLogout},
+			opInvoices, opInvoice, opOpenItems, opLogout},
 	}
 	matrixOSOps = []string{"POST relations", "POST materials", "POST hourtypes", "GET workstatusses", "GET GetWorkorders",
 		"GET GetWorkorder", "GET hourtypes"}

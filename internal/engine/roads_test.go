@@ -104,17 +104,21 @@ const (
 	opUnits     = "units"
 	opLedgers   = "ledgers"
 	opTemplates = "templates"
+	// opOpenItems is the read of the open items at the end of a run, for
+	// the invoice overview's payment status (invoicestatus.go).
+	opOpenItems = "open items"
 )
 
 // wireOps are the sandbox's operation names (fault rules, request log) of
 // the engine's calls on each road.
 var wireOps = map[road]map[string]string{
 	roadSOAP: {opLogin: "OpenSession", opRelations: "GetRelaties", opProducts: "GetArtikelen", opAddRelation: "AddRelatie",
-		opAddInvoice: "AddFactuur", opInvoices: "GetFacturen", opLogout: "CloseSession"},
+		opAddInvoice: "AddFactuur", opInvoices: "GetFacturen", opLogout: "CloseSession", opOpenItems: "GetOpenPosten"},
 	roadREST: {opLogin: "POST /v1/session", opRelations: "GET /v1/relation", opRelation: "GET /v1/relation/{id}",
 		opProducts: "GET /v1/product", opProduct: "GET /v1/product/{id}", opAddRelation: "POST /v1/relation",
 		opAddInvoice: "POST /v1/invoice", opInvoices: "GET /v1/invoice", opInvoice: "GET /v1/invoice/{id}",
-		opLogout: "DELETE /v1/session", opUnits: "GET /v1/unit", opLedgers: "GET /v1/ledger", opTemplates: "GET /v1/invoicetemplate"},
+		opLogout: "DELETE /v1/session", opUnits: "GET /v1/unit", opLedgers: "GET /v1/ledger", opTemplates: "GET /v1/invoicetemplate",
+		opOpenItems: "GET /v1/mutation/invoice/outstanding"},
 }
 
 // op is the road's wire operation of the engine's call name.

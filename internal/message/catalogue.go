@@ -386,6 +386,27 @@ var catalogue = map[string]entry{
 	"plan.adopt": {
 		nl: "factuur {Invoice} voor werkbon {Number} overnemen uit e-Boekhouden (niet opnieuw versturen)",
 		en: "take over invoice {Invoice} for work order {Number} from e-Boekhouden (not sending it again)"},
+
+	// The invoice overview (issue 18): its status read, and the words of
+	// "koppeling invoices".
+	"invoices.status.unread": {
+		nl: "De betaalstatus van de facturen is niet gelezen: {Cause}; het overzicht Facturen toont de vorige stand.",
+		en: "The payment status of the invoices was not read: {Cause}; the Invoices overview shows the previous status."},
+	"invoices.header": {
+		nl: "Werkbon|Factuur|Datum|Klant|Totaal|Betaald|Open|Status|Vervaldatum|E-mail",
+		en: "Work order|Invoice|Date|Customer|Total|Paid|Open|Status|Due date|E-mail"},
+	"invoices.none":            {nl: "Nog geen facturen.", en: "No invoices yet."},
+	"invoices.none.open":       {nl: "Geen openstaande facturen.", en: "No unpaid invoices."},
+	"invoices.termassumed":     {nl: "* vervaldatum met de huidige betalingstermijn ({Days} dagen): de termijn van de factuur zelf is niet bewaard", en: "* due date with the current payment term ({Days} days): the invoice's own term was not kept"},
+	"invoices.checked":         {nl: "Betaalstatus van {Time}.", en: "Payment status as of {Time}."},
+	"invoices.notchecked":      {nl: "De betaalstatus is nog niet gelezen; dat gebeurt aan het eind van de volgende synchronisatie.", en: "The payment status has not been read yet; that happens at the end of the next synchronisation."},
+	"invoices.state.open":      {nl: "openstaand", en: "open"},
+	"invoices.state.partly":    {nl: "deels betaald", en: "partly paid"},
+	"invoices.state.paid":      {nl: "betaald", en: "paid"},
+	"invoices.state.overdue":   {nl: "vervallen", en: "overdue"},
+	"invoices.state.notbooked": {nl: "niet geboekt", en: "not booked"},
+	"invoices.state.settled":   {nl: "betaald of niet geboekt", en: "paid or not booked"},
+	"invoices.state.unknown":   {nl: "onbekend", en: "unknown"},
 }
 
 func init() {

@@ -138,7 +138,7 @@ CREATE TABLE sweeps (
 ALTER TABLE exports ADD COLUMN customer_name TEXT NOT NULL DEFAULT '';
 ALTER TABLE exports ADD COLUMN emailed_to TEXT NOT NULL DEFAULT '';
 `,
-	// The export plan that waits for the user's approval before its
+	// 6 (issue 18, the preview): the export plan that waits for the user's approval before its
 	// invoices are made (approval.go): at most one per link.
 	`
 CREATE TABLE export_approval (
@@ -148,6 +148,23 @@ CREATE TABLE export_approval (
 	approved    INTEGER NOT NULL DEFAULT 0, -- the user chose Facturen aanmaken for this plan
 	notified    INTEGER NOT NULL DEFAULT 0, -- the user was told this plan waits
 	updated_at  TEXT NOT NULL
+);
+`,
+	// 7 (issue 18, the invoice overview): what e-Boekhouden last said
+	// about the payment of each invoice Koppeling made (invoicestatus.go).
+	`
+CREATE TABLE invoice_status (
+	invoice_number TEXT PRIMARY KEY,
+	known          INTEGER NOT NULL DEFAULT 0,  -- the amounts below are e-Boekhouden's
+	booked         INTEGER NOT NULL DEFAULT -1, -- placed in the books: 1 yes, 0 no, -1 not known
+	open_cents     INTEGER NOT NULL DEFAULT 0,
+	paid_cents     INTEGER NOT NULL DEFAULT 0,
+	total_cents    INTEGER NOT NULL DEFAULT 0,  -- e-Boekhouden's total incl. VAT from its open item; 0: not seen
+	term_days      INTEGER NOT NULL DEFAULT 0,
+	term_assumed   INTEGER NOT NULL DEFAULT 0,  -- the setting at the first check, not the invoice's own term
+	pdf_url        TEXT NOT NULL DEFAULT '',
+	customer       TEXT NOT NULL DEFAULT '',  -- the relation's company as e-Boekhouden's open item names it
+	checked_at     TEXT NOT NULL DEFAULT ''
 );
 `,
 }

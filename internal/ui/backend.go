@@ -71,6 +71,12 @@ type Backend interface {
 	// by now.
 	PendingApproval(ctx context.Context) (*report.ExportPlan, error)
 	ApprovePlan(ctx context.Context, hash string) (scheduler.TriggerOutcome, error)
+	// Invoices is the invoice overview (issue 18) with the payment status
+	// of the last run, from the store only.
+	Invoices(ctx context.Context) ([]store.InvoiceRow, error)
+	// InvoicePDF is the link to an invoice's PDF (e-Boekhouden's REST
+	// road; report.ErrNoPDFLink on the SOAP road).
+	InvoicePDF(ctx context.Context, number string) (string, error)
 }
 
 // groupByCause orders items so that those of one cause follow each other

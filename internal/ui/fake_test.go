@@ -79,6 +79,12 @@ type fakeBackend struct {
 	// ApprovePlan of its hash takes it off and asks for a run, as the
 	// real one does.
 	plan *report.ExportPlan
+	// invoices answer Invoices (invoicesErr instead when set); pdfs are
+	// the PDF links InvoicePDF gives by invoice number (none: the SOAP
+	// road's answer, report.ErrNoPDFLink).
+	invoices    []store.InvoiceRow
+	invoicesErr error
+	pdfs        map[string]string
 
 	// calls are the calls made, in order, as "Method arg ...".
 	calls []string
@@ -430,6 +436,26 @@ func (f *fakeBackend) NextRun() time.Time {
 		return time.Time{}
 	}
 	return s.NextRun()
+}
+
+func (f *fakeBackend) Invoices(context.Context) ([]store.InvoiceRow, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("Invoices")
+	if f.invoicesErr != nil {
+		return nil, f.invoicesErr
+	}
+	return slices.Clone(f.invoices), nil
+}
+
+func (f *fakeBackend) InvoicePDF(_ context.Context, number string) (string, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.record("InvoicePDF %s", number)
+	if link, ok := f.pdfs[number]; ok {
+		return link, nil
+	}
+	return "", fmt.Errorf("invoice %s: %w", number, report.ErrNoPDFLink)
 }
 
 // TestFakeSettingsMatchTheStore saves the same values, one change after

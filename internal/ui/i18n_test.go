@@ -172,6 +172,16 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 	for _, p := range allProblems {
 		used[problemKey(p)] = true
 	}
+	// The Facturen tab's columns, filter and states (invoices.go).
+	for _, c := range invoiceColumns {
+		used[c.key] = true
+	}
+	for _, k := range filterKeys {
+		used[k] = true
+	}
+	for s := range stateRank {
+		used["invoices.state."+string(s)] = true
+	}
 	if len(used) < 100 {
 		t.Fatalf("found only %d keys; is the scan broken?", len(used))
 	}

@@ -95,7 +95,7 @@ func TestTabsGetTheirContentWhenFirstSelected(t *testing.T) {
 	h := newFakeHarness(t, harnessOptions{})
 	u := h.u
 	want := []fyne.CanvasObject{u.login.tab, u.settings.importTab, u.settings.exportTab,
-		u.settings.generalTab, u.logView.tab}
+		u.settings.generalTab, u.invoices.tab, u.logView.tab}
 	// holds says whether tab i's content is the form or view it shows,
 	// visible or not.
 	var contains func(o, target fyne.CanvasObject) bool
@@ -127,6 +127,8 @@ func TestTabsGetTheirContentWhenFirstSelected(t *testing.T) {
 
 	sc := u.win.Canvas().(fyne.Shortcutable)
 	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key4, Modifier: fyne.KeyModifierShortcutDefault})
+	// Ctrl+5: Facturen.
+	sc.TypedShortcut(&desktop.CustomShortcut{KeyName: fyne.Key5, Modifier: fyne.KeyModifierShortcutDefault})
 	u.tabs.Select(u.tabs.Items[tabImport]) // what a click on the tab does
 	u.showWindow(tabExport)
 	u.tabs.SelectIndex(tabLog)
@@ -136,7 +138,7 @@ func TestTabsGetTheirContentWhenFirstSelected(t *testing.T) {
 		}
 	}
 	for i, first := range []fyne.Focusable{u.login.username, u.settings.importRelations, u.settings.exportInvoices,
-		u.settings.interval, u.logView.problemsOnly} {
+		u.settings.interval, u.invoices.search, u.logView.problemsOnly} {
 		u.tabs.SelectIndex(i)
 		if u.win.Canvas().Focused() != first {
 			t.Errorf("tab %s focuses %T", u.tabs.Items[i].Text, u.win.Canvas().Focused())

@@ -21,6 +21,7 @@ const (
 	tabImport
 	tabExport
 	tabGeneral
+	tabInvoices // invoices.go
 	tabLog
 )
 

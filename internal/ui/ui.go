@@ -110,6 +110,7 @@ type UI struct {
 	login      *loginForm
 	settings   *settingsForm
 	logView    *logView
+	invoices   *invoicesView
 	tray       *tray
 	// winPause is Pauzeren/Hervatten in the window's own menu (without a
 	// tray only).
@@ -251,14 +252,17 @@ func (u *UI) build() {
 	u.login = u.newLoginForm()
 	u.settings = u.newSettingsForm()
 	u.logView = u.newLogView()
+	u.invoices = u.newInvoicesView()
 	padded := func(o fyne.CanvasObject) fyne.CanvasObject { return container.NewVScroll(container.NewPadded(o)) }
 	// A tab gets its content when it is first selected (fillTab): until
 	// then Fyne neither lays it out nor measures its texts, which the app in
 	// the tray or on its first tab does not need.
 	u.tabContent = []fyne.CanvasObject{padded(u.login.tab), padded(u.settings.importTab),
-		padded(u.settings.exportTab), padded(u.settings.generalTab), container.NewPadded(u.logView.tab)}
+		padded(u.settings.exportTab), padded(u.settings.generalTab), container.NewPadded(u.invoices.tab),
+		container.NewPadded(u.logView.tab)}
 	var items []*container.TabItem
-	for _, name := range []string{tr("tab.login"), tr("tab.import"), tr("tab.export"), tr("tab.general"), tr("tab.log")} {
+	for _, name := range []string{tr("tab.login"), tr("tab.import"), tr("tab.export"), tr("tab.general"), tr("tab.invoices"),
+		tr("tab.log")} {
 		items = append(items, container.NewTabItem(name, container.NewStack()))
 	}
 	u.tabs = container.NewAppTabs(items...)
@@ -282,12 +286,15 @@ func (u *UI) build() {
 	u.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, u.tabs))
 
 	focusFirst := []fyne.Focusable{u.login.username, u.settings.importRelations, u.settings.exportInvoices,
-		u.settings.interval, u.logView.problemsOnly}
+		u.settings.interval, u.invoices.search, u.logView.problemsOnly}
 	u.tabs.OnSelected = func(*container.TabItem) {
 		i := u.tabs.SelectedIndex()
 		u.fillTab(i)
 		if i == tabExport {
 			u.loadChoices(false) // the login may have changed road since
+		}
+		if i == tabInvoices {
+			u.loadInvoices()
 		}
 		switch {
 		case i == tabLogin:
@@ -304,7 +311,7 @@ func (u *UI) build() {
 	}
 	add(fyne.KeyS, func() { u.saveAll(nil) })
 	add(fyne.KeyR, u.startSync)
-	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5} {
+	for i, k := range []fyne.KeyName{fyne.Key1, fyne.Key2, fyne.Key3, fyne.Key4, fyne.Key5, fyne.Key6} {
 		add(k, func() { u.tabs.SelectIndex(i) })
 	}
 }
@@ -714,6 +721,7 @@ func (u *UI) HandleEvent(ev scheduler.Event) {
 			u.running, u.progress = true, nil
 		case scheduler.EventFinished:
 			u.running, u.progress = false, nil
+			u.loadInvoices() // the run read the payment status
 			f := u.logView.filter()
 			u.async(func() {
 				s := u.gather(f)

@@ -36,6 +36,8 @@ var listParams = map[string][]string{
 	"/v1/product":         {"code", "groupCode"},
 	"/v1/unit":            {"singular", "plural"},
 	"/v1/invoicetemplate": {"name", "type", "active"},
+	// The open items (outstanding.go); credDeb is required.
+	"/v1/mutation/invoice/outstanding": {"credDeb", "invoiceNumber"},
 }
 
 // filterQuery builds the parameters of a filtered list of path. Only one

@@ -31,7 +31,8 @@ type Invoice struct {
 	TotalExcl       float64 `json:"totalExcl"`
 	VatAmount       float64 `json:"vatAmount"`
 	TotalAmount     float64 `json:"totalAmount"`
-	// URLPdfFile stays empty: the sandbox renders no PDF and serves no link.
+	// URLPdfFile is empty in the state; the answers give a link on the
+	// sandbox's own host (pdf.go).
 	URLPdfFile string        `json:"urlPdfFile,omitempty"`
 	Items      []InvoiceItem `json:"items"`
 	// Booking is set when the invoice was booked into the ledger (the
@@ -134,7 +135,7 @@ func (s *Server) listInvoices(c *call) *response {
 	for _, i := range idx {
 		v := invs[i]
 		out.Items = append(out.Items, invoiceListItem{ID: v.ID, InvoiceNumber: v.InvoiceNumber, RelationID: v.RelationID,
-			Date: v.Date, Reference: v.Reference, Text: v.Text, URLPdfFile: v.URLPdfFile, TotalExcl: v.TotalExcl,
+			Date: v.Date, Reference: v.Reference, Text: v.Text, URLPdfFile: pdfURL(c.r, v.ID), TotalExcl: v.TotalExcl,
 			TotalAmount: v.TotalAmount, VatAmount: v.VatAmount, TermOfPayment: v.TermOfPayment, TemplateID: v.TemplateID, Print: v.Print})
 	}
 	return jsonResponse(out)
@@ -145,6 +146,7 @@ func (s *Server) getInvoice(c *call) *response {
 		for _, v := range s.st.Invoices {
 			if v.ID == id {
 				v.Booking = nil // the sandbox's own record, not an Invoice field
+				v.URLPdfFile = pdfURL(c.r, v.ID)
 				return jsonResponse(v)
 			}
 		}

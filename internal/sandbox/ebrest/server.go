@@ -134,6 +134,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.inspect.ServeHTTP(w, r)
 		return
 	}
+	if r.URL.Path == pdfPath && r.Method == http.MethodGet {
+		s.servePDF(w, r) // an invoice's urlPdfFile (pdf.go)
+		return
+	}
 	body, tooLarge := readBody(r)
 	rt, params := route(r.Method, r.URL.Path)
 	op := r.Method + " " + r.URL.Path

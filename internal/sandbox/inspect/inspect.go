@@ -114,6 +114,8 @@ const Prefix = "/_sandbox/"
 //	DELETE /_sandbox/faults    remove every fault rule
 //	GET    /_sandbox/faults    how often each kind of fault fired
 //	POST   /_sandbox/reset     restore the starting state
+//	POST   /_sandbox/payments  register a payment {"invoice":"F1","amount":12.5}
+//	                           (Payer targets only)
 func Handler(t Target) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch strings.TrimPrefix(r.URL.Path, Prefix) {
@@ -165,6 +167,9 @@ func Handler(t Target) http.Handler {
 				w.WriteHeader(http.StatusNoContent)
 				return
 			}
+		case "payments":
+			servePayment(w, r, t)
+			return
 		case "reset":
 			if r.Method != http.MethodPost {
 				break
@@ -178,6 +183,44 @@ func Handler(t Target) http.Handler {
 		}
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
 	})
+}
+
+// Payer is a target on which a test registers a payment of an invoice, as
+// e-Boekhouden's bank import would (both e-Boekhouden sandboxes).
+type Payer interface {
+	RegisterPayment(invoiceNumber string, amount float64) error
+}
+
+// payment is the body of POST /_sandbox/payments: amount in euros incl.
+// VAT.
+type payment struct {
+	Invoice string   `json:"invoice"`
+	Amount  *float64 `json:"amount"`
+}
+
+// servePayment answers POST /_sandbox/payments: 404 for a target that is
+// no Payer, 400 for a body without invoice and amount, 409 for a payment
+// the target refuses.
+func servePayment(w http.ResponseWriter, r *http.Request, t Target) {
+	p, ok := t.(Payer)
+	switch {
+	case !ok:
+		http.NotFound(w, r)
+		return
+	case r.Method != http.MethodPost:
+		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	var pay payment
+	if err := json.NewDecoder(http.MaxBytesReader(nil, r.Body, 1<<16)).Decode(&pay); err != nil || pay.Invoice == "" || pay.Amount == nil {
+		http.Error(w, `payment: want {"invoice":"…","amount":12.34}`, http.StatusBadRequest)
+		return
+	}
+	if err := p.RegisterPayment(pay.Invoice, *pay.Amount); err != nil {
+		http.Error(w, err.Error(), http.StatusConflict)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
 }
 
 func decodeRules(r *http.Request) ([]fault.Rule, error) {

@@ -89,6 +89,38 @@ func TestHandler(t *testing.T) {
 	if code, _ := do(t, srv, "GET", "/_sandbox/nothing", ""); code != 404 {
 		t.Fatalf("unknown path: %d, want 404", code)
 	}
+	if code, _ := do(t, srv, "POST", "/_sandbox/payments", `{"invoice":"F1","amount":1}`); code != 404 {
+		t.Fatalf("payments on a target that takes none: %d, want 404", code)
+	}
+}
+
+// payer is a target that takes payments.
+type payer struct {
+	*target
+	paid map[string]float64
+}
+
+func (p *payer) RegisterPayment(nr string, amount float64) error {
+	if nr != "F1" {
+		return fmt.Errorf("no invoice %q", nr)
+	}
+	p.paid[nr] += amount
+	return nil
+}
+
+func TestPaymentsReachThePayer(t *testing.T) {
+	p := &payer{target: newTarget(), paid: map[string]float64{}}
+	srv := httptest.NewServer(Handler(p))
+	defer srv.Close()
+	if code, body := do(t, srv, "POST", "/_sandbox/payments", `{"invoice":"F1","amount":12.34}`); code != 204 || p.paid["F1"] != 12.34 {
+		t.Fatalf("payment: %d %s, paid %v", code, body, p.paid)
+	}
+	if code, body := do(t, srv, "POST", "/_sandbox/payments", `{"invoice":"F2","amount":1}`); code != 409 || !strings.Contains(body, "F2") {
+		t.Errorf("refused payment: %d %s", code, body)
+	}
+	if code, _ := do(t, srv, "POST", "/_sandbox/payments", `{"invoice":"F1"}`); code != 400 {
+		t.Errorf("payment without an amount: %d", code)
+	}
 }
 
 func TestRequestLogBoundsAndTruncates(t *testing.T) {

@@ -1,0 +1,78 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestInvoicesTabUnderXvfb starts the real demo app under Xvfb with the
+// invoice export on, synchronises with Ctrl+R, waits until the store holds
+// the payment status of that run (koppeling invoices, which reads the store
+// only), goes to Facturen with Ctrl+5 and keeps a screenshot of it as an
+// artifact (invoices-window.png) for a person to look at.
+func TestInvoicesTabUnderXvfb(t *testing.T) {
+	display := xvfb(t)
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Skip("ImageMagick is not installed (make test installs it)")
+	}
+	bin, err := guiBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cli := func(g *guiProcess, args ...string) (string, string) {
+		cmd := exec.Command(bin, args...)
+		cmd.Env = g.env
+		var out, errb bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &out, &errb
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("koppeling %v: %v\n%s", args, err, errb.String())
+		}
+		return out.String(), errb.String()
+	}
+	g := startGUIWith(t, display, func(g *guiProcess) {
+		// The demo's own folder (its marker file, internal/demo), with its
+		// invoices booked, so that they are open items.
+		if err := os.WriteFile(filepath.Join(g.dataDir, "koppeling-demo"), nil, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		for _, kv := range [][2]string{{"export.template", "Standaard"}, {"export.invoices", "true"}, {"export.book_directly", "true"}} {
+			cli(g, "settings", "--demo", "set", kv[0], kv[1])
+		}
+	}, "--demo")
+	before := g.waitForWindow(t, display)
+	pressKey(t, display, "Control_L+r")
+	deadline := time.Now().Add(90 * time.Second)
+	var out string
+	for {
+		var errOut string
+		out, errOut = cli(g, "invoices")
+		if strings.Count(out, "\n") > 1 && strings.Contains(errOut, "Betaalstatus van") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no invoices with their payment status after the sync:\n%s%s\n%s", out, errOut, g.diagnostics())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
+	if !strings.Contains(out, "openstaand") {
+		t.Errorf("the invoices just made are not open:\n%s", out)
+	}
+	pressKey(t, display, "Return") // OK to "Synchronisatie gestart"
+	pressKey(t, display, "Control_L+5")
+	g.waitForScreen(t, display, "the Facturen tab", "invoices-window-timeout.png", func(b []byte) bool {
+		return !bytes.Equal(b, before)
+	})
+	time.Sleep(time.Second) // the rows load off the UI thread
+	shot := screenshot(t, display)
+	path := filepath.Join(artifactDir(t), "invoices-window.png")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the Facturen tab: %s", path)
+	g.stop(t)
+}
