@@ -41,6 +41,22 @@ type Settings struct {
 	// MaxLineAmount is the largest line amount (excl. VAT) invoiced without
 	// the user's confirmation.
 	MaxLineAmount decimal.Decimal
+	// Email is "Factuur per e-mail versturen": e-Boekhouden e-mails each
+	// invoice to the relation's (invoice) e-mail address, with this
+	// subject and message (placeholders filled in, email.go) from this
+	// sender; on the REST road optionally with an e-mail template (id and
+	// its name as chosen) and the UBL file.
+	Email            bool
+	EmailSubject     string
+	EmailBody        string
+	EmailFromName    string
+	EmailFromAddress string
+	EmailTemplateID  int64
+	EmailTemplate    string
+	EmailAttachUBL   bool
+	// WorkOrdersFrom is "Werkbonnen vanaf" as YYYY-MM-DD, "" for none:
+	// work orders dated before it are not invoiced (StartDate).
+	WorkOrdersFrom string
 
 	IntervalMinutes int  // minutes between automatic runs
 	Paused          bool // automatic runs paused
@@ -230,6 +246,14 @@ var settingDefs = []settingDef{
 		get: func(s *Settings) string { return s.MaxLineAmount.Fixed(2) },
 		set: func(s *Settings, v string) { s.MaxLineAmount, _ = decimal.Parse(v) },
 	},
+	boolDef(KeyEmail, false, func(s *Settings) *bool { return &s.Email }),
+	emailSubjectDef(),
+	emailBodyDef(),
+	emailFromNameDef(),
+	emailFromAddressDef(),
+	emailTemplateDef(),
+	boolDef(KeyEmailAttachUBL, false, func(s *Settings) *bool { return &s.EmailAttachUBL }),
+	workOrdersFromDef(),
 	intDef(KeyIntervalMinutes, 15, 5, 60, "de synchronisatie loopt elke 5 tot 60 minuten",
 		func(s *Settings) *int { return &s.IntervalMinutes }),
 	boolDef(KeyPaused, false, func(s *Settings) *bool { return &s.Paused }),
@@ -382,7 +406,7 @@ var crossRules = []crossRule{{
 		}
 		return "", true
 	},
-}}
+}, emailTextRule}
 
 // checkCombination applies the canonical values canon to the stored
 // settings and checks the rules between settings that the change touches:
