@@ -103,12 +103,15 @@ type Relation struct {
 	PostalAddressCity       string
 	PostalAddressCountry    string
 
-	Phone   string // Telefoon
-	Mobile  string // GSM
-	Fax     string
-	Email   string
-	Website string // Site
-	Note    string // Notitie
+	Phone  string // Telefoon
+	Mobile string // GSM
+	Fax    string
+	Email  string
+	// InvoiceEmail is the address for invoices: the REST road's
+	// emailAddressInvoice; SOAP's cRelatie has none (empty there).
+	InvoiceEmail string
+	Website      string // Site
+	Note         string // Notitie
 
 	BankAccount       string // Bankrekening, deprecated: use IBAN
 	GiroAccount       string // Girorekening, deprecated: use IBAN
@@ -183,6 +186,11 @@ type Invoice struct {
 	EmailBody        string
 	EmailFromAddress string
 	EmailFromName    string
+	// EmailTemplateID (an e-Boekhouden e-mail template, 0 for none) and
+	// EmailAttachUBL (attach the UBL file) go with EmailIt on the REST
+	// road only: SOAP's cFactuur has neither.
+	EmailTemplateID int64
+	EmailAttachUBL  bool
 	// Book is InBoekhoudingPlaatsen: also post the invoice in the ledger.
 	Book               bool
 	BookingDescription string // BoekhoudmutatieOmschrijving
