@@ -5,6 +5,7 @@ package engine
 
 import (
 	"context"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -309,5 +310,22 @@ func TestStartDateDryRun(t *testing.T) {
 	}
 	if _, err := h.st.Export(context.Background(), h.rowOf("WB26116")); err == nil {
 		t.Error("a dry run journaled the work order")
+	}
+}
+
+// TestUnknownEmailTemplateIsParked: on the REST road an e-mail template
+// e-Boekhouden does not have for invoices (FACT_020) parks the work
+// orders with the fix, and nothing is invoiced.
+func TestUnknownEmailTemplateIsParked(t *testing.T) {
+	settings := map[string]string{store.KeyEmail: "true", store.KeyEmailTemplate: strconv.Itoa(ebrest.EmailTemplateQuote) + " Offerte"}
+	h := newRoadHarness(t, roadREST, sandbox.Options{}, settings)
+	if sum := h.run(RunOptions{}); sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	for nr, w := range h.eligible() {
+		ex, _ := h.st.Export(context.Background(), w.ID)
+		if ex.State != store.ExportParked || ex.FixKey != "hint.emailtemplate" || h.invoicesForRow(w.ID) != 0 {
+			t.Errorf("%s: %+v, %d invoices", nr, ex, h.invoicesForRow(w.ID))
+		}
 	}
 }

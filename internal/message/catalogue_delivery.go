@@ -16,6 +16,9 @@ var deliveryMessages = map[string]entry{
 	"park.noemail": {
 		nl: "Relatie {Code}, {Name} heeft geen e-mailadres; de factuur voor werkbon {Number} kan niet per e-mail verstuurd worden.",
 		en: "Relation {Code}, {Name} has no e-mail address; the invoice for work order {Number} cannot be e-mailed."},
+	"hint.emailtemplate": {
+		nl: "Kies onder Export instellingen > E-mail instellen… een e-mailsjabloon dat e-Boekhouden voor facturen heeft, of geen, en kies daarna Opnieuw proberen.",
+		en: "Under Export settings > Set up e-mail…, choose an e-mail template e-Boekhouden has for invoices, or none, then choose Retry."},
 	"park.noemail.fix": {
 		nl: "Vul het e-mailadres van de relatie in e-Boekhouden in, of zet 'Factuur per e-mail versturen' uit.",
 		en: "Fill in the relation's e-mail address in e-Boekhouden, or turn off 'E-mail the invoice'."},
