@@ -328,4 +328,11 @@ func TestUnknownEmailTemplateIsParked(t *testing.T) {
 			t.Errorf("%s: %+v, %d invoices", nr, ex, h.invoicesForRow(w.ID))
 		}
 	}
+	// Choosing the invoices' template releases them: the next run invoices
+	// each once.
+	h.must(h.st.SetSetting(context.Background(), store.KeyEmailTemplate, strconv.Itoa(ebrest.EmailTemplateInvoice)))
+	if sum := h.run(RunOptions{}); sum.Err != nil {
+		t.Fatal(sum.Err)
+	}
+	h.assertExactlyOnce(keys(h.eligible()))
 }

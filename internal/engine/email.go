@@ -11,6 +11,7 @@ package engine
 // is sent.
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
@@ -28,12 +29,13 @@ func (x *exporter) relationEmail(code string) string {
 
 // emailFact is what the invoice's e-mail depends on, for exportHash: ""
 // while e-mail is off (so that the hash of every work order is as before
-// the setting existed), else the address it would go to.
+// the setting existed), else the address it would go to and the e-mail
+// template (which e-Boekhouden may refuse).
 func (x *exporter) emailFact(code string) string {
 	if !x.set.Email {
 		return ""
 	}
-	return "on:" + x.relationEmail(code)
+	return "on:" + x.relationEmail(code) + "|" + strconv.FormatInt(x.set.EmailTemplateID, 10)
 }
 
 // addEmail has the draft's invoice e-mailed when export.email is on; it
