@@ -13,6 +13,7 @@ import (
 	"github.com/koppeling/koppeling/internal/sandbox/demodata"
 	ebsandbox "github.com/koppeling/koppeling/internal/sandbox/eboekhouden"
 	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
+	"github.com/koppeling/koppeling/internal/sandbox/fault"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -335,4 +336,31 @@ func TestUnknownEmailTemplateIsParked(t *testing.T) {
 		t.Fatal(sum.Err)
 	}
 	h.assertExactlyOnce(keys(h.eligible()))
+}
+
+// TestEmailedInvoiceWithALostAnswer: the answer to an e-mailed invoice is
+// lost after e-Boekhouden made it; the journal already holds the address,
+// the next run finds the invoice by its reference and sends nothing again.
+func TestEmailedInvoiceWithALostAnswer(t *testing.T) {
+	forEachRoad(t, func(t *testing.T, rd road) {
+		h := newRoadHarness(t, rd, sandbox.Options{}, emailSettings)
+		h.ebFaults().Add(fault.Rule{Op: h.op(opAddInvoice), Kind: fault.DropAfterApply, Times: 1})
+		h.run(RunOptions{})
+		if h.ebFaults().Fired()[fault.DropAfterApply] != 1 {
+			t.Fatal("the fault did not fire")
+		}
+		row := h.rowOf("WB26116")
+		want := relationEmailOf(h, "1002")
+		if ex, _ := h.st.Export(context.Background(), row); ex.State != store.ExportUncertain || ex.EmailedTo != want {
+			t.Fatalf("after the lost answer: %+v", ex)
+		}
+		if sum := h.run(RunOptions{}); sum.Err != nil {
+			t.Fatal(sum.Err)
+		}
+		h.assertExactlyOnce(keys(h.eligible()))
+		ex, _ := h.st.Export(context.Background(), row)
+		if ex.State != store.ExportHandled || ex.EmailedTo != want || h.bkEmailOf(ex.InvoiceNumber).To != want {
+			t.Fatalf("after the look-up: %+v, e-mailed %+v", ex, h.bkEmailOf(ex.InvoiceNumber))
+		}
+	})
 }
