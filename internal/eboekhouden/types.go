@@ -103,15 +103,12 @@ type Relation struct {
 	PostalAddressCity       string
 	PostalAddressCountry    string
 
-	Phone  string // Telefoon
-	Mobile string // GSM
-	Fax    string
-	Email  string
-	// InvoiceEmail is the address for invoices: the REST road's
-	// emailAddressInvoice; SOAP's cRelatie has none (empty there).
-	InvoiceEmail string
-	Website      string // Site
-	Note         string // Notitie
+	Phone   string // Telefoon
+	Mobile  string // GSM
+	Fax     string
+	Email   string
+	Website string // Site
+	Note    string // Notitie
 
 	BankAccount       string // Bankrekening, deprecated: use IBAN
 	GiroAccount       string // Girorekening, deprecated: use IBAN
@@ -131,6 +128,9 @@ type Relation struct {
 	LedgerID             int64 // Gb_ID, 0 = none
 	NoEmail              bool  // GeenEmail
 	NewsletterGroupCount int64 // NieuwsbriefgroepenCount, reserved: send what was read
+	// InvoiceEmail is the address for invoices: the REST road's
+	// emailAddressInvoice; SOAP's cRelatie has none (empty there).
+	InvoiceEmail string
 }
 
 // RelationFilter narrows GetRelaties; the zero value asks for all relations

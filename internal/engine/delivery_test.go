@@ -103,6 +103,17 @@ func TestEmailedInvoices(t *testing.T) {
 		ctx := context.Background()
 		held := "WB26118" // relation 1006
 		h.setRelationEmail("1006", "")
+		invoiceAddress := map[string]string{} // relation code -> its invoice address (REST only)
+		if rd == roadREST {
+			invoiceAddress["1002"] = "facturen@bouwbedrijfjan.nl"
+			h.sb.EBoekhoudenREST.Update(func(st *ebrest.State) {
+				for i := range st.Relations {
+					if st.Relations[i].Code == "1002" {
+						st.Relations[i].EmailAddressInvoice = invoiceAddress["1002"]
+					}
+				}
+			})
+		}
 		sum := h.run(RunOptions{})
 		if sum.Err != nil {
 			t.Fatalf("run: %v (%s)", sum.Err, sum.Line)
@@ -122,6 +133,9 @@ func TestEmailedInvoices(t *testing.T) {
 			want := relationEmailOf(h, inv.RelationCode)
 			if want == "" { // a relation the run made from the work order's customer
 				want = w.CustomerEmailInvoice
+			}
+			if a := invoiceAddress[inv.RelationCode]; a != "" {
+				want = a // the invoice address before the general one
 			}
 			if !got.Sent || got.To != want || ex.EmailedTo != want {
 				t.Errorf("%s: e-mailed %+v, journal %q; want to %q", nr, got, ex.EmailedTo, want)

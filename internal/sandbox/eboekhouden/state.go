@@ -57,20 +57,16 @@ type Article struct {
 // Invoice is an invoice with every cFactuur field AddFactuur received, what
 // has been paid, and its totals.
 type Invoice struct {
-	Factuurnummer     string `json:"Factuurnummer"`
-	Relatiecode       string `json:"Relatiecode"`
-	Datum             string `json:"Datum"`
-	Betalingstermijn  int64  `json:"Betalingstermijn"`
-	Factuursjabloon   string `json:"Factuursjabloon"`
-	PerEmailVerzenden bool   `json:"PerEmailVerzenden"`
-	EmailOnderwerp    string `json:"EmailOnderwerp,omitempty"`
-	EmailBericht      string `json:"EmailBericht,omitempty"`
-	EmailVanAdres     string `json:"EmailVanAdres,omitempty"`
-	EmailVanNaam      string `json:"EmailVanNaam,omitempty"`
-	// EmailNaar is the sandbox's own record of where the invoice was
-	// e-mailed: the relation's Email when PerEmailVerzenden was set (the
-	// address is the relation's, not part of cFactuur).
-	EmailNaar                           string                  `json:"EmailNaar,omitempty"`
+	Factuurnummer                       string                  `json:"Factuurnummer"`
+	Relatiecode                         string                  `json:"Relatiecode"`
+	Datum                               string                  `json:"Datum"`
+	Betalingstermijn                    int64                   `json:"Betalingstermijn"`
+	Factuursjabloon                     string                  `json:"Factuursjabloon"`
+	PerEmailVerzenden                   bool                    `json:"PerEmailVerzenden"`
+	EmailOnderwerp                      string                  `json:"EmailOnderwerp,omitempty"`
+	EmailBericht                        string                  `json:"EmailBericht,omitempty"`
+	EmailVanAdres                       string                  `json:"EmailVanAdres,omitempty"`
+	EmailVanNaam                        string                  `json:"EmailVanNaam,omitempty"`
 	AutomatischeIncasso                 bool                    `json:"AutomatischeIncasso"`
 	IncassoIBAN                         string                  `json:"IncassoIBAN,omitempty"`
 	IncassoMachtigingSoort              string                  `json:"IncassoMachtigingSoort,omitempty"`
@@ -96,6 +92,10 @@ type Invoice struct {
 	// TotaalOpenstaand is TotaalInclBTW minus Voldaan for a booked invoice and
 	// 0 for an invoice not placed in the books (derived). [inferred]
 	TotaalOpenstaand string `json:"TotaalOpenstaand"`
+	// EmailNaar is the sandbox's own record of where the invoice was
+	// e-mailed: the relation's Email when PerEmailVerzenden was set (the
+	// address is the relation's, not part of cFactuur).
+	EmailNaar string `json:"EmailNaar,omitempty"`
 }
 
 // OpenItem is one open debtor item (cOpenPost).
