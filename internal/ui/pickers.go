@@ -173,21 +173,21 @@ func (p *picker) apply() {
 // cost centre's row, in the form only on the REST road.
 type choices struct {
 	template, ledger, costCentre *picker
-	// emailTemplate is the e-mail template (REST road, emailsettings.go).
-	emailTemplate *picker
-	// onRoad shows the rows that exist on the REST road only (rest) or
-	// hides them; called whenever the cost centre's row is.
-	onRoad   func(rest bool)
-	note     *widget.Label
-	retry    *widget.Button
-	line     *fyne.Container
-	form     *widget.Form
-	costItem *widget.FormItem
+	note                         *widget.Label
+	retry                        *widget.Button
+	line                         *fyne.Container
+	form                         *widget.Form
+	costItem                     *widget.FormItem
 	// loadedFor are the credentials the lists were last asked for; ok
 	// says they came.
 	loadedFor secrets.Credentials
 	loading   bool
 	ok        bool
+	// emailTemplate is the e-mail template (REST road, emailsettings.go).
+	emailTemplate *picker
+	// onRoad shows the rows that exist on the REST road only (rest) or
+	// hides them; called whenever the cost centre's row is.
+	onRoad func(rest bool)
 }
 
 // newChoices builds the pickers of the Export tab.
