@@ -137,6 +137,9 @@ type Relation struct {
 	LedgerID             int64 // Gb_ID, 0 = none
 	NoEmail              bool  // GeenEmail
 	NewsletterGroupCount int64 // NieuwsbriefgroepenCount, reserved: send what was read
+	// InvoiceEmail is the address for invoices: the REST road's
+	// emailAddressInvoice; SOAP's cRelatie has none (empty there).
+	InvoiceEmail string
 }
 
 // RelationFilter narrows GetRelaties; the zero value asks for all relations
@@ -192,6 +195,11 @@ type Invoice struct {
 	EmailBody        string
 	EmailFromAddress string
 	EmailFromName    string
+	// EmailTemplateID (an e-Boekhouden e-mail template, 0 for none) and
+	// EmailAttachUBL (attach the UBL file) go with EmailIt on the REST
+	// road only: SOAP's cFactuur has neither.
+	EmailTemplateID int64
+	EmailAttachUBL  bool
 	// Book is InBoekhoudingPlaatsen: also post the invoice in the ledger.
 	Book               bool
 	BookingDescription string // BoekhoudmutatieOmschrijving

@@ -364,8 +364,13 @@ func (x *exporter) decideFromJournal(c *exportCase) (goOn bool, err error) {
 			// Afgehandeld call did not land: repeat it (it is idempotent).
 			x.w.mark(prev)
 			return false, nil
-		case store.ExportPending, store.ExportUncertain, store.ExportSkipped:
-			return false, nil // unresolved (looked up next run) or skipped by the user
+		case store.ExportPending, store.ExportUncertain:
+			return false, nil // unresolved: looked up next run
+		case store.ExportSkipped:
+			if !skippedForStart(prev) {
+				return false, nil // skipped by the user, or archived
+			}
+			// Skipped for the start date: judged again (startdate.go).
 		}
 	}
 	switch {
@@ -373,7 +378,11 @@ func (x *exporter) decideFromJournal(c *exportCase) (goOn bool, err error) {
 		return false, nil
 	case c.wo.Archived:
 		return false, x.w.skipArchived(c.wo)
-	case c.known:
+	}
+	if done, err := x.leaveBeforeStart(c); done || err != nil {
+		return false, err
+	}
+	if c.known {
 		return true, nil
 	}
 	// The journal does not know this work order: a new one, or one whose
@@ -418,6 +427,9 @@ func (x *exporter) prepareOrPark(c *exportCase) (*invoiceDraft, error) {
 	}
 	if err != nil {
 		return nil, err
+	}
+	if p := x.addEmail(c, &draft); p != nil {
+		return nil, x.park(c, *p, false)
 	}
 	if reason := implausible(c.wo.Number, draft, x.set.MaxLineAmount); reason != nil {
 		if !c.confirmed() {
@@ -731,8 +743,10 @@ func (x *exporter) exportHash(wo outsmart.WorkOrder, relationExists bool, hourTy
 		ExportRels     bool
 		HoursRounding  string
 		MaxLineAmount  string
+		Email          string `json:",omitempty"` // email.go: "" while e-mail is off
 	}{wo, facts, relationExists, x.set.Template, x.set.PaymentTermDays, x.set.BookDirectly,
-		x.set.DefaultVATCode, x.set.DefaultLedger, x.set.ExportRelations, x.set.HoursRounding, x.set.MaxLineAmount.String()})
+		x.set.DefaultVATCode, x.set.DefaultLedger, x.set.ExportRelations, x.set.HoursRounding, x.set.MaxLineAmount.String(),
+		x.emailFact(debtorOf(wo))})
 }
 
 // checkTotals reads back the invoices of this run, in one read, and logs

@@ -81,6 +81,8 @@ func TestRefusalHintAndText(t *testing.T) {
 		{api("Iets anders"), "hint.other", "Iets anders"},
 		{fmt.Errorf("send: %w", &eboekhouden.FaultError{Code: "soap:Client", Message: " btw ontbreekt "}), "hint.vat", "btw ontbreekt"},
 		{errors.New("de relatie is geblokkeerd"), "hint.relation", "de relatie is geblokkeerd"},
+		{&eboekhouden.APIError{Op: "POST /v1/invoice", Code: "FACT_020", Description: "Email template not found."}, "hint.emailtemplate",
+			"Email template not found."},
 	} {
 		if got := refusalHint(tc.err); got != tc.hint {
 			t.Errorf("refusalHint(%v) = %s, want %s", tc.err, got, tc.hint)

@@ -110,6 +110,9 @@ type invoiceDraft struct {
 	notes []message.Text
 	// reference names the work order on the invoice (invoiceReference).
 	reference string
+	// emailTo is the address e-Boekhouden is asked to e-mail the invoice
+	// to; "" when it is not e-mailed (email.go).
+	emailTo string
 }
 
 // parkError is a reason to park a work order and what the user does about

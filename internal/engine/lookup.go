@@ -60,8 +60,8 @@ func (x *exporter) lookUpUnjournaled(orders []outsmart.WorkOrder) (priorInvoices
 		legacy: map[string][]eboekhouden.InvoiceSummary{}, unknown: map[string]bool{}}
 	var todo []outsmart.WorkOrder
 	for _, wo := range orders {
-		if wo.Archived || debtorOf(wo) == "" {
-			continue // never invoiced: archived, or no relation to invoice
+		if before, _, _ := beforeStart(wo, x.set); wo.Archived || debtorOf(wo) == "" || before {
+			continue // never invoiced: archived, no relation to invoice, or before the start date
 		}
 		_, err := x.store.Export(x.ctx, wo.RowID)
 		switch {

@@ -130,6 +130,8 @@ func refusalCodeHint(err error) string {
 		return "hint.ledger"
 	case "FACT_001", "FACT_002", "FACT_003":
 		return "hint.relation"
+	case "FACT_020":
+		return "hint.emailtemplate"
 	}
 	return ""
 }

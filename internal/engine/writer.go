@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/koppeling/koppeling/internal/eboekhouden"
 	"github.com/koppeling/koppeling/internal/message"
@@ -27,6 +28,9 @@ type writer interface {
 	journal(e store.Export) error
 	// skipArchived journals a work order archived in OutSmart as skipped.
 	skipArchived(wo outsmart.WorkOrder) error
+	// skipBeforeStart journals a work order dated (day) before the start
+	// date as skipped and names it in the log (startdate.go).
+	skipBeforeStart(wo outsmart.WorkOrder, day, start time.Time) error
 	// settleUncertain records what the look-up found for an entry whose
 	// invoice may or may not exist: found is the invoice's number, or ""
 	// when e-Boekhouden has none.
@@ -64,6 +68,12 @@ func (s sender) journal(e store.Export) error { return s.x.store.SaveExport(s.x.
 func (s sender) skipArchived(wo outsmart.WorkOrder) error {
 	s.x.log(store.LevelInfo, subjectWorkOrder(wo.Number), message.T("workorder.archived", "Number", wo.Number), "")
 	return s.journal(store.Export{RowID: wo.RowID, OrderNumber: wo.Number, State: store.ExportSkipped, Reason: reasonArchived})
+}
+
+func (s sender) skipBeforeStart(wo outsmart.WorkOrder, day, start time.Time) error {
+	line := beforeStartText(wo, day, start)
+	s.x.log(store.LevelInfo, subjectWorkOrder(wo.Number), line, "")
+	return s.journal(beforeStartEntry(wo, line))
 }
 
 func (s sender) settleUncertain(e store.Export, found string) error {
@@ -124,7 +134,8 @@ func (s sender) sendInvoice(c *exportCase, d invoiceDraft) error {
 	x := s.x
 	entry := store.Export{RowID: c.wo.RowID, OrderNumber: c.wo.Number, State: store.ExportPending, RelationCode: c.debtor,
 		InvoiceDate: x.today.Format("2006-01-02"), TotalCents: d.total.Cents(), DataHash: c.hash, Attempts: c.prev.Attempts + 1,
-		Reference: d.reference, ConfirmedHash: c.prev.ConfirmedHash, CustomerName: x.nameOf(c.debtor, c.wo)}
+		Reference: d.reference, ConfirmedHash: c.prev.ConfirmedHash, CustomerName: x.nameOf(c.debtor, c.wo),
+		EmailedTo: d.emailTo}
 	if err := s.journal(entry); err != nil {
 		return fmt.Errorf("journal work order %s: %w", c.wo.Number, err)
 	}
@@ -144,6 +155,11 @@ func (p planner) journal(store.Export) error { return nil }
 
 func (p planner) skipArchived(outsmart.WorkOrder) error { return nil }
 
+func (p planner) skipBeforeStart(wo outsmart.WorkOrder, day, start time.Time) error {
+	p.x.plan(message.T("plan.beforestart", "Number", wo.Number, "Date", day.Format("02-01-2006"), "Start", start.Format("02-01-2006")))
+	return nil
+}
+
 func (p planner) settleUncertain(e store.Export, found string) error {
 	if found != "" {
 		p.x.plan(message.T("plan.markinvoiced", "Number", e.OrderNumber, "Invoice", found))
@@ -162,13 +178,16 @@ func (p planner) adopt(e store.Export, inv eboekhouden.InvoiceSummary) error {
 // made, so that the plan shows the invoice too.
 func (p planner) addRelation(_ outsmart.WorkOrder, code string, party outsmart.Party) (bool, *parkError, error) {
 	p.x.plan(message.T("plan.relation", "Code", code, "Name", party.Name))
-	p.x.rels[code] = eboekhouden.Relation{Code: code, Company: party.Name}
+	p.x.rels[code] = eboekhouden.Relation{Code: code, Company: party.Name, Email: strings.TrimSpace(party.Email)}
 	return true, nil, nil
 }
 
 func (p planner) sendInvoice(c *exportCase, d invoiceDraft) error {
 	p.x.plan(message.T("plan.invoice", "Number", c.wo.Number, "Code", c.debtor, "Name", p.x.nameOf(c.debtor, c.wo),
 		"Lines", strconv.Itoa(len(d.invoice.Lines)), "Total", d.total.Euro()))
+	if d.emailTo != "" {
+		p.x.plan(message.T("plan.email", "Number", c.wo.Number, "Address", d.emailTo))
+	}
 	return nil
 }
 

@@ -16,6 +16,14 @@ type SettingChoices struct {
 	Ledgers []LedgerChoice
 	// CostCentres are the active cost centres.
 	CostCentres []CostCentreChoice
+	// EmailTemplates are the e-mail templates for invoices (REST road).
+	EmailTemplates []EmailTemplateChoice
+}
+
+// EmailTemplateChoice is an e-mail template by id and name.
+type EmailTemplateChoice struct {
+	ID   int64
+	Name string
 }
 
 // LedgerChoice is a ledger by its code and description ("8000", "Omzet

@@ -1,8 +1,8 @@
 package services
 
 // This file owns the settings pickers' lists (issue 17): on e-Boekhouden's
-// REST road the active invoice templates, the revenue ledgers and the
-// active cost centres; on the SOAP road the revenue ledgers only
+// REST road the active invoice templates, the revenue ledgers, the
+// active cost centres and the e-mail templates for invoices (issue 18); on the SOAP road the revenue ledgers only
 // (GetGrootboekrekeningen). SOAP has no template list (eboekhouden-soap.md:
 // "Templates (Factuursjabloon) cannot be listed"), nor does Koppeling read
 // its cost centres, so there the template stays typed and no cost centre
@@ -92,6 +92,15 @@ func SettingChoices(ctx context.Context, c secrets.Credentials, ep Endpoints) (r
 		return out, restProblem("read the cost centres", err, red)
 	}
 	out.CostCentres = activeCostCentres(centres)
+	emailTemplates, err := cl.ListEmailTemplates(ctx)
+	if err != nil {
+		return out, restProblem("read the e-mail templates", err, red)
+	}
+	for _, t := range emailTemplates {
+		if t.UseInvoice && t.ID > 0 {
+			out.EmailTemplates = append(out.EmailTemplates, report.EmailTemplateChoice{ID: t.ID, Name: strings.TrimSpace(t.Name)})
+		}
+	}
 	return out, nil
 }
 

@@ -61,6 +61,11 @@ func TestSettingChoicesFromTheSandbox(t *testing.T) {
 	if !reflect.DeepEqual(ch.CostCentres, wantCentres) {
 		t.Errorf("cost centres %+v, want %+v", ch.CostCentres, wantCentres)
 	}
+	// Only e-mail templates for invoices are offered (the demo's second is
+	// for quotes).
+	if want := []report.EmailTemplateChoice{{ID: ebrest.EmailTemplateInvoice, Name: "Factuur standaard"}}; !reflect.DeepEqual(ch.EmailTemplates, want) {
+		t.Errorf("e-mail templates %+v, want %+v", ch.EmailTemplates, want)
+	}
 	for id, want := range map[int64]bool{2203: true, 2204: false, ebrest.CostCenterInstallatie: true, 99: false} {
 		if got, err := CostCentreKnown(context.Background(), c, ep, id); err != nil || got != want {
 			t.Errorf("CostCentreKnown(%d) = %v, %v; want %v", id, got, err, want)

@@ -46,6 +46,22 @@ type Settings struct {
 	// vanaf); 0 asks before every run that would create an invoice. The
 	// first export of a link always asks (engine/approval.go).
 	ConfirmAbove int
+	// Email is "Factuur per e-mail versturen": e-Boekhouden e-mails each
+	// invoice to the relation's (invoice) e-mail address, with this
+	// subject and message (placeholders filled in, email.go) from this
+	// sender; on the REST road optionally with an e-mail template (id and
+	// its name as chosen) and the UBL file.
+	Email            bool
+	EmailSubject     string
+	EmailBody        string
+	EmailFromName    string
+	EmailFromAddress string
+	EmailTemplateID  int64
+	EmailTemplate    string
+	EmailAttachUBL   bool
+	// WorkOrdersFrom is "Werkbonnen vanaf" as YYYY-MM-DD, "" for none:
+	// work orders dated before it are not invoiced (StartDate).
+	WorkOrdersFrom string
 
 	IntervalMinutes int  // minutes between automatic runs
 	Paused          bool // automatic runs paused
@@ -238,6 +254,14 @@ var settingDefs = []settingDef{
 	},
 	intDef(KeyConfirmAbove, 10, 0, 1000, "vragen vanaf is een geheel aantal facturen van 0 tot en met 1000",
 		func(s *Settings) *int { return &s.ConfirmAbove }),
+	boolDef(KeyEmail, false, func(s *Settings) *bool { return &s.Email }),
+	emailSubjectDef(),
+	emailBodyDef(),
+	emailFromNameDef(),
+	emailFromAddressDef(),
+	emailTemplateDef(),
+	boolDef(KeyEmailAttachUBL, false, func(s *Settings) *bool { return &s.EmailAttachUBL }),
+	workOrdersFromDef(),
 	intDef(KeyIntervalMinutes, 15, 5, 60, "de synchronisatie loopt elke 5 tot 60 minuten",
 		func(s *Settings) *int { return &s.IntervalMinutes }),
 	boolDef(KeyPaused, false, func(s *Settings) *bool { return &s.Paused }),
@@ -390,7 +414,7 @@ var crossRules = []crossRule{{
 		}
 		return "", true
 	},
-}}
+}, emailTextRule}
 
 // checkCombination applies the canonical values canon to the stored
 // settings and checks the rules between settings that the change touches:

@@ -155,7 +155,9 @@ func TestTranslationsCoverTheCode(t *testing.T) {
 	for _, k := range []string{store.KeyTemplate, store.KeyPaymentTermDays, store.KeyWorkflowStatus,
 		store.KeyDefaultVATCode, store.KeyDefaultLedger, store.KeyHoursRounding, store.KeyMaxLineAmount, store.KeyConfirmAbove,
 		store.KeyIntervalMinutes, store.KeyAutostart, store.RuleTemplateRequired,
-		store.KeyCostCentre, store.RuleCostCentreUnknown, store.RuleCostCentreUnchecked} {
+		store.KeyCostCentre, store.RuleCostCentreUnknown, store.RuleCostCentreUnchecked,
+		store.KeyWorkOrdersFrom, store.KeyEmailSubject, store.KeyEmailBody, store.KeyEmailFromName, store.KeyEmailFromAddress,
+		store.KeyEmailTemplate, store.RuleEmailText} {
 		used["invalid."+k] = true
 	}
 	for _, k := range []string{"export.choices.loading", "export.choices.failed"} { // roadText

@@ -183,6 +183,11 @@ type choices struct {
 	loadedFor secrets.Credentials
 	loading   bool
 	ok        bool
+	// emailTemplate is the e-mail template (REST road, emailsettings.go).
+	emailTemplate *picker
+	// onRoad shows the rows that exist on the REST road only (rest) or
+	// hides them; called whenever the cost centre's row is.
+	onRoad func(rest bool)
 }
 
 // newChoices builds the pickers of the Export tab.
@@ -194,6 +199,7 @@ func (b *settingsBuilder) newChoices() *choices {
 		costCentre: b.addPicker(store.KeyCostCentre, tabExport, changed),
 		note:       hint(""),
 	}
+	c.emailTemplate = b.addEmailTemplatePicker(changed)
 	c.note.Wrapping = fyne.TextWrapWord
 	c.retry = widget.NewButton(tr("export.choices.retry"), func() { b.u.loadChoices(true) })
 	c.line = container.NewBorder(nil, nil, nil, c.retry, c.note)
@@ -226,6 +232,9 @@ func (c *choices) say(text string, retry bool) {
 // showCostCentre puts the cost centre's row in the form (the form's last
 // row) or takes it out.
 func (c *choices) showCostCentre(on bool) {
+	if c.onRoad != nil {
+		c.onRoad(on)
+	}
 	has := len(c.form.Items) > 0 && c.form.Items[len(c.form.Items)-1] == c.costItem
 	switch {
 	case on && !has:
@@ -238,7 +247,7 @@ func (c *choices) showCostCentre(on bool) {
 
 // typed puts the three settings in their typed form (the SOAP road).
 func (c *choices) typed() {
-	for _, p := range []*picker{c.template, c.ledger, c.costCentre} {
+	for _, p := range c.all() {
 		p.setTyped(false)
 	}
 	c.showCostCentre(false)
@@ -263,6 +272,7 @@ func (c *choices) setLists(ch report.SettingChoices, rest bool) {
 	c.say("", false)
 	if !rest {
 		c.costCentre.setTyped(false)
+		c.emailTemplate.setTyped(false)
 		return
 	}
 	var ids, centres []string
@@ -275,12 +285,18 @@ func (c *choices) setLists(ch report.SettingChoices, rest bool) {
 		centres = append(centres, label)
 	}
 	c.costCentre.setList(ids, centres)
+	c.setEmailTemplates(ch.EmailTemplates)
+}
+
+// all are every picker of the Export tab.
+func (c *choices) all() []*picker {
+	return []*picker{c.template, c.ledger, c.costCentre, c.emailTemplate}
 }
 
 // listed are the pickers that take a list on the road.
 func (c *choices) listed(rest bool) []*picker {
 	if rest {
-		return []*picker{c.template, c.ledger, c.costCentre}
+		return []*picker{c.template, c.ledger, c.costCentre, c.emailTemplate}
 	}
 	return []*picker{c.ledger}
 }
@@ -329,7 +345,7 @@ func (u *UI) loadChoices(force bool) {
 				return
 			}
 			if err != nil {
-				for _, p := range []*picker{c.template, c.ledger, c.costCentre} {
+				for _, p := range c.all() {
 					p.setTyped(false)
 				}
 				c.say(tr(roadText("export.choices.failed", rest), map[string]any{"Error": u.errorText(err)}), true)

@@ -53,6 +53,8 @@ type settingsForm struct {
 	choices *choices
 	// loadingStatuses is set while the workflow statuses are fetched.
 	loadingStatuses bool
+	// email are the start date and e-mail fields (emailsettings.go).
+	email *emailFields
 
 	importTab, exportTab, generalTab fyne.CanvasObject
 }
@@ -252,6 +254,7 @@ func (b *settingsBuilder) exportSettings() {
 	inv := b.addCheck(store.KeyExportInvoices, tabExport, f.exportInvoices)
 	tpl := f.choices.template.fd
 	term := b.addEntry(store.KeyPaymentTermDays, tabExport, f.paymentTerm)
+	f.email = b.emailSettings()
 	book := b.addCheck(store.KeyBookDirectly, tabExport, f.bookDirectly)
 	exRel := b.addCheck(store.KeyExportRelations, tabExport, f.exportRelations)
 	wf := b.addSelect(store.KeyWorkflowStatus, tabExport, f.workflowStatus)
@@ -263,8 +266,11 @@ func (b *settingsBuilder) exportSettings() {
 
 	form := widget.NewForm(
 		widget.NewFormItem(tr("export.template"), b.row(tpl, f.choices.template.object(), b.help("export.template", "help.export.template"))),
-		widget.NewFormItem(tr("export.paymentterm"), b.row(term, b.withUnit(f.paymentTerm, tr("export.paymentterm.unit")),
-			b.help("export.paymentterm", "help.export.paymentterm"))),
+		// The start date shares the payment term's row (emailsettings.go).
+		widget.NewFormItem(tr("export.paymentterm"), container.NewVBox(container.NewBorder(nil, nil, nil,
+			b.help("export.paymentterm", "help.export.paymentterm"), container.NewHBox(
+				b.withUnit(f.paymentTerm, tr("export.paymentterm.unit")), widget.NewLabel("    "), f.email.startItem)),
+			term.err, f.email.from.err)),
 		widget.NewFormItem(tr("export.workflowstatus"), container.NewVBox(
 			b.row(wf, container.NewBorder(nil, nil, nil, f.fetchStatuses, f.workflowStatus),
 				b.help("export.workflowstatus", "help.export.workflowstatus")), f.statusNote)),
@@ -289,6 +295,7 @@ func (b *settingsBuilder) exportSettings() {
 		container.NewGridWithColumns(2,
 			b.checkRow(book, f.bookDirectly, b.help("export.bookdirectly", "help.export.bookdirectly")),
 			b.checkRow(exRel, f.exportRelations, b.help("export.relations", "help.export.relations"))),
+		f.email.row,
 	)
 }
 
@@ -340,6 +347,7 @@ func (f *settingsForm) enableInvoiceFields() {
 	} else {
 		f.fetchStatuses.Disable()
 	}
+	f.email.enable(on)
 }
 
 // recheck clears the message of every marked field whose value is now
@@ -416,6 +424,7 @@ func (f *settingsForm) showRefusals(err error) *settingField {
 			first = fd
 		}
 	}
+	f.email.reveal(first) // an e-mail field is in its dialog
 	return first
 }
 

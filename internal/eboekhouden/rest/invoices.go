@@ -57,6 +57,8 @@ type NewInvoice struct {
 	// Booking books the invoice as an open item ("Verwerken in de
 	// boekhouding"); nil leaves it a concept without an open item (§5.4).
 	Booking *Booking
+	// Email has e-Boekhouden e-mail the invoice (email.go); nil: not.
+	Email *InvoiceEmail
 }
 
 // InvoiceLine is a line of a new invoice (§7 CreateInvoiceItem).
@@ -151,6 +153,7 @@ func (inv *NewInvoice) check() error {
 			bad("a payment reference to check is empty")
 		}
 	}
+	problems = append(problems, inv.Email.problems()...)
 	if len(problems) > 0 {
 		return fmt.Errorf("e-Boekhouden REST POST /v1/invoice: %w: %s", ErrInvalid, strings.Join(problems, "; "))
 	}
@@ -187,6 +190,7 @@ type wireNewInvoice struct {
 	Text            string        `json:"text,omitempty"`
 	Items           []wireLine    `json:"items"`
 	Mutation        *wireMutation `json:"mutation,omitempty"`
+	Email           *wireEmail    `json:"email,omitempty"`
 }
 
 type wireLine struct {
@@ -212,6 +216,7 @@ func (inv *NewInvoice) wire() wireNewInvoice {
 	w := wireNewInvoice{
 		InvoiceNumber: inv.Number, RelationID: inv.RelationID, TermOfPayment: inv.TermOfPayment, InExVat: "EX",
 		TemplateID: inv.TemplateID, EmailTemplateID: inv.EmailTemplateID, Reference: inv.Reference, Text: inv.Text,
+		Email: inv.Email.wire(),
 	}
 	if inv.InclVAT {
 		w.InExVat = "IN"

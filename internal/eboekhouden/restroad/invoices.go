@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"html"
 	"strconv"
 	"strings"
 	"time"
@@ -57,9 +58,6 @@ func (b *Books) AddInvoice(ctx context.Context, inv eboekhouden.Invoice) (string
 
 // newInvoice maps the invoice (all but its number).
 func (b *Books) newInvoice(ctx context.Context, inv eboekhouden.Invoice) (rest.NewInvoice, error) {
-	if inv.EmailIt {
-		return rest.NewInvoice{}, refused("", "een factuur per e-mail versturen kan Koppeling op de REST-koppeling nog niet")
-	}
 	relID, err := b.relationID(ctx, inv.RelationCode)
 	if err != nil {
 		return rest.NewInvoice{}, err
@@ -69,6 +67,12 @@ func (b *Books) newInvoice(ctx context.Context, inv eboekhouden.Invoice) (rest.N
 		return rest.NewInvoice{}, err
 	}
 	req := rest.NewInvoice{RelationID: relID, TemplateID: tplID, Date: inv.Date, TermOfPayment: inv.PaymentTermDays}
+	if inv.EmailIt {
+		// e-Boekhouden e-mails it to the relation's (invoice) address (§5.4).
+		req.EmailTemplateID = inv.EmailTemplateID
+		req.Email = &rest.InvoiceEmail{FromEmail: inv.EmailFromAddress, FromName: inv.EmailFromName,
+			Subject: inv.EmailSubject, Body: htmlBody(inv.EmailBody), AttachUBL: inv.EmailAttachUBL}
+	}
 	for _, l := range inv.Lines {
 		line, err := b.line(ctx, l)
 		if err != nil {
@@ -82,6 +86,16 @@ func (b *Books) newInvoice(ctx context.Context, inv eboekhouden.Invoice) (rest.N
 		}
 	}
 	return req, nil
+}
+
+// htmlBody is a plain-text message as the HTML the REST body is read as
+// (§7 CreateInvoiceEmail "Supports HTML"): escaped, its line ends kept as
+// <br> [inferred: that the body is rendered as HTML, not as text].
+func htmlBody(text string) string {
+	if text == "" {
+		return ""
+	}
+	return strings.ReplaceAll(html.EscapeString(text), "\n", "<br>\n")
 }
 
 // line maps one line: the ledger code to its id, the unit text to its id

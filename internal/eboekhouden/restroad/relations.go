@@ -135,7 +135,7 @@ func relationFromREST(r rest.Relation) eboekhouden.Relation {
 		Salutation: r.Salutation, IBAN: r.IBAN, BIC: r.BIC, Kind: kind,
 		Def1: r.FreeText[0], Def2: r.FreeText[1], Def3: r.FreeText[2], Def4: r.FreeText[3], Def5: r.FreeText[4],
 		Def6: r.FreeText[5], Def7: r.FreeText[6], Def8: r.FreeText[7], Def9: r.FreeText[8], Def10: r.FreeText[9],
-		LedgerID: r.LedgerID,
+		LedgerID: r.LedgerID, InvoiceEmail: r.EmailInvoice,
 	}
 }
 

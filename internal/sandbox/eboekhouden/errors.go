@@ -49,6 +49,11 @@ const (
 	CodeInvoiceDate = "SBX_FACT_DATUM"
 	// CodeInvoiceNumber: the Factuurnummer is already in use. [inferred]
 	CodeInvoiceNumber = "SBX_FACT_NUMMER"
+	// CodeInvoiceEmail: AddFactuur with PerEmailVerzenden for a relation
+	// without an e-mail address. The reference does not say what the
+	// service does then; the sandbox takes the strict reading and refuses
+	// the invoice. [inferred]
+	CodeInvoiceEmail = "SBX_FACT_EMAIL"
 	// CodeInvoiceNoLines: an invoice without lines. [inferred]
 	CodeInvoiceNoLines = "SBX_FACT_GEENREGELS"
 	// CodeInvoiceLine: a line without Code or Omschrijving, or an xsi:nil

@@ -485,6 +485,12 @@ func (s *Server) addFactuur(el *node, c callCtx) ([]byte, error) {
 	if inv.Relatiecode == "" || rel < 0 {
 		return nil, bizErr(CodeInvoiceRelation, "Relatie met code '%s' niet gevonden. Voeg de relatie eerst toe.", inv.Relatiecode)
 	}
+	if inv.PerEmailVerzenden {
+		if strings.TrimSpace(s.st.Relations[rel].Email) == "" {
+			return nil, bizErr(CodeInvoiceEmail, "Relatie met code '%s' heeft geen e-mailadres; de factuur kan niet per e-mail verzonden worden.", inv.Relatiecode)
+		}
+		inv.EmailNaar = strings.TrimSpace(s.st.Relations[rel].Email)
+	}
 	if !s.st.hasTemplate(inv.Factuursjabloon) {
 		return nil, bizErr(CodeInvoiceTemplate, "Factuursjabloon '%s' niet gevonden. Gebruik de exacte naam uit Beheer > Sjablonen > Factuursjablonen.", inv.Factuursjabloon)
 	}

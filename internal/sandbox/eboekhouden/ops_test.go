@@ -798,3 +798,55 @@ func TestDatasetInvoicesWithPayments(t *testing.T) {
 		t.Errorf("open items from the dataset: %+v", items)
 	}
 }
+
+// TestAddFactuurPerEmail: an invoice e-mailed to a relation without an
+// e-mail address is refused (the strict reading, [inferred]); one to a
+// relation with an address records the e-mail fields and where it went,
+// and the state page shows it.
+func TestAddFactuurPerEmail(t *testing.T) {
+	e := newEnv(t)
+	sid := e.open()
+	perEmail := func(f factuur) string {
+		return strings.Replace(f.xml(), "<PerEmailVerzenden>false</PerEmailVerzenden>",
+			"<PerEmailVerzenden>true</PerEmailVerzenden><EmailOnderwerp>Factuur WB7</EmailOnderwerp>"+
+				"<EmailBericht>Beste klant,\nzie bijlage.</EmailBericht><EmailVanAdres>facturen@jansen.nl</EmailVanAdres>"+
+				"<EmailVanNaam>Jansen</EmailVanNaam>", 1)
+	}
+	e.s.Update(func(st *State) {
+		for i := range st.Relations {
+			if st.Relations[i].Code == "1002" {
+				st.Relations[i].Email = ""
+			}
+		}
+	})
+	var r AddFactuurResponse
+	e.call("AddFactuur", auth(sid)+perEmail(validFactuur()), &r)
+	requireCode(t, r.Result.ErrorMsg, CodeInvoiceEmail)
+	e.s.Update(func(st *State) {
+		for i := range st.Relations {
+			if st.Relations[i].Code == "1002" {
+				st.Relations[i].Email = "info@klant.nl"
+			}
+		}
+	})
+	before := len(e.s.State().Invoices)
+	e.call("AddFactuur", auth(sid)+perEmail(validFactuur()), &r)
+	requireCode(t, r.Result.ErrorMsg, "")
+	st := e.s.State()
+	if len(st.Invoices) != before+1 {
+		t.Fatalf("%d invoices, want %d", len(st.Invoices), before+1)
+	}
+	var got Invoice
+	for _, inv := range st.Invoices {
+		if r.Result.Factuurnummer != nil && inv.Factuurnummer == *r.Result.Factuurnummer {
+			got = inv
+		}
+	}
+	if !got.PerEmailVerzenden || got.EmailNaar != "info@klant.nl" || got.EmailOnderwerp != "Factuur WB7" ||
+		got.EmailBericht != "Beste klant,\nzie bijlage." || got.EmailVanAdres != "facturen@jansen.nl" || got.EmailVanNaam != "Jansen" {
+		t.Errorf("recorded: %+v", got)
+	}
+	if page := fmt.Sprint(e.s.Page()); !strings.Contains(page, "info@klant.nl (Factuur WB7)") {
+		t.Errorf("the state page does not show the e-mail: %s", page)
+	}
+}

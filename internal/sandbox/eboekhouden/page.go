@@ -22,7 +22,7 @@ func (s *Server) Page() inspect.Page {
 	inv := inspect.Section{Heading: "Facturen", Empty: "Er zijn nog geen facturen.", Columns: []inspect.Column{
 		{Label: "Factuur"}, {Label: "Datum"}, {Label: "Relatie"}, {Label: "Regels", Numeric: true},
 		{Label: "Excl. btw", Numeric: true}, {Label: "Btw", Numeric: true}, {Label: "Incl. btw", Numeric: true},
-		{Label: "Openstaand", Numeric: true}, {Label: "In de boekhouding"}, {Label: "Eerste regel"},
+		{Label: "Openstaand", Numeric: true}, {Label: "In de boekhouding"}, {Label: "Per e-mail naar"}, {Label: "Eerste regel"},
 	}}
 	for _, f := range st.Invoices {
 		first := ""
@@ -36,7 +36,7 @@ func (s *Server) Page() inspect.Page {
 		inv.Rows = append(inv.Rows, []string{
 			f.Factuurnummer, dutchDate(f.Datum), relationLabel(f.Relatiecode, names), fmt.Sprint(len(f.Regels)),
 			inspect.Money(f.TotaalExclBTW), inspect.Money(f.TotaalBTW), inspect.Money(f.TotaalInclBTW),
-			inspect.Money(f.TotaalOpenstaand), booked, first,
+			inspect.Money(f.TotaalOpenstaand), booked, emailedTo(f), first,
 		})
 	}
 	open := inspect.Section{Heading: "Openstaande posten", Empty: "Er staat niets open.", Columns: []inspect.Column{
@@ -67,4 +67,15 @@ func dutchDate(s string) string {
 		return s[8:10] + "-" + s[5:7] + "-" + s[0:4]
 	}
 	return s
+}
+
+// emailedTo is where an invoice was e-mailed, with its subject, or "nee".
+func emailedTo(f Invoice) string {
+	if !f.PerEmailVerzenden {
+		return "nee"
+	}
+	if f.EmailOnderwerp == "" {
+		return f.EmailNaar
+	}
+	return f.EmailNaar + " (" + f.EmailOnderwerp + ")"
 }

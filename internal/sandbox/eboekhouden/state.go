@@ -92,6 +92,10 @@ type Invoice struct {
 	// TotaalOpenstaand is TotaalInclBTW minus Voldaan for a booked invoice and
 	// 0 for an invoice not placed in the books (derived). [inferred]
 	TotaalOpenstaand string `json:"TotaalOpenstaand"`
+	// EmailNaar is the sandbox's own record of where the invoice was
+	// e-mailed: the relation's Email when PerEmailVerzenden was set (the
+	// address is the relation's, not part of cFactuur).
+	EmailNaar string `json:"EmailNaar,omitempty"`
 }
 
 // OpenItem is one open debtor item (cOpenPost).

@@ -52,7 +52,7 @@ type createInvoiceMut struct {
 }
 
 // createInvoiceEmail is CreateInvoiceEmail. The sandbox sends no e-mail;
-// it checks that the relation has an address.
+// it checks the block (email.go) and records it on the invoice.
 type createInvoiceEmail struct {
 	FromEmail  *string `json:"fromEmail"`
 	FromName   *string `json:"fromName"`
@@ -135,8 +135,8 @@ func (q *createInvoiceRequest) validateTerms(st *State) *response {
 		return validation("FACT_010", "inExVat")
 	case q.TemplateID == nil || st.template(*q.TemplateID) == nil || !st.template(*q.TemplateID).Active:
 		return validation("FACT_018", "templateId")
-	case q.EmailTemplateID != nil:
-		return validation("FACT_020", "emailTemplateId") // no e-mail templates in the sandbox yet
+	case q.EmailTemplateID != nil && !st.invoiceEmailTemplate(*q.EmailTemplateID):
+		return validation("FACT_020", "emailTemplateId")
 	case runeLen(q.Reference) > 50:
 		return validation("FACT_014", "reference")
 	case runeLen(q.Text) > 35000:
@@ -245,9 +245,8 @@ func (q *createInvoiceRequest) validateMutation(st *State) *response {
 // validateDelivery checks e-mail (the relation needs an address) and direct
 // debit (an IBAN, a known mandate type).
 func (q *createInvoiceRequest) validateDelivery(st *State) *response {
-	rel := st.relation(*q.RelationID)
-	if q.Email != nil && rel.EmailAddress == "" && rel.EmailAddressInvoice == "" {
-		return validation("FACT_EMAIL_001", "relationId")
+	if resp := q.validateEmail(st); resp != nil {
+		return resp
 	}
 	if d := q.DirectDebit; d != nil {
 		switch mt := deref(d.MandateType); {

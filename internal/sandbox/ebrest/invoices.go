@@ -38,6 +38,9 @@ type Invoice struct {
 	// Booking is set when the invoice was booked into the ledger (the
 	// create request had a mutation block): it is then an open item.
 	Booking *Booking `json:"booking,omitempty"`
+	// Email is set when the invoice was to be e-mailed (the create request
+	// had an `email` block): the sandbox's own record (email.go).
+	Email *InvoiceEmail `json:"email,omitempty"`
 }
 
 // InvoiceItem is the reference's InvoiceItem.
@@ -145,7 +148,7 @@ func (s *Server) getInvoice(c *call) *response {
 	if id, ok := parseID(c.params[0]); ok {
 		for _, v := range s.st.Invoices {
 			if v.ID == id {
-				v.Booking = nil // the sandbox's own record, not an Invoice field
+				v.Booking, v.Email = nil, nil // the sandbox's own records, not Invoice fields
 				v.URLPdfFile = pdfURL(c.r, v.ID)
 				return jsonResponse(v)
 			}
@@ -193,6 +196,10 @@ func (q *createInvoiceRequest) invoice(st *State, now time.Time) (Invoice, *resp
 		inv.Date = *q.Date
 	}
 	inv.Reference, inv.Text = deref(q.Reference), deref(q.Text)
+	if q.EmailTemplateID != nil {
+		inv.EmailTemplateID = *q.EmailTemplateID
+	}
+	inv.Email = q.emailRecord(st)
 	for _, it := range q.Items {
 		inv.Items = append(inv.Items, it.item())
 	}

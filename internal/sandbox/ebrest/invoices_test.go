@@ -108,6 +108,11 @@ func TestCreateInvoiceRefusals(t *testing.T) {
 		{"template missing", body(map[string]any{"templateId": nil}), 400, "FACT_018", "templateId"},
 		{"template inactive", body(map[string]any{"templateId": st.InvoiceTemplates[2].ID}), 400, "FACT_018", "templateId"},
 		{"e-mail template", body(map[string]any{"emailTemplateId": 1}), 400, "FACT_020", "emailTemplateId"},
+		{"e-mail template for quotes", body(map[string]any{"emailTemplateId": EmailTemplateQuote}), 400, "FACT_020", "emailTemplateId"},
+		{"e-mail sender invalid", body(map[string]any{"email": map[string]any{"fromEmail": "facturen@", "subject": "s", "body": "b"}}), 400, "FACT_EMAIL_006", "email.fromEmail"},
+		{"e-mail subject missing", body(map[string]any{"email": map[string]any{"body": "b"}}), 400, "FACT_EMAIL_013", "email.subject"},
+		{"e-mail body missing", body(map[string]any{"email": map[string]any{"subject": "s"}}), 400, "FACT_EMAIL_014", "email.body"},
+		{"e-mail field unknown", body(map[string]any{"email": map[string]any{"to": "x@y.nl"}}), 400, "ERR_002", "email.to"},
 		{"reference too long", body(map[string]any{"reference": strings.Repeat("r", 51)}), 400, "FACT_014", "reference"},
 		{"no items", body(map[string]any{"items": []any{}}), 400, "FACT_019", "items"},
 		{"item description", item(nil, "description"), 400, "FACT_ITEM_001", "items[0].description"},
@@ -256,5 +261,52 @@ func TestOutstanding(t *testing.T) {
 		if r := e.do("GET", "/v1/mutation/invoice/outstanding"+q, tok, ""); r.status != 400 || r.errBody(t).PropertyName != "credDeb" {
 			t.Errorf("outstanding%s: %d %s", q, r.status, r.body)
 		}
+	}
+}
+
+// TestCreateInvoiceEmailed: an invoice with an `email` block records where
+// it went (the invoice address before the general one) and what was asked,
+// in the state but not in the Invoice answer; the e-mail templates are
+// listed and a template for invoices is taken without subject and body.
+func TestCreateInvoiceEmailed(t *testing.T) {
+	e := newEnv(t)
+	tok := e.login()
+	e.rs.Update(func(st *State) { st.Relations[0].EmailAddressInvoice = "facturen@klant.nl" })
+	st := e.rs.State()
+	email := map[string]any{"fromEmail": "boekhouding@jansen.nl", "fromName": "Jansen", "subject": "Factuur WB1",
+		"body": "Beste klant,<br>zie bijlage.", "attachUbl": true}
+	r := e.do("POST", "/v1/invoice", tok, invoiceBody(t, st, map[string]any{"email": email}))
+	if r.status != 200 {
+		t.Fatalf("%d %s", r.status, r.body)
+	}
+	got := e.rs.State().Invoices
+	inv := got[len(got)-1]
+	want := InvoiceEmail{To: "facturen@klant.nl", FromEmail: "boekhouding@jansen.nl", FromName: "Jansen", Subject: "Factuur WB1",
+		Body: "Beste klant,<br>zie bijlage.", AttachUbl: true}
+	if inv.Email == nil || *inv.Email != want {
+		t.Fatalf("recorded e-mail %+v, want %+v", inv.Email, want)
+	}
+	if page := fmt.Sprint(e.rs.Page()); !strings.Contains(page, "facturen@klant.nl (Factuur WB1) + UBL") {
+		t.Errorf("the state page does not show the e-mail: %s", page)
+	}
+	r = e.do("GET", fmt.Sprintf("/v1/invoice/%d", inv.ID), tok, "")
+	if strings.Contains(string(r.body), "boekhouding@jansen.nl") {
+		t.Errorf("the Invoice answer carries the sandbox's record: %s", r.body)
+	}
+	tpls, n := list[EmailTemplate](t, e.do("GET", "/v1/emailtemplate", tok, ""))
+	if n != 2 || tpls[0].ID != EmailTemplateInvoice || !tpls[0].UseInvoice {
+		t.Fatalf("e-mail templates: %+v", tpls)
+	}
+	r = e.do("POST", "/v1/invoice", tok, invoiceBody(t, st, map[string]any{"emailTemplateId": EmailTemplateInvoice,
+		"email": map[string]any{}, "invoiceNumber": nil, "mutation": nil}))
+	if r.status != 200 {
+		t.Fatalf("with a template: %d %s", r.status, r.body)
+	}
+	got = e.rs.State().Invoices
+	if last := got[len(got)-1]; last.EmailTemplateID != EmailTemplateInvoice || last.Email == nil || last.Email.To != "facturen@klant.nl" {
+		t.Errorf("with a template: %+v %+v", last, last.Email)
+	}
+	if got[0].Email != nil {
+		t.Errorf("an invoice without an e-mail block records one: %+v", got[0].Email)
 	}
 }

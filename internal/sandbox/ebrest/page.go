@@ -27,7 +27,7 @@ func (s *Server) Page() inspect.Page {
 	inv := inspect.Section{Heading: "Facturen", Empty: "Er zijn nog geen facturen.", Columns: []inspect.Column{
 		{Label: "Factuur"}, {Label: "Datum"}, {Label: "Relatie"}, {Label: "Regels", Numeric: true},
 		{Label: "Excl. btw", Numeric: true}, {Label: "Btw", Numeric: true}, {Label: "Incl. btw", Numeric: true},
-		{Label: "Openstaand", Numeric: true}, {Label: "In de boekhouding"}, {Label: "Kostenplaats"}, {Label: "Eerste regel"},
+		{Label: "Openstaand", Numeric: true}, {Label: "In de boekhouding"}, {Label: "Kostenplaats"}, {Label: "Per e-mail naar"}, {Label: "Eerste regel"},
 	}}
 	open := inspect.Section{Heading: "Openstaande posten", Empty: "Er staat niets open.", Columns: []inspect.Column{
 		{Label: "Factuur"}, {Label: "Datum"}, {Label: "Relatie"}, {Label: "Openstaand", Numeric: true},
@@ -47,7 +47,7 @@ func (s *Server) Page() inspect.Page {
 		}
 		inv.Rows = append(inv.Rows, []string{
 			f.InvoiceNumber, dutchDate(f.Date), relationLabel(f.RelationID, names), strconv.Itoa(len(f.Items)),
-			pageMoney(f.TotalExcl), pageMoney(f.VatAmount), pageMoney(f.TotalAmount), outstanding, booked, centre, first,
+			pageMoney(f.TotalExcl), pageMoney(f.VatAmount), pageMoney(f.TotalAmount), outstanding, booked, centre, emailedTo(f), first,
 		})
 	}
 	return inspect.Page{
@@ -78,4 +78,20 @@ func dutchDate(s string) string {
 		return s[8:10] + "-" + s[5:7] + "-" + s[0:4]
 	}
 	return s
+}
+
+// emailedTo is where an invoice was e-mailed, with its subject and "+ UBL"
+// when the UBL file went along, or "nee".
+func emailedTo(f Invoice) string {
+	if f.Email == nil {
+		return "nee"
+	}
+	out := f.Email.To
+	if f.Email.Subject != "" {
+		out += " (" + f.Email.Subject + ")"
+	}
+	if f.Email.AttachUbl {
+		out += " + UBL"
+	}
+	return out
 }

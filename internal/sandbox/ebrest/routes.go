@@ -53,6 +53,7 @@ func init() {
 	add(http.MethodGet, "/v1/mutation/invoice/outstanding", false, (*Server).listOutstanding)
 	add(http.MethodGet, "/v1/unit", false, (*Server).listUnits)
 	add(http.MethodGet, "/v1/invoicetemplate", false, (*Server).listInvoiceTemplates)
+	add(http.MethodGet, "/v1/emailtemplate", false, (*Server).listEmailTemplates)
 	add(http.MethodGet, "/v1/ledger", false, (*Server).listLedgers)
 	add(http.MethodGet, "/v1/ledger/{id}", false, (*Server).getLedger)
 	add(http.MethodGet, "/v1/costcenter", false, (*Server).listCostCenters)

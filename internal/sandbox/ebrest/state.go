@@ -45,6 +45,9 @@ type State struct {
 	Ledgers          []Ledger          `json:"ledgers"`
 	// CostCenters are the cost centres (ledgers.go: not in the dataset).
 	CostCenters []CostCenter `json:"costCenters"`
+	// EmailTemplates are the e-mail templates (email.go: not in the
+	// dataset).
+	EmailTemplates []EmailTemplate `json:"emailTemplates"`
 	// Sessions is the number of live sessions (read-only; Update ignores it).
 	Sessions int `json:"sessions"`
 }
@@ -177,6 +180,7 @@ func stateFromDataset(ds demodata.EBoekhouden) (State, error) {
 		ledgerByCode[l.Code] = id
 	}
 	st.CostCenters = demoCostCenters()
+	st.EmailTemplates = demoEmailTemplates()
 	for i, name := range ds.InvoiceTemplates {
 		st.InvoiceTemplates = append(st.InvoiceTemplates, InvoiceTemplate{ID: int32(firstTemplateID + i), Name: name, Active: true, Type: "E"})
 	}
@@ -422,6 +426,7 @@ func (st State) clone() State {
 	for i := range out.Invoices {
 		inv := &out.Invoices[i]
 		inv.Booking = clonePtr(inv.Booking)
+		inv.Email = clonePtr(inv.Email)
 		inv.Items = slices.Clone(inv.Items)
 		for j := range inv.Items {
 			it := &inv.Items[j]
@@ -430,6 +435,7 @@ func (st State) clone() State {
 	}
 	out.Ledgers = slices.Clone(st.Ledgers)
 	out.CostCenters = slices.Clone(st.CostCenters)
+	out.EmailTemplates = slices.Clone(st.EmailTemplates)
 	return out
 }
 
