@@ -138,7 +138,11 @@ func openGUILink(ctx context.Context, e env, dir string, f guiFlags, claim *inst
 		l.opts.BuiltInSoftwareToken = true
 		l.opts.DemoAPIToken = ebrest.DemoAPIToken // the REST sandbox's, to try the token's road
 	} else {
-		st, err := store.Open(ctx, dir)
+		link, err := e.resolveLink(false)
+		if err != nil {
+			return l, storeFailed(e, "koppeling", err), false
+		}
+		st, err := store.Open(ctx, link.dir)
 		if err != nil {
 			code := storeFailed(e, "koppeling", err)
 			var d *store.DamagedError
@@ -147,7 +151,7 @@ func openGUILink(ctx context.Context, e env, dir string, f guiFlags, claim *inst
 			}
 			return l, code, false
 		}
-		l.st, l.vault, l.ep, l.close = st, e.vault(), e.endpoints(), func() { st.Close() }
+		l.st, l.vault, l.ep, l.close = st, link.vault, e.endpoints(), func() { st.Close() }
 		reconcileAutostart(ctx, st)
 	}
 	var err error

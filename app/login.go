@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
@@ -35,6 +36,11 @@ func runLogin(args []string, e env) int {
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
 		return exitCannotRun
 	}
+	link, err := e.resolveLink(false)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling login: %s\n", userText(err, message.FromEnvironment(e.getenv)))
+		return exitCannotRun
+	}
 	ask, interactive := newAsker(e)
 	c, err := askCredentials(e, ask, interactive)
 	if err != nil {
@@ -55,7 +61,7 @@ func runLogin(args []string, e env) int {
 		}
 		fmt.Fprintln(e.stdout, "Gelukt - Je bent ingelogd!")
 	}
-	if err := e.vault().Save(c); err != nil {
+	if err := link.vault.Save(c); err != nil {
 		fmt.Fprintf(e.stderr, "koppeling login: %v\n", err)
 		return exitCannotRun
 	}
