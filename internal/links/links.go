@@ -129,8 +129,19 @@ func (e *UnknownError) Message() message.Text {
 
 func (e *UnknownError) Error() string { return e.Message().Render(message.Dutch) }
 
-// ErrLastLink refuses to remove the only link.
+// ErrLastLink refuses to remove the only link (a *LastLinkError is it).
 var ErrLastLink = errors.New("the only link cannot be removed")
+
+// LastLinkError is the refusal to remove the only link, Name.
+type LastLinkError struct{ Name string }
+
+// Message says why, and what to do instead.
+func (e *LastLinkError) Message() message.Text { return message.T("links.last", "Name", e.Name) }
+
+func (e *LastLinkError) Error() string { return e.Message().Render(message.Dutch) }
+
+// Is makes it ErrLastLink.
+func (e *LastLinkError) Is(target error) bool { return target == ErrLastLink }
 
 // Names lists the links' names, quoted, for a message.
 func Names(ls []Link) string {
@@ -339,7 +350,7 @@ func (r *Registry) Remove(id string) (Link, error) {
 				continue
 			}
 			if len(f.Links) == 1 {
-				return ErrLastLink
+				return &LastLinkError{Name: l.Name}
 			}
 			removed = l
 			f.Links = append(f.Links[:i:i], f.Links[i+1:]...)
