@@ -186,12 +186,16 @@ func addLink(e env, reg *links.Registry, name string) int {
 	if err != nil {
 		return linksFailed(e, err)
 	}
-	st, err := backend.NewLinkStore(context.Background(), reg.Folder(l))
+	ctx := context.Background()
+	st, err := store.Open(ctx, reg.Folder(l))
+	if err == nil {
+		err = backend.InitNewLink(ctx, st)
+		_ = st.Close()
+	}
 	if err != nil {
 		fmt.Fprintf(e.stderr, "koppeling links: %v\n", err)
 		return exitCannotRun
 	}
-	_ = st.Close()
 	fmt.Fprintf(e.stdout, "Koppeling %q toegevoegd; de gegevens staan in %s.\n", l.Name, reg.Folder(l))
 	fmt.Fprintf(e.stdout, "Log in voor deze koppeling met: koppeling --link %q login\n", l.Name)
 	return exitOK
