@@ -142,6 +142,11 @@ type UI struct {
 	// toldAttention is how many other items that need attention the last
 	// notification counted.
 	toldAttention int
+
+	// links are the links the window lists and selects among
+	// (links_panel.go); nil for a UI over one Backend (New), which shows
+	// no links bar.
+	links *linkState
 }
 
 // NewDesktop creates the Fyne application and the UI over b. It fills in
@@ -150,22 +155,33 @@ type UI struct {
 // notifications through the platform's own service where Fyne cannot
 // replace or expire them (notify.go).
 func NewDesktop(b Backend, opts Options) (*UI, error) {
-	app.SetMetadata(fyne.AppMetadata{ID: AppID, Name: AppName, Version: opts.Version,
-		Icon: fyne.NewStaticResource("icon.png", assets.Icon())})
-	a := app.NewWithID(AppID)
-	if ok, err := TrayHostPresent(); !ok {
-		opts.TrayMissing = true
-		if err == nil {
-			err = errors.New("no StatusNotifier host on the session bus")
-		}
-		log.Printf("koppeling: no system tray, the window stays the app's home: %v", err)
-	}
+	a, opts := desktopApp(opts)
 	u, err := New(a, b, opts)
 	if err != nil {
 		return nil, err
 	}
 	u.notify = platformNotifier(a)
 	return u, nil
+}
+
+// setAppMetadata gives Fyne the app's metadata (NewDesktop).
+func setAppMetadata(opts Options) {
+	app.SetMetadata(fyne.AppMetadata{ID: AppID, Name: AppName, Version: opts.Version,
+		Icon: fyne.NewStaticResource("icon.png", assets.Icon())})
+}
+
+// trayMissing asks the system whether a tray will show the icon, and logs
+// why not when not.
+func trayMissing() bool {
+	ok, err := TrayHostPresent()
+	if ok {
+		return false
+	}
+	if err == nil {
+		err = errors.New("no StatusNotifier host on the session bus")
+	}
+	log.Printf("koppeling: no system tray, the window stays the app's home: %v", err)
+	return true
 }
 
 // New builds the window and, when a has one, the tray, and loads what b
@@ -176,8 +192,13 @@ func New(a fyne.App, b Backend, opts Options) (*UI, error) {
 
 // newUI is New with the functions that run work on the UI thread and off it.
 func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI, error) {
+	return newUIWith(a, b, nil, opts, onMain, async)
+}
+
+// newUIWith is newUI over b, the selected one of links (nil: no links bar).
+func newUIWith(a fyne.App, b Backend, links *linkState, opts Options, onMain, async func(func())) (*UI, error) {
 	u := &UI{app: a, b: b, opts: opts, ctx: context.Background(), knownParked: map[string]bool{},
-		onMain: onMain, async: async, notify: appNotifier{a}}
+		onMain: onMain, async: async, notify: appNotifier{a}, links: links}
 	u.progressFeed = newProgressFeed(func(run int, p report.Progress) {
 		u.onMain(func() { u.showProgress(run, p) })
 	})
@@ -263,6 +284,9 @@ func (u *UI) build() {
 	var top fyne.CanvasObject
 	if u.opts.Demo {
 		top = u.demoBanner()
+	}
+	if u.links != nil {
+		top = container.NewVBox(append(nonNil(top), u.linksBar())...)
 	}
 	u.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, u.tabs))
 
@@ -632,11 +656,11 @@ func (u *UI) askLeave() {
 // commands in a menu of its own: Nu synchroniseren, Pauzeren/Hervatten and
 // Afsluiten.
 func (u *UI) setWindowMenu() {
-	u.winPause = fyne.NewMenuItem(pauseLabel(u.paused), u.togglePause)
+	u.winPause = fyne.NewMenuItem(pauseLabel(u.pausedAll()), u.trayPause)
 	quit := fyne.NewMenuItem(tr("Quit"), u.quit)
 	quit.IsQuit = true
 	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(tr("app.title"),
-		fyne.NewMenuItem(tr("tray.sync"), func() { u.b.SyncNow() }),
+		u.syncItem(),
 		u.winPause,
 		fyne.NewMenuItemSeparator(),
 		quit,
@@ -688,25 +712,34 @@ func (u *UI) HandleEvent(ev scheduler.Event) {
 	if ev.Kind == scheduler.EventStarted || ev.Kind == scheduler.EventFinished {
 		u.progressFeed.newRun()
 	}
-	u.onMain(func() {
-		switch ev.Kind {
-		case scheduler.EventStarted:
-			u.running, u.progress = true, nil
-		case scheduler.EventFinished:
-			u.running, u.progress = false, nil
-			f := u.logView.filter()
-			u.async(func() {
-				s := u.gather(f)
-				u.onMain(func() { u.finished(ev.Result, s) })
+	u.onMain(func() { u.handleEvent(ev) })
+}
+
+// handleEvent shows a scheduler event of the selected link, on the UI
+// thread. The state read after a run is shown only while its link is
+// still the selected one.
+func (u *UI) handleEvent(ev scheduler.Event) {
+	switch ev.Kind {
+	case scheduler.EventStarted:
+		u.running, u.progress = true, nil
+	case scheduler.EventFinished:
+		u.running, u.progress = false, nil
+		f, b := u.logView.filter(), u.b
+		u.async(func() {
+			s := u.gather(f)
+			u.onMain(func() {
+				if u.b == b {
+					u.finished(ev.Result, s)
+				}
 			})
-		case scheduler.EventPaused:
-			u.paused = true
-		case scheduler.EventResumed:
-			u.paused = false
-		}
-		u.nextRun = ev.NextRun
-		u.updateStatus()
-	})
+		})
+	case scheduler.EventPaused:
+		u.paused = true
+	case scheduler.EventResumed:
+		u.paused = false
+	}
+	u.nextRun = ev.NextRun
+	u.updateStatus()
 }
 
 // finished shows the state after a run and sends its notifications.
@@ -722,7 +755,7 @@ func (u *UI) finished(res scheduler.Result, s snapshot) {
 	notes, told := runNotifications(res, fresh, u.saved.NotifySuccess, u.toldAttention, u.messageLang())
 	u.toldAttention = told
 	for _, n := range notes {
-		u.notify.send(n)
+		u.notify.send(u.linkNote(n))
 	}
 	u.releaseMemory() // the run's garbage
 }
@@ -749,15 +782,7 @@ func (u *UI) updateStatus() {
 		text += "  " + tr("status.next", map[string]any{"Time": u.nextRun.Local().Format(tr("format.time"))})
 	}
 	u.status.SetText(text)
-	if u.tray != nil {
-		u.tray.update(u)
-	}
-	if u.winPause != nil && u.winPause.Label != pauseLabel(u.paused) {
-		u.winPause.Label = pauseLabel(u.paused)
-		if m := u.win.MainMenu(); m != nil {
-			m.Refresh()
-		}
-	}
+	u.updateTray() // links_panel.go
 }
 
 // sentence is s ending as a sentence, so that the next part of the status
