@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/koppeling/koppeling/internal/links"
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
@@ -92,6 +93,7 @@ type LinkSet struct {
 	open    map[string]*openLink // by link id
 	subs    map[int]func(id string, ev scheduler.Event)
 	nextSub int
+	onProg  func(id string, p report.Progress)
 	ctx     context.Context // set by Start; nil before
 }
 
@@ -143,10 +145,11 @@ func (s *LinkSet) openOne(ctx context.Context, l links.Link) *openLink {
 		}
 		return o
 	}
+	id := l.ID
 	runner := &services.Runner{Store: lp.Store, Endpoints: lp.Endpoints, Credentials: func() (secrets.Credentials, error) {
 		c, _, err := lp.Vault.Load()
 		return c, err
-	}}
+	}, OnProgress: func(p report.Progress) { s.progress(id, p) }}
 	atStart := false
 	if s.opts.RunAtStart && !set.Paused {
 		creds, _, _ := lp.Vault.Load()
@@ -160,7 +163,6 @@ func (s *LinkSet) openOne(ctx context.Context, l links.Link) *openLink {
 	if l.First() {
 		o.parts.Autostart = s.opts.Autostart
 	}
-	id := l.ID
 	o.unsub = sched.Subscribe(func(ev scheduler.Event) { s.emit(id, ev) })
 	o.close = func() {
 		sched.Stop()
@@ -171,6 +173,24 @@ func (s *LinkSet) openOne(ctx context.Context, l links.Link) *openLink {
 		}
 	}
 	return o
+}
+
+// OnProgress makes fn receive the progress reports of every link's runs,
+// with the link's id. Since runs of different links take turns, the
+// reports of one run never mix with another's.
+func (s *LinkSet) OnProgress(fn func(id string, p report.Progress)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.onProg = fn
+}
+
+func (s *LinkSet) progress(id string, p report.Progress) {
+	s.mu.Lock()
+	fn := s.onProg
+	s.mu.Unlock()
+	if fn != nil {
+		fn(id, p)
+	}
 }
 
 // emit hands ev of link id to every subscriber.

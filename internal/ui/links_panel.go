@@ -121,7 +121,7 @@ func newUILinks(a fyne.App, set LinkSet, opts Options, onMain, async func(func()
 	var b Backend
 	var opened LinkInfo
 	var errs []error
-	for _, i := range infos {
+	for _, i := range selectFirst(infos, opts.SelectLink) {
 		if b, err = set.Backend(i.ID); err == nil {
 			opened = i
 			break

@@ -63,6 +63,10 @@ type Options struct {
 	// DemoAPIToken is the API token the demo's REST sandbox accepts; the
 	// login form shows it and fills it in when the token's road is chosen.
 	DemoAPIToken string
+	// SelectLink is the ID of the link the window over several links
+	// selects at start ("koppeling --link NAME"); empty, or a link that
+	// cannot be opened: the first one that can.
+	SelectLink string
 	// StartHidden starts in the tray without showing the window (when there
 	// is a tray).
 	StartHidden bool
