@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -419,3 +420,47 @@ func TestASingleLinkInstallBecomesTheFirstLink(t *testing.T) {
 func regexpMatch(pattern, s string) bool { return regexp.MustCompile(pattern).MatchString(s) }
 
 func regexpQuote(s string) string { return regexp.QuoteMeta(s) }
+
+// TestTwoDemoLinksUnderXvfb starts the desktop app in demo mode with two
+// links and --link choosing the second: the window shows, each link's
+// store is opened in its own folder (a demo store, marked as such), and a
+// --link that names no link stops the app with the links listed.
+func TestTwoDemoLinksUnderXvfb(t *testing.T) {
+	display := xvfb(t)
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Skip("ImageMagick is not installed (make test installs it)")
+	}
+	var second links.Link
+	g := startGUIWith(t, display, func(g *guiProcess) {
+		var err error
+		if second, err = links.New(g.dataDir).Add("Klant B"); err != nil {
+			t.Fatal(err)
+		}
+	}, "--demo", "--link", "klant b")
+	shot := g.waitForWindow(t, display)
+	path := filepath.Join(artifactDir(t), "links-demo-window.png")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the demo window with two links: %s", path)
+	for _, dir := range []string{g.dataDir, links.New(g.dataDir).Folder(second)} {
+		for _, f := range []string{store.FileName, "koppeling-demo"} {
+			if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+				t.Errorf("link folder %s: %v", dir, err)
+			}
+		}
+	}
+	g.stop(t)
+
+	bin, err := guiBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--demo", "--link", "Klant Z")
+	cmd.Env = g.env
+	out, err := cmd.CombinedOutput()
+	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitCannotRun ||
+		!strings.Contains(string(out), `er is geen koppeling met de naam "Klant Z"; de koppelingen zijn: "Standaard", "Klant B"`) {
+		t.Fatalf("--link with an unknown name: %v\n%s", err, out)
+	}
+}
