@@ -123,8 +123,10 @@ func openGUILinks(ctx context.Context, e env, dir string, f guiFlags, claim *ins
 			return nil, opts, storeFailed(e, "koppeling", err), false
 		}
 		opts.SelectLink = l.ID
+	} else if l, err := onlyLink(reg); err == nil {
+		opts.SelectLink = l.ID
 	}
-	opener := &linkOpener{e: e, demo: f.demo}
+	opener := &linkOpener{e: e, demo: f.demo, envLink: opts.SelectLink}
 	lo := backend.LinkSetOptions{Registry: reg, Open: opener.open, RunAtStart: !f.demo}
 	if !f.demo {
 		// Catch up at start, unless there is nothing to log in with yet or

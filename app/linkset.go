@@ -115,6 +115,10 @@ func uiNameError(err error) error {
 type linkOpener struct {
 	e    env
 	demo bool
+	// envLink is the id of the link the KOPPELING_* credential variables
+	// apply to (the --link one, or the only one); the others read their
+	// keychain items only.
+	envLink string
 
 	mu        sync.Mutex
 	firstDemo *demo.Env // the first link's demo environment
@@ -126,7 +130,11 @@ func (o *linkOpener) open(ctx context.Context, l links.Link, dir string) (backen
 		if err != nil {
 			return backend.LinkParts{}, err
 		}
-		return backend.LinkParts{Store: st, Vault: o.e.vaultFor(l), Endpoints: o.e.endpoints()}, nil
+		vault := o.e.keychainOnly(l)
+		if l.ID == o.envLink {
+			vault = o.e.vaultFor(l)
+		}
+		return backend.LinkParts{Store: st, Vault: vault, Endpoints: o.e.endpoints()}, nil
 	}
 	d, err := demo.Start(ctx, dir)
 	if err != nil {

@@ -87,3 +87,35 @@ func TestDemoLinksRunSideBySide(t *testing.T) {
 		t.Fatalf("links: %+v %v", infos, err)
 	}
 }
+
+// TestCredentialVariablesApplyToTheChosenLinkOnly: in the desktop app the
+// KOPPELING_* credential variables are the chosen link's; another link
+// reads its own keychain item only, under its own service name.
+func TestCredentialVariablesApplyToTheChosenLinkOnly(t *testing.T) {
+	ctx := t.Context()
+	dir := t.TempDir()
+	reg := links.New(dir)
+	b, err := reg.Add("Klant B")
+	if err != nil {
+		t.Fatal(err)
+	}
+	vars := map[string]string{"KOPPELING_OUTSMART_TOKEN": "uit-de-omgeving", "KOPPELING_KEYCHAIN_SERVICE": "nl.koppeling.test.env"}
+	e := env{getenv: func(k string) string { return vars[k] }}
+	for _, chosen := range []string{links.FirstID, b.ID} {
+		opener := &linkOpener{e: e, envLink: chosen}
+		for _, l := range []links.Link{{ID: links.FirstID, Name: links.FirstName, Dir: "."}, b} {
+			p, err := opener.open(ctx, l, reg.Folder(l))
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := p.Vault.Getenv("KOPPELING_OUTSMART_TOKEN")
+			if want := map[bool]string{true: "uit-de-omgeving", false: ""}[l.ID == chosen]; got != want {
+				t.Errorf("chosen %s, link %s: token from the environment %q, want %q", chosen, l.ID, got, want)
+			}
+			if want := l.KeychainService("nl.koppeling.test.env"); p.Vault.Service != want {
+				t.Errorf("link %s: keychain service %q, want %q", l.ID, p.Vault.Service, want)
+			}
+			p.Store.Close()
+		}
+	}
+}

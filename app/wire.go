@@ -148,10 +148,19 @@ func userText(err error, lang message.Lang) string {
 	return err.Error()
 }
 
-// vaultFor is the keychain item of link l.
+// vaultFor is the keychain item of link l, with the KOPPELING_* credential
+// variables over it: they are meant for the chosen link.
 func (e env) vaultFor(l links.Link) *secrets.Vault {
 	return &secrets.Vault{Keychain: secrets.OSKeychain{}, Service: l.KeychainService(e.keychainBase()), Getenv: e.getenv,
 		DefaultSoftwareToken: softwareToken}
+}
+
+// keychainOnly is the keychain item of link l without the credential
+// variables: the desktop app's links other than the chosen one.
+func (e env) keychainOnly(l links.Link) *secrets.Vault {
+	v := e.vaultFor(l)
+	v.Getenv = func(string) string { return "" }
+	return v
 }
 
 // openStore opens the store of the link the command works on.
