@@ -18,6 +18,7 @@ import (
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
 	"github.com/koppeling/koppeling/internal/testkit"
+	"github.com/koppeling/koppeling/internal/ui/instance"
 )
 
 // secondClient is the demo administration of another client: other work
@@ -462,5 +463,79 @@ func TestTwoDemoLinksUnderXvfb(t *testing.T) {
 	if ee, ok := err.(*exec.ExitError); !ok || ee.ExitCode() != exitCannotRun ||
 		!strings.Contains(string(out), `er is geen koppeling met de naam "Klant Z"; de koppelingen zijn: "Standaard", "Klant B"`) {
 		t.Fatalf("--link with an unknown name: %v\n%s", err, out)
+	}
+}
+
+// TestLinksRemoveIsRefusedWhileItRuns: remove is refused while the
+// desktop app runs (it holds the data folder) or a sync of the link holds
+// its store's run lock; store reset works on the chosen link's store only;
+// a link whose store cannot be read is listed as such while the others
+// are listed as usual.
+func TestLinksRemoveIsRefusedWhileItRuns(t *testing.T) {
+	c := newCLI(t)
+	if _, errOut, code := c.run([]string{"LANG=en_GB.UTF-8", "LC_ALL=", "LC_MESSAGES="}, "", "links", "add", "Klant B"); code != 0 {
+		t.Fatal(errOut)
+	} else if out, _, _ := c.run([]string{"LANG=en_GB.UTF-8", "LC_ALL=", "LC_MESSAGES="}, "", "links", "rename", "Klant B", "Klant B2"); !strings.Contains(out, `Link "Klant B" is now called "Klant B2".`) {
+		t.Fatalf("rename in English: %q", out)
+	}
+	c.run(nil, "", "links", "add", "Klant C")
+	folderB := linkFolder(t, c.dir, "Klant B2")
+	ctx := context.Background()
+
+	claim, err := instance.Acquire(c.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code := c.run(nil, "", "links", "remove", "Klant B2", "--yes")
+	claim.Close()
+	if code != exitCannotRun || !strings.Contains(errOut, "Koppeling draait nog") {
+		t.Fatalf("remove while the app runs: %d %s", code, errOut)
+	}
+
+	st, err := store.Open(ctx, folderB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, err := st.LockRun(ctx, store.LockOwner())
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, errOut, code = c.run(nil, "", "links", "remove", "Klant B2", "--yes")
+	if code != exitCannotRun || !strings.Contains(errOut, `er loopt nu een synchronisatie van "Klant B2"`) {
+		t.Fatalf("remove while a sync runs: %d %s", code, errOut)
+	}
+	lock.Release(ctx)
+	st.Close()
+	if _, err := links.New(c.dir).Find("Klant B2"); err != nil {
+		t.Fatalf("a refused remove removed the link: %v", err)
+	}
+
+	// store reset of the second link moves its store aside in its folder.
+	c.run(nil, "", "--link", "Standaard", "settings", "set", "export.payment_term_days", "30")
+	out, errOut, code := c.run(nil, "", "--link", "Klant B2", "store", "reset")
+	if code != 0 || !strings.Contains(out, filepath.Join(folderB, store.FileName)) {
+		t.Fatalf("store reset of the second link: %d\n%s\n%s", code, out, errOut)
+	}
+	if backups, _ := filepath.Glob(filepath.Join(folderB, store.FileName+".beschadigd-*")); len(backups) != 1 {
+		t.Fatalf("copies kept in the link's folder: %v", backups)
+	}
+	if out, _, _ := c.run(nil, "", "--link", "Standaard", "settings", "get", "export.payment_term_days"); strings.TrimSpace(out) != "30" {
+		t.Fatalf("the first link's store was reset too: %q", out)
+	}
+
+	// A damaged store of the third link.
+	folderC := linkFolder(t, c.dir, "Klant C")
+	if err := os.WriteFile(filepath.Join(folderC, store.FileName), []byte("geen database"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = c.run(nil, "", "links")
+	if code != 0 || !regexpMatch(`(?m)^\s+Klant C\s+opslag onleesbaar\s+-\s+-\s+`, out) || !regexpMatch(`(?m)^\s+Klant B2\s+actief\s+-\s+0\s+`, out) {
+		t.Fatalf("links with a damaged store: %d\n%s\n%s", code, out, errOut)
+	}
+	if _, errOut, code := c.run(nil, "", "--link", "Klant C", "log"); code != exitCannotRun || !strings.Contains(errOut, "is beschadigd") {
+		t.Fatalf("log of the damaged link: %d %s", code, errOut)
+	}
+	if out, errOut, code := c.run(nil, "", "links", "remove", "Klant C", "--yes"); code != 0 || !strings.Contains(out, "Bewaard") {
+		t.Fatalf("remove the damaged link: %d %s %s", code, out, errOut)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"strconv"
 	"strings"
@@ -48,6 +49,23 @@ func runLinks(args []string, e env) int {
 	}
 	fmt.Fprintln(e.stderr, linksUsage)
 	return exitCannotRun
+}
+
+// say prints the message key with its arguments (name, value pairs) in the
+// language of the environment, on w, with a newline unless it asks a
+// question.
+func say(e env, w io.Writer, key string, pairs ...string) {
+	text := message.T(key, pairs...).Render(message.FromEnvironment(e.getenv))
+	if !strings.HasSuffix(text, ": ") {
+		text += "\n"
+	}
+	fmt.Fprint(w, text)
+}
+
+// complain prints the message key on stderr after "koppeling links: ".
+func complain(e env, key string, pairs ...string) {
+	fmt.Fprint(e.stderr, "koppeling links: ")
+	say(e, e.stderr, key, pairs...)
 }
 
 // linksFailed prints err for the user and returns the exit code.
@@ -196,8 +214,7 @@ func addLink(e env, reg *links.Registry, name string) int {
 		fmt.Fprintf(e.stderr, "koppeling links: %v\n", err)
 		return exitCannotRun
 	}
-	fmt.Fprintf(e.stdout, "Koppeling %q toegevoegd; de gegevens staan in %s.\n", l.Name, reg.Folder(l))
-	fmt.Fprintf(e.stdout, "Log in voor deze koppeling met: koppeling --link %q login\n", l.Name)
+	say(e, e.stdout, "links.added", "Name", l.Name, "Folder", reg.Folder(l))
 	return exitOK
 }
 
@@ -212,7 +229,7 @@ func renameLink(e env, reg *links.Registry, name, newName string) int {
 	if err != nil {
 		return linksFailed(e, err)
 	}
-	fmt.Fprintf(e.stdout, "Koppeling %q heet nu %q.\n", l.Name, r.Name)
+	say(e, e.stdout, "links.renamed", "Name", l.Name, "NewName", r.Name)
 	return exitOK
 }
 
@@ -266,7 +283,7 @@ func removeLink(e env, reg *links.Registry, args []string) int {
 	// The desktop app has every link open: it claims the data folder.
 	claim, err := instance.Acquire(reg.Dir())
 	if errors.Is(err, instance.ErrRunning) {
-		fmt.Fprintln(e.stderr, "koppeling links: Koppeling draait nog (venster of systeemvak). Sluit Koppeling eerst af en probeer het opnieuw. Er is niets veranderd.")
+		complain(e, "links.remove.app")
 		return exitCannotRun
 	}
 	if err != nil {
@@ -276,7 +293,7 @@ func removeLink(e env, reg *links.Registry, args []string) int {
 	defer claim.Close()
 	if err := syncRunning(reg.Folder(l)); err != nil {
 		if errors.Is(err, store.ErrLocked) {
-			fmt.Fprintf(e.stderr, "koppeling links: er loopt nu een synchronisatie van %q. Probeer het opnieuw als die klaar is. Er is niets veranderd.\n", l.Name)
+			complain(e, "links.remove.sync", "Name", l.Name)
 		} else {
 			fmt.Fprintf(e.stderr, "koppeling links: %v\n", err)
 		}
@@ -297,17 +314,17 @@ func confirmRemove(e env, l links.Link, f removeFlags) (code int, ok bool) {
 	}
 	in, isFile := e.stdin.(*os.File)
 	if !isFile || !term.IsTerminal(int(in.Fd())) {
-		fmt.Fprintf(e.stderr, "koppeling links: bevestig het verwijderen van %q met --yes (er is geen terminal om het te vragen). Er is niets veranderd.\n", l.Name)
+		complain(e, "links.remove.yes", "Name", l.Name)
 		return exitCannotRun, false
 	}
-	what := "De opslag en de inloggegevens blijven bewaard."
+	question := "links.remove.ask.keep"
 	if f.purge {
-		what = "De opslag (instellingen, journaal, logboek) en de inloggegevens worden gewist."
+		question = "links.remove.ask.purge"
 	}
-	fmt.Fprintf(e.stderr, "Koppeling %q verwijderen? %s (ja/nee): ", l.Name, what)
+	say(e, e.stderr, question, "Name", l.Name)
 	answer, _ := bufio.NewReader(in).ReadString('\n')
 	if a := strings.ToLower(strings.TrimSpace(answer)); a != "ja" && a != "j" {
-		fmt.Fprintln(e.stdout, "Er is niets verwijderd.")
+		say(e, e.stdout, "links.remove.no")
 		return exitOK, false
 	}
 	return exitOK, true
@@ -337,19 +354,17 @@ func syncRunning(dir string) error {
 func reportRemoved(e env, reg *links.Registry, l links.Link, purge bool) int {
 	service := l.KeychainService(e.keychainBase())
 	if !purge {
-		fmt.Fprintf(e.stdout, "Koppeling %q is verwijderd uit Koppeling.\n", l.Name)
-		fmt.Fprintf(e.stdout, "Bewaard: de opslag in %s en de inloggegevens in de sleutelbos (item %s).\n", reg.Folder(l), service)
+		say(e, e.stdout, "links.removed", "Name", l.Name, "Folder", reg.Folder(l), "Service", service)
 		return exitOK
 	}
 	if err := reg.Purge(l, store.FileName); err != nil {
-		fmt.Fprintf(e.stderr, "koppeling links: de koppeling is verwijderd, maar de opslag wissen lukte niet: %v\n", err)
+		complain(e, "links.purge.store", "Detail", err.Error())
 		return exitCannotRun
 	}
 	if err := e.vaultFor(l).Delete(); err != nil {
-		fmt.Fprintf(e.stderr, "koppeling links: de koppeling en haar opslag zijn verwijderd, maar de inloggegevens wissen lukte niet: %s\n",
-			userText(err, message.FromEnvironment(e.getenv)))
+		complain(e, "links.purge.keychain", "Detail", userText(err, message.FromEnvironment(e.getenv)))
 		return exitCannotRun
 	}
-	fmt.Fprintf(e.stdout, "Koppeling %q is verwijderd; haar opslag en inloggegevens zijn gewist.\n", l.Name)
+	say(e, e.stdout, "links.purged", "Name", l.Name)
 	return exitOK
 }

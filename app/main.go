@@ -23,6 +23,7 @@ import (
 	"strings"
 
 	"github.com/koppeling/koppeling/internal/cliinit"
+	"github.com/koppeling/koppeling/internal/message"
 )
 
 // Set by the Makefile through -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
@@ -52,7 +53,7 @@ func run(args []string, e env) int {
 		// of the desktop app.
 		name, rest, ok := takeLinkFlag(args)
 		if !ok {
-			fmt.Fprintln(stderr, "koppeling: --link heeft een naam nodig: --link NAAM")
+			fmt.Fprintln(stderr, "koppeling: "+message.T("links.flag.value").Render(message.FromEnvironment(e.getenv)))
 			return exitCannotRun
 		}
 		args, e.link = rest, name

@@ -33,6 +33,45 @@ var linkMessages = map[string]entry{
 	"links.none": {
 		nl: "er is geen koppeling; maak er een met \"koppeling links add NAAM\"",
 		en: "there is no link; make one with \"koppeling links add NAME\""},
+	"links.flag.value": {
+		nl: "--link heeft een naam nodig: --link NAAM",
+		en: "--link needs a name: --link NAME"},
+	"links.added": {
+		nl: "Koppeling \"{Name}\" toegevoegd; de gegevens staan in {Folder}.\nLog in voor deze koppeling met: koppeling --link \"{Name}\" login",
+		en: "Link \"{Name}\" added; its data are in {Folder}.\nLog in for this link with: koppeling --link \"{Name}\" login"},
+	"links.renamed": {
+		nl: "Koppeling \"{Name}\" heet nu \"{NewName}\".",
+		en: "Link \"{Name}\" is now called \"{NewName}\"."},
+	"links.remove.app": {
+		nl: "Koppeling draait nog (venster of systeemvak). Sluit Koppeling eerst af en probeer het opnieuw. Er is niets veranderd.",
+		en: "Koppeling is still running (window or system tray). Quit Koppeling first and try again. Nothing was changed."},
+	"links.remove.sync": {
+		nl: "er loopt nu een synchronisatie van \"{Name}\". Probeer het opnieuw als die klaar is. Er is niets veranderd.",
+		en: "a synchronisation of \"{Name}\" is running now. Try again when it has finished. Nothing was changed."},
+	"links.remove.yes": {
+		nl: "bevestig het verwijderen van \"{Name}\" met --yes (er is geen terminal om het te vragen). Er is niets veranderd.",
+		en: "confirm the removal of \"{Name}\" with --yes (there is no terminal to ask on). Nothing was changed."},
+	"links.remove.ask.keep": {
+		nl: "Koppeling \"{Name}\" verwijderen? De opslag en de inloggegevens blijven bewaard. (ja/nee): ",
+		en: "Remove link \"{Name}\"? Its store and login details are kept. (ja/nee): "},
+	"links.remove.ask.purge": {
+		nl: "Koppeling \"{Name}\" verwijderen? De opslag (instellingen, journaal, logboek) en de inloggegevens worden gewist. (ja/nee): ",
+		en: "Remove link \"{Name}\"? Its store (settings, journal, log) and login details are erased. (ja/nee): "},
+	"links.remove.no": {
+		nl: "Er is niets verwijderd.",
+		en: "Nothing was removed."},
+	"links.removed": {
+		nl: "Koppeling \"{Name}\" is verwijderd uit Koppeling.\nBewaard: de opslag in {Folder} en de inloggegevens in de sleutelbos (item {Service}).",
+		en: "Link \"{Name}\" is removed from Koppeling.\nKept: its store in {Folder} and its login details in the keychain (item {Service})."},
+	"links.purged": {
+		nl: "Koppeling \"{Name}\" is verwijderd; haar opslag en inloggegevens zijn gewist.",
+		en: "Link \"{Name}\" is removed; its store and login details are erased."},
+	"links.purge.store": {
+		nl: "de koppeling is verwijderd, maar de opslag wissen lukte niet: {Detail}",
+		en: "the link is removed, but erasing its store failed: {Detail}"},
+	"links.purge.keychain": {
+		nl: "de koppeling en haar opslag zijn verwijderd, maar de inloggegevens wissen lukte niet: {Detail}",
+		en: "the link and its store are removed, but erasing its login details failed: {Detail}"},
 	"links.last": {
 		nl: "\"{Name}\" is de enige koppeling en blijft daarom bestaan; begin opnieuw met \"koppeling store reset\"",
 		en: "\"{Name}\" is the only link and therefore stays; start over with \"koppeling store reset\""},
