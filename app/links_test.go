@@ -539,3 +539,56 @@ func TestLinksRemoveIsRefusedWhileItRuns(t *testing.T) {
 		t.Fatalf("remove the damaged link: %d %s %s", code, out, errOut)
 	}
 }
+
+// TestEachLinkHasItsOwnKeychainItem: "login" stores each link's
+// credentials in its own keychain item; without the credential variables
+// each link's sync runs with its own, against its own services.
+func TestEachLinkHasItsOwnKeychainItem(t *testing.T) {
+	a, b := twoLinks(t)
+	const service = "nl.koppeling.test.cli.items"
+	for _, c := range []*cli{a, b} {
+		var clean []string
+		for _, kv := range c.env {
+			if !strings.HasPrefix(kv, "KOPPELING_EB_") && !strings.HasPrefix(kv, "KOPPELING_OUTSMART_TOKEN") && !strings.HasPrefix(kv, "KOPPELING_OUTSMART_SOFTWARE") {
+				clean = append(clean, kv)
+			}
+		}
+		c.env = append(clean, "KOPPELING_KEYCHAIN_SERVICE="+service)
+	}
+	login := func(c *cli, args ...string) {
+		t.Helper()
+		cr := c.creds
+		input := strings.Join([]string{"soap", cr.EBoekhoudenUsername, cr.EBoekhoudenSecurityCode1, cr.EBoekhoudenSecurityCode2,
+			cr.OutSmartCompanyID, cr.OutSmartToken, cr.OutSmartSoftwareToken}, "\n") + "\n"
+		if _, errOut, code := c.run(nil, input, append(args, "login")...); code != 0 {
+			if os.Getenv("KOPPELING_TEST_KEYCHAIN") != "1" && strings.Contains(errOut, "sleutelbos") {
+				t.Skipf("no keychain here: %s", errOut)
+			}
+			t.Fatalf("login: %s", errOut)
+		}
+	}
+	login(a, "--link", "Standaard")
+	t.Cleanup(func() { _ = (&secrets.Vault{Keychain: secrets.OSKeychain{}, Service: service}).Delete() })
+	login(b)
+	second, err := links.New(a.dir).Find("Klant B")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = (&secrets.Vault{Keychain: secrets.OSKeychain{}, Service: second.KeychainService(service)}).Delete()
+	})
+	if _, errOut, code := a.run(nil, "", "--link", "Standaard", "sync", "--once"); code != exitAttention {
+		t.Fatalf("first link with its keychain item: %d %s", code, errOut)
+	}
+	if _, errOut, code := b.run(nil, "", "sync", "--once"); code != exitOK {
+		t.Fatalf("second link with its keychain item: %d %s", code, errOut)
+	}
+	a.assertEachInvoicedOnce(9)
+	b.assertEachInvoicedOnce(8)
+	// The two items hold different credentials: each is its link's own.
+	ca, _, errA := (&secrets.Vault{Keychain: secrets.OSKeychain{}, Service: service, Getenv: func(string) string { return "" }}).Load()
+	cb, _, errB := (&secrets.Vault{Keychain: secrets.OSKeychain{}, Service: second.KeychainService(service), Getenv: func(string) string { return "" }}).Load()
+	if errA != nil || errB != nil || ca.OutSmartToken != a.creds.OutSmartToken || cb.OutSmartToken != b.creds.OutSmartToken {
+		t.Fatalf("keychain items: %v %v", errA, errB)
+	}
+}
