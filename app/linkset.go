@@ -86,8 +86,15 @@ func (u uiLinks) Rename(ctx context.Context, id, name string) error {
 func (u uiLinks) Remove(ctx context.Context, id string, purge bool) error {
 	err := u.set.Remove(ctx, id, purge)
 	var last *links.LastLinkError
-	if errors.As(err, &last) {
+	switch {
+	case errors.As(err, &last):
 		return errors.New(last.Message().Render(u.lang))
+	case errors.Is(err, store.ErrLocked):
+		name := id
+		if l, lerr := u.set.Registry().ByID(id); lerr == nil {
+			name = l.Name
+		}
+		return errors.New(message.T("links.remove.sync", "Name", name).Render(u.lang))
 	}
 	return err
 }

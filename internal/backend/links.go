@@ -222,6 +222,9 @@ func (s *LinkSet) Start(ctx context.Context) error {
 	return nil
 }
 
+// Registry is the registry the set was made from.
+func (s *LinkSet) Registry() *links.Registry { return s.opts.Registry }
+
 // Close stops every scheduler and closes every store.
 func (s *LinkSet) Close() {
 	s.mu.Lock()
@@ -359,8 +362,9 @@ func (s *LinkSet) Rename(ctx context.Context, id, name string) error {
 }
 
 // Remove stops link id, takes it out of the registry and, with purge,
-// deletes its store files and keychain item. A run of it in progress is
-// cancelled first (the journal makes a cancelled run safe to repeat).
+// deletes its store files and keychain item. It is refused (an error
+// wrapping store.ErrLocked) while a run of the link holds its run lock, in
+// this process or another ("koppeling sync --once").
 func (s *LinkSet) Remove(ctx context.Context, id string, purge bool) error {
 	l, err := s.opts.Registry.ByID(id)
 	if err != nil {
@@ -375,6 +379,13 @@ func (s *LinkSet) Remove(ctx context.Context, id string, purge bool) error {
 	}
 	s.mu.Lock()
 	o := s.open[id]
+	s.mu.Unlock()
+	if o != nil && o.parts != nil {
+		if err := notRunning(ctx, o.parts.Store); err != nil {
+			return err
+		}
+	}
+	s.mu.Lock()
 	delete(s.open, id)
 	s.mu.Unlock()
 	var vault *secrets.Vault
@@ -400,6 +411,21 @@ func (s *LinkSet) Remove(ctx context.Context, id string, purge bool) error {
 		return vault.Delete()
 	}
 	return nil
+}
+
+// removeOwner is the run lock's owner while Remove checks that no run
+// holds it: not this process's runs' owner, so that a run of this process
+// counts as running too.
+var removeOwner = store.LockOwner() + "/remove"
+
+// notRunning is nil when no run holds st's run lock, else an error that
+// wraps store.ErrLocked.
+func notRunning(ctx context.Context, st *store.Store) error {
+	lock, err := st.LockRun(ctx, removeOwner)
+	if err != nil {
+		return fmt.Errorf("remove link: %w", err)
+	}
+	return lock.Release(ctx)
 }
 
 // Subscribe delivers every link's scheduler events with its id, also of

@@ -178,6 +178,12 @@ func TestLinkSetAddRenameRemoveAndADamagedLink(t *testing.T) {
 		t.Fatal(err)
 	}
 	set, sl := newSandboxLinkSet(t, dir)
+	finished := make(chan string, 10)
+	defer set.Subscribe(func(id string, ev scheduler.Event) {
+		if ev.Kind == scheduler.EventFinished {
+			finished <- id
+		}
+	})()
 	if err := set.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -231,6 +237,25 @@ func TestLinkSetAddRenameRemoveAndADamagedLink(t *testing.T) {
 	if _, _, err := cVault.Load(); err != nil {
 		t.Fatal(err)
 	}
+	// Not while a run of it holds its store's run lock (here or in another
+	// process).
+	cp, err := set.Backend(c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lock, err := cp.Store.LockRun(ctx, store.LockOwner())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := set.Remove(ctx, c.ID, true); !errors.Is(err, store.ErrLocked) {
+		t.Fatalf("remove while a run holds the lock: %v", err)
+	}
+	if _, err := reg.ByID(c.ID); err != nil {
+		t.Fatalf("a refused remove took the link out: %v", err)
+	}
+	if err := lock.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
 	if err := set.Remove(ctx, c.ID, true); err != nil {
 		t.Fatal(err)
 	}
@@ -248,6 +273,15 @@ func TestLinkSetAddRenameRemoveAndADamagedLink(t *testing.T) {
 	}
 	if _, err := set.Backend(c.ID); err == nil {
 		t.Fatal("a removed link still has a backend")
+	}
+	// The runs triggered above end before their link can go.
+	for done := map[string]bool{}; !done[other.ID] || !done[links.FirstID]; {
+		select {
+		case id := <-finished:
+			done[id] = true
+		case <-time.After(60 * time.Second):
+			t.Fatal("the runs did not finish")
+		}
 	}
 	if err := set.Remove(ctx, other.ID, false); err != nil {
 		t.Fatal(err)
