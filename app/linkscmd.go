@@ -317,17 +317,28 @@ func confirmRemove(e env, l links.Link, f removeFlags) (code int, ok bool) {
 		complain(e, "links.remove.yes", "Name", l.Name)
 		return exitCannotRun, false
 	}
-	question := "links.remove.ask.keep"
-	if f.purge {
-		question = "links.remove.ask.purge"
-	}
-	say(e, e.stderr, question, "Name", l.Name)
-	answer, _ := bufio.NewReader(in).ReadString('\n')
-	if a := strings.ToLower(strings.TrimSpace(answer)); a != "ja" && a != "j" {
+	if !askRemove(e, in, l, f.purge) {
 		say(e, e.stdout, "links.remove.no")
 		return exitOK, false
 	}
 	return exitOK, true
+}
+
+// askRemove asks on stderr whether to remove l and reads the answer from
+// in: "ja" or "j" (also "yes" or "y"), in any case, is yes; anything else,
+// an empty line or the end of input included, is no.
+func askRemove(e env, in io.Reader, l links.Link, purge bool) bool {
+	question := "links.remove.ask.keep"
+	if purge {
+		question = "links.remove.ask.purge"
+	}
+	say(e, e.stderr, question, "Name", l.Name)
+	answer, _ := bufio.NewReader(in).ReadString('\n')
+	switch strings.ToLower(strings.TrimSpace(answer)) {
+	case "ja", "j", "yes", "y":
+		return true
+	}
+	return false
 }
 
 // syncRunning is store.ErrLocked while a sync of the link in dir holds its

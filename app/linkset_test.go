@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"strings"
 	"testing"
 	"time"
 
@@ -117,5 +118,28 @@ func TestCredentialVariablesApplyToTheChosenLinkOnly(t *testing.T) {
 			}
 			p.Store.Close()
 		}
+	}
+}
+
+// TestRemoveAsksJaOrNee: the question on a terminal names the link and
+// what happens to its data; only ja (j, yes, y) removes it.
+func TestRemoveAsksJaOrNee(t *testing.T) {
+	l := links.Link{ID: "k1", Name: "Klant B"}
+	for answer, want := range map[string]bool{"ja\n": true, "JA\n": true, " j \n": true, "yes\n": true, "nee\n": false,
+		"\n": false, "": false, "jawel\n": false} {
+		var stderr strings.Builder
+		e := env{getenv: func(string) string { return "" }, stderr: &stderr}
+		if got := askRemove(e, strings.NewReader(answer), l, false); got != want {
+			t.Errorf("answer %q: remove %v, want %v", answer, got, want)
+		}
+		if q := stderr.String(); q != `Koppeling "Klant B" verwijderen? De opslag en de inloggegevens blijven bewaard. (ja/nee): ` {
+			t.Errorf("question %q", q)
+		}
+	}
+	var stderr strings.Builder
+	e := env{getenv: func(k string) string { return map[string]string{"LANG": "en_GB.UTF-8"}[k] }, stderr: &stderr}
+	askRemove(e, strings.NewReader("nee\n"), l, true)
+	if q := stderr.String(); !strings.Contains(q, `Remove link "Klant B"? Its store (settings, journal, log) and login details are erased. (ja/nee): `) {
+		t.Errorf("question with --purge in English: %q", q)
 	}
 }
