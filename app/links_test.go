@@ -11,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/koppeling/koppeling/internal/links"
 	"github.com/koppeling/koppeling/internal/sandbox"
@@ -590,5 +591,52 @@ func TestEachLinkHasItsOwnKeychainItem(t *testing.T) {
 	cb, _, errB := (&secrets.Vault{Keychain: secrets.OSKeychain{}, Service: second.KeychainService(service), Getenv: func(string) string { return "" }}).Load()
 	if errA != nil || errB != nil || ca.OutSmartToken != a.creds.OutSmartToken || cb.OutSmartToken != b.creds.OutSmartToken {
 		t.Fatalf("keychain items: %v %v", errA, errB)
+	}
+}
+
+// TestADamagedLinkDoesNotStopTheOthersUnderXvfb: the desktop app over two
+// links, the second with a damaged store: the window opens, the first link
+// catches up at start against its services, and the damaged store is left
+// as it is.
+func TestADamagedLinkDoesNotStopTheOthersUnderXvfb(t *testing.T) {
+	display := xvfb(t)
+	if _, err := exec.LookPath("import"); err != nil {
+		t.Skip("ImageMagick is not installed (make test installs it)")
+	}
+	kit := testkit.Start(t, sandbox.Options{})
+	var damaged string
+	g := startGUIWith(t, display, func(g *guiProcess) {
+		cred := kit.Credentials
+		g.env = append(g.env, "KOPPELING_KEYCHAIN_SERVICE=nl.koppeling.test.gui.links",
+			"KOPPELING_EBOEKHOUDEN_URL="+kit.Endpoints.EBoekhoudenURL, "KOPPELING_OUTSMART_URL="+kit.Endpoints.OutSmartURL,
+			"KOPPELING_EB_USERNAME="+cred.EBoekhoudenUsername, "KOPPELING_EB_SECURITYCODE1="+cred.EBoekhoudenSecurityCode1,
+			"KOPPELING_EB_SECURITYCODE2="+cred.EBoekhoudenSecurityCode2, "KOPPELING_OUTSMART_TOKEN="+cred.OutSmartToken,
+			"KOPPELING_OUTSMART_SOFTWARE_TOKEN="+cred.OutSmartSoftwareToken)
+		reg := links.New(g.dataDir)
+		k, err := reg.Add("Kapot")
+		if err != nil {
+			t.Fatal(err)
+		}
+		damaged = filepath.Join(reg.Folder(k), store.FileName)
+		if err := os.WriteFile(damaged, []byte("geen database"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}, "--link", "Standaard")
+	shot := g.waitForWindow(t, display)
+	path := filepath.Join(artifactDir(t), "links-damaged-window.png")
+	if err := os.WriteFile(path, shot, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("screenshot of the window with a damaged link: %s", path)
+	deadline := time.Now().Add(60 * time.Second)
+	for len(kit.Sandbox.OutSmart.Requests().All()) == 0 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the healthy link did not run at start\n%s", g.diagnostics())
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
+	g.stop(t)
+	if b, _ := os.ReadFile(damaged); string(b) != "geen database" {
+		t.Fatalf("the damaged store was changed: %q", b)
 	}
 }
