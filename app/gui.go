@@ -23,10 +23,11 @@ import (
 	"github.com/koppeling/koppeling/internal/ui/instance"
 )
 
-// runGUI starts the desktop app: window, tray and the sync loop. With --demo
-// it runs against in-process sandboxes (package demo). A second start with
-// the same data directory brings the running window to the front and exits.
-// A damaged store starts nothing but the window that explains it.
+// runGUI starts the desktop app: window, tray and every link's sync loop.
+// With --demo it runs against in-process sandboxes (package demo). A second
+// start with the same data directory brings the running window to the
+// front and exits. When no link's store can be opened (a damaged store of
+// the only link), nothing starts but the window that explains it.
 func runGUI(args []string, e env) int {
 	flags, ok := parseGUIFlags(args, e)
 	if !ok {
