@@ -153,8 +153,15 @@ func openGUILinks(ctx context.Context, e env, dir string, f guiFlags, claim *ins
 	} else if f.demo {
 		opts.Demo, opts.BuiltInSoftwareToken, opts.DemoAPIToken = true, true, ebrest.DemoAPIToken
 	}
-	if p, err := set.Backend(links.FirstID); err == nil && !f.demo {
-		reconcileAutostart(ctx, p.Store)
+	if !f.demo {
+		// Every link's app.autostart shows what the system does.
+		if infos, err := set.Links(ctx); err == nil {
+			for _, i := range infos {
+				if p, err := set.Backend(i.ID); err == nil {
+					reconcileAutostart(ctx, p.Store)
+				}
+			}
+		}
 	}
 	return set, opts, exitOK, true
 }

@@ -63,8 +63,9 @@ type LinkSetOptions struct {
 	// RunAtStart runs a link once at start when it is not paused and has
 	// credentials for both services (the desktop app; not the demo).
 	RunAtStart bool
-	// Autostart is the first link's Parts.Autostart (the setting is the
-	// installation's, kept in the first link's store); nil for none.
+	// Autostart is every link's Parts.Autostart: the system starts the one
+	// app, so the app.autostart setting of any link switches it; nil for
+	// none (the demo, tests).
 	Autostart func(enabled bool) error
 	// Clock drives the schedulers in tests; nil is the real clock.
 	Clock scheduler.Clock
@@ -160,9 +161,7 @@ func (s *LinkSet) openOne(ctx context.Context, l links.Link) *openLink {
 		Clock: s.opts.Clock, Gate: s.gate,
 	})
 	o.parts = &Parts{Store: lp.Store, Vault: lp.Vault, Runner: runner, Scheduler: sched, Endpoints: lp.Endpoints}
-	if l.First() {
-		o.parts.Autostart = s.opts.Autostart
-	}
+	o.parts.Autostart = s.opts.Autostart
 	o.unsub = sched.Subscribe(func(ev scheduler.Event) { s.emit(id, ev) })
 	o.close = func() {
 		sched.Stop()
