@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -189,8 +190,8 @@ func twoLinks() (*fakeLinkSet, *fakeBackend, *fakeBackend) {
 	if err := b.SaveSettings(context.Background(), map[string]string{store.KeyIntervalMinutes: "50"}); err != nil {
 		panic(err)
 	}
-	a.addLog(store.LogEntry{Time: time.Now(), Level: store.LevelInfo, Message: "Regel van De Vries."})
-	b.addLog(store.LogEntry{Time: time.Now(), Level: store.LevelInfo, Message: "Regel van Jansen."})
+	a.addLog(store.LogEntry{Time: goldenAt.Add(time.Hour), Level: store.LevelInfo, Message: "Regel van De Vries."})
+	b.addLog(store.LogEntry{Time: goldenAt.Add(time.Hour), Level: store.LevelInfo, Message: "Regel van Jansen."})
 	set.add("vries", "De Vries", a)
 	set.add("jansen", "Jansen", b)
 	return set, a, b
@@ -517,11 +518,11 @@ func TestTrayPausesAllLinksAndTheBarOne(t *testing.T) {
 		t.Fatalf("all paused: icon %s", h.app.icon.Name())
 	}
 	// The bar's menu resumes De Vries alone; the tray then offers Pauzeren.
-	menu := h.u.linkMenu()
-	if menu.Items[1].Label != tr("tray.resume") {
-		t.Fatalf("the bar's menu offers %q", menu.Items[1].Label)
+	resume := menuItem(h.u.linkMenu(), tr("tray.resume"))
+	if resume == nil {
+		t.Fatal("the bar's menu offers no Hervatten")
 	}
-	menu.Items[1].Action()
+	resume.Action()
 	h.settle()
 	set.emit("vries", scheduler.Event{Kind: scheduler.EventResumed})
 	h.settle()
@@ -539,7 +540,7 @@ func TestOneLinkKeepsTheWindowAndTrayOfBefore(t *testing.T) {
 	b.creds = fakeCredentials
 	set.add("std", "Standaard", b)
 	h := newLinksHarness(t, set, Options{})
-	if !h.u.links.single.Visible() || h.u.links.single.Text != "Koppeling: Standaard" || h.u.links.scroll.Visible() {
+	if !h.u.links.single.Visible() || h.u.links.single.Text != "Koppeling: Standaard" || h.u.links.bar.Visible() {
 		t.Fatalf("one link: bar %q", h.u.links.single.Text)
 	}
 	item := h.trayItem(tr("tray.sync"))
@@ -600,4 +601,121 @@ func TestLinksInEnglish(t *testing.T) {
 	if !strings.Contains(h.topDialogText(), "There already is a link named jansen.") {
 		t.Fatalf("English refusal: %q", h.topDialogText())
 	}
+}
+
+// TestLinksFitAtTheDefaultSize opens the demo's window over one link and
+// over two at its default size, in Dutch and English, with a history in
+// the log and invoices on: the links leave every tab without scrolling and
+// the status line whole. The Dutch Log tab with two links is compared with
+// links.png (after a deliberate change the new image is in
+// testdata/failed/).
+func TestLinksFitAtTheDefaultSize(t *testing.T) {
+	for _, c := range []struct {
+		lang  string
+		links int
+	}{{"nl_NL.UTF-8", 2}, {"en_US.UTF-8", 2}, {"nl_NL.UTF-8", 1}, {"en_US.UTF-8", 1}} {
+		lang := c.lang
+		t.Run(fmt.Sprintf("%s/%d", lang, c.links), func(t *testing.T) {
+			t.Setenv("LANG", lang)
+			t.Setenv("LC_MESSAGES", "")
+			set, a, b := twoLinks()
+			goldenFake(a)
+			for _, f := range []*fakeBackend{a, b} {
+				if err := f.SaveSettings(t.Context(), map[string]string{store.KeyExportInvoices: "true",
+					store.KeyTemplate: "Standaard"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b.mu.Lock()
+			b.runs = append(b.runs, store.Run{ID: 1, StartedAt: goldenAt, FinishedAt: goldenAt.Add(2 * time.Minute),
+				Outcome: store.RunOK, Summary: "Alles was al bijgewerkt"})
+			b.settings.Paused = true
+			b.mu.Unlock()
+			set.order = set.order[:c.links]
+			h := newLinksHarness(t, set, demoOptions)
+			u := h.u
+			for i, item := range u.tabs.Items {
+				u.tabs.SelectIndex(i)
+				assertFits(t, item)
+			}
+			if min := u.win.Content().MinSize(); min.Width > defaultWindowSize.Width || min.Height > defaultWindowSize.Height {
+				t.Errorf("the window needs %v, more than its default size", min)
+			}
+			assertStatusWhole(t, u)
+			if lang == "nl_NL.UTF-8" && c.links == 2 {
+				u.tabs.SelectIndex(tabLog)
+				u.win.Canvas().Unfocus()
+				test.AssertImageMatches(t, "links.png", u.win.Canvas().Capture())
+			}
+		})
+	}
+}
+
+// menuItem is the item of m labelled label (nil when none).
+func menuItem(m *fyne.Menu, label string) *fyne.MenuItem {
+	for _, it := range m.Items {
+		if it.Label == label {
+			return it
+		}
+	}
+	return nil
+}
+
+// TestLinkControlsNeverCoverATab: the link's name, Koppeling toevoegen and
+// Beheren share the tabs' row; with one link or two, in Dutch and English,
+// with a sixth tab as another part of issue 18 adds, what does not fit
+// beside the last tab gives way (Beheren, which has every action, stays).
+func TestLinkControlsNeverCoverATab(t *testing.T) {
+	for _, lang := range []string{"nl_NL.UTF-8", "en_US.UTF-8"} {
+		for _, n := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s/%d", lang, n), func(t *testing.T) {
+				t.Setenv("LANG", lang)
+				t.Setenv("LC_MESSAGES", "")
+				set, _, _ := twoLinks()
+				if n == 1 {
+					set.order = set.order[:1]
+				}
+				h := newLinksHarness(t, set, Options{})
+				u := h.u
+				for extra := 0; extra < 2; extra++ {
+					u.win.Content().Refresh()
+					end := lastTabEnd(t, u)
+					var shown []string
+					for _, o := range []fyne.CanvasObject{u.links.single, findButton(u.win.Content(), tr("links.add")),
+						u.links.manage} {
+						if !o.Visible() {
+							continue
+						}
+						x := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).X
+						if x < end {
+							t.Errorf("%T at x %v covers the tabs, which end at %v", o, x, end)
+						}
+						shown = append(shown, fmt.Sprint(texts(o)))
+					}
+					if !slices.Contains(shown, "[]") {
+						t.Errorf("Beheren gave way: %q", shown)
+					}
+					if extra == 0 && (!slices.Contains(shown, "["+tr("links.add")+"]") || n == 1 && !slices.Contains(shown, "["+u.links.single.Text+"]")) {
+						t.Errorf("five tabs leave room for every control, shown %q", shown)
+					}
+					u.tabs.Append(container.NewTabItem("Facturen", widget.NewLabel("")))
+				}
+			})
+		}
+	}
+}
+
+// lastTabEnd is the right edge of the tabs' last button on the canvas.
+func lastTabEnd(t *testing.T, u *UI) float32 {
+	t.Helper()
+	var end float32
+	walk(u.tabs, func(o fyne.CanvasObject) {
+		if fmt.Sprintf("%T", o) == "*container.tabButton" {
+			end = max(end, fyne.CurrentApp().Driver().AbsolutePositionForObject(o).X+o.Size().Width)
+		}
+	})
+	if end == 0 {
+		t.Fatal("no tab buttons found")
+	}
+	return end
 }

@@ -281,14 +281,16 @@ func (u *UI) build() {
 	bottom := container.NewVBox(widget.NewSeparator(), u.status,
 		container.NewHBox(u.saveNote, layout.NewSpacer(), helpBtn, u.save, sync))
 
-	var top fyne.CanvasObject
-	if u.opts.Demo {
-		top = u.demoBanner()
-	}
+	var top, cards fyne.CanvasObject
+	var center fyne.CanvasObject = u.tabs
 	if u.links != nil {
-		top = container.NewVBox(append(nonNil(top), u.linksBar())...)
+		cards, center = u.linksLayout() // links_panel.go
+		top = cards
 	}
-	u.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, u.tabs))
+	if u.opts.Demo {
+		top = u.demoBanner(cards)
+	}
+	u.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, center))
 
 	focusFirst := []fyne.Focusable{u.login.username, u.settings.importRelations, u.settings.exportInvoices,
 		u.settings.interval, u.logView.problemsOnly}
@@ -328,7 +330,10 @@ func (u *UI) fillTab(i int) {
 	u.tabs.Refresh()
 }
 
-func (u *UI) demoBanner() fyne.CanvasObject {
+// demoBanner is the demo's banner: its text, the sandboxes' links beside
+// it and, below the text, the links' cards (when not nil), which so take
+// little more height than the sandboxes' links do.
+func (u *UI) demoBanner(cards fyne.CanvasObject) fyne.CanvasObject {
 	text := widget.NewLabel(tr("demo.banner"))
 	text.Wrapping = fyne.TextWrapWord
 	text.Importance = widget.WarningImportance
@@ -346,6 +351,9 @@ func (u *UI) demoBanner() fyne.CanvasObject {
 	}
 	u.demoFollowRoad()
 	// The links beside the text, one above the other, keep the banner low.
+	if cards != nil {
+		return container.NewBorder(nil, nil, nil, links, container.NewVBox(text, cards))
+	}
 	return container.NewBorder(nil, nil, nil, links, text)
 }
 
