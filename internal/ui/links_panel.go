@@ -32,6 +32,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 )
 
@@ -566,6 +567,18 @@ func (u *UI) handleLinkEvent(id string, ev scheduler.Event) {
 			u.otherLinkFinished(id, ev.Result)
 		}
 	})
+}
+
+// HandleLinkProgress takes a progress report of one link's run (that
+// link's Runner's OnProgress); it runs on the run's goroutine and never
+// blocks it. The selected link's reports show as HandleProgress shows
+// them; another link's are dropped (its card says that it runs). A report
+// that races with a change of the selection belongs to a run the feed has
+// ended (useLink), so it is not shown either.
+func (u *UI) HandleLinkProgress(id string, p report.Progress) {
+	if u.links == nil || id == u.links.selectedID() {
+		u.progressFeed.report(p)
+	}
 }
 
 // linkEvent updates a link's card after one of its events; the end of a

@@ -21,6 +21,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -718,4 +719,25 @@ func lastTabEnd(t *testing.T, u *UI) float32 {
 		t.Fatal("no tab buttons found")
 	}
 	return end
+}
+
+// TestOnlyTheSelectedLinksProgressShows: a long read of a link that is not
+// selected leaves the status line alone; the selected link's shows.
+func TestOnlyTheSelectedLinksProgressShows(t *testing.T) {
+	set, _, _ := twoLinks()
+	h := newLinksHarness(t, set, Options{})
+	for _, id := range []string{"vries", "jansen"} {
+		set.emit(id, scheduler.Event{Kind: scheduler.EventStarted, Time: time.Now()})
+	}
+	h.settle()
+	h.u.HandleLinkProgress("jansen", report.Progress{Kind: "relations", Read: 6000})
+	h.settle()
+	if h.u.status.Text != tr("status.running") {
+		t.Fatalf("Jansen's progress shows: %q", h.u.status.Text)
+	}
+	h.u.HandleLinkProgress("vries", report.Progress{Kind: "relations", Read: 7000})
+	h.settle()
+	if !strings.HasPrefix(h.u.status.Text, "Relaties ophalen: 7.000 gelezen") {
+		t.Fatalf("De Vries's progress does not show: %q", h.u.status.Text)
+	}
 }
