@@ -368,7 +368,7 @@ type linkCard struct {
 	widget.BaseWidget
 	name, state, last *canvas.Text
 	bg                *canvas.Rectangle
-	selected          bool
+	selected, focused bool
 	imp               widget.Importance
 	onTap             func()
 }
@@ -411,6 +411,33 @@ func (c *linkCard) paint() {
 	c.bg.FillColor, c.bg.StrokeColor = color.Transparent, theme.Color(theme.ColorNameSeparator)
 	if c.selected {
 		c.bg.FillColor, c.bg.StrokeColor = theme.Color(theme.ColorNameSelection), theme.Color(theme.ColorNamePrimary)
+	}
+	c.bg.StrokeWidth = 1
+	if c.focused {
+		c.bg.StrokeColor, c.bg.StrokeWidth = theme.Color(theme.ColorNameFocus), 2
+	}
+}
+
+// The card takes the keyboard's focus (Tab) and selects its link on space
+// or Enter, as a button does.
+
+// FocusGained shows the focus on the card's outline.
+func (c *linkCard) FocusGained() { c.focused = true; c.Refresh() }
+
+// FocusLost takes the focus off the outline.
+func (c *linkCard) FocusLost() { c.focused = false; c.Refresh() }
+
+// TypedRune selects the link on space.
+func (c *linkCard) TypedRune(r rune) {
+	if r == ' ' {
+		c.Tapped(nil)
+	}
+}
+
+// TypedKey selects the link on Enter.
+func (c *linkCard) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		c.Tapped(nil)
 	}
 }
 

@@ -741,3 +741,54 @@ func TestOnlyTheSelectedLinksProgressShows(t *testing.T) {
 		t.Fatalf("De Vries's progress does not show: %q", h.u.status.Text)
 	}
 }
+
+// TestLinkCardsWorkByKeyboard: Tab reaches the cards and space or Enter
+// selects a link, as it presses a button.
+func TestLinkCardsWorkByKeyboard(t *testing.T) {
+	set, _, b := twoLinks()
+	h := newLinksHarness(t, set, Options{})
+	c := h.card("Jansen")
+	var focusable fyne.Focusable = c
+	h.u.win.Canvas().Focus(focusable)
+	if !c.focused || c.bg.StrokeWidth != 2 {
+		t.Fatal("the focused card shows no focus")
+	}
+	test.Type(c, " ")
+	h.settle()
+	if h.u.b != Backend(b) || !c.selected {
+		t.Fatal("space did not select Jansen")
+	}
+	other := h.card("De Vries")
+	h.u.win.Canvas().Focus(other)
+	other.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.settle()
+	if h.u.b == Backend(b) || !other.selected {
+		t.Fatal("Enter did not select De Vries")
+	}
+}
+
+// TestWithoutATrayTheWindowsMenuSyncsPerLink: without a tray the
+// window's own menu has Nu synchroniseren per link, and its
+// Pauzeren/Hervatten acts on all links.
+func TestWithoutATrayTheWindowsMenuSyncsPerLink(t *testing.T) {
+	set, a, b := twoLinks()
+	h := newLinksHarness(t, set, Options{TrayMissing: true})
+	if h.u.tray != nil {
+		t.Fatal("a tray without one")
+	}
+	items := h.u.win.MainMenu().Items[0].Items
+	sync := menuItem(h.u.win.MainMenu().Items[0], tr("tray.sync"))
+	if sync == nil || sync.ChildMenu == nil || len(sync.ChildMenu.Items) != 2 {
+		t.Fatalf("the window's menu: %+v", items)
+	}
+	sync.ChildMenu.Items[1].Action()
+	h.settle()
+	if len(b.called("SyncNow")) != 1 || len(a.called("SyncNow")) != 0 {
+		t.Fatal("the window's menu synced the wrong link")
+	}
+	h.u.winPause.Action()
+	h.settle()
+	if len(a.called("SetPaused true")) != 1 || len(b.called("SetPaused true")) != 1 {
+		t.Fatalf("Pauzeren paused %q and %q", a.called("SetPaused"), b.called("SetPaused"))
+	}
+}
