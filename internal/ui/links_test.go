@@ -35,6 +35,9 @@ type fakeLinkSet struct {
 	names    map[string]string
 	backends map[string]*fakeBackend
 	broken   map[string]string // id -> Problem: Backend fails
+	// override, when set for a link, is what Backend gives for it (a
+	// wrapper around its fakeBackend).
+	override map[string]Backend
 	subs     map[int]func(string, scheduler.Event)
 	nextSub  int
 	calls    []string
@@ -88,6 +91,9 @@ func (s *fakeLinkSet) Backend(id string) (Backend, error) {
 	defer s.mu.Unlock()
 	if p := s.broken[id]; p != "" {
 		return nil, errors.New(p)
+	}
+	if o := s.override[id]; o != nil {
+		return o, nil
 	}
 	b, ok := s.backends[id]
 	if !ok {
@@ -790,5 +796,59 @@ func TestWithoutATrayTheWindowsMenuSyncsPerLink(t *testing.T) {
 	h.settle()
 	if len(a.called("SetPaused true")) != 1 || len(b.called("SetPaused true")) != 1 {
 		t.Fatalf("Pauzeren paused %q and %q", a.called("SetPaused"), b.called("SetPaused"))
+	}
+}
+
+// gatedBackend is a fakeBackend whose Log and WorkflowStatuses wait, while
+// gate is set, until it is closed: a slow read of a link.
+type gatedBackend struct {
+	*fakeBackend
+	gate chan struct{}
+}
+
+func (g *gatedBackend) wait() {
+	g.mu.Lock()
+	gate := g.gate
+	g.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+}
+
+func (g *gatedBackend) Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, error) {
+	g.wait()
+	return g.fakeBackend.Log(ctx, f)
+}
+
+func (g *gatedBackend) WorkflowStatuses(ctx context.Context) ([]string, error) {
+	g.wait()
+	return g.fakeBackend.WorkflowStatuses(ctx)
+}
+
+// TestASlowReadOfTheLinkBeforeIsNotShown: the log and the workflow
+// statuses of the link that was selected, read while the user switched,
+// do not land on the new link's screens.
+func TestASlowReadOfTheLinkBeforeIsNotShown(t *testing.T) {
+	set, a, b := twoLinks()
+	a.statuses = []string{"Alleen bij De Vries"}
+	slow := &gatedBackend{fakeBackend: a}
+	set.override = map[string]Backend{"vries": slow}
+	h := newLinksHarness(t, set, Options{})
+	gate := make(chan struct{})
+	slow.mu.Lock()
+	slow.gate = gate
+	slow.mu.Unlock()
+	h.u.refresh()
+	h.u.loadWorkflowStatuses()
+	test.Tap(h.card("Jansen"))
+	h.settle()
+	close(gate)
+	h.settle()
+	if h.u.b != Backend(b) || slices.Contains(logMessages(h.u), "Regel van De Vries.") ||
+		!slices.Contains(logMessages(h.u), "Regel van Jansen.") {
+		t.Fatalf("Jansen shows %q", logMessages(h.u))
+	}
+	if slices.Contains(h.u.settings.workflowStatus.Options, "Alleen bij De Vries") {
+		t.Fatal("Jansen's Export tab offers De Vries's workflow status")
 	}
 }

@@ -430,10 +430,14 @@ func (u *UI) apply(s snapshot) {
 
 // refresh reloads the log, the attention list and the last run.
 func (u *UI) refresh() {
-	f := u.logView.filter()
+	f, b := u.logView.filter(), u.b
 	u.async(func() {
 		s := u.gather(f)
-		u.onMain(func() { u.apply(s) })
+		u.onMain(func() {
+			if u.b == b { // not another link's since (links_panel.go)
+				u.apply(s)
+			}
+		})
 	})
 }
 
@@ -607,12 +611,16 @@ func (u *UI) loadWorkflowStatuses() {
 	f.loadingStatuses = true
 	f.enableInvoiceFields()
 	u.relayout()
+	b := u.b
 	u.async(func() {
-		names, err := u.b.WorkflowStatuses(u.ctx)
+		names, err := b.WorkflowStatuses(u.ctx)
 		u.onMain(func() {
 			defer u.relayout()
 			f.loadingStatuses = false
 			f.enableInvoiceFields()
+			if u.b != b {
+				return // another link's since; useLink asked for its own
+			}
 			if err != nil {
 				f.note(tr("export.workflowstatus.failed", map[string]any{"Error": u.errorText(err)}))
 				return
