@@ -20,10 +20,14 @@ import (
 func (u *UI) linkMenu() *fyne.Menu {
 	info, _ := u.links.info(u.links.selectedID())
 	return fyne.NewMenu("",
+		fyne.NewMenuItem(tr("links.add.item"), u.askAddLink),
+		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(tr("links.rename"), u.askRenameLink),
 		fyne.NewMenuItem(pauseLabel(info.Paused), u.togglePauseLink),
 		fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(tr("links.remove"), u.askRemoveLink),
+		fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(tr("links.help.item"), func() { showMessage(u.win, tr("links.help.title"), tr("links.help")) }),
 	)
 }
 

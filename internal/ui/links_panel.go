@@ -27,10 +27,12 @@ import (
 	"fyne.io/fyne/v2/app"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 )
 
@@ -49,8 +51,14 @@ type linkState struct {
 	// knownParked and toldAttention.
 	notes map[string]*linkNotes
 
+	// single names the only link; bar holds the cards of several.
 	single *widget.Label
+	bar    *fyne.Container
 	cards  *fyne.Container
+	// row places single and the buttons in the tabs' row.
+	row *tabRowLayout
+	// manage is the Beheren button (⋮): its menu acts on the selected link.
+	manage *widget.Button
 	scroll *container.Scroll
 	// cancel ends the subscription to the links' events.
 	cancel func()
@@ -162,21 +170,84 @@ func (u *UI) Close() {
 	}
 }
 
-// linksBar is the bar above the tabs.
-func (u *UI) linksBar() fyne.CanvasObject {
+// linksLayout places the links in the window: it returns the cards, which
+// go above the tabs (hidden with one link), and the tabs with, in the empty
+// end of their row, the name of the only link and the buttons Koppeling
+// toevoegen and Beheren (⋮). That row costs no height: with one link every
+// tab of the manual keeps the space it had.
+func (u *UI) linksLayout() (fyne.CanvasObject, fyne.CanvasObject) {
 	l := u.links
 	l.single = widget.NewLabel("")
 	l.cards = container.NewHBox()
 	l.scroll = container.NewHScroll(l.cards)
 	add := widget.NewButtonWithIcon(tr("links.add"), theme.ContentAddIcon(), u.askAddLink)
+	add.Importance = widget.LowImportance
 	var manage *widget.Button
-	manage = widget.NewButtonWithIcon(tr("links.manage"), theme.MoreVerticalIcon(), func() {
+	// The Beheren button shows as ⋮ only, the sign of "more actions", to leave the
+	// tabs' row room.
+	manage = widget.NewButtonWithIcon("", theme.MoreVerticalIcon(), func() {
 		widget.ShowPopUpMenuAtRelativePosition(u.linkMenu(), u.win.Canvas(), fyne.NewPos(0, manage.Size().Height), manage)
 	})
-	help := helpButton(tr("links.help.title"), tr("links.help"), u.window)
+	manage.Importance = widget.LowImportance
+	l.manage = manage
+	// No separator: the cards' outlines and the tabs' underline set the
+	// bar apart, and every pixel of height is a tab's.
+	l.bar = container.NewStack(l.scroll)
+	l.row = &tabRowLayout{used: func() float32 { return tabsWidth(u.tabs) }, skip: map[fyne.CanvasObject]bool{}}
+	row := container.New(l.row, l.single, add, manage)
 	u.showLinks()
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(add, manage, help), container.NewStack(l.single, l.scroll))
-	return container.NewVBox(bar, widget.NewSeparator())
+	controls := container.NewBorder(row, nil, nil, nil)
+	return l.bar, container.NewStack(u.tabs, controls)
+}
+
+// tabRowLayout places its objects at the right end of the tabs' row, from
+// the right, each only while it fits beside the tabs (used is the width
+// they take): the first ones give way first (the only link's name, then
+// Nieuwe koppeling, which the Beheren menu also has), so that another
+// tab or a longer translation never covers a tab. An object in skip is
+// not shown at all (the name while there are several links).
+type tabRowLayout struct {
+	used func() float32
+	skip map[fyne.CanvasObject]bool
+}
+
+func (l *tabRowLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var h float32
+	for _, o := range objects {
+		if !l.skip[o] {
+			h = max(h, o.MinSize().Height)
+		}
+	}
+	return fyne.NewSize(0, h)
+}
+
+func (l *tabRowLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
+	left := l.used() + theme.Padding()
+	x, fits := size.Width, true
+	for i := len(objects) - 1; i >= 0; i-- {
+		o := objects[i]
+		m := o.MinSize()
+		// Beheren, the last, stays: it is the way to every action.
+		fits = fits && !l.skip[o] && (x-m.Width >= left || i == len(objects)-1)
+		setShown(o, fits)
+		if !fits {
+			continue
+		}
+		x -= m.Width
+		o.Move(fyne.NewPos(x, (size.Height-m.Height)/2))
+		o.Resize(m)
+	}
+}
+
+// tabsWidth is about the width the tabs' buttons take: each its bold
+// title, the button's padding and the space between buttons (measured
+// against Fyne's own tab buttons by TestLinkControlsNeverCoverATab).
+func tabsWidth(t *container.AppTabs) float32 {
+	var w float32
+	for _, it := range t.Items {
+		w += fyne.MeasureText(it.Text, theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 2*theme.InnerPadding() + theme.Padding()
+	}
+	return w
 }
 
 // showLinks shows the links as they are now in the bar.
@@ -188,11 +259,11 @@ func (u *UI) showLinks() {
 			name = l.infos[0].Name
 		}
 		l.single.SetText(tr("links.single", map[string]any{"Name": name}))
-		l.single.Show()
-		l.scroll.Hide()
+		l.row.skip[l.single] = false
+		l.bar.Hide()
 		return
 	}
-	l.single.Hide()
+	l.row.skip[l.single] = true
 	for len(l.cards.Objects) < len(l.infos) {
 		l.cards.Add(newLinkCard())
 	}
@@ -204,7 +275,7 @@ func (u *UI) showLinks() {
 		c.show(u.cardLines(info), info.ID == l.selected, linkImportance(info))
 	}
 	l.cards.Refresh()
-	l.scroll.Show()
+	l.bar.Show()
 	if u.win.Content() != nil {
 		u.relayout()
 	}
@@ -289,43 +360,85 @@ func outcomeKey(outcome string) string {
 	return "result.failed"
 }
 
-// linkCard is one link in the bar: its name, its state and its last run;
-// tapping it selects the link.
+// linkCard is one link in the bar: its name and state (with the
+// attention count) on one line, its last run below in small print; tapping
+// it selects the link. Its texts are canvas texts, not labels, so that the
+// card stays two lines low.
 type linkCard struct {
 	widget.BaseWidget
-	name, state, last *widget.Label
+	name, state, last *canvas.Text
 	bg                *canvas.Rectangle
-	selected          bool
+	selected, focused bool
+	imp               widget.Importance
 	onTap             func()
 }
 
 func newLinkCard() *linkCard {
-	c := &linkCard{name: widget.NewLabel(""), state: widget.NewLabel(""), last: widget.NewLabel(""),
-		bg: canvas.NewRectangle(color.Transparent)}
+	c := &linkCard{name: canvas.NewText("", color.Black), state: canvas.NewText("", color.Black),
+		last: canvas.NewText("", color.Black), bg: canvas.NewRectangle(color.Transparent)}
+	c.name.TextStyle.Bold = true
 	c.bg.CornerRadius = theme.InputRadiusSize()
 	c.bg.StrokeWidth = 1
-	c.name.TextStyle.Bold = true
-	for _, l := range []*widget.Label{c.state, c.last} {
-		l.SizeName = theme.SizeNameCaptionText
-	}
 	c.ExtendBaseWidget(c)
 	return c
 }
 
 func (c *linkCard) show(lines [3]string, selected bool, imp widget.Importance) {
-	c.name.SetText(lines[0])
-	c.state.Importance = imp
-	c.state.SetText(lines[1])
-	c.last.SetText(lines[2])
-	c.selected = selected
-	// The selected link's card is filled and outlined in the theme's
-	// colours, the others only outlined.
+	c.name.Text, c.state.Text, c.last.Text = lines[0], lines[1], lines[2]
+	c.selected, c.imp = selected, imp
+	c.Refresh()
+}
+
+// Refresh paints the card in the theme's colours: the selected link's
+// filled and outlined, the others only outlined; the state in the colour
+// of its importance.
+func (c *linkCard) Refresh() {
+	c.paint()
+	c.BaseWidget.Refresh()
+}
+
+func (c *linkCard) paint() {
+	c.name.Color, c.last.Color = theme.Color(theme.ColorNameForeground), theme.Color(theme.ColorNamePlaceHolder)
+	c.name.TextSize, c.state.TextSize = theme.TextSize(), theme.TextSize()
+	c.last.TextSize = theme.CaptionTextSize()
+	c.state.Color = theme.Color(theme.ColorNameForeground)
+	switch c.imp {
+	case widget.DangerImportance:
+		c.state.Color = theme.Color(theme.ColorNameError)
+	case widget.WarningImportance:
+		c.state.Color = theme.Color(theme.ColorNameWarning)
+	}
 	c.bg.FillColor, c.bg.StrokeColor = color.Transparent, theme.Color(theme.ColorNameSeparator)
-	if selected {
+	if c.selected {
 		c.bg.FillColor, c.bg.StrokeColor = theme.Color(theme.ColorNameSelection), theme.Color(theme.ColorNamePrimary)
 	}
-	c.bg.Refresh()
-	c.Refresh()
+	c.bg.StrokeWidth = 1
+	if c.focused {
+		c.bg.StrokeColor, c.bg.StrokeWidth = theme.Color(theme.ColorNameFocus), 2
+	}
+}
+
+// The card takes the keyboard's focus (Tab) and selects its link on space
+// or Enter, as a button does.
+
+// FocusGained shows the focus on the card's outline.
+func (c *linkCard) FocusGained() { c.focused = true; c.Refresh() }
+
+// FocusLost takes the focus off the outline.
+func (c *linkCard) FocusLost() { c.focused = false; c.Refresh() }
+
+// TypedRune selects the link on space.
+func (c *linkCard) TypedRune(r rune) {
+	if r == ' ' {
+		c.Tapped(nil)
+	}
+}
+
+// TypedKey selects the link on Enter.
+func (c *linkCard) TypedKey(ev *fyne.KeyEvent) {
+	if ev.Name == fyne.KeyReturn || ev.Name == fyne.KeyEnter {
+		c.Tapped(nil)
+	}
 }
 
 // Tapped selects the card's link.
@@ -335,9 +448,16 @@ func (c *linkCard) Tapped(*fyne.PointEvent) {
 	}
 }
 
+// Cursor is the hand: the card is a button.
+func (c *linkCard) Cursor() desktop.Cursor { return desktop.PointerCursor }
+
 func (c *linkCard) CreateRenderer() fyne.WidgetRenderer {
-	lines := container.New(layout.NewCustomPaddedVBoxLayout(-2*theme.Padding()), c.name, c.state, c.last)
-	return widget.NewSimpleRenderer(container.NewStack(c.bg, container.NewPadded(lines)))
+	c.paint()
+	p := theme.Padding()
+	first := container.New(layout.NewCustomPaddedHBoxLayout(2*p), c.name, c.state)
+	lines := container.New(layout.NewCustomPaddedVBoxLayout(0), first, c.last)
+	inset := container.New(layout.NewCustomPaddedLayout(p/2, p/2, 2*p, 2*p), lines)
+	return widget.NewSimpleRenderer(container.NewStack(c.bg, inset))
 }
 
 // selectLink makes the screens act on the link with id, after asking about
@@ -476,6 +596,18 @@ func (u *UI) handleLinkEvent(id string, ev scheduler.Event) {
 	})
 }
 
+// HandleLinkProgress takes a progress report of one link's run (that
+// link's Runner's OnProgress); it runs on the run's goroutine and never
+// blocks it. The selected link's reports show as HandleProgress shows
+// them; another link's are dropped (its card says that it runs). A report
+// that races with a change of the selection belongs to a run the feed has
+// ended (useLink), so it is not shown either.
+func (u *UI) HandleLinkProgress(id string, p report.Progress) {
+	if u.links == nil || id == u.links.selectedID() {
+		u.progressFeed.report(p)
+	}
+}
+
 // linkEvent updates a link's card after one of its events; the end of a
 // run reads the list again for its last run and attention count.
 func (u *UI) linkEvent(id string, ev scheduler.Event) {
@@ -514,12 +646,4 @@ func (u *UI) updateTray() {
 			m.Refresh()
 		}
 	}
-}
-
-// nonNil is o in a list, or an empty list when o is nil.
-func nonNil(o fyne.CanvasObject) []fyne.CanvasObject {
-	if o == nil {
-		return nil
-	}
-	return []fyne.CanvasObject{o}
 }

@@ -17,9 +17,11 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
 	"github.com/koppeling/koppeling/internal/store"
 )
@@ -33,6 +35,9 @@ type fakeLinkSet struct {
 	names    map[string]string
 	backends map[string]*fakeBackend
 	broken   map[string]string // id -> Problem: Backend fails
+	// override, when set for a link, is what Backend gives for it (a
+	// wrapper around its fakeBackend).
+	override map[string]Backend
 	subs     map[int]func(string, scheduler.Event)
 	nextSub  int
 	calls    []string
@@ -86,6 +91,9 @@ func (s *fakeLinkSet) Backend(id string) (Backend, error) {
 	defer s.mu.Unlock()
 	if p := s.broken[id]; p != "" {
 		return nil, errors.New(p)
+	}
+	if o := s.override[id]; o != nil {
+		return o, nil
 	}
 	b, ok := s.backends[id]
 	if !ok {
@@ -189,8 +197,8 @@ func twoLinks() (*fakeLinkSet, *fakeBackend, *fakeBackend) {
 	if err := b.SaveSettings(context.Background(), map[string]string{store.KeyIntervalMinutes: "50"}); err != nil {
 		panic(err)
 	}
-	a.addLog(store.LogEntry{Time: time.Now(), Level: store.LevelInfo, Message: "Regel van De Vries."})
-	b.addLog(store.LogEntry{Time: time.Now(), Level: store.LevelInfo, Message: "Regel van Jansen."})
+	a.addLog(store.LogEntry{Time: goldenAt.Add(time.Hour), Level: store.LevelInfo, Message: "Regel van De Vries."})
+	b.addLog(store.LogEntry{Time: goldenAt.Add(time.Hour), Level: store.LevelInfo, Message: "Regel van Jansen."})
 	set.add("vries", "De Vries", a)
 	set.add("jansen", "Jansen", b)
 	return set, a, b
@@ -517,11 +525,11 @@ func TestTrayPausesAllLinksAndTheBarOne(t *testing.T) {
 		t.Fatalf("all paused: icon %s", h.app.icon.Name())
 	}
 	// The bar's menu resumes De Vries alone; the tray then offers Pauzeren.
-	menu := h.u.linkMenu()
-	if menu.Items[1].Label != tr("tray.resume") {
-		t.Fatalf("the bar's menu offers %q", menu.Items[1].Label)
+	resume := menuItem(h.u.linkMenu(), tr("tray.resume"))
+	if resume == nil {
+		t.Fatal("the bar's menu offers no Hervatten")
 	}
-	menu.Items[1].Action()
+	resume.Action()
 	h.settle()
 	set.emit("vries", scheduler.Event{Kind: scheduler.EventResumed})
 	h.settle()
@@ -539,7 +547,7 @@ func TestOneLinkKeepsTheWindowAndTrayOfBefore(t *testing.T) {
 	b.creds = fakeCredentials
 	set.add("std", "Standaard", b)
 	h := newLinksHarness(t, set, Options{})
-	if !h.u.links.single.Visible() || h.u.links.single.Text != "Koppeling: Standaard" || h.u.links.scroll.Visible() {
+	if !h.u.links.single.Visible() || h.u.links.single.Text != "Koppeling: Standaard" || h.u.links.bar.Visible() {
 		t.Fatalf("one link: bar %q", h.u.links.single.Text)
 	}
 	item := h.trayItem(tr("tray.sync"))
@@ -599,5 +607,248 @@ func TestLinksInEnglish(t *testing.T) {
 	h.settle()
 	if !strings.Contains(h.topDialogText(), "There already is a link named jansen.") {
 		t.Fatalf("English refusal: %q", h.topDialogText())
+	}
+}
+
+// TestLinksFitAtTheDefaultSize opens the demo's window over one link and
+// over two at its default size, in Dutch and English, with a history in
+// the log and invoices on: the links leave every tab without scrolling and
+// the status line whole. The Dutch Log tab with two links is compared with
+// links.png (after a deliberate change the new image is in
+// testdata/failed/).
+func TestLinksFitAtTheDefaultSize(t *testing.T) {
+	for _, c := range []struct {
+		lang  string
+		links int
+	}{{"nl_NL.UTF-8", 2}, {"en_US.UTF-8", 2}, {"nl_NL.UTF-8", 1}, {"en_US.UTF-8", 1}} {
+		lang := c.lang
+		t.Run(fmt.Sprintf("%s/%d", lang, c.links), func(t *testing.T) {
+			t.Setenv("LANG", lang)
+			t.Setenv("LC_MESSAGES", "")
+			set, a, b := twoLinks()
+			goldenFake(a)
+			for _, f := range []*fakeBackend{a, b} {
+				if err := f.SaveSettings(t.Context(), map[string]string{store.KeyExportInvoices: "true",
+					store.KeyTemplate: "Standaard"}); err != nil {
+					t.Fatal(err)
+				}
+			}
+			b.mu.Lock()
+			b.runs = append(b.runs, store.Run{ID: 1, StartedAt: goldenAt, FinishedAt: goldenAt.Add(2 * time.Minute),
+				Outcome: store.RunOK, Summary: "Alles was al bijgewerkt"})
+			b.settings.Paused = true
+			b.mu.Unlock()
+			set.order = set.order[:c.links]
+			h := newLinksHarness(t, set, demoOptions)
+			u := h.u
+			for i, item := range u.tabs.Items {
+				u.tabs.SelectIndex(i)
+				assertFits(t, item)
+			}
+			if min := u.win.Content().MinSize(); min.Width > defaultWindowSize.Width || min.Height > defaultWindowSize.Height {
+				t.Errorf("the window needs %v, more than its default size", min)
+			}
+			assertStatusWhole(t, u)
+			if lang == "nl_NL.UTF-8" && c.links == 2 {
+				u.tabs.SelectIndex(tabLog)
+				u.win.Canvas().Unfocus()
+				test.AssertImageMatches(t, "links.png", u.win.Canvas().Capture())
+			}
+		})
+	}
+}
+
+// menuItem is the item of m labelled label (nil when none).
+func menuItem(m *fyne.Menu, label string) *fyne.MenuItem {
+	for _, it := range m.Items {
+		if it.Label == label {
+			return it
+		}
+	}
+	return nil
+}
+
+// TestLinkControlsNeverCoverATab: the link's name, Koppeling toevoegen and
+// Beheren share the tabs' row; with one link or two, in Dutch and English,
+// with a sixth tab as another part of issue 18 adds, what does not fit
+// beside the last tab gives way (Beheren, which has every action, stays).
+func TestLinkControlsNeverCoverATab(t *testing.T) {
+	for _, lang := range []string{"nl_NL.UTF-8", "en_US.UTF-8"} {
+		for _, n := range []int{1, 2} {
+			t.Run(fmt.Sprintf("%s/%d", lang, n), func(t *testing.T) {
+				t.Setenv("LANG", lang)
+				t.Setenv("LC_MESSAGES", "")
+				set, _, _ := twoLinks()
+				if n == 1 {
+					set.order = set.order[:1]
+				}
+				h := newLinksHarness(t, set, Options{})
+				u := h.u
+				for extra := 0; extra < 2; extra++ {
+					u.win.Content().Refresh()
+					end := lastTabEnd(t, u)
+					var shown []string
+					for _, o := range []fyne.CanvasObject{u.links.single, findButton(u.win.Content(), tr("links.add")),
+						u.links.manage} {
+						if !o.Visible() {
+							continue
+						}
+						x := fyne.CurrentApp().Driver().AbsolutePositionForObject(o).X
+						if x < end {
+							t.Errorf("%T at x %v covers the tabs, which end at %v", o, x, end)
+						}
+						shown = append(shown, fmt.Sprint(texts(o)))
+					}
+					if !slices.Contains(shown, "[]") {
+						t.Errorf("Beheren gave way: %q", shown)
+					}
+					if extra == 0 && (!slices.Contains(shown, "["+tr("links.add")+"]") || n == 1 && !slices.Contains(shown, "["+u.links.single.Text+"]")) {
+						t.Errorf("five tabs leave room for every control, shown %q", shown)
+					}
+					u.tabs.Append(container.NewTabItem("Facturen", widget.NewLabel("")))
+				}
+			})
+		}
+	}
+}
+
+// lastTabEnd is the right edge of the tabs' last button on the canvas.
+func lastTabEnd(t *testing.T, u *UI) float32 {
+	t.Helper()
+	var end float32
+	walk(u.tabs, func(o fyne.CanvasObject) {
+		if fmt.Sprintf("%T", o) == "*container.tabButton" {
+			end = max(end, fyne.CurrentApp().Driver().AbsolutePositionForObject(o).X+o.Size().Width)
+		}
+	})
+	if end == 0 {
+		t.Fatal("no tab buttons found")
+	}
+	return end
+}
+
+// TestOnlyTheSelectedLinksProgressShows: a long read of a link that is not
+// selected leaves the status line alone; the selected link's shows.
+func TestOnlyTheSelectedLinksProgressShows(t *testing.T) {
+	set, _, _ := twoLinks()
+	h := newLinksHarness(t, set, Options{})
+	for _, id := range []string{"vries", "jansen"} {
+		set.emit(id, scheduler.Event{Kind: scheduler.EventStarted, Time: time.Now()})
+	}
+	h.settle()
+	h.u.HandleLinkProgress("jansen", report.Progress{Kind: "relations", Read: 6000})
+	h.settle()
+	if h.u.status.Text != tr("status.running") {
+		t.Fatalf("Jansen's progress shows: %q", h.u.status.Text)
+	}
+	h.u.HandleLinkProgress("vries", report.Progress{Kind: "relations", Read: 7000})
+	h.settle()
+	if !strings.HasPrefix(h.u.status.Text, "Relaties ophalen: 7.000 gelezen") {
+		t.Fatalf("De Vries's progress does not show: %q", h.u.status.Text)
+	}
+}
+
+// TestLinkCardsWorkByKeyboard: Tab reaches the cards and space or Enter
+// selects a link, as it presses a button.
+func TestLinkCardsWorkByKeyboard(t *testing.T) {
+	set, _, b := twoLinks()
+	h := newLinksHarness(t, set, Options{})
+	c := h.card("Jansen")
+	var focusable fyne.Focusable = c
+	h.u.win.Canvas().Focus(focusable)
+	if !c.focused || c.bg.StrokeWidth != 2 {
+		t.Fatal("the focused card shows no focus")
+	}
+	test.Type(c, " ")
+	h.settle()
+	if h.u.b != Backend(b) || !c.selected {
+		t.Fatal("space did not select Jansen")
+	}
+	other := h.card("De Vries")
+	h.u.win.Canvas().Focus(other)
+	other.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	h.settle()
+	if h.u.b == Backend(b) || !other.selected {
+		t.Fatal("Enter did not select De Vries")
+	}
+}
+
+// TestWithoutATrayTheWindowsMenuSyncsPerLink: without a tray the
+// window's own menu has Nu synchroniseren per link, and its
+// Pauzeren/Hervatten acts on all links.
+func TestWithoutATrayTheWindowsMenuSyncsPerLink(t *testing.T) {
+	set, a, b := twoLinks()
+	h := newLinksHarness(t, set, Options{TrayMissing: true})
+	if h.u.tray != nil {
+		t.Fatal("a tray without one")
+	}
+	items := h.u.win.MainMenu().Items[0].Items
+	sync := menuItem(h.u.win.MainMenu().Items[0], tr("tray.sync"))
+	if sync == nil || sync.ChildMenu == nil || len(sync.ChildMenu.Items) != 2 {
+		t.Fatalf("the window's menu: %+v", items)
+	}
+	sync.ChildMenu.Items[1].Action()
+	h.settle()
+	if len(b.called("SyncNow")) != 1 || len(a.called("SyncNow")) != 0 {
+		t.Fatal("the window's menu synced the wrong link")
+	}
+	h.u.winPause.Action()
+	h.settle()
+	if len(a.called("SetPaused true")) != 1 || len(b.called("SetPaused true")) != 1 {
+		t.Fatalf("Pauzeren paused %q and %q", a.called("SetPaused"), b.called("SetPaused"))
+	}
+}
+
+// gatedBackend is a fakeBackend whose Log and WorkflowStatuses wait, while
+// gate is set, until it is closed: a slow read of a link.
+type gatedBackend struct {
+	*fakeBackend
+	gate chan struct{}
+}
+
+func (g *gatedBackend) wait() {
+	g.mu.Lock()
+	gate := g.gate
+	g.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+}
+
+func (g *gatedBackend) Log(ctx context.Context, f store.LogFilter) ([]store.LogEntry, error) {
+	g.wait()
+	return g.fakeBackend.Log(ctx, f)
+}
+
+func (g *gatedBackend) WorkflowStatuses(ctx context.Context) ([]string, error) {
+	g.wait()
+	return g.fakeBackend.WorkflowStatuses(ctx)
+}
+
+// TestASlowReadOfTheLinkBeforeIsNotShown: the log and the workflow
+// statuses of the link that was selected, read while the user switched,
+// do not land on the new link's screens.
+func TestASlowReadOfTheLinkBeforeIsNotShown(t *testing.T) {
+	set, a, b := twoLinks()
+	a.statuses = []string{"Alleen bij De Vries"}
+	slow := &gatedBackend{fakeBackend: a}
+	set.override = map[string]Backend{"vries": slow}
+	h := newLinksHarness(t, set, Options{})
+	gate := make(chan struct{})
+	slow.mu.Lock()
+	slow.gate = gate
+	slow.mu.Unlock()
+	h.u.refresh()
+	h.u.loadWorkflowStatuses()
+	test.Tap(h.card("Jansen"))
+	h.settle()
+	close(gate)
+	h.settle()
+	if h.u.b != Backend(b) || slices.Contains(logMessages(h.u), "Regel van De Vries.") ||
+		!slices.Contains(logMessages(h.u), "Regel van Jansen.") {
+		t.Fatalf("Jansen shows %q", logMessages(h.u))
+	}
+	if slices.Contains(h.u.settings.workflowStatus.Options, "Alleen bij De Vries") {
+		t.Fatal("Jansen's Export tab offers De Vries's workflow status")
 	}
 }

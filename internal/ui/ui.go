@@ -285,14 +285,16 @@ func (u *UI) build() {
 	bottom := container.NewVBox(widget.NewSeparator(), u.status,
 		container.NewHBox(u.saveNote, layout.NewSpacer(), helpBtn, u.save, sync))
 
-	var top fyne.CanvasObject
-	if u.opts.Demo {
-		top = u.demoBanner()
-	}
+	var top, cards fyne.CanvasObject
+	var center fyne.CanvasObject = u.tabs
 	if u.links != nil {
-		top = container.NewVBox(append(nonNil(top), u.linksBar())...)
+		cards, center = u.linksLayout() // links_panel.go
+		top = cards
 	}
-	u.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, u.tabs))
+	if u.opts.Demo {
+		top = u.demoBanner(cards)
+	}
+	u.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, center))
 
 	focusFirst := []fyne.Focusable{u.login.username, u.settings.importRelations, u.settings.exportInvoices,
 		u.settings.interval, u.logView.problemsOnly}
@@ -332,7 +334,10 @@ func (u *UI) fillTab(i int) {
 	u.tabs.Refresh()
 }
 
-func (u *UI) demoBanner() fyne.CanvasObject {
+// demoBanner is the demo's banner: its text, the sandboxes' links beside
+// it and, below the text, the links' cards (when not nil), which so take
+// little more height than the sandboxes' links do.
+func (u *UI) demoBanner(cards fyne.CanvasObject) fyne.CanvasObject {
 	text := widget.NewLabel(tr("demo.banner"))
 	text.Wrapping = fyne.TextWrapWord
 	text.Importance = widget.WarningImportance
@@ -350,6 +355,9 @@ func (u *UI) demoBanner() fyne.CanvasObject {
 	}
 	u.demoFollowRoad()
 	// The links beside the text, one above the other, keep the banner low.
+	if cards != nil {
+		return container.NewBorder(nil, nil, nil, links, container.NewVBox(text, cards))
+	}
 	return container.NewBorder(nil, nil, nil, links, text)
 }
 
@@ -426,10 +434,14 @@ func (u *UI) apply(s snapshot) {
 
 // refresh reloads the log, the attention list and the last run.
 func (u *UI) refresh() {
-	f := u.logView.filter()
+	f, b := u.logView.filter(), u.b
 	u.async(func() {
 		s := u.gather(f)
-		u.onMain(func() { u.apply(s) })
+		u.onMain(func() {
+			if u.b == b { // not another link's since (links_panel.go)
+				u.apply(s)
+			}
+		})
 	})
 }
 
@@ -603,12 +615,16 @@ func (u *UI) loadWorkflowStatuses() {
 	f.loadingStatuses = true
 	f.enableInvoiceFields()
 	u.relayout()
+	b := u.b
 	u.async(func() {
-		names, err := u.b.WorkflowStatuses(u.ctx)
+		names, err := b.WorkflowStatuses(u.ctx)
 		u.onMain(func() {
 			defer u.relayout()
 			f.loadingStatuses = false
 			f.enableInvoiceFields()
+			if u.b != b {
+				return // another link's since; useLink asked for its own
+			}
 			if err != nil {
 				f.note(tr("export.workflowstatus.failed", map[string]any{"Error": u.errorText(err)}))
 				return
