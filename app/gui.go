@@ -16,7 +16,6 @@ import (
 	"github.com/koppeling/koppeling/internal/backend"
 	"github.com/koppeling/koppeling/internal/links"
 	"github.com/koppeling/koppeling/internal/message"
-	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
 	"github.com/koppeling/koppeling/internal/store"
 	"github.com/koppeling/koppeling/internal/ui"
@@ -201,9 +200,8 @@ func runDesktop(ctx context.Context, e env, set *backend.LinkSet, opts ui.Option
 	}
 	defer app.Close()
 	// Before the schedulers start, which run the runners on their
-	// goroutines. Runs of different links take turns, so the reports are
-	// always the running link's.
-	set.OnProgress(func(_ string, p report.Progress) { app.HandleProgress(p) })
+	// goroutines: the window shows the selected link's reports.
+	set.OnProgress(app.HandleLinkProgress)
 	claim.Serve(app.Show)
 	if err := set.Start(ctx); err != nil {
 		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
