@@ -14,20 +14,19 @@ import (
 	"time"
 
 	"github.com/koppeling/koppeling/internal/backend"
-	"github.com/koppeling/koppeling/internal/demo"
+	"github.com/koppeling/koppeling/internal/links"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/sandbox/ebrest"
-	"github.com/koppeling/koppeling/internal/scheduler"
-	"github.com/koppeling/koppeling/internal/secrets"
-	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
 	"github.com/koppeling/koppeling/internal/ui"
 	"github.com/koppeling/koppeling/internal/ui/instance"
 )
 
-// runGUI starts the desktop app: window, tray and the sync loop. With --demo
-// it runs against in-process sandboxes (package demo). A second start with
-// the same data directory brings the running window to the front and exits.
-// A damaged store starts nothing but the window that explains it.
+// runGUI starts the desktop app: window, tray and every link's sync loop.
+// With --demo it runs against in-process sandboxes (package demo). A second
+// start with the same data directory brings the running window to the
+// front and exits. When no link's store can be opened (a damaged store of
+// the only link), nothing starts but the window that explains it.
 func runGUI(args []string, e env) int {
 	flags, ok := parseGUIFlags(args, e)
 	if !ok {
@@ -52,12 +51,12 @@ func runGUI(args []string, e env) int {
 	// From here on Fyne and the tray (and Koppeling's own desktop code) log
 	// to the data directory, not to the console (see guiLog).
 	defer routeGUILog(dir)()
-	link, code, ok := openGUILink(ctx, e, dir, flags, claim)
+	set, opts, code, ok := openGUILinks(ctx, e, dir, flags, claim)
 	if !ok {
 		return code
 	}
-	defer link.close()
-	return runDesktop(ctx, e, link, flags, claim)
+	defer set.Close()
+	return runDesktop(ctx, e, set, opts, claim)
 }
 
 // guiFlags are the desktop app's command-line flags.
@@ -107,93 +106,104 @@ func claimWindow(e env, dir string) (claim *instance.Instance, code int, ok bool
 	return claim, exitOK, true
 }
 
-// guiLink is the link the window shows: its store, keychain, service
-// addresses and saved settings, and what to close at the end.
-type guiLink struct {
-	st    *store.Store
-	vault *secrets.Vault
-	ep    services.Endpoints
-	set   store.Settings
-	opts  ui.Options
-	close func()
-}
-
-// openGUILink opens the demo link or the user's. A store that cannot be
-// opened stops the app before anything syncs, with the reason on stderr; a
-// damaged one is also shown in a window, for a start from the menu or at
-// login, where stderr goes nowhere (the app keeps its claim until the
-// window closes). ok is false when the app stops, with code its exit code.
-func openGUILink(ctx context.Context, e env, dir string, f guiFlags, claim *instance.Instance) (l guiLink, code int, ok bool) {
-	l.opts = ui.Options{StartHidden: f.hidden, BuiltInSoftwareToken: softwareToken != "", Version: version}
-	if f.demo {
-		d, err := demo.Start(ctx, dir)
+// openGUILinks opens every link of the installation (the demo's, with
+// --demo) for the window, with the --link one selected first. A link whose
+// store cannot be opened is listed with its problem while the others run;
+// when no link can be opened the app stops before anything syncs, with
+// the reason on stderr, and a damaged store is also shown in a window, for
+// a start from the menu or at login, where stderr goes nowhere (the app
+// keeps its claim until the window closes). ok is false when the app
+// stops, with code its exit code.
+func openGUILinks(ctx context.Context, e env, dir string, f guiFlags, claim *instance.Instance) (set *backend.LinkSet, opts ui.Options, code int, ok bool) {
+	opts = ui.Options{StartHidden: f.hidden, BuiltInSoftwareToken: softwareToken != "", Version: version}
+	reg := links.New(dir)
+	if name := e.linkName(); name != "" {
+		l, err := reg.Find(name)
 		if err != nil {
-			return l, storeFailed(e, "koppeling --demo", err), false
+			return nil, opts, storeFailed(e, "koppeling", err), false
 		}
+		opts.SelectLink = l.ID
+	} else if l, err := onlyLink(reg); err == nil {
+		opts.SelectLink = l.ID
+	}
+	opener := &linkOpener{e: e, demo: f.demo, envLink: opts.SelectLink}
+	lo := backend.LinkSetOptions{Registry: reg, Open: opener.open, RunAtStart: !f.demo, AllWorkOrders: f.demo}
+	if !f.demo {
+		// Catch up at start, unless there is nothing to log in with yet or
+		// the user paused; the demo waits for its user's first Start
+		// synchronisatie.
+		lo.Vault, lo.Autostart = e.vaultFor, switchAutostart
+	}
+	set, err := backend.NewLinkSet(ctx, lo)
+	if err != nil {
+		return nil, opts, storeFailed(e, "koppeling", err), false
+	}
+	if code, ok := anyLinkOpens(ctx, e, set, f, claim); !ok {
+		set.Close()
+		return nil, opts, code, false
+	}
+	if d := opener.demoEnv(); d != nil {
 		fmt.Fprintf(e.stdout, "Koppeling demo (data in %s)\n  e-Boekhouden sandbox  %s\n  OutSmart sandbox      %s\n",
 			dir, d.Endpoints.EBoekhoudenURL, d.Endpoints.OutSmartURL)
-		l.st, l.vault, l.ep, l.close = d.Store, d.Vault, d.Endpoints, func() { d.Close() }
-		l.opts.Demo, l.opts.DemoEBoekhoudenState, l.opts.DemoOutSmartState = true, d.EBoekhoudenStateURL, d.OutSmartStateURL
-		l.opts.DemoEBoekhoudenRESTState = d.EBoekhoudenRESTStateURL
-		l.opts.BuiltInSoftwareToken = true
-		l.opts.DemoAPIToken = ebrest.DemoAPIToken // the REST sandbox's, to try the token's road
-	} else {
-		st, err := store.Open(ctx, dir)
-		if err != nil {
-			code := storeFailed(e, "koppeling", err)
-			var d *store.DamagedError
-			if errors.As(err, &d) {
-				damagedStoreWindow(e, d, claim)
+		opts.Demo, opts.DemoEBoekhoudenState, opts.DemoOutSmartState = true, d.EBoekhoudenStateURL, d.OutSmartStateURL
+		opts.DemoEBoekhoudenRESTState = d.EBoekhoudenRESTStateURL
+		opts.BuiltInSoftwareToken = true
+		opts.DemoAPIToken = ebrest.DemoAPIToken // the REST sandbox's, to try the token's road
+	} else if f.demo {
+		opts.Demo, opts.BuiltInSoftwareToken, opts.DemoAPIToken = true, true, ebrest.DemoAPIToken
+	}
+	if !f.demo {
+		// Every link's app.autostart shows what the system does.
+		if infos, err := set.Links(ctx); err == nil {
+			for _, i := range infos {
+				if p, err := set.Backend(i.ID); err == nil {
+					reconcileAutostart(ctx, p.Store)
+				}
 			}
-			return l, code, false
 		}
-		l.st, l.vault, l.ep, l.close = st, e.vault(), e.endpoints(), func() { st.Close() }
-		reconcileAutostart(ctx, st)
 	}
-	var err error
-	if l.set, err = l.st.Settings(ctx); err != nil {
-		// A store that Open passed may still be damaged further in.
-		code := storeFailed(e, "koppeling", err)
-		if d := store.AsDamaged(err, l.st.Path()); d != nil && !f.demo {
-			damagedStoreWindow(e, d, claim)
-		}
-		l.close()
-		return l, code, false
-	}
-	return l, exitOK, true
+	return set, opts, exitOK, true
 }
 
-// runDesktop wires the runner, the scheduler and the window for the link and
-// runs the window until the user quits.
-func runDesktop(ctx context.Context, e env, l guiLink, f guiFlags, claim *instance.Instance) int {
-	runner := &services.Runner{Store: l.st, Endpoints: l.ep, Credentials: func() (secrets.Credentials, error) {
-		c, _, err := l.vault.Load()
-		return c, err
-	}}
-	creds, _, _ := l.vault.Load()
-	sched := scheduler.New(backend.RunFunc(runner), scheduler.Options{
-		Interval: time.Duration(l.set.IntervalMinutes) * time.Minute,
-		Paused:   l.set.Paused,
-		// Catch up at start, unless there is nothing to log in with yet or the
-		// user paused; the demo waits for its user's first Start synchronisatie.
-		RunAtStart: !f.demo && !l.set.Paused && creds.EBoekhoudenComplete() && creds.OutSmartComplete(),
-	})
-	defer sched.Stop()
-
-	parts := &backend.Parts{Store: l.st, Vault: l.vault, Runner: runner, Scheduler: sched, Endpoints: l.ep}
-	if !f.demo {
-		parts.Autostart = switchAutostart
+// anyLinkOpens reports whether at least one link can be opened; when none
+// can, it says why the first cannot (as the app did with one store) and
+// ok is false.
+func anyLinkOpens(ctx context.Context, e env, set *backend.LinkSet, f guiFlags, claim *instance.Instance) (code int, ok bool) {
+	infos, err := set.Links(ctx)
+	if err != nil {
+		return storeFailed(e, "koppeling", err), false
 	}
-	app, err := ui.NewDesktop(parts, l.opts)
+	for _, i := range infos {
+		if i.Problem == nil {
+			return exitOK, true
+		}
+	}
+	if len(infos) == 0 {
+		return storeFailed(e, "koppeling", &chooseError{}), false
+	}
+	problem := infos[0].Problem
+	code = storeFailed(e, "koppeling", problem)
+	var d *store.DamagedError
+	if errors.As(problem, &d) && !f.demo {
+		damagedStoreWindow(e, d, claim)
+	}
+	return code, false
+}
+
+// runDesktop runs the window over the links, starts every link's
+// scheduler and runs until the user quits.
+func runDesktop(ctx context.Context, e env, set *backend.LinkSet, opts ui.Options, claim *instance.Instance) int {
+	app, err := ui.NewDesktopLinks(uiLinks{set: set, lang: message.FromEnvironment(e.getenv)}, opts)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
 		return exitCannotRun
 	}
-	// Before the scheduler starts, which runs the runner on its goroutine.
-	runner.OnProgress = app.HandleProgress
-	defer sched.Subscribe(app.HandleEvent)()
+	defer app.Close()
+	// Before the schedulers start, which run the runners on their
+	// goroutines: the window shows the selected link's reports.
+	set.OnProgress(app.HandleLinkProgress)
 	claim.Serve(app.Show)
-	if err := sched.Start(ctx); err != nil {
+	if err := set.Start(ctx); err != nil {
 		fmt.Fprintf(e.stderr, "koppeling: %v\n", err)
 		return exitCannotRun
 	}

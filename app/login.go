@@ -12,6 +12,7 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
@@ -38,6 +39,11 @@ func runLogin(args []string, e env) int {
 	fs.SetOutput(e.stderr)
 	noCheck := fs.Bool("no-check", false, "store without testing the credentials against both services")
 	if err := fs.Parse(args); err != nil || fs.NArg() > 0 {
+		return exitCannotRun
+	}
+	link, err := e.resolveLink(false)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "koppeling login: %s\n", userText(err, message.FromEnvironment(e.getenv)))
 		return exitCannotRun
 	}
 	ask, interactive := newAsker(e)
@@ -74,7 +80,7 @@ func runLogin(args []string, e env) int {
 		fmt.Fprintf(e.stdout, "Administratie: %s (GUID %s; zonder sleutelbos: KOPPELING_EB_ADMINISTRATION).\n",
 			administrationName(c), c.EBoekhoudenAdministration)
 	}
-	if err := e.vault().Save(c); err != nil {
+	if err := link.vault.Save(c); err != nil {
 		fmt.Fprintf(e.stderr, "koppeling login: %v\n", err)
 		return exitCannotRun
 	}

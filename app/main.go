@@ -11,6 +11,8 @@
 //	koppeling log [--attention]         print the sync log
 //	koppeling invoices [--open]         print the invoice overview with the payment status of the last run
 //	koppeling store reset               keep the store file aside and start a new store
+//	koppeling links                     list the links (one OutSmart account with one e-Boekhouden administration each)
+//	koppeling links add|rename|remove   manage them; --link NAME (or KOPPELING_LINK) picks the link of any other command
 //	koppeling sandbox [flags]           run the sandbox servers (e-Boekhouden SOAP and REST, OutSmart) with the demo dataset
 //	koppeling version                   print version, commit and build date
 package main
@@ -22,6 +24,7 @@ import (
 	"strings"
 
 	"github.com/koppeling/koppeling/internal/cliinit"
+	"github.com/koppeling/koppeling/internal/message"
 )
 
 // Set by the Makefile through -ldflags "-X main.version=... -X main.commit=... -X main.date=...".
@@ -33,7 +36,7 @@ var (
 
 func main() {
 	cliinit.Restore()
-	if len(os.Args) > 1 && isCommand(os.Args[1]) {
+	if len(os.Args) > 1 && isCommand(cliinit.CommandArg(os.Args[1:])) {
 		attachConsole()
 	}
 	os.Exit(run(os.Args[1:], env{getenv: os.Getenv, stdin: os.Stdin, stdout: os.Stdout, stderr: os.Stderr}))
@@ -46,6 +49,16 @@ func isCommand(arg string) bool { return cliinit.IsCommand(arg) }
 // run executes one command and returns the process exit code.
 func run(args []string, e env) int {
 	stdout, stderr := e.stdout, e.stderr
+	if len(args) == 0 || args[0] != "sandbox" {
+		// --link selects the link of every command but the sandbox's, and
+		// of the desktop app.
+		name, rest, ok := takeLinkFlag(args)
+		if !ok {
+			fmt.Fprintln(stderr, "koppeling: "+message.T("links.flag.value").Render(message.FromEnvironment(e.getenv)))
+			return exitCannotRun
+		}
+		args, e.link = rest, name
+	}
 	if len(args) == 0 || isGUIFlag(args[0]) {
 		return runGUI(args, e)
 	}
@@ -63,6 +76,8 @@ func run(args []string, e env) int {
 		return runLogin(args, e)
 	case "store":
 		return runStore(args, e)
+	case "links":
+		return runLinks(args, e)
 	case "sandbox":
 		return runSandbox(args, stdout, stderr)
 	case "version", "--version", "-version":
@@ -103,11 +118,23 @@ func usage(w io.Writer) {
   koppeling store reset               move the store (settings, journal, log) aside to
                                       koppeling.db.beschadigd-YYYYMMDD-HHMMSS and start a new one;
                                       refused while Koppeling runs or a sync runs; keychain untouched
+  koppeling links                     list the links: name, state, last sync, attention count, folder
+                                      (* marks the link the commands use without --link)
+  koppeling links add NAME            add a link (its own store, settings and keychain item)
+  koppeling links rename NAME NEWNAME rename a link
+  koppeling links remove NAME [--purge] [--yes]
+                                      remove a link after asking (without a terminal: --yes); its store and
+                                      keychain item are kept unless --purge; refused while Koppeling or a
+                                      sync of that link runs
   koppeling sandbox [flags]           run the e-Boekhouden (SOAP and REST API) and OutSmart sandbox servers
                                       with demo data
   koppeling version                   print version, commit and build date
 
-Environment: KOPPELING_DATA_DIR (store location; the demo's too), KOPPELING_EBOEKHOUDEN_URL (SOAP),
+--link NAME (anywhere among the arguments, or --link=NAME) picks the link every command and the desktop
+app work on; default: the only link (with several, name one).
+
+Environment: KOPPELING_DATA_DIR (store location, links.json and the links' folders; the demo's too),
+KOPPELING_LINK (as --link), KOPPELING_EBOEKHOUDEN_URL (SOAP),
 KOPPELING_EBOEKHOUDEN_REST_URL (REST API, default https://api.e-boekhouden.nl), KOPPELING_OUTSMART_URL,
 and for machines without a keychain KOPPELING_EB_USERNAME, KOPPELING_EB_SECURITYCODE1,
 KOPPELING_EB_SECURITYCODE2 and optionally KOPPELING_EB_ADMINISTRATION (the GUID of an accountant's

@@ -25,15 +25,11 @@ func runSettings(args []string, e env) int {
 	if len(args) == 0 {
 		return usage()
 	}
-	dir, err := e.dataDir()
-	if demoStore {
-		dir, err = e.demoDataDir()
-	}
+	link, err := e.resolveLink(demoStore)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "koppeling settings: %v\n", err)
-		return exitCannotRun
+		return storeFailed(e, "koppeling settings", err)
 	}
-	st, err := store.Open(ctx, dir)
+	st, err := store.Open(ctx, link.dir)
 	if err != nil {
 		return storeFailed(e, "koppeling settings", err)
 	}

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/store"
 	"github.com/koppeling/koppeling/internal/ui/instance"
 )
@@ -20,14 +21,14 @@ func runStore(args []string, e env) int {
 		return exitCannotRun
 	}
 	const cmd = "koppeling store reset"
-	dir, err := e.dataDir()
+	link, err := e.resolveLink(false)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "%s: %v\n", cmd, err)
-		return exitCannotRun
+		return storeFailed(e, cmd, err)
 	}
 	// The desktop app keeps the store open; moving the file under it would
-	// let it go on writing into the copy.
-	claim, err := instance.Acquire(dir)
+	// let it go on writing into the copy. It claims the installation's data
+	// folder, whichever link it shows.
+	claim, err := instance.Acquire(link.reg.Dir())
 	if errors.Is(err, instance.ErrRunning) {
 		fmt.Fprintf(e.stderr, "%s: Koppeling draait nog (venster of systeemvak). Sluit Koppeling eerst af (Afsluiten in het menu van het systeemvak) en probeer het opnieuw. Er is niets veranderd.\n", cmd)
 		return exitCannotRun
@@ -38,7 +39,7 @@ func runStore(args []string, e env) int {
 	}
 	defer claim.Close()
 
-	st, res, err := store.Reset(context.Background(), dir, time.Now())
+	st, res, err := store.Reset(context.Background(), link.dir, time.Now())
 	switch {
 	case errors.Is(err, store.ErrLocked):
 		fmt.Fprintf(e.stderr, "%s: er loopt nu een synchronisatie. Probeer het opnieuw als die klaar is. Er is niets veranderd.\n", cmd)
@@ -80,16 +81,17 @@ func resetReport(path string, res store.ResetResult) string {
 // storeFailed prints why the store could not be opened or read, for a
 // user: a damaged store (found by Open, or SQLite's "malformed" from a later
 // query) gets the Dutch explanation and what to do, any other error its own
-// text. It returns the exit code.
+// text; a link that cannot be chosen (or a damaged links file) its
+// message, which lists the links. It returns the exit code.
 func storeFailed(e env, cmd string, err error) int {
 	path := store.FileName
-	if dir, dirErr := e.dataDir(); dirErr == nil {
-		path = filepath.Join(dir, store.FileName)
+	if link, linkErr := e.resolveLink(false); linkErr == nil {
+		path = filepath.Join(link.dir, store.FileName)
 	}
 	if d := store.AsDamaged(err, path); d != nil {
 		fmt.Fprintf(e.stderr, "%s: %s\n", cmd, store.DamagedMessage(d))
 	} else {
-		fmt.Fprintf(e.stderr, "%s: %v\n", cmd, err)
+		fmt.Fprintf(e.stderr, "%s: %s\n", cmd, userText(err, message.FromEnvironment(e.getenv)))
 	}
 	return exitCannotRun
 }

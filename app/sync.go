@@ -44,12 +44,16 @@ func runSync(args []string, e env) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 
-	st, err := e.openStore(ctx)
+	link, err := e.resolveLink(false)
+	if err != nil {
+		return storeFailed(e, "koppeling sync", err)
+	}
+	st, err := store.Open(ctx, link.dir)
 	if err != nil {
 		return storeFailed(e, "koppeling sync", err)
 	}
 	defer st.Close()
-	vault := e.vault()
+	vault := link.vault
 	var red redact.Redactor
 	lang := message.FromEnvironment(e.getenv)
 	// The engine may report from more than one goroutine: one line at a

@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"errors"
 	"io"
 	"os"
 	"strconv"
 	"strings"
 	"syscall"
 
+	"github.com/koppeling/koppeling/internal/links"
+	"github.com/koppeling/koppeling/internal/message"
 	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/services"
 	"github.com/koppeling/koppeling/internal/store"
@@ -25,6 +28,8 @@ const (
 	// envCrashAt ("step:N") makes the process kill itself the Nth time the
 	// export reaches step: the crash tests of the real binary use it.
 	envCrashAt = "KOPPELING_TEST_CRASH_AT"
+	// envLink names the link every command works on, as --link does.
+	envLink = "KOPPELING_LINK"
 )
 
 // softwareToken is OutSmart's software token for this build, set with
@@ -37,6 +42,9 @@ type env struct {
 	stdin  io.Reader
 	stdout io.Writer
 	stderr io.Writer
+	// link is the name given with --link (empty: KOPPELING_LINK, else the
+	// only link).
+	link string
 }
 
 func (e env) dataDir() (string, error) {
@@ -46,17 +54,149 @@ func (e env) dataDir() (string, error) {
 	return store.DefaultDir()
 }
 
-func (e env) vault() *secrets.Vault {
-	return &secrets.Vault{Keychain: secrets.OSKeychain{}, Service: e.getenv(envKeychainService), Getenv: e.getenv,
+// keychainBase is the keychain service of the first link: today's
+// installation item, or KOPPELING_KEYCHAIN_SERVICE's. The other links'
+// items are named after it (links.Link.KeychainService).
+func (e env) keychainBase() string {
+	if s := e.getenv(envKeychainService); s != "" {
+		return s
+	}
+	return secrets.Service
+}
+
+// linkName is the name of the link the command asked for: --link, else
+// KOPPELING_LINK; empty when neither is given.
+func (e env) linkName() string {
+	if e.link != "" {
+		return e.link
+	}
+	return strings.TrimSpace(e.getenv(envLink))
+}
+
+// chosenLink is the link a command works on, in the registry of its data
+// folder.
+type chosenLink struct {
+	reg   *links.Registry
+	link  links.Link
+	dir   string         // the link's data folder: where its store lives
+	vault *secrets.Vault // its keychain item, with the KOPPELING_* variables over it
+}
+
+// resolveLink is the one place where every command (sync, settings, log,
+// login, store reset, the desktop app) finds the link it works on, its
+// store's folder and its keychain item: the link named by --link or
+// KOPPELING_LINK, else the only one. Several links and none named, or a
+// name no link has, is an error that lists the links (userText says it).
+// The demo's links are in the demo's data folder (demo true).
+func (e env) resolveLink(demo bool) (chosenLink, error) {
+	root, err := e.dataDir()
+	if demo {
+		root, err = e.demoDataDir()
+	}
+	if err != nil {
+		return chosenLink{}, err
+	}
+	reg := links.New(root)
+	var l links.Link
+	if name := e.linkName(); name != "" {
+		l, err = reg.Find(name)
+	} else {
+		l, err = onlyLink(reg)
+	}
+	if err != nil {
+		return chosenLink{}, err
+	}
+	return chosenLink{reg: reg, link: l, dir: reg.Folder(l), vault: e.vaultFor(l)}, nil
+}
+
+// onlyLink is the link of an installation with one; with several, a
+// *chooseError.
+func onlyLink(reg *links.Registry) (links.Link, error) {
+	ls, err := reg.List()
+	switch {
+	case err != nil:
+		return links.Link{}, err
+	case len(ls) == 0:
+		return links.Link{}, &chooseError{}
+	case len(ls) > 1:
+		return links.Link{}, &chooseError{links: ls}
+	}
+	return ls[0], nil
+}
+
+// chooseError is several links and none named (or none at all).
+type chooseError struct{ links []links.Link }
+
+// Message asks the user to name one.
+func (c *chooseError) Message() message.Text {
+	if len(c.links) == 0 {
+		return message.T("links.none")
+	}
+	return message.T("links.choose", "Names", links.Names(c.links))
+}
+
+func (c *chooseError) Error() string { return c.Message().Render(message.Dutch) }
+
+// userText is err for the user in lang: the message of an error that
+// carries one (a link that cannot be chosen, a damaged links file), else
+// the error's own text.
+func userText(err error, lang message.Lang) string {
+	var m interface{ Message() message.Text }
+	if errors.As(err, &m) {
+		return m.Message().Render(lang)
+	}
+	return err.Error()
+}
+
+// vaultFor is the keychain item of link l, with the KOPPELING_* credential
+// variables over it: they are meant for the chosen link.
+func (e env) vaultFor(l links.Link) *secrets.Vault {
+	return &secrets.Vault{Keychain: secrets.OSKeychain{}, Service: l.KeychainService(e.keychainBase()), Getenv: e.getenv,
 		DefaultSoftwareToken: softwareToken}
 }
 
+// keychainOnly is the keychain item of link l without the credential
+// variables: the desktop app's links other than the chosen one.
+func (e env) keychainOnly(l links.Link) *secrets.Vault {
+	v := e.vaultFor(l)
+	v.Getenv = func(string) string { return "" }
+	return v
+}
+
+// openStore opens the store of the link the command works on.
 func (e env) openStore(ctx context.Context) (*store.Store, error) {
-	dir, err := e.dataDir()
+	c, err := e.resolveLink(false)
 	if err != nil {
 		return nil, err
 	}
-	return store.Open(ctx, dir)
+	return store.Open(ctx, c.dir)
+}
+
+// takeLinkFlag takes --link NAME or --link=NAME (also with one dash) out of
+// args, wherever it stands, before the command parses its own flags. ok is
+// false when --link has no value.
+func takeLinkFlag(args []string) (name string, rest []string, ok bool) {
+	rest = make([]string, 0, len(args))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		switch {
+		case a == "--link" || a == "-link":
+			if i+1 >= len(args) || strings.TrimSpace(args[i+1]) == "" {
+				return "", nil, false
+			}
+			name = strings.TrimSpace(args[i+1])
+			i++
+		case strings.HasPrefix(a, "--link=") || strings.HasPrefix(a, "-link="):
+			_, v, _ := strings.Cut(a, "=")
+			if strings.TrimSpace(v) == "" {
+				return "", nil, false
+			}
+			name = strings.TrimSpace(v)
+		default:
+			rest = append(rest, a)
+		}
+	}
+	return name, rest, true
 }
 
 // endpoints are the service addresses from the environment (empty: the

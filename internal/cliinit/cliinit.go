@@ -25,8 +25,25 @@ import "os"
 
 // commands are the first arguments that start a command-line command rather
 // than the desktop app.
-var commands = []string{"sync", "settings", "log", "invoices", "login", "store", "sandbox", "version", "--version", "-version",
+var commands = []string{"sync", "settings", "log", "invoices", "login", "store", "links", "sandbox", "version", "--version", "-version",
 	"help", "-h", "--help"}
+
+// CommandArg is the argument of args that names the command: the first,
+// after a --link NAME or --link=NAME in front of it (the link selection may
+// stand anywhere; "" when nothing is left).
+func CommandArg(args []string) string {
+	for len(args) > 0 {
+		switch a := args[0]; {
+		case a == "--link" || a == "-link":
+			args = args[min(2, len(args)):]
+		case len(a) >= 7 && a[:7] == "--link=" || len(a) >= 6 && a[:6] == "-link=":
+			args = args[1:]
+		default:
+			return a
+		}
+	}
+	return ""
+}
 
 // IsCommand reports whether arg names a command-line command (as opposed to
 // the desktop app and its flags).
@@ -48,7 +65,7 @@ var (
 )
 
 func init() {
-	if len(os.Args) < 2 || !IsCommand(os.Args[1]) {
+	if len(os.Args) < 2 || !IsCommand(CommandArg(os.Args[1:])) {
 		QuietCLocale()
 		return
 	}

@@ -18,6 +18,29 @@ func TestIsCommand(t *testing.T) {
 	}
 }
 
+func TestCommandArgSkipsTheLinkSelection(t *testing.T) {
+	for _, c := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"sync", "--once"}, "sync"},
+		{[]string{"--link", "De Vries", "sync"}, "sync"},
+		{[]string{"--link=De Vries", "links"}, "links"},
+		{[]string{"-link", "A", "--link", "B", "log"}, "log"},
+		{[]string{"--link", "A"}, ""},
+		{[]string{"--link"}, ""},
+		{[]string{"--link", "A", "--tray"}, "--tray"},
+		{nil, ""},
+	} {
+		if got := CommandArg(c.args); got != c.want {
+			t.Errorf("CommandArg(%q) = %q, want %q", c.args, got, c.want)
+		}
+	}
+	if !IsCommand("links") {
+		t.Error("links is a command")
+	}
+}
+
 func TestRestorePutsTheLocaleBack(t *testing.T) {
 	t.Setenv(localeVar, "nl_NL.UTF-8")
 	saved, savedSet, active = "nl_NL.UTF-8", true, true

@@ -4,6 +4,11 @@
 // (never in the user's keychain). A demo directory is marked as such, so
 // that demo mode never resets a directory that holds a real
 // administration's state.
+//
+// With several links (issue 18) the desktop app calls Start once per link,
+// in the link's own folder: each demo link has a sandbox pair of its own
+// with the demo administration and the demo credentials in memory, so the
+// links run side by side as a bookkeeper's clients would.
 package demo
 
 import (

@@ -87,7 +87,31 @@ type Options struct {
 	// RunAtStart runs once right after Start (TriggerStartup).
 	RunAtStart bool
 	Clock      Clock // nil: the real clock
+	// Gate, when set, is shared with other schedulers (one per link): their
+	// runs take turns, one at a time among all of them. A run waits at the
+	// gate until the other's run has finished.
+	Gate *Gate
 }
+
+// Gate lets the runs of several schedulers take turns (issue 18: the links
+// of one installation never run at the same time, so the per-service call
+// limits hold). Make it with NewGate.
+type Gate struct{ turn chan struct{} }
+
+// NewGate returns an open gate.
+func NewGate() *Gate { return &Gate{turn: make(chan struct{}, 1)} }
+
+// enter waits for the turn; false when ctx ended first.
+func (g *Gate) enter(ctx context.Context) bool {
+	select {
+	case g.turn <- struct{}{}:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (g *Gate) leave() { <-g.turn }
 
 // TriggerOutcome says what a Trigger call did.
 type TriggerOutcome int
@@ -111,11 +135,13 @@ var ErrStopped = errors.New("scheduler stopped")
 type Scheduler struct {
 	run   RunFunc
 	clock Clock
+	gate  *Gate
 
 	mu          sync.Mutex
 	interval    time.Duration
 	paused      bool
 	running     bool
+	waiting     bool // a run waits at the gate
 	queued      bool
 	started     bool
 	stopped     bool
@@ -139,7 +165,7 @@ func New(run RunFunc, opts Options) *Scheduler {
 		opts.Clock = realClock{}
 	}
 	return &Scheduler{
-		run: run, clock: opts.Clock, interval: opts.Interval, paused: opts.Paused, atStart: opts.RunAtStart,
+		run: run, clock: opts.Clock, gate: opts.Gate, interval: opts.Interval, paused: opts.Paused, atStart: opts.RunAtStart,
 		subscribers: map[int]func(Event){}, kick: make(chan struct{}, 1), done: make(chan struct{}),
 	}
 }
@@ -270,6 +296,19 @@ func (s *Scheduler) loop(ctx context.Context) {
 }
 
 func (s *Scheduler) runOnce(ctx context.Context, trigger Trigger) {
+	if s.gate != nil {
+		s.mu.Lock()
+		s.waiting = true
+		s.mu.Unlock()
+		entered := s.gate.enter(ctx)
+		s.mu.Lock()
+		s.waiting = false
+		s.mu.Unlock()
+		if !entered {
+			return // stopping: the loop says so
+		}
+		defer s.gate.leave()
+	}
 	s.mu.Lock()
 	s.running = true
 	s.mu.Unlock()
@@ -304,7 +343,7 @@ func (s *Scheduler) Trigger() TriggerOutcome {
 	}
 	s.queued = true
 	s.kickLocked()
-	if s.running {
+	if s.running || s.waiting {
 		return Queued
 	}
 	return Started

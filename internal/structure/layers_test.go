@@ -43,6 +43,8 @@ var layer = map[string]int{
 	"internal/sandbox/inspect": 1,
 	// The REST client of e-Boekhouden (issue 17), beside the SOAP one.
 	"internal/eboekhouden/rest": 1,
+	// The registry of an installation's links (issue 18).
+	"internal/links": 1,
 
 	// 2: what a run tells the user (attention items, progress); the two
 	// strict fake servers.

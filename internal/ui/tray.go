@@ -21,6 +21,8 @@ type tray struct {
 	menu  *fyne.Menu
 	last  *fyne.MenuItem
 	pause *fyne.MenuItem
+	// sync is Nu synchroniseren (a submenu per link with several links).
+	sync  *fyne.MenuItem
 	icons map[trayIcon]fyne.Resource
 	shown trayIcon
 	// setTooltip sets the tray icon's tooltip (fyne.io/systray; the test
@@ -66,7 +68,8 @@ func (u *UI) newTray(desk desktop.App) *tray {
 	}
 	t.last = fyne.NewMenuItem("", nil)
 	t.last.Disabled = true
-	t.pause = fyne.NewMenuItem("", u.togglePause)
+	t.pause = fyne.NewMenuItem("", u.trayPause)
+	t.sync = u.syncItem()
 	// Labelled as Fyne labels its automatic Quit, so Fyne keeps this one (and
 	// its check for unsaved changes) instead of adding its own.
 	quit := fyne.NewMenuItem(tr("Quit"), u.quit)
@@ -74,7 +77,7 @@ func (u *UI) newTray(desk desktop.App) *tray {
 	t.menu = fyne.NewMenu(tr("app.title"),
 		t.last,
 		fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem(tr("tray.sync"), u.syncFromMenu),
+		t.sync,
 		fyne.NewMenuItem(tr("tray.settings"), func() { u.showWindow(u.settingsTab()) }),
 		fyne.NewMenuItem(tr("tray.log"), func() { u.showWindow(tabLog) }),
 		t.pause,
@@ -95,20 +98,17 @@ func (u *UI) newTray(desk desktop.App) *tray {
 
 // update shows the state of the runs in the menu, the icon and its tooltip.
 func (t *tray) update(u *UI) {
-	if last, pause := u.runText(), pauseLabel(u.paused); !t.menuSet || last != t.last.Label || pause != t.pause.Label {
+	v := u.trayView() // links_tray.go
+	if last, pause := v.last, pauseLabel(v.paused); !t.menuSet || last != t.last.Label || pause != t.pause.Label {
 		t.last.Label, t.pause.Label = last, pause
 		t.desk.SetSystemTrayMenu(t.menu)
 		t.menuSet = true
 	}
-	if s := (trayIcon{state: u.trayState(), paused: u.paused && !u.running}); s != t.shown && t.icons[s] != nil {
+	if s := (trayIcon{state: v.state, paused: v.faded}); s != t.shown && t.icons[s] != nil {
 		t.desk.SetSystemTrayIcon(t.icons[s])
 		t.shown = s
 	}
-	tip := tr("tray.tooltip", map[string]any{"State": u.runText()})
-	if u.paused {
-		tip = tr("tray.tooltip.paused", map[string]any{"State": u.runText()})
-	}
-	if tip != t.tooltipText {
+	if tip := v.tip; tip != t.tooltipText {
 		t.setTooltip(tip)
 		t.tooltipText = tip
 	}

@@ -64,6 +64,10 @@ type Options struct {
 	// DemoAPIToken is the API token the demo's REST sandbox accepts; the
 	// login form shows it and fills it in when the token's road is chosen.
 	DemoAPIToken string
+	// SelectLink is the ID of the link the window over several links
+	// selects at start ("koppeling --link NAME"); empty, or a link that
+	// cannot be opened: the first one that can.
+	SelectLink string
 	// StartHidden starts in the tray without showing the window (when there
 	// is a tray).
 	StartHidden bool
@@ -157,6 +161,11 @@ type UI struct {
 	// startedMsg is the message that the asked run started; the preview
 	// takes its place.
 	startedMsg dialog.Dialog
+
+	// links are the links the window lists and selects among
+	// (links_panel.go); nil for a UI over one Backend (New), which shows
+	// no links bar.
+	links *linkState
 }
 
 // NewDesktop creates the Fyne application and the UI over b. It fills in
@@ -165,22 +174,33 @@ type UI struct {
 // notifications through the platform's own service where Fyne cannot
 // replace or expire them (notify.go).
 func NewDesktop(b Backend, opts Options) (*UI, error) {
-	app.SetMetadata(fyne.AppMetadata{ID: AppID, Name: AppName, Version: opts.Version,
-		Icon: fyne.NewStaticResource("icon.png", assets.Icon())})
-	a := app.NewWithID(AppID)
-	if ok, err := TrayHostPresent(); !ok {
-		opts.TrayMissing = true
-		if err == nil {
-			err = errors.New("no StatusNotifier host on the session bus")
-		}
-		log.Printf("koppeling: no system tray, the window stays the app's home: %v", err)
-	}
+	a, opts := desktopApp(opts)
 	u, err := New(a, b, opts)
 	if err != nil {
 		return nil, err
 	}
 	u.notify = platformNotifier(a)
 	return u, nil
+}
+
+// setAppMetadata gives Fyne the app's metadata (NewDesktop).
+func setAppMetadata(opts Options) {
+	app.SetMetadata(fyne.AppMetadata{ID: AppID, Name: AppName, Version: opts.Version,
+		Icon: fyne.NewStaticResource("icon.png", assets.Icon())})
+}
+
+// trayMissing asks the system whether a tray will show the icon, and logs
+// why not when not.
+func trayMissing() bool {
+	ok, err := TrayHostPresent()
+	if ok {
+		return false
+	}
+	if err == nil {
+		err = errors.New("no StatusNotifier host on the session bus")
+	}
+	log.Printf("koppeling: no system tray, the window stays the app's home: %v", err)
+	return true
 }
 
 // New builds the window and, when a has one, the tray, and loads what b
@@ -191,8 +211,13 @@ func New(a fyne.App, b Backend, opts Options) (*UI, error) {
 
 // newUI is New with the functions that run work on the UI thread and off it.
 func newUI(a fyne.App, b Backend, opts Options, onMain, async func(func())) (*UI, error) {
+	return newUIWith(a, b, nil, opts, onMain, async)
+}
+
+// newUIWith is newUI over b, the selected one of links (nil: no links bar).
+func newUIWith(a fyne.App, b Backend, links *linkState, opts Options, onMain, async func(func())) (*UI, error) {
 	u := &UI{app: a, b: b, opts: opts, ctx: context.Background(), knownParked: map[string]bool{},
-		onMain: onMain, async: async, notify: appNotifier{a}}
+		onMain: onMain, async: async, notify: appNotifier{a}, links: links}
 	u.progressFeed = newProgressFeed(func(run int, p report.Progress) {
 		u.onMain(func() { u.showProgress(run, p) })
 	})
@@ -279,11 +304,16 @@ func (u *UI) build() {
 	bottom := container.NewVBox(widget.NewSeparator(), u.status, u.approvalBar,
 		container.NewHBox(u.saveNote, layout.NewSpacer(), helpBtn, u.save, sync))
 
-	var top fyne.CanvasObject
-	if u.opts.Demo {
-		top = u.demoBanner()
+	var top, cards fyne.CanvasObject
+	var center fyne.CanvasObject = u.tabs
+	if u.links != nil {
+		cards, center = u.linksLayout() // links_panel.go
+		top = cards
 	}
-	u.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, u.tabs))
+	if u.opts.Demo {
+		top = u.demoBanner(cards)
+	}
+	u.win.SetContent(container.NewBorder(top, container.NewPadded(bottom), nil, nil, center))
 
 	focusFirst := []fyne.Focusable{u.login.username, u.settings.importRelations, u.settings.exportInvoices,
 		u.settings.interval, u.invoices.search, u.logView.problemsOnly}
@@ -326,7 +356,10 @@ func (u *UI) fillTab(i int) {
 	u.tabs.Refresh()
 }
 
-func (u *UI) demoBanner() fyne.CanvasObject {
+// demoBanner is the demo's banner: its text, the sandboxes' links beside
+// it and, below the text, the links' cards (when not nil), which so take
+// little more height than the sandboxes' links do.
+func (u *UI) demoBanner(cards fyne.CanvasObject) fyne.CanvasObject {
 	text := widget.NewLabel(tr("demo.banner"))
 	text.Wrapping = fyne.TextWrapWord
 	text.Importance = widget.WarningImportance
@@ -344,6 +377,9 @@ func (u *UI) demoBanner() fyne.CanvasObject {
 	}
 	u.demoFollowRoad()
 	// The links beside the text, one above the other, keep the banner low.
+	if cards != nil {
+		return container.NewBorder(nil, nil, nil, links, container.NewVBox(text, cards))
+	}
 	return container.NewBorder(nil, nil, nil, links, text)
 }
 
@@ -424,10 +460,14 @@ func (u *UI) apply(s snapshot) {
 
 // refresh reloads the log, the attention list and the last run.
 func (u *UI) refresh() {
-	f := u.logView.filter()
+	f, b := u.logView.filter(), u.b
 	u.async(func() {
 		s := u.gather(f)
-		u.onMain(func() { u.apply(s) })
+		u.onMain(func() {
+			if u.b == b { // not another link's since (links_panel.go)
+				u.apply(s)
+			}
+		})
 	})
 }
 
@@ -602,12 +642,16 @@ func (u *UI) loadWorkflowStatuses() {
 	f.loadingStatuses = true
 	f.enableInvoiceFields()
 	u.relayout()
+	b := u.b
 	u.async(func() {
-		names, err := u.b.WorkflowStatuses(u.ctx)
+		names, err := b.WorkflowStatuses(u.ctx)
 		u.onMain(func() {
 			defer u.relayout()
 			f.loadingStatuses = false
 			f.enableInvoiceFields()
+			if u.b != b {
+				return // another link's since; useLink asked for its own
+			}
 			if err != nil {
 				f.note(tr("export.workflowstatus.failed", map[string]any{"Error": u.errorText(err)}))
 				return
@@ -659,11 +703,11 @@ func (u *UI) askLeave() {
 // commands in a menu of its own: Nu synchroniseren, Pauzeren/Hervatten and
 // Afsluiten.
 func (u *UI) setWindowMenu() {
-	u.winPause = fyne.NewMenuItem(pauseLabel(u.paused), u.togglePause)
+	u.winPause = fyne.NewMenuItem(pauseLabel(u.pausedAll()), u.trayPause)
 	quit := fyne.NewMenuItem(tr("Quit"), u.quit)
 	quit.IsQuit = true
 	u.win.SetMainMenu(fyne.NewMainMenu(fyne.NewMenu(tr("app.title"),
-		fyne.NewMenuItem(tr("tray.sync"), u.syncFromMenu),
+		u.syncItem(),
 		u.winPause,
 		fyne.NewMenuItemSeparator(),
 		quit,
@@ -715,26 +759,35 @@ func (u *UI) HandleEvent(ev scheduler.Event) {
 	if ev.Kind == scheduler.EventStarted || ev.Kind == scheduler.EventFinished {
 		u.progressFeed.newRun()
 	}
-	u.onMain(func() {
-		switch ev.Kind {
-		case scheduler.EventStarted:
-			u.running, u.progress = true, nil
-		case scheduler.EventFinished:
-			u.running, u.progress = false, nil
-			u.loadInvoices() // the run read the payment status
-			f := u.logView.filter()
-			u.async(func() {
-				s := u.gather(f)
-				u.onMain(func() { u.finished(ev.Result, s) })
+	u.onMain(func() { u.handleEvent(ev) })
+}
+
+// handleEvent shows a scheduler event of the selected link, on the UI
+// thread. The state read after a run is shown only while its link is
+// still the selected one.
+func (u *UI) handleEvent(ev scheduler.Event) {
+	switch ev.Kind {
+	case scheduler.EventStarted:
+		u.running, u.progress = true, nil
+	case scheduler.EventFinished:
+		u.running, u.progress = false, nil
+		u.loadInvoices() // the run read the payment status
+		f, b := u.logView.filter(), u.b
+		u.async(func() {
+			s := u.gather(f)
+			u.onMain(func() {
+				if u.b == b {
+					u.finished(ev.Result, s)
+				}
 			})
-		case scheduler.EventPaused:
-			u.paused = true
-		case scheduler.EventResumed:
-			u.paused = false
-		}
-		u.nextRun = ev.NextRun
-		u.updateStatus()
-	})
+		})
+	case scheduler.EventPaused:
+		u.paused = true
+	case scheduler.EventResumed:
+		u.paused = false
+	}
+	u.nextRun = ev.NextRun
+	u.updateStatus()
 }
 
 // finished shows the state after a run and sends its notifications.
@@ -750,7 +803,7 @@ func (u *UI) finished(res scheduler.Result, s snapshot) {
 	notes, told := runNotifications(res, fresh, u.saved.NotifySuccess, u.toldAttention, u.messageLang())
 	u.toldAttention = told
 	for _, n := range notes {
-		u.notify.send(n)
+		u.notify.send(u.linkNote(n))
 	}
 	u.awaitApproval(res, s.plan)
 	u.releaseMemory() // the run's garbage
@@ -778,15 +831,7 @@ func (u *UI) updateStatus() {
 		text += "  " + tr("status.next", map[string]any{"Time": u.nextRun.Local().Format(tr("format.time"))})
 	}
 	u.status.SetText(text)
-	if u.tray != nil {
-		u.tray.update(u)
-	}
-	if u.winPause != nil && u.winPause.Label != pauseLabel(u.paused) {
-		u.winPause.Label = pauseLabel(u.paused)
-		if m := u.win.MainMenu(); m != nil {
-			m.Refresh()
-		}
-	}
+	u.updateTray() // links_panel.go
 }
 
 // sentence is s ending as a sentence, so that the next part of the status
