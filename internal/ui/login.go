@@ -341,16 +341,21 @@ func (u *UI) submitLogin() {
 	f.clearProblems()
 	f.showResult(tr("login.checking"), false)
 	u.relayout()
+	// The link whose form this is: another may be selected before the
+	// check ends (links_panel.go), and these credentials are this one's.
+	b := u.b
 	u.async(func() {
-		problem := u.b.CheckLogin(u.ctx, c)
+		problem := b.CheckLogin(u.ctx, c)
 		var saveErr error
 		if problem == nil {
-			saveErr = u.b.SaveCredentials(c)
+			saveErr = b.SaveCredentials(c)
 		}
 		u.onMain(func() {
 			defer u.relayout()
 			f.submit.Enable()
 			switch {
+			case u.b != b:
+				// Another link shows now; its form stays its own.
 			case problem != nil:
 				msg := problemText(problem)
 				f.showResult(msg, true)

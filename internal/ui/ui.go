@@ -508,19 +508,23 @@ func (u *UI) saveAll(then func()) {
 	creds := u.login.credentials()
 	credsChanged := creds != u.savedCreds
 	u.save.Disable()
+	b := u.b // these values are this link's, whichever shows when saved
 	u.async(func() {
-		err := u.b.SaveSettings(u.ctx, values)
+		err := b.SaveSettings(u.ctx, values)
 		var credErr, readErr error
 		var set store.Settings
 		if err == nil {
 			if credsChanged {
-				credErr = u.b.SaveCredentials(creds)
+				credErr = b.SaveCredentials(creds)
 			}
-			set, readErr = u.b.Settings(u.ctx)
+			set, readErr = b.Settings(u.ctx)
 		}
 		u.onMain(func() {
 			defer u.relayout()
 			u.save.Enable()
+			if u.b != b {
+				return // another link shows now (links_panel.go)
+			}
 			if err != nil {
 				if first := u.settings.showRefusals(err); first != nil {
 					u.tabs.SelectIndex(first.tab)
