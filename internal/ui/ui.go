@@ -3,6 +3,10 @@
 // instellingen, Export instellingen, Log) plus a General tab, the tray icon
 // and menu, and the notifications. It is the only package that imports Fyne.
 //
+// Over several links (NewDesktopLinks, a LinkSet) the window lists the
+// links and its screens act on the selected one, through that link's own
+// Backend; the tray shows them all (links_panel.go, links_tray.go).
+//
 // The UI talks to the rest of Koppeling through the small Backend interface,
 // whose values are its own (package report): internal/backend's Parts is
 // the real one, over the engine and the services, which the UI does not
