@@ -157,7 +157,7 @@ func newUILinks(a fyne.App, set LinkSet, opts Options, onMain, async func(func()
 func desktopApp(opts Options) (fyne.App, Options) {
 	setAppMetadata(opts)
 	a := app.NewWithID(AppID)
-	opts.TrayMissing = trayMissing()
+	opts.TrayMissing = opts.TrayMissing || trayMissing()
 	return a, opts
 }
 

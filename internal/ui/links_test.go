@@ -23,6 +23,7 @@ import (
 
 	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/scheduler"
+	"github.com/koppeling/koppeling/internal/secrets"
 	"github.com/koppeling/koppeling/internal/store"
 )
 
@@ -820,6 +821,11 @@ func (g *gatedBackend) Log(ctx context.Context, f store.LogFilter) ([]store.LogE
 	return g.fakeBackend.Log(ctx, f)
 }
 
+func (g *gatedBackend) CheckLogin(ctx context.Context, c secrets.Credentials) *report.LoginProblem {
+	g.wait()
+	return g.fakeBackend.CheckLogin(ctx, c)
+}
+
 func (g *gatedBackend) WorkflowStatuses(ctx context.Context) ([]string, error) {
 	g.wait()
 	return g.fakeBackend.WorkflowStatuses(ctx)
@@ -850,5 +856,38 @@ func TestASlowReadOfTheLinkBeforeIsNotShown(t *testing.T) {
 	}
 	if slices.Contains(h.u.settings.workflowStatus.Options, "Alleen bij De Vries") {
 		t.Fatal("Jansen's Export tab offers De Vries's workflow status")
+	}
+}
+
+// TestALoginCheckThatEndsAfterASwitchKeepsToItsLink: Submit on one link,
+// another chosen while the services are asked: the checked credentials go
+// to the first link's keychain item, never to the second's, and the second
+// link's form stays as it is.
+func TestALoginCheckThatEndsAfterASwitchKeepsToItsLink(t *testing.T) {
+	set, a, b := twoLinks()
+	slow := &gatedBackend{fakeBackend: a}
+	set.override = map[string]Backend{"vries": slow}
+	h := newLinksHarness(t, set, Options{})
+	gate := make(chan struct{})
+	slow.mu.Lock()
+	slow.gate = gate
+	slow.mu.Unlock()
+	h.u.tabs.SelectIndex(tabLogin)
+	typeInto(h.u.login.username, "vries-nieuw")
+	test.Tap(h.u.login.submit)
+	h.settle()
+	test.Tap(h.card("Jansen"))
+	h.settle()
+	close(gate)
+	h.settle()
+	h.closeDialogs()
+	if got := a.savedCredentials().EBoekhoudenUsername; got != "vries-nieuw" {
+		t.Errorf("De Vries's keychain has %q", got)
+	}
+	if got := b.savedCredentials().EBoekhoudenUsername; got != "jansen-boekhouding" || len(b.called("SaveCredentials")) != 0 {
+		t.Errorf("Jansen's keychain has %q", got)
+	}
+	if h.u.login.username.Text != "jansen-boekhouding" || h.u.savedCreds.EBoekhoudenUsername != "jansen-boekhouding" {
+		t.Errorf("Jansen's form shows %q, saved %q", h.u.login.username.Text, h.u.savedCreds.EBoekhoudenUsername)
 	}
 }

@@ -372,12 +372,18 @@ func (u *UI) submitLogin() {
 	f.clearProblems()
 	f.showResult(tr("login.checking"), false)
 	u.relayout()
+	// The link whose form this is: another may be selected before the
+	// check ends (links_panel.go), and these credentials are this one's.
+	b := u.b
 	u.async(func() {
-		o := u.checkLoginAndSave(c, offered)
+		o := u.checkLoginAndSave(b, c, offered)
 		problem, saveErr := o.problem, o.saveErr
 		u.onMain(func() {
 			defer u.relayout()
 			f.submit.Enable()
+			if u.b != b {
+				return // another link shows now; its form stays its own
+			}
 			if o.listed {
 				f.setAdministrations(o.admins, c)
 				f.showRoad()
@@ -429,11 +435,11 @@ type loginOutcome struct {
 // codes (or codes accepted with a refused choice, so that another can be
 // chosen); when there are some and offered is false, the choice comes
 // first and nothing is kept. It runs off the UI thread.
-func (u *UI) checkLoginAndSave(c secrets.Credentials, offered bool) loginOutcome {
+func (u *UI) checkLoginAndSave(b Backend, c secrets.Credentials, offered bool) loginOutcome {
 	var o loginOutcome
-	o.problem = u.b.CheckLogin(u.ctx, c)
+	o.problem = b.CheckLogin(u.ctx, c)
 	if !c.EBoekhoudenREST() && (o.problem == nil || o.problem.Field == report.FieldAdministration) {
-		admins, p := u.b.Administrations(u.ctx, c)
+		admins, p := b.Administrations(u.ctx, c)
 		switch {
 		case p == nil:
 			o.admins, o.listed = admins, true
@@ -443,7 +449,7 @@ func (u *UI) checkLoginAndSave(c secrets.Credentials, offered bool) loginOutcome
 	}
 	o.choose = o.problem == nil && len(o.admins) > 0 && !offered
 	if o.problem == nil && !o.choose {
-		o.saveErr = u.b.SaveCredentials(c)
+		o.saveErr = b.SaveCredentials(c)
 	}
 	return o
 }

@@ -3,6 +3,10 @@
 // instellingen, Export instellingen, Log) plus a General tab, the tray icon
 // and menu, and the notifications. It is the only package that imports Fyne.
 //
+// Over several links (NewDesktopLinks, a LinkSet) the window lists the
+// links and its screens act on the selected one, through that link's own
+// Backend; the tray shows them all (links_panel.go, links_tray.go).
+//
 // The UI talks to the rest of Koppeling through the small Backend interface,
 // whose values are its own (package report): internal/backend's Parts is
 // the real one, over the engine and the services, which the UI does not
@@ -538,19 +542,23 @@ func (u *UI) saveAll(then func()) {
 	creds := u.login.credentials()
 	credsChanged := creds != u.savedCreds
 	u.save.Disable()
+	b := u.b // these values are this link's, whichever shows when saved
 	u.async(func() {
-		err := u.b.SaveSettings(u.ctx, values)
+		err := b.SaveSettings(u.ctx, values)
 		var credErr, readErr error
 		var set store.Settings
 		if err == nil {
 			if credsChanged {
-				credErr = u.b.SaveCredentials(creds)
+				credErr = b.SaveCredentials(creds)
 			}
-			set, readErr = u.b.Settings(u.ctx)
+			set, readErr = b.Settings(u.ctx)
 		}
 		u.onMain(func() {
 			defer u.relayout()
 			u.save.Enable()
+			if u.b != b {
+				return // another link shows now (links_panel.go)
+			}
 			if err != nil {
 				if first := u.settings.showRefusals(err); first != nil {
 					u.tabs.SelectIndex(first.tab)
