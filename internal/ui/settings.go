@@ -291,11 +291,12 @@ func (b *settingsBuilder) exportSettings() {
 		b.checkRow(inv, f.exportInvoices, b.help("export.invoices", "help.export.invoices")),
 		f.choices.line,
 		form,
-		// Side by side, so that the tab fits the window with Vragen vanaf.
-		container.NewGridWithColumns(2,
+		// On one row, so that the tab fits the window with Vragen vanaf and
+		// the links bar.
+		container.NewHBox(
 			b.checkRow(book, f.bookDirectly, b.help("export.bookdirectly", "help.export.bookdirectly")),
-			b.checkRow(exRel, f.exportRelations, b.help("export.relations", "help.export.relations"))),
-		f.email.row,
+			b.checkRow(exRel, f.exportRelations, b.help("export.relations", "help.export.relations")),
+			f.email.row),
 	)
 }
 
