@@ -71,7 +71,8 @@ func newSandboxLinkSet(t *testing.T, dir string) (*LinkSet, *sandboxLinks) {
 }
 
 // TestLinksRunOneAtATimeEachAgainstItsOwnServices: two links, each with its
-// own sandbox pair, triggered at once: both runs complete, each sends its
+// own sandbox pair, triggered at once: both runs complete (the first
+// export of each waits for approval, and goes out once approved), each sends its
 // invoices to its own e-Boekhouden only, and the runs never overlap.
 func TestLinksRunOneAtATimeEachAgainstItsOwnServices(t *testing.T) {
 	ctx := t.Context()
@@ -87,7 +88,14 @@ func TestLinksRunOneAtATimeEachAgainstItsOwnServices(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := p.SaveSettings(ctx, map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard"}); err != nil {
+		if id == b.ID {
+			// A new link starts today; the sandbox's work orders are older.
+			if s, _ := p.Settings(ctx); s.WorkOrdersFrom != time.Now().Format("2006-01-02") {
+				t.Fatalf("the new link starts on %q, not today", s.WorkOrdersFrom)
+			}
+		}
+		if err := p.SaveSettings(ctx, map[string]string{store.KeyExportInvoices: "true", store.KeyTemplate: "Standaard",
+			store.KeyWorkOrdersFrom: ""}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -109,22 +117,40 @@ func TestLinksRunOneAtATimeEachAgainstItsOwnServices(t *testing.T) {
 	if err := set.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
+	waitBoth := func() {
+		for range ids {
+			select {
+			case ev := <-finished:
+				if ev.Result.Err != nil {
+					t.Fatalf("run failed: %v", ev.Result.Err)
+				}
+			case <-time.After(60 * time.Second):
+				t.Fatal("runs did not finish")
+			}
+		}
+	}
 	for _, id := range ids {
 		p, _ := set.Backend(id)
 		if got := p.SyncNow(); got == scheduler.Refused {
 			t.Fatalf("link %s refused the trigger", id)
 		}
 	}
-	for range ids {
-		select {
-		case ev := <-finished:
-			if ev.Result.Err != nil {
-				t.Fatalf("run failed: %v", ev.Result.Err)
-			}
-		case <-time.After(60 * time.Second):
-			t.Fatal("runs did not finish")
+	waitBoth()
+	// Each link's first invoices wait for approval: nothing sent yet.
+	for _, id := range ids {
+		p, _ := set.Backend(id)
+		plan, err := p.PendingApproval(ctx)
+		if err != nil || plan == nil || len(plan.Invoices) != 8 || !plan.FirstExport {
+			t.Fatalf("link %s: waiting plan %+v, %v", id, plan, err)
+		}
+		if n := sl.sandboxes[id].EBoekhouden.Requests().Count("AddFactuur"); n != 0 {
+			t.Fatalf("link %s sent %d invoices before approval", id, n)
+		}
+		if got, err := p.ApprovePlan(ctx, plan.Hash); err != nil || got == scheduler.Refused {
+			t.Fatalf("link %s: approve: %v %v", id, got, err)
 		}
 	}
+	waitBoth()
 	close(events)
 	running, seen := "", map[string]int{}
 	for e := range events {
@@ -140,7 +166,7 @@ func TestLinksRunOneAtATimeEachAgainstItsOwnServices(t *testing.T) {
 			seen[e.id]++
 		}
 	}
-	if seen[ids[0]] != 1 || seen[ids[1]] != 1 {
+	if seen[ids[0]] != 2 || seen[ids[1]] != 2 {
 		t.Fatalf("runs per link: %v", seen)
 	}
 	for _, id := range ids {
