@@ -284,12 +284,20 @@ func (u *UI) showLinks() {
 // cardLines are a link's name, its state and attention count, and its
 // last run.
 func (u *UI) cardLines(i LinkInfo) [3]string {
-	state := stateWord(linkStateOf(i))
+	st := linkStateOf(i)
+	state := stateWord(st)
+	count := ""
 	switch {
 	case i.Attention == 1:
-		state += " · " + tr("links.attention.one")
+		count = tr("links.attention.one")
 	case i.Attention > 1:
-		state += " · " + tr("links.attention.many", map[string]any{"Count": i.Attention})
+		count = tr("links.attention.many", map[string]any{"Count": i.Attention})
+	}
+	switch {
+	case count != "" && st == linkAttention:
+		state = count // "2 punten vragen aandacht" says the state
+	case count != "":
+		state += " · " + count
 	}
 	last := tr("links.never")
 	if !i.LastRunTime.IsZero() {
@@ -299,16 +307,18 @@ func (u *UI) cardLines(i LinkInfo) [3]string {
 }
 
 // linkStateOf is a link's state in one word: a problem (it cannot be
-// opened, its last run did not succeed, or something needs the user)
-// outweighs running, which outweighs paused.
+// opened, its last run failed) outweighs running, which outweighs
+// something that needs the user, which outweighs paused.
 func linkStateOf(i LinkInfo) linkStateName {
 	switch {
 	case i.Problem != "":
 		return linkProblem
 	case i.Running:
 		return linkRunning
-	case i.LastRunOutcome != "" && i.LastRunOutcome != "ok", i.Attention > 0:
+	case i.LastRunOutcome != "" && i.LastRunOutcome != "ok" && i.LastRunOutcome != "attention":
 		return linkProblem
+	case i.LastRunOutcome == "attention", i.Attention > 0:
+		return linkAttention
 	case i.Paused:
 		return linkPaused
 	}
@@ -324,6 +334,9 @@ const (
 	linkRunning linkStateName = "running"
 	linkPaused  linkStateName = "paused"
 	linkProblem linkStateName = "problem"
+	// linkAttention: the link runs, but something needs the user (a
+	// parked work order, invoices that wait for approval).
+	linkAttention linkStateName = "attention"
 )
 
 // stateWord is a link's state in the user's language.
@@ -335,6 +348,8 @@ func stateWord(s linkStateName) string {
 		return tr("links.state.paused")
 	case linkProblem:
 		return tr("links.state.problem")
+	case linkAttention:
+		return tr("links.state.attention")
 	}
 	return tr("links.state.idle")
 }
@@ -343,7 +358,7 @@ func linkImportance(i LinkInfo) widget.Importance {
 	switch linkStateOf(i) {
 	case linkProblem:
 		return widget.DangerImportance
-	case linkPaused:
+	case linkPaused, linkAttention:
 		return widget.WarningImportance
 	}
 	return widget.MediumImportance

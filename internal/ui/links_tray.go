@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"github.com/koppeling/koppeling/assets"
+	"github.com/koppeling/koppeling/internal/store"
 )
 
 // trayView is what the tray shows: its menu's first line, its icon's state,
@@ -50,7 +51,7 @@ func (u *UI) trayView() trayView {
 			v.last = tr("links.tray.last", map[string]any{"Name": i.Name, "State": v.last})
 		}
 		anyRunning = anyRunning || s == linkRunning
-		anyProblem = anyProblem || s == linkProblem
+		anyProblem = anyProblem || s == linkProblem || s == linkAttention
 		allPaused = allPaused && (i.ID == sel && u.paused || i.ID != sel && i.Paused)
 		lines = append(lines, tr("links.tray.line", map[string]any{"Name": i.Name, "State": stateWord(s)}))
 	}
@@ -74,8 +75,10 @@ func (u *UI) selectedState() linkStateName {
 	switch {
 	case u.running:
 		return linkRunning
-	case u.trayState() == assets.TrayProblem:
+	case u.trayState() == assets.TrayProblem && (u.lastRun == nil || u.lastRun.Outcome != store.RunAttention):
 		return linkProblem
+	case u.trayState() == assets.TrayProblem:
+		return linkAttention
 	case u.paused:
 		return linkPaused
 	}
