@@ -58,7 +58,8 @@ func (u *UI) askName(title, initial, confirm string, do func(name string) error,
 	name.SetText(initial)
 	problem := newErrorText()
 	field := container.NewBorder(nil, nil, nil, helpButton(tr("links.name"), tr("links.name.help"), u.window), name)
-	form := container.NewVBox(formLabel(tr("links.name")), field, problem.Label)
+	label := widget.NewLabelWithStyle(tr("links.name"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	form := container.NewVBox(label, field, problem.Label)
 	d := dialog.NewCustomWithoutButtons(title, container.New(&minWidth{width: 420}, form), u.win)
 	var ok *widget.Button
 	submit := func() {
