@@ -76,16 +76,5 @@ func parseEmailTemplate(raw json.RawMessage) (EmailTemplate, error) {
 // ListEmailTemplates returns the e-mail templates (GET /v1/emailtemplate,
 // every page; the list takes no filters).
 func (c *Client) ListEmailTemplates(ctx context.Context) ([]EmailTemplate, error) {
-	var out []EmailTemplate
-	err := c.list(ctx, "/v1/emailtemplate", "e-mail template", nil, func(raw json.RawMessage, _ int) (int64, error) {
-		t, err := parseEmailTemplate(raw)
-		if err == nil {
-			out = append(out, t)
-		}
-		return t.ID, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return listAll(ctx, c, "/v1/emailtemplate", "e-mail template", nil, parseEmailTemplate, func(v EmailTemplate) int64 { return v.ID })
 }

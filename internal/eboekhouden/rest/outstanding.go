@@ -52,19 +52,7 @@ func (c *Client) ListOutstanding(ctx context.Context, credDeb string) ([]Outstan
 	if credDeb != Debtors && credDeb != Creditors {
 		return nil, fmt.Errorf("e-Boekhouden REST GET /v1/mutation/invoice/outstanding: %w: credDeb %q is not C or D", ErrInvalid, credDeb)
 	}
-	var out []Outstanding
-	err := c.list(ctx, "/v1/mutation/invoice/outstanding", "open item", []Filter{{Param: "credDeb", Value: credDeb}},
-		func(raw json.RawMessage, _ int) (int64, error) {
-			o, err := parseOutstanding(raw)
-			if err == nil {
-				out = append(out, o)
-			}
-			return o.MutationID, err
-		})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return listAll(ctx, c, "/v1/mutation/invoice/outstanding", "open item", []Filter{{Param: "credDeb", Value: credDeb}}, parseOutstanding, func(v Outstanding) int64 { return v.MutationID })
 }
 
 func parseOutstanding(raw json.RawMessage) (Outstanding, error) {

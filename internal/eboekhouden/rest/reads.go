@@ -65,6 +65,25 @@ func filterQuery(op, path string, filters []Filter) (url.Values, error) {
 	return q, nil
 }
 
+// listAll reads every page of a list endpoint (list) into values of T:
+// parse reads one item, id names it for list's checks. An item that
+// cannot be read fails the whole list, never shortens it.
+func listAll[T any](ctx context.Context, c *Client, path, kind string, filters []Filter,
+	parse func(json.RawMessage) (T, error), id func(T) int64) ([]T, error) {
+	var out []T
+	err := c.list(ctx, path, kind, filters, func(raw json.RawMessage, _ int) (int64, error) {
+		v, err := parse(raw)
+		if err == nil {
+			out = append(out, v)
+		}
+		return id(v), err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // list reads every page of a list endpoint (§4.1): limit = the page size,
 // offset from 0, until a page has fewer items than the limit. count is not
 // used: its meaning is not documented. each gets every item with its
@@ -164,18 +183,7 @@ func (c *Client) get(ctx context.Context, path, kind string, id int64, parse fun
 // /v1/relation), optionally filtered (code, type, email, name, contact,
 // city). Details need GetRelation, one call per relation (§5.1).
 func (c *Client) ListRelations(ctx context.Context, filters ...Filter) ([]RelationRef, error) {
-	var out []RelationRef
-	err := c.list(ctx, "/v1/relation", "relation", filters, func(raw json.RawMessage, _ int) (int64, error) {
-		r, err := parseRelationRef(raw)
-		if err == nil {
-			out = append(out, r)
-		}
-		return r.ID, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return listAll(ctx, c, "/v1/relation", "relation", filters, parseRelationRef, func(v RelationRef) int64 { return v.ID })
 }
 
 // GetRelation returns one relation (GET /v1/relation/{id}); ErrNotFound
@@ -196,18 +204,7 @@ func (c *Client) GetRelation(ctx context.Context, id int64) (Relation, error) {
 // ListProducts returns every product's id, code, description, unit and
 // active flag (GET /v1/product), optionally filtered (code, groupCode).
 func (c *Client) ListProducts(ctx context.Context, filters ...Filter) ([]ProductRef, error) {
-	var out []ProductRef
-	err := c.list(ctx, "/v1/product", "product", filters, func(raw json.RawMessage, _ int) (int64, error) {
-		p, err := parseProductRef(raw)
-		if err == nil {
-			out = append(out, p)
-		}
-		return p.ID, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return listAll(ctx, c, "/v1/product", "product", filters, parseProductRef, func(v ProductRef) int64 { return v.ID })
 }
 
 // GetProduct returns one product with its prices (GET /v1/product/{id});
@@ -228,33 +225,11 @@ func (c *Client) GetProduct(ctx context.Context, id int64) (Product, error) {
 // ListUnits returns the units (GET /v1/unit), optionally filtered
 // (singular, plural).
 func (c *Client) ListUnits(ctx context.Context, filters ...Filter) ([]Unit, error) {
-	var out []Unit
-	err := c.list(ctx, "/v1/unit", "unit", filters, func(raw json.RawMessage, _ int) (int64, error) {
-		u, err := parseUnit(raw)
-		if err == nil {
-			out = append(out, u)
-		}
-		return u.ID, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return listAll(ctx, c, "/v1/unit", "unit", filters, parseUnit, func(v Unit) int64 { return v.ID })
 }
 
 // ListInvoiceTemplates returns the invoice templates (GET
 // /v1/invoicetemplate), optionally filtered (name, type, active).
 func (c *Client) ListInvoiceTemplates(ctx context.Context, filters ...Filter) ([]InvoiceTemplate, error) {
-	var out []InvoiceTemplate
-	err := c.list(ctx, "/v1/invoicetemplate", "invoice template", filters, func(raw json.RawMessage, _ int) (int64, error) {
-		t, err := parseTemplate(raw)
-		if err == nil {
-			out = append(out, t)
-		}
-		return t.ID, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return listAll(ctx, c, "/v1/invoicetemplate", "invoice template", filters, parseTemplate, func(v InvoiceTemplate) int64 { return v.ID })
 }

@@ -153,18 +153,7 @@ func (c *Client) CreateRelation(ctx context.Context, r NewRelation) (RelationRef
 // optionally filtered (invoiceNumber, relationId, date; §4.2), without
 // lines: GetInvoice has them. A list that cannot be read whole is an error.
 func (c *Client) ListInvoices(ctx context.Context, filters ...Filter) ([]InvoiceSummary, error) {
-	var out []InvoiceSummary
-	err := c.list(ctx, "/v1/invoice", "invoice", filters, func(raw json.RawMessage, _ int) (int64, error) {
-		s, err := parseInvoiceSummary(raw)
-		if err == nil {
-			out = append(out, s)
-		}
-		return s.ID, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return listAll(ctx, c, "/v1/invoice", "invoice", filters, parseInvoiceSummary, func(v InvoiceSummary) int64 { return v.ID })
 }
 
 // Invoice is one invoice with its lines, as GET /v1/invoice/{id} returns

@@ -95,18 +95,7 @@ func parseCostCentre(raw json.RawMessage) (CostCentre, error) {
 // ListLedgers returns the ledgers (GET /v1/ledger), optionally filtered
 // (code, category), e.g. Filter{Param: "category", Value: "VW"}.
 func (c *Client) ListLedgers(ctx context.Context, filters ...Filter) ([]Ledger, error) {
-	var out []Ledger
-	err := c.list(ctx, "/v1/ledger", "ledger", filters, func(raw json.RawMessage, _ int) (int64, error) {
-		l, err := parseLedger(raw)
-		if err == nil {
-			out = append(out, l)
-		}
-		return l.ID, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return listAll(ctx, c, "/v1/ledger", "ledger", filters, parseLedger, func(v Ledger) int64 { return v.ID })
 }
 
 // GetLedger returns one ledger (GET /v1/ledger/{id}); ErrNotFound when
@@ -128,18 +117,7 @@ func (c *Client) GetLedger(ctx context.Context, id int64) (Ledger, error) {
 // not, optionally filtered (parentId, description). FullPath is empty: the
 // list does not carry it.
 func (c *Client) ListCostCentres(ctx context.Context, filters ...Filter) ([]CostCentre, error) {
-	var out []CostCentre
-	err := c.list(ctx, "/v1/costcenter", "cost centre", filters, func(raw json.RawMessage, _ int) (int64, error) {
-		cc, err := parseCostCentre(raw)
-		if err == nil {
-			out = append(out, cc)
-		}
-		return cc.ID, err
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
+	return listAll(ctx, c, "/v1/costcenter", "cost centre", filters, parseCostCentre, func(v CostCentre) int64 { return v.ID })
 }
 
 // GetCostCentre returns one cost centre with its full path (GET
