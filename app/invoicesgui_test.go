@@ -2,12 +2,16 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/koppeling/koppeling/internal/store"
 )
 
 // TestInvoicesTabUnderXvfb starts the real demo app under Xvfb with the
@@ -46,6 +50,8 @@ func TestInvoicesTabUnderXvfb(t *testing.T) {
 	}, "--demo")
 	before := g.waitForWindow(t, display)
 	pressKey(t, display, "Control_L+r")
+	approveFirstInvoices(t, g, display)
+	pressKey(t, display, "Control_L+r")
 	deadline := time.Now().Add(90 * time.Second)
 	var out string
 	for {
@@ -75,4 +81,38 @@ func TestInvoicesTabUnderXvfb(t *testing.T) {
 	}
 	t.Logf("screenshot of the Facturen tab: %s", path)
 	g.stop(t)
+}
+
+// approveFirstInvoices waits for the demo's first invoices to wait for
+// approval (the preview is then on the screen), closes the preview and
+// approves that plan in the store, as Facturen aanmaken does (the
+// preview's own buttons are tested in internal/ui and
+// TestDemoPreviewUnderXvfb); the caller starts the run that makes them.
+func approveFirstInvoices(t *testing.T, g *guiProcess, display string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, g.dataDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		wp, err := st.WaitingPlan(ctx)
+		if err == nil {
+			time.Sleep(time.Second) // the preview's first frames
+			pressKey(t, display, "Escape")
+			if err := st.ApprovePlan(ctx, wp.Hash); err != nil {
+				t.Fatal(err)
+			}
+			return
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no invoices wait for approval after Start synchronisatie\n%s", g.diagnostics())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }
