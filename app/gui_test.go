@@ -139,7 +139,7 @@ type guiProcess struct {
 	cmd     *exec.Cmd
 	env     []string
 	dataDir string
-	stderr  bytes.Buffer
+	stderr  lockedBuffer
 	printed bytes.Buffer
 	exited  chan error
 }
@@ -250,7 +250,13 @@ func (g *guiProcess) waitForWindow(t *testing.T, display string) []byte {
 func (g *guiProcess) stop(t *testing.T) {
 	t.Helper()
 	if err := g.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-		t.Fatal(err)
+		// It ended before it was asked to: say how, and what it said.
+		var exit error
+		select {
+		case exit = <-g.exited:
+		case <-time.After(5 * time.Second):
+		}
+		t.Fatalf("koppeling ended before SIGTERM (%v; exit %v)\nstderr:\n%s", err, exit, g.diagnostics())
 	}
 	sent := time.Now()
 	select {
@@ -872,4 +878,23 @@ func TestDemoPreviewUnderXvfb(t *testing.T) {
 	if p, err := st.WaitingPlan(ctx); err != nil || p.Approved {
 		t.Fatalf("after Annuleren the plan is %+v (%v), want waiting, not approved", p, err)
 	}
+}
+
+// lockedBuffer is the app's stderr as the test reads it while the process
+// still writes it.
+type lockedBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *lockedBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *lockedBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }
