@@ -202,8 +202,9 @@ func (u *UI) retryItem(it report.AttentionItem) {
 		u.relayout()
 		return
 	}
+	b := u.b // the link the item is of, also when another is chosen meanwhile
 	u.async(func() {
-		err := u.b.RetryAttention(u.ctx, it.Kind, it.ID)
+		err := b.RetryAttention(u.ctx, it.Kind, it.ID)
 		u.onMain(func() { u.afterRetry(err) })
 	})
 }
@@ -211,8 +212,9 @@ func (u *UI) retryItem(it report.AttentionItem) {
 // retryCause asks for every item of one cause to be tried again and starts
 // a run.
 func (u *UI) retryCause(cause string) {
+	b := u.b
 	u.async(func() {
-		_, err := u.b.RetryCause(u.ctx, cause)
+		_, err := b.RetryCause(u.ctx, cause)
 		u.onMain(func() { u.afterRetry(err) })
 	})
 }
@@ -271,8 +273,9 @@ func (u *UI) confirmInvoice(it report.AttentionItem) {
 
 func (u *UI) confirmSkip(it report.AttentionItem) {
 	skip := func() {
+		b := u.b
 		u.async(func() {
-			err := u.b.SkipAttention(u.ctx, it.Kind, it.ID)
+			err := b.SkipAttention(u.ctx, it.Kind, it.ID)
 			u.onMain(func() {
 				if err != nil {
 					showMessage(u.win, tr("attention.heading"), tr("attention.failed", map[string]any{"Error": err.Error()}))

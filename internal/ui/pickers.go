@@ -335,13 +335,14 @@ func (u *UI) loadChoices(force bool) {
 	c.showCostCentre(rest)
 	c.say(tr(roadText("export.choices.loading", rest)), false)
 	u.relayout()
+	b := u.b
 	u.async(func() {
-		ch, err := u.b.SettingChoices(u.ctx)
+		ch, err := b.SettingChoices(u.ctx)
 		u.onMain(func() {
 			defer u.relayout()
 			c.loading = false
-			if u.savedCreds != creds {
-				u.loadChoices(false) // the login changed meanwhile
+			if u.savedCreds != creds || u.b != b {
+				u.loadChoices(false) // the login or the link changed meanwhile
 				return
 			}
 			if err != nil {

@@ -159,9 +159,9 @@ func (u *UI) settingsTab() int {
 // togglePause pauses or resumes the automatic runs; the scheduler's event
 // updates the menu.
 func (u *UI) togglePause() {
-	paused := !u.paused
+	paused, b := !u.paused, u.b
 	u.async(func() {
-		if err := u.b.SetPaused(u.ctx, paused); err != nil {
+		if err := b.SetPaused(u.ctx, paused); err != nil {
 			u.onMain(func() {
 				u.showWindow(-1)
 				showMessage(u.win, tr("app.title"), tr("error.generic", map[string]any{"Error": err.Error()}))

@@ -414,29 +414,30 @@ type snapshot struct {
 	err     error
 }
 
-// gather reads the state; it may block.
-func (u *UI) gather(f store.LogFilter) snapshot {
+// gather reads the state of b, the Backend of the link shown when it was
+// asked for (u.b may change meanwhile: links_panel.go); it may block.
+func (u *UI) gather(b Backend, f store.LogFilter) snapshot {
 	var s snapshot
 	var errs []error
-	run, err := u.b.LastRun(u.ctx)
+	run, err := b.LastRun(u.ctx)
 	switch {
 	case err == nil:
 		s.lastRun = &run
 	case !errors.Is(err, store.ErrNotFound):
 		errs = append(errs, err)
 	}
-	s.log, err = u.b.Log(u.ctx, f)
+	s.log, err = b.Log(u.ctx, f)
 	errs = append(errs, err)
-	s.items, err = u.b.Attention(u.ctx)
+	s.items, err = b.Attention(u.ctx)
 	errs = append(errs, err)
 	for _, it := range s.items {
 		if it.Kind == report.AttentionWorkOrder {
 			s.parked = append(s.parked, it.Export)
 		}
 	}
-	s.plan, err = u.b.PendingApproval(u.ctx)
+	s.plan, err = b.PendingApproval(u.ctx)
 	errs = append(errs, err)
-	s.next = u.b.NextRun()
+	s.next = b.NextRun()
 	s.err = errors.Join(errs...)
 	return s
 }
@@ -466,7 +467,7 @@ func (u *UI) apply(s snapshot) {
 func (u *UI) refresh() {
 	f, b := u.logView.filter(), u.b
 	u.async(func() {
-		s := u.gather(f)
+		s := u.gather(b, f)
 		u.onMain(func() {
 			if u.b == b { // not another link's since (links_panel.go)
 				u.apply(s)
@@ -490,7 +491,7 @@ func (u *UI) loadAll() error {
 	if credErr != nil {
 		u.login.showResult(tr("login.keychain.problem", map[string]any{"Error": u.keychainText(credErr), "Advice": keychainAdvice()}), true)
 	}
-	s := u.gather(u.logView.filter())
+	s := u.gather(u.b, u.logView.filter())
 	for _, x := range s.parked {
 		u.knownParked[x.RowID] = true
 	}
@@ -782,7 +783,7 @@ func (u *UI) handleEvent(ev scheduler.Event) {
 		u.loadInvoices() // the run read the payment status
 		f, b := u.logView.filter(), u.b
 		u.async(func() {
-			s := u.gather(f)
+			s := u.gather(b, f)
 			u.onMain(func() {
 				if u.b == b {
 					u.finished(ev.Result, s)
