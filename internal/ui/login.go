@@ -248,7 +248,10 @@ func (f *loginForm) showResult(text string, problem bool) {
 // naming the service and the field; it never holds a secret (Detail is
 // redacted by the services package).
 func problemText(p *report.LoginProblem) string {
-	data := map[string]any{"Service": string(p.Service), "Field": tr("field." + string(p.Field)), "Detail": p.Detail}
+	data := map[string]any{"Service": string(p.Service), "Field": "", "Detail": p.Detail}
+	if p.Field != "" { // a problem of the service as a whole names no field
+		data["Field"] = tr("field." + string(p.Field))
+	}
 	if p.Field == report.FieldAPIToken && p.Kind == report.ProblemRefused {
 		// Unknown, revoked or expired alike: only a new token helps.
 		return tr("login.problem.apitoken.refused", data)
