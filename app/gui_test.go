@@ -849,18 +849,7 @@ func TestDemoPreviewUnderXvfb(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		if _, err := st.WaitingPlan(ctx); err == nil {
-			break
-		} else if !errors.Is(err, store.ErrNotFound) {
-			t.Fatal(err)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no invoices wait for approval after Start synchronisatie\nstderr:\n%s", g.diagnostics())
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	waitForPlan(t, g, st)
 	if sent, err := st.Exports(ctx, store.ExportPending, store.ExportInvoiced, store.ExportHandled); err != nil || len(sent) != 0 {
 		t.Fatalf("invoices went out before the approval: %d (%v)", len(sent), err)
 	}
@@ -897,4 +886,25 @@ func (b *lockedBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// waitForPlan waits until invoices wait for approval in st, the store of
+// the app g runs (after a Start synchronisatie of a link's first export),
+// and returns that plan.
+func waitForPlan(t *testing.T, g *guiProcess, st *store.Store) store.WaitingPlan {
+	t.Helper()
+	deadline := time.Now().Add(90 * time.Second)
+	for {
+		wp, err := st.WaitingPlan(context.Background())
+		if err == nil {
+			return wp
+		}
+		if !errors.Is(err, store.ErrNotFound) {
+			t.Fatal(err)
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no invoices wait for approval after Start synchronisatie\nstderr:\n%s", g.diagnostics())
+		}
+		time.Sleep(500 * time.Millisecond)
+	}
 }

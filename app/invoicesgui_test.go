@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -96,23 +95,10 @@ func approveFirstInvoices(t *testing.T, g *guiProcess, display string) {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	deadline := time.Now().Add(90 * time.Second)
-	for {
-		wp, err := st.WaitingPlan(ctx)
-		if err == nil {
-			time.Sleep(time.Second) // the preview's first frames
-			pressKey(t, display, "Escape")
-			if err := st.ApprovePlan(ctx, wp.Hash); err != nil {
-				t.Fatal(err)
-			}
-			return
-		}
-		if !errors.Is(err, store.ErrNotFound) {
-			t.Fatal(err)
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("no invoices wait for approval after Start synchronisatie\n%s", g.diagnostics())
-		}
-		time.Sleep(500 * time.Millisecond)
+	wp := waitForPlan(t, g, st)
+	time.Sleep(time.Second) // the preview's first frames
+	pressKey(t, display, "Escape")
+	if err := st.ApprovePlan(ctx, wp.Hash); err != nil {
+		t.Fatal(err)
 	}
 }
