@@ -117,14 +117,13 @@ func claimWindow(e env, dir string) (claim *instance.Instance, code int, ok bool
 func openGUILinks(ctx context.Context, e env, dir string, f guiFlags, claim *instance.Instance) (set *backend.LinkSet, opts ui.Options, code int, ok bool) {
 	opts = ui.Options{StartHidden: f.hidden, BuiltInSoftwareToken: softwareToken != "", Version: version}
 	reg := links.New(dir)
-	if name := e.linkName(); name != "" {
-		l, err := reg.Find(name)
-		if err != nil {
-			return nil, opts, storeFailed(e, "koppeling", err), false
-		}
+	// The named link is selected first, or the only one; several and none
+	// named is no error here: the window shows them all.
+	switch l, err := e.pickLink(reg); {
+	case err == nil:
 		opts.SelectLink = l.ID
-	} else if l, err := onlyLink(reg); err == nil {
-		opts.SelectLink = l.ID
+	case e.linkName() != "":
+		return nil, opts, storeFailed(e, "koppeling", err), false
 	}
 	opener := &linkOpener{e: e, demo: f.demo, envLink: opts.SelectLink}
 	lo := backend.LinkSetOptions{Registry: reg, Open: opener.open, RunAtStart: !f.demo, AllWorkOrders: f.demo}
@@ -138,7 +137,8 @@ func openGUILinks(ctx context.Context, e env, dir string, f guiFlags, claim *ins
 	if err != nil {
 		return nil, opts, storeFailed(e, "koppeling", err), false
 	}
-	if code, ok := anyLinkOpens(ctx, e, set, f, claim); !ok {
+	infos, code, ok := anyLinkOpens(ctx, e, set, f, claim)
+	if !ok {
 		set.Close()
 		return nil, opts, code, false
 	}
@@ -154,32 +154,30 @@ func openGUILinks(ctx context.Context, e env, dir string, f guiFlags, claim *ins
 	}
 	if !f.demo {
 		// Every link's app.autostart shows what the system does.
-		if infos, err := set.Links(ctx); err == nil {
-			for _, i := range infos {
-				if p, err := set.Backend(i.ID); err == nil {
-					reconcileAutostart(ctx, p.Store)
-				}
+		for _, i := range infos {
+			if p, err := set.Backend(i.ID); err == nil {
+				reconcileAutostart(ctx, p.Store)
 			}
 		}
 	}
 	return set, opts, exitOK, true
 }
 
-// anyLinkOpens reports whether at least one link can be opened; when none
-// can, it says why the first cannot (as the app did with one store) and
-// ok is false.
-func anyLinkOpens(ctx context.Context, e env, set *backend.LinkSet, f guiFlags, claim *instance.Instance) (code int, ok bool) {
+// anyLinkOpens returns the links when at least one can be opened; when
+// none can, it says why the first cannot (as the app did with one store)
+// and ok is false.
+func anyLinkOpens(ctx context.Context, e env, set *backend.LinkSet, f guiFlags, claim *instance.Instance) (infos []backend.LinkInfo, code int, ok bool) {
 	infos, err := set.Links(ctx)
 	if err != nil {
-		return storeFailed(e, "koppeling", err), false
+		return nil, storeFailed(e, "koppeling", err), false
 	}
 	for _, i := range infos {
 		if i.Problem == nil {
-			return exitOK, true
+			return infos, exitOK, true
 		}
 	}
 	if len(infos) == 0 {
-		return storeFailed(e, "koppeling", &chooseError{}), false
+		return nil, storeFailed(e, "koppeling", &chooseError{}), false
 	}
 	problem := infos[0].Problem
 	code = storeFailed(e, "koppeling", problem)
@@ -187,7 +185,7 @@ func anyLinkOpens(ctx context.Context, e env, set *backend.LinkSet, f guiFlags, 
 	if errors.As(problem, &d) && !f.demo {
 		damagedStoreWindow(e, d, claim)
 	}
-	return code, false
+	return nil, code, false
 }
 
 // runDesktop runs the window over the links, starts every link's

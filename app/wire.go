@@ -97,16 +97,20 @@ func (e env) resolveLink(demo bool) (chosenLink, error) {
 		return chosenLink{}, err
 	}
 	reg := links.New(root)
-	var l links.Link
-	if name := e.linkName(); name != "" {
-		l, err = reg.Find(name)
-	} else {
-		l, err = onlyLink(reg)
-	}
+	l, err := e.pickLink(reg)
 	if err != nil {
 		return chosenLink{}, err
 	}
 	return chosenLink{reg: reg, link: l, dir: reg.Folder(l), vault: e.vaultFor(l)}, nil
+}
+
+// pickLink is the link named by --link or KOPPELING_LINK, else the only
+// one (onlyLink).
+func (e env) pickLink(reg *links.Registry) (links.Link, error) {
+	if name := e.linkName(); name != "" {
+		return reg.Find(name)
+	}
+	return onlyLink(reg)
 }
 
 // onlyLink is the link of an installation with one; with several, a

@@ -139,10 +139,7 @@ func (s *LinkSet) openOne(ctx context.Context, l links.Link) *openLink {
 	}
 	set, err := lp.Store.Settings(ctx)
 	if err != nil {
-		o.problem = store.AsDamaged(err, lp.Store.Path())
-		if o.problem == nil {
-			o.problem = err
-		}
+		o.problem = problemOf(err, lp.Store)
 		_ = lp.Store.Close()
 		if lp.Close != nil {
 			lp.Close()

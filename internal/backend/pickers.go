@@ -8,6 +8,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 
 	"github.com/koppeling/koppeling/internal/report"
 	"github.com/koppeling/koppeling/internal/services"
@@ -30,11 +31,12 @@ func (p *Parts) SettingChoices(ctx context.Context) (report.SettingChoices, erro
 // administration's active ones (CheckCostCentre), with the saved
 // credentials.
 func (p *Parts) checkCostCentre(ctx context.Context, values map[string]string, before store.Settings) error {
+	creds := sync.OnceValues(p.Credentials) // one keychain read, and only when asked
 	return CheckCostCentre(values, before, func() (bool, error) {
-		c, err := p.Credentials()
+		c, err := creds()
 		return err == nil && c.EBoekhoudenREST(), nil
 	}, func(id int64) (bool, error) {
-		c, err := p.Credentials()
+		c, err := creds()
 		if err != nil {
 			return false, err
 		}

@@ -19,6 +19,7 @@
 package links
 
 import (
+	"bytes"
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
@@ -192,7 +193,7 @@ func (r *Registry) read() (file, error) {
 		return file{}, fmt.Errorf("read %s: %w", r.Path(), err)
 	}
 	var f file
-	dec := json.NewDecoder(strings.NewReader(string(b)))
+	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&f); err != nil {
 		return file{}, &DamagedError{Path: r.Path(), Err: err}
@@ -245,12 +246,8 @@ func validID(id string) bool {
 	return true
 }
 
-// CheckName returns name trimmed when a link other than except (an id; ""
+// checkName returns name trimmed when a link other than except (an id; ""
 // for a new link) may have it among ls, else a *NameError.
-func CheckName(name string, ls []Link, except string) (string, error) {
-	return checkName(name, ls, except)
-}
-
 func checkName(name string, ls []Link, except string) (string, error) {
 	name = strings.TrimSpace(name)
 	switch {

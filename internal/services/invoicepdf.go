@@ -23,7 +23,7 @@ func InvoicePDF(ctx context.Context, c secrets.Credentials, ep Endpoints, number
 	if !c.EBoekhoudenREST() {
 		return "", fmt.Errorf("invoice %s: %w (SOAP road)", number, report.ErrNoPDFLink)
 	}
-	cl, err := restClient(c, ep)
+	cl, err := RESTClient(c, ep)
 	if err != nil {
 		return "", err
 	}

@@ -37,16 +37,6 @@ var ErrNotREST = errors.New("the e-Boekhouden cost centres are read on the REST 
 // each, retries included.
 const pickersTimeout = 90 * time.Second
 
-// restClient builds the REST client for credentials with an API token. It
-// makes no call.
-func restClient(c secrets.Credentials, ep Endpoints) (*rest.Client, error) {
-	cl, err := rest.New(rest.Config{BaseURL: ep.EBoekhoudenRESTURL, APIToken: c.EBoekhoudenAPIToken})
-	if err != nil {
-		return nil, &ConfigError{Service: report.EBoekhouden, Err: err}
-	}
-	return cl, nil
-}
-
 // SettingChoices reads what the export settings offer: on the REST road
 // the active invoice templates, the revenue ledgers and the active cost
 // centres; on the SOAP road the revenue ledgers only. A list that cannot be
@@ -58,7 +48,7 @@ func SettingChoices(ctx context.Context, c secrets.Credentials, ep Endpoints) (r
 	if !c.EBoekhoudenREST() {
 		return soapChoices(ctx, c, ep)
 	}
-	cl, err := restClient(c, ep)
+	cl, err := RESTClient(c, ep)
 	if err != nil {
 		return report.SettingChoices{}, err
 	}

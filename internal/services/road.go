@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"strconv"
 
-	"github.com/koppeling/koppeling/internal/eboekhouden/rest"
 	"github.com/koppeling/koppeling/internal/eboekhouden/restroad"
 	"github.com/koppeling/koppeling/internal/engine"
 	"github.com/koppeling/koppeling/internal/outsmart"
@@ -40,9 +39,9 @@ func roadClients(c secrets.Credentials, ep Endpoints, keep *store.Store) (bookke
 		// 0: the engine's default cap (2,000 per SOAP answer).
 		return bookkeeping{Bookkeeping: eb, close: eb.Close}, field, nil
 	}
-	rc, err := rest.New(rest.Config{BaseURL: ep.EBoekhoudenRESTURL, APIToken: c.EBoekhoudenAPIToken})
+	rc, err := RESTClient(c, ep)
 	if err != nil {
-		return bookkeeping{}, nil, &ConfigError{Service: report.EBoekhouden, Err: err}
+		return bookkeeping{}, nil, err
 	}
 	field, err := outsmart.New(outsmart.Config{
 		BaseURL: ep.OutSmartURL, Token: c.OutSmartToken, SoftwareToken: c.OutSmartSoftwareToken, BatchSize: 500,

@@ -4,10 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"net/mail"
 	"regexp"
-	"strconv"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -86,20 +85,11 @@ func checkPlaceholders(v string) error {
 			return errors.New("{factuur} kan niet: e-Boekhouden geeft de factuur pas een nummer als de factuur " +
 				"gemaakt wordt, dus Koppeling kent het nummer niet wanneer de e-mail verstuurd wordt; gebruik " +
 				"{werkbon} of kies een e-mailsjabloon van e-Boekhouden")
-		case !containsString(EmailPlaceholders(), p):
+		case !slices.Contains(EmailPlaceholders(), p):
 			return fmt.Errorf("onbekend veld %s; gebruik %s", p, strings.Join(EmailPlaceholders(), ", "))
 		}
 	}
 	return nil
-}
-
-func containsString(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // FillEmailText fills in the placeholders of a subject or message.
@@ -185,62 +175,26 @@ func IsEmailAddress(v string) bool {
 	return at > 0 && strings.Contains(v[at+1:], ".") && !strings.ContainsAny(v, " \t\"")
 }
 
-// emailTemplatePattern is an id from 1 without leading zeros, then
-// optionally the name after white space (as export.cost_centre).
-var emailTemplatePattern = regexp.MustCompile(`^([1-9][0-9]{0,9})(?:\s+(\S.*))?$`)
+// emailTemplateForm is export.email_template's: as export.cost_centre.
+var emailTemplateForm = idName{
+	form: "het e-mailsjabloon is het nummer van een e-mailsjabloon uit e-Boekhouden, eventueel " +
+		"met de naam erachter (bijvoorbeeld 3 Factuur standaard), of leeg voor geen",
+	tooBig:  "het nummer van het e-mailsjabloon is te groot",
+	tooLong: "de naam van het e-mailsjabloon mag hoogstens 100 tekens zijn",
+}
 
 // EmailTemplateValue is the setting's text for an e-mail template: "" for
 // id 0, else the id followed by the name as it was when chosen.
-func EmailTemplateValue(id int64, name string) string {
-	if id == 0 {
-		return ""
-	}
-	name = strings.Join(strings.Fields(name), " ")
-	if name == "" {
-		return strconv.FormatInt(id, 10)
-	}
-	return strconv.FormatInt(id, 10) + " " + name
-}
+func EmailTemplateValue(id int64, name string) string { return idNameValue(id, name) }
 
 // ParseEmailTemplate reads the setting's text: the e-mail template's id
 // (0 for "") and its name. The error is Dutch and names the form.
 func ParseEmailTemplate(v string) (id int64, name string, err error) {
-	v = strings.TrimSpace(v)
-	if v == "" {
-		return 0, "", nil
-	}
-	if strings.ContainsFunc(v, func(r rune) bool { return r < 0x20 || r == 0x7f }) {
-		return 0, "", errors.New("de tekst bevat een stuurteken")
-	}
-	m := emailTemplatePattern.FindStringSubmatch(v)
-	if m == nil {
-		return 0, "", errors.New("het e-mailsjabloon is het nummer van een e-mailsjabloon uit e-Boekhouden, eventueel " +
-			"met de naam erachter (bijvoorbeeld 3 Factuur standaard), of leeg voor geen")
-	}
-	id, err = strconv.ParseInt(m[1], 10, 64)
-	if err != nil || id > math.MaxInt32 {
-		return 0, "", errors.New("het nummer van het e-mailsjabloon is te groot")
-	}
-	name = strings.Join(strings.Fields(m[2]), " ")
-	if utf8.RuneCountInString(name) > 100 {
-		return 0, "", errors.New("de naam van het e-mailsjabloon mag hoogstens 100 tekens zijn")
-	}
-	return id, name, nil
+	return emailTemplateForm.parse(v)
 }
 
 func emailTemplateDef() settingDef {
-	return settingDef{
-		key: KeyEmailTemplate, def: "",
-		parse: func(v string) (string, error) {
-			id, name, err := ParseEmailTemplate(v)
-			if err != nil {
-				return "", err
-			}
-			return EmailTemplateValue(id, name), nil
-		},
-		get: func(s *Settings) string { return EmailTemplateValue(s.EmailTemplateID, s.EmailTemplate) },
-		set: func(s *Settings, v string) { s.EmailTemplateID, s.EmailTemplate, _ = ParseEmailTemplate(v) },
-	}
+	return emailTemplateForm.def(KeyEmailTemplate, func(s *Settings) (*int64, *string) { return &s.EmailTemplateID, &s.EmailTemplate })
 }
 
 // emailTextRule: invoices e-mailed without an e-mail template need a

@@ -17,7 +17,7 @@ func (s *Server) Page() inspect.Page {
 	}}
 	for _, r := range st.Relations {
 		names[r.Code] = r.Bedrijf
-		rel.Rows = append(rel.Rows, []string{r.Code, r.Bedrijf, r.Adres, strings.TrimSpace(r.Postcode + " " + r.Plaats), r.Email, dutchDate(r.AddDatum)})
+		rel.Rows = append(rel.Rows, []string{r.Code, r.Bedrijf, r.Adres, strings.TrimSpace(r.Postcode + " " + r.Plaats), r.Email, inspect.DutchDate(r.AddDatum)})
 	}
 	inv := inspect.Section{Heading: "Facturen", Empty: "Er zijn nog geen facturen.", Columns: []inspect.Column{
 		{Label: "Factuur"}, {Label: "Datum"}, {Label: "Relatie"}, {Label: "Regels", Numeric: true},
@@ -34,7 +34,7 @@ func (s *Server) Page() inspect.Page {
 			booked = "ja"
 		}
 		inv.Rows = append(inv.Rows, []string{
-			f.Factuurnummer, dutchDate(f.Datum), relationLabel(f.Relatiecode, names), fmt.Sprint(len(f.Regels)),
+			f.Factuurnummer, inspect.DutchDate(f.Datum), relationLabel(f.Relatiecode, names), fmt.Sprint(len(f.Regels)),
 			inspect.Money(f.TotaalExclBTW), inspect.Money(f.TotaalBTW), inspect.Money(f.TotaalInclBTW),
 			inspect.Money(f.TotaalOpenstaand), booked, emailedTo(f), first,
 		})
@@ -43,7 +43,7 @@ func (s *Server) Page() inspect.Page {
 		{Label: "Factuur"}, {Label: "Datum"}, {Label: "Relatie"}, {Label: "Openstaand", Numeric: true},
 	}}
 	for _, o := range st.OpenItems {
-		open.Rows = append(open.Rows, []string{o.MutFactuur, dutchDate(o.MutDatum), relationLabel(o.RelCode, names), inspect.Money(o.Openstaand)})
+		open.Rows = append(open.Rows, []string{o.MutFactuur, inspect.DutchDate(o.MutDatum), relationLabel(o.RelCode, names), inspect.Money(o.Openstaand)})
 	}
 	return inspect.Page{
 		Title:    "Stand van e-Boekhouden (sandbox): " + st.Administration,
@@ -58,15 +58,6 @@ func relationLabel(code string, names map[string]string) string {
 		return code + ", " + n
 	}
 	return code
-}
-
-// dutchDate shows "2026-01-14" (or its dateTime form) as "14-01-2026";
-// anything else is returned as it is.
-func dutchDate(s string) string {
-	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
-		return s[8:10] + "-" + s[5:7] + "-" + s[0:4]
-	}
-	return s
 }
 
 // emailedTo is where an invoice was e-mailed, with its subject, or "nee".

@@ -42,11 +42,11 @@ func (s *Server) Page() inspect.Page {
 			booked = "ja"
 			outstanding = pageMoney(f.TotalAmount - f.Booking.PaidAmount)
 			if cents(f.TotalAmount) != cents(f.Booking.PaidAmount) {
-				open.Rows = append(open.Rows, []string{f.InvoiceNumber, dutchDate(f.Date), relationLabel(f.RelationID, names), outstanding})
+				open.Rows = append(open.Rows, []string{f.InvoiceNumber, inspect.DutchDate(f.Date), relationLabel(f.RelationID, names), outstanding})
 			}
 		}
 		inv.Rows = append(inv.Rows, []string{
-			f.InvoiceNumber, dutchDate(f.Date), relationLabel(f.RelationID, names), strconv.Itoa(len(f.Items)),
+			f.InvoiceNumber, inspect.DutchDate(f.Date), relationLabel(f.RelationID, names), strconv.Itoa(len(f.Items)),
 			pageMoney(f.TotalExcl), pageMoney(f.VatAmount), pageMoney(f.TotalAmount), outstanding, booked, centre, emailedTo(f), first,
 		})
 	}
@@ -70,14 +70,6 @@ func relationLabel(id int32, names map[int32]string) string {
 		return n
 	}
 	return strconv.Itoa(int(id))
-}
-
-// dutchDate shows "2026-01-14" as "14-01-2026"; anything else as it is.
-func dutchDate(s string) string {
-	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
-		return s[8:10] + "-" + s[5:7] + "-" + s[0:4]
-	}
-	return s
 }
 
 // emailedTo is where an invoice was e-mailed, with its subject and "+ UBL"

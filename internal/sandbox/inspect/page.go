@@ -142,3 +142,12 @@ func Money(amount string) string {
 	}
 	return "€ " + sign + d.Grouped(len(frac))
 }
+
+// DutchDate is a YYYY-MM-DD date (or the start of a timestamp) as the
+// pages show it, dd-mm-jjjj; anything else as it is.
+func DutchDate(s string) string {
+	if len(s) >= 10 && s[4] == '-' && s[7] == '-' {
+		return s[8:10] + "-" + s[5:7] + "-" + s[0:4]
+	}
+	return s
+}
